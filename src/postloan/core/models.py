@@ -1,0 +1,57 @@
+"""Cross-cutting records: the audit trail and the bank's business date."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who changed which business record, when, and how (before/after)."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, db_index=True)
+    object_id = models.CharField("对象编号", max_length=128, db_index=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    batch_id = models.BigIntegerField("导入批次", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class BusinessDate(models.Model):
+    """The bank's business date (数据日期): rules use it, never the wall clock.
+
+    One row; moved forward by each successful import's as-of date, or set by an admin.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    as_of = models.DateField("业务日期")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "业务日期"
+        verbose_name_plural = "业务日期"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=1), name="single_business_date", violation_error_message="业务日期只有一行"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d}"

@@ -1,0 +1,33 @@
+"""Enumerations of the bank's data, with the Chinese labels of the data contract."""
+
+from django.db import models
+
+from postloan import contract
+
+
+def _text_choices(name: str, pairs) -> type[models.TextChoices]:
+    return models.TextChoices(name, [(code.upper(), (code, label)) for code, label in pairs])
+
+
+CustomerType = _text_choices("CustomerType", contract.CUSTOMER_TYPES)
+Relation = _text_choices("Relation", contract.RELATIONS)
+FacilityStatus = _text_choices("FacilityStatus", contract.FACILITY_STATUS)
+Product = _text_choices("Product", contract.PRODUCTS)
+GuaranteeMethod = _text_choices("GuaranteeMethod", contract.GUARANTEE_METHODS)
+PaymentMethod = _text_choices("PaymentMethod", contract.PAYMENT_METHODS)
+LoanClass = _text_choices("LoanClass", contract.CLASSES)
+LoanStatus = _text_choices("LoanStatus", contract.LOAN_STATUS)
+AccountType = _text_choices("AccountType", contract.ACCOUNT_TYPES)
+Direction = _text_choices("Direction", contract.DIRECTIONS)
+TxnCategory = _text_choices("TxnCategory", contract.TXN_CATEGORIES)
+PeriodType = _text_choices("PeriodType", contract.PERIOD_TYPES)
+InvoiceType = _text_choices("InvoiceType", contract.INVOICE_TYPES)
+GuaranteeKind = _text_choices("GuaranteeKind", contract.GUARANTEE_KINDS)
+CollateralType = _text_choices("CollateralType", contract.COLLATERAL_TYPES)
+EventType = _text_choices("EventType", contract.EVENT_TYPES)
+Severity = _text_choices("Severity", contract.SEVERITIES)
+
+CLASS_LABELS = dict(contract.CLASSES)
+NON_PERFORMING = contract.NON_PERFORMING
+RETAIL_PRODUCTS = frozenset({"personal_business", "personal_consumption", "mortgage"})
+SHORT_TERM_DAYS = 366  # 短期贷款: term of one year or less
