@@ -49,7 +49,9 @@ class BusinessDate(models.Model):
         verbose_name_plural = "业务日期"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(id=1), name="single_business_date", violation_error_message="业务日期只有一行"
+                condition=models.Q(id=1),
+                name="single_business_date",
+                violation_error_message="业务日期只有一行",
             )
         ]
 

@@ -20,7 +20,9 @@ class Branch(models.Model):
     )
     level = models.CharField("机构层级", max_length=16, choices=BranchLevel.choices)
     # Materialised path "/HO/BR/SB/": a unit sees itself and everything whose path starts with its own.
-    path = models.CharField("机构路径", max_length=512, db_index=True, blank=True, default="", db_default="")
+    path = models.CharField(
+        "机构路径", max_length=512, db_index=True, blank=True, default="", db_default=""
+    )
     holds_meetings = models.BooleanField(
         "召开贷后管理例会",
         default=True,
@@ -46,7 +48,11 @@ class Staff(models.Model):
     staff_id = models.CharField("员工号", max_length=32, primary_key=True)
     name = models.CharField("姓名", max_length=64)
     branch = models.ForeignKey(
-        Branch, verbose_name="机构", on_delete=models.PROTECT, related_name="staff", db_column="branch_code"
+        Branch,
+        verbose_name="机构",
+        on_delete=models.PROTECT,
+        related_name="staff",
+        db_column="branch_code",
     )
     department = models.CharField("部门", max_length=16, choices=DEPARTMENT_CHOICES)
     position = models.CharField("岗位", max_length=24, choices=POSITION_CHOICES)

@@ -31,12 +31,18 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customers",
     )
-    industry_code = models.CharField("行业代码", max_length=16, blank=True, default="", db_default="")
+    industry_code = models.CharField(
+        "行业代码", max_length=16, blank=True, default="", db_default=""
+    )
     region_code = models.CharField("地区代码", max_length=6, blank=True, default="", db_default="")
     id_number = models.CharField("证件号码", max_length=40, blank=True, default="", db_default="")
-    actual_controller = models.CharField("实际控制人", max_length=64, blank=True, default="", db_default="")
+    actual_controller = models.CharField(
+        "实际控制人", max_length=64, blank=True, default="", db_default=""
+    )
     established_date = models.DateField("成立日期", null=True, blank=True)
-    group_id = models.CharField("集团编号", max_length=40, blank=True, default="", db_default="", db_index=True)
+    group_id = models.CharField(
+        "集团编号", max_length=40, blank=True, default="", db_default="", db_index=True
+    )
 
     class Meta:
         db_table = "customers"
@@ -53,13 +59,22 @@ class Customer(models.Model):
 
 
 class RelatedParty(models.Model):
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="related_parties")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="related_parties"
+    )
     related_name = models.CharField("关联方名称", max_length=200)
     relation = models.CharField("关系", max_length=16, choices=ch.Relation.choices)
     related_customer = models.ForeignKey(
-        Customer, verbose_name="关联客户", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Customer,
+        verbose_name="关联客户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    related_account = models.CharField("关联方账号", max_length=64, blank=True, default="", db_default="")
+    related_account = models.CharField(
+        "关联方账号", max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "related_parties"
@@ -79,12 +94,18 @@ class RelatedParty(models.Model):
 
 class Facility(models.Model):
     facility_id = models.CharField("授信编号", max_length=40, primary_key=True)
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="facilities")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="facilities"
+    )
     limit_amount = money("授信额度")
     start_date = models.DateField("起始日")
     end_date = models.DateField("到期日")
     status = models.CharField(
-        "状态", max_length=16, choices=ch.FacilityStatus.choices, default="active", db_default="active"
+        "状态",
+        max_length=16,
+        choices=ch.FacilityStatus.choices,
+        default="active",
+        db_default="active",
     )
 
     class Meta:
@@ -93,11 +114,13 @@ class Facility(models.Model):
         verbose_name_plural = "授信"
         constraints = [
             models.CheckConstraint(
-                condition=Q(limit_amount__gte=0), name="facility_limit_not_negative",
+                condition=Q(limit_amount__gte=0),
+                name="facility_limit_not_negative",
                 violation_error_message="授信额度不能为负数",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="facility_end_after_start",
+                condition=Q(end_date__gte=F("start_date")),
+                name="facility_end_after_start",
                 violation_error_message="授信到期日不能早于起始日",
             ),
         ]
@@ -108,31 +131,55 @@ class Facility(models.Model):
 
 class Loan(models.Model):
     loan_id = models.CharField("借据号", max_length=40, primary_key=True)
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="loans")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="loans"
+    )
     facility = models.ForeignKey(
-        Facility, verbose_name="授信", null=True, blank=True, on_delete=models.SET_NULL, related_name="loans"
+        Facility,
+        verbose_name="授信",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="loans",
     )
     product = models.CharField("产品", max_length=24, choices=ch.Product.choices)
     principal = money("发放金额")
     balance = money("余额")
     currency = models.CharField("币种", max_length=3, default="CNY", db_default="CNY")
-    interest_rate = models.DecimalField("年利率", max_digits=9, decimal_places=6, null=True, blank=True)
+    interest_rate = models.DecimalField(
+        "年利率", max_digits=9, decimal_places=6, null=True, blank=True
+    )
     start_date = models.DateField("发放日")
     maturity_date = models.DateField("到期日")
-    guarantee_method = models.CharField("担保方式", max_length=16, choices=ch.GuaranteeMethod.choices)
+    guarantee_method = models.CharField(
+        "担保方式", max_length=16, choices=ch.GuaranteeMethod.choices
+    )
     purpose = models.CharField("用途", max_length=200, blank=True, default="", db_default="")
     payment_method = models.CharField(
-        "支付方式", max_length=16, choices=ch.PaymentMethod.choices, blank=True, default="", db_default=""
+        "支付方式",
+        max_length=16,
+        choices=ch.PaymentMethod.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
-    deposit_ratio = models.DecimalField("保证金比例", max_digits=7, decimal_places=4, null=True, blank=True)
+    deposit_ratio = models.DecimalField(
+        "保证金比例", max_digits=7, decimal_places=4, null=True, blank=True
+    )
     classification = models.CharField(
-        "当前五级分类", max_length=16, choices=ch.LoanClass.choices, default="normal", db_default="normal"
+        "当前五级分类",
+        max_length=16,
+        choices=ch.LoanClass.choices,
+        default="normal",
+        db_default="normal",
     )
     restructured = models.BooleanField("是否重组", default=False, db_default=False)
     restructure_date = models.DateField("重组日", null=True, blank=True)
     credit_impaired = models.BooleanField("已发生信用减值", default=False, db_default=False)
     ecl_amount = money("预期信用损失/减值准备", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=ch.LoanStatus.choices, default="active", db_default="active")
+    status = models.CharField(
+        "状态", max_length=16, choices=ch.LoanStatus.choices, default="active", db_default="active"
+    )
 
     class Meta:
         db_table = "loans"
@@ -142,11 +189,13 @@ class Loan(models.Model):
         indexes = [models.Index(fields=["maturity_date"], name="loan_maturity_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(principal__gt=0), name="loan_principal_positive",
+                condition=Q(principal__gt=0),
+                name="loan_principal_positive",
                 violation_error_message="发放金额必须大于0",
             ),
             models.CheckConstraint(
-                condition=Q(balance__gte=0), name="loan_balance_not_negative",
+                condition=Q(balance__gte=0),
+                name="loan_balance_not_negative",
                 violation_error_message="余额不能为负数",
             ),
         ]
@@ -168,8 +217,13 @@ class Loan(models.Model):
 
 
 class RepaymentInstalment(models.Model):
-    loan = models.ForeignKey(Loan, verbose_name="借据", on_delete=models.CASCADE, related_name="instalments",
-                             db_index=False)
+    loan = models.ForeignKey(
+        Loan,
+        verbose_name="借据",
+        on_delete=models.CASCADE,
+        related_name="instalments",
+        db_index=False,
+    )
     due_date = models.DateField("应还日")
     principal_due = money("应还本金")
     interest_due = money("应还利息")
@@ -183,8 +237,11 @@ class RepaymentInstalment(models.Model):
         verbose_name_plural = "还款计划"
         ordering = ["loan_id", "due_date"]
         constraints = [
-            models.UniqueConstraint(fields=["loan", "due_date"], name="repayment_key",
-                                    violation_error_message="同一借据同一应还日只能有一期"),
+            models.UniqueConstraint(
+                fields=["loan", "due_date"],
+                name="repayment_key",
+                violation_error_message="同一借据同一应还日只能有一期",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,9 +258,15 @@ class RepaymentInstalment(models.Model):
 
 class Account(models.Model):
     account_id = models.CharField("账号", max_length=40, primary_key=True)
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="accounts")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="accounts"
+    )
     type = models.CharField(
-        "账户类型", max_length=16, choices=ch.AccountType.choices, default="settlement", db_default="settlement"
+        "账户类型",
+        max_length=16,
+        choices=ch.AccountType.choices,
+        default="settlement",
+        db_default="settlement",
     )
     opened_date = models.DateField("开户日", null=True, blank=True)
 
@@ -217,8 +280,13 @@ class Account(models.Model):
 
 
 class AccountBalance(models.Model):
-    account = models.ForeignKey(Account, verbose_name="账户", on_delete=models.CASCADE, related_name="balances",
-                                db_index=False)
+    account = models.ForeignKey(
+        Account,
+        verbose_name="账户",
+        on_delete=models.CASCADE,
+        related_name="balances",
+        db_index=False,
+    )
     balance_date = models.DateField("日期")
     balance = money("余额")
     frozen = models.BooleanField("是否冻结", default=False, db_default=False)
@@ -228,8 +296,11 @@ class AccountBalance(models.Model):
         verbose_name = "账户余额"
         verbose_name_plural = "账户余额"
         constraints = [
-            models.UniqueConstraint(fields=["account", "balance_date"], name="account_balance_key",
-                                    violation_error_message="同一账户同一日期只能有一个余额"),
+            models.UniqueConstraint(
+                fields=["account", "balance_date"],
+                name="account_balance_key",
+                violation_error_message="同一账户同一日期只能有一个余额",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,13 +309,22 @@ class AccountBalance(models.Model):
 
 class Transaction(models.Model):
     txn_id = models.CharField("流水号", max_length=48, primary_key=True)
-    account = models.ForeignKey(Account, verbose_name="账户", on_delete=models.CASCADE, related_name="transactions",
-                                db_index=False)
+    account = models.ForeignKey(
+        Account,
+        verbose_name="账户",
+        on_delete=models.CASCADE,
+        related_name="transactions",
+        db_index=False,
+    )
     txn_date = models.DateField("交易日期")
     direction = models.CharField("借贷方向", max_length=3, choices=ch.Direction.choices)
     amount = money("金额")
-    counterparty_name = models.CharField("对方户名", max_length=200, blank=True, default="", db_default="")
-    counterparty_account = models.CharField("对方账号", max_length=64, blank=True, default="", db_default="")
+    counterparty_name = models.CharField(
+        "对方户名", max_length=200, blank=True, default="", db_default=""
+    )
+    counterparty_account = models.CharField(
+        "对方账号", max_length=64, blank=True, default="", db_default=""
+    )
     summary = models.CharField("摘要", max_length=200, blank=True, default="", db_default="")
     category = models.CharField(
         "类别", max_length=24, choices=ch.TxnCategory.choices, default="other", db_default="other"
@@ -256,8 +336,11 @@ class Transaction(models.Model):
         verbose_name_plural = "账户流水"
         indexes = [models.Index(fields=["account", "txn_date"], name="txn_account_date_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="txn_amount_positive",
-                                   violation_error_message="交易金额必须大于0"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="txn_amount_positive",
+                violation_error_message="交易金额必须大于0",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,15 +348,26 @@ class Transaction(models.Model):
 
 
 class Disbursement(models.Model):
-    loan = models.ForeignKey(Loan, verbose_name="借据", on_delete=models.CASCADE, related_name="disbursements")
+    loan = models.ForeignKey(
+        Loan, verbose_name="借据", on_delete=models.CASCADE, related_name="disbursements"
+    )
     pay_date = models.DateField("支付日期")
     amount = money("金额")
     payee_name = models.CharField("收款人", max_length=200)
-    payee_account = models.CharField("收款账号", max_length=64, blank=True, default="", db_default="")
-    payment_method = models.CharField(
-        "支付方式", max_length=16, choices=ch.PaymentMethod.choices, blank=True, default="", db_default=""
+    payee_account = models.CharField(
+        "收款账号", max_length=64, blank=True, default="", db_default=""
     )
-    declared_purpose = models.CharField("申报用途", max_length=200, blank=True, default="", db_default="")
+    payment_method = models.CharField(
+        "支付方式",
+        max_length=16,
+        choices=ch.PaymentMethod.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    declared_purpose = models.CharField(
+        "申报用途", max_length=200, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "disbursements"
@@ -281,8 +375,11 @@ class Disbursement(models.Model):
         verbose_name_plural = "贷款资金支付"
         ordering = ["loan_id", "pay_date"]
         constraints = [
-            models.UniqueConstraint(fields=["loan", "pay_date", "payee_name"], name="disbursement_key",
-                                    violation_error_message="同一借据同日同一收款人只能有一笔支付记录"),
+            models.UniqueConstraint(
+                fields=["loan", "pay_date", "payee_name"],
+                name="disbursement_key",
+                violation_error_message="同一借据同日同一收款人只能有一笔支付记录",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -290,10 +387,16 @@ class Disbursement(models.Model):
 
 
 class FinancialStatement(models.Model):
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="financials")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="financials"
+    )
     period_end = models.DateField("报表期末")
     period_type = models.CharField(
-        "报表类型", max_length=16, choices=ch.PeriodType.choices, default="annual", db_default="annual"
+        "报表类型",
+        max_length=16,
+        choices=ch.PeriodType.choices,
+        default="annual",
+        db_default="annual",
     )
     revenue = money("营业收入", null=True, blank=True)
     net_profit = money("净利润", null=True, blank=True)
@@ -312,8 +415,11 @@ class FinancialStatement(models.Model):
         verbose_name_plural = "财务报表"
         ordering = ["customer_id", "-period_end"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "period_end", "period_type"], name="financials_key",
-                                    violation_error_message="同一客户同一期末同一类型只能有一张报表"),
+            models.UniqueConstraint(
+                fields=["customer", "period_end", "period_type"],
+                name="financials_key",
+                violation_error_message="同一客户同一期末同一类型只能有一张报表",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,7 +439,9 @@ class FinancialStatement(models.Model):
 
 
 class TaxInvoice(models.Model):
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="tax_invoices")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="tax_invoices"
+    )
     month = models.DateField("月份", help_text="当月第一天")
     invoice_type = models.CharField("发票类型", max_length=16, choices=ch.InvoiceType.choices)
     count = models.PositiveIntegerField("张数", null=True, blank=True)
@@ -346,8 +454,11 @@ class TaxInvoice(models.Model):
         verbose_name_plural = "纳税开票"
         ordering = ["customer_id", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "month", "invoice_type"], name="tax_invoice_key",
-                                    violation_error_message="同一客户同月同类发票只能有一行"),
+            models.UniqueConstraint(
+                fields=["customer", "month", "invoice_type"],
+                name="tax_invoice_key",
+                violation_error_message="同一客户同月同类发票只能有一行",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,7 +468,9 @@ class TaxInvoice(models.Model):
 class Collateral(models.Model):
     collateral_id = models.CharField("押品编号", max_length=40, primary_key=True)
     type = models.CharField("押品类型", max_length=16, choices=ch.CollateralType.choices)
-    description = models.CharField("押品描述", max_length=200, blank=True, default="", db_default="")
+    description = models.CharField(
+        "押品描述", max_length=200, blank=True, default="", db_default=""
+    )
     owner_name = models.CharField("所有权人", max_length=200, blank=True, default="", db_default="")
     appraised_value = money("评估价值")
     appraisal_date = models.DateField("评估日")
@@ -374,18 +487,42 @@ class Collateral(models.Model):
 
 class Guarantee(models.Model):
     guarantee_id = models.CharField("担保编号", max_length=40, primary_key=True)
-    loan = models.ForeignKey(Loan, verbose_name="借据", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="guarantees")
-    facility = models.ForeignKey(Facility, verbose_name="授信", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="guarantees")
+    loan = models.ForeignKey(
+        Loan,
+        verbose_name="借据",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="guarantees",
+    )
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name="授信",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="guarantees",
+    )
     kind = models.CharField("担保类型", max_length=16, choices=ch.GuaranteeKind.choices)
     guarantor_customer = models.ForeignKey(
-        Customer, verbose_name="保证人（本行客户）", null=True, blank=True, on_delete=models.SET_NULL,
+        Customer,
+        verbose_name="保证人（本行客户）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="guarantees_given",
     )
-    guarantor_name = models.CharField("保证人名称", max_length=200, blank=True, default="", db_default="")
-    collateral = models.ForeignKey(Collateral, verbose_name="押品", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="guarantees")
+    guarantor_name = models.CharField(
+        "保证人名称", max_length=200, blank=True, default="", db_default=""
+    )
+    collateral = models.ForeignKey(
+        Collateral,
+        verbose_name="押品",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guarantees",
+    )
     secured_amount = money("担保金额", null=True, blank=True)
     start_date = models.DateField("起始日", null=True, blank=True)
     end_date = models.DateField("到期日", null=True, blank=True)
@@ -396,7 +533,8 @@ class Guarantee(models.Model):
         verbose_name_plural = "担保"
         constraints = [
             models.CheckConstraint(
-                condition=Q(loan__isnull=False) | Q(facility__isnull=False), name="guarantee_has_loan_or_facility",
+                condition=Q(loan__isnull=False) | Q(facility__isnull=False),
+                name="guarantee_has_loan_or_facility",
                 violation_error_message="担保必须关联借据或授信",
             ),
         ]
@@ -406,8 +544,13 @@ class Guarantee(models.Model):
 
 
 class CollateralValue(models.Model):
-    collateral = models.ForeignKey(Collateral, verbose_name="押品", on_delete=models.CASCADE, related_name="values",
-                                   db_index=False)
+    collateral = models.ForeignKey(
+        Collateral,
+        verbose_name="押品",
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
+    )
     value_date = models.DateField("估值日")
     market_value = money("市场价值")
     source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")
@@ -418,8 +561,11 @@ class CollateralValue(models.Model):
         verbose_name_plural = "押品价值重估"
         ordering = ["collateral_id", "value_date"]
         constraints = [
-            models.UniqueConstraint(fields=["collateral", "value_date"], name="collateral_value_key",
-                                    violation_error_message="同一押品同一日期只能有一个估值"),
+            models.UniqueConstraint(
+                fields=["collateral", "value_date"],
+                name="collateral_value_key",
+                violation_error_message="同一押品同一日期只能有一个估值",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -427,15 +573,24 @@ class CollateralValue(models.Model):
 
 
 class CreditReport(models.Model):
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="credit_reports",
-                                 db_index=False)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name="客户",
+        on_delete=models.CASCADE,
+        related_name="credit_reports",
+        db_index=False,
+    )
     report_date = models.DateField("报告日期")
     total_debt_all_fi = money("在所有金融机构债务余额", null=True, blank=True)
     overdue_debt_all_fi = money("逾期债务", null=True, blank=True)
     overdue90_debt_all_fi = money("逾期90天以上债务", null=True, blank=True)
-    nonperforming_other_fi = models.BooleanField("在其他金融机构有不良", default=False, db_default=False)
+    nonperforming_other_fi = models.BooleanField(
+        "在其他金融机构有不良", default=False, db_default=False
+    )
     guarantees_given = money("对外担保余额", null=True, blank=True)
-    external_rating = models.CharField("外部评级", max_length=8, blank=True, default="", db_default="")
+    external_rating = models.CharField(
+        "外部评级", max_length=8, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "credit_reports"
@@ -443,8 +598,11 @@ class CreditReport(models.Model):
         verbose_name_plural = "征信报告"
         ordering = ["customer_id", "-report_date"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "report_date"], name="credit_report_key",
-                                    violation_error_message="同一客户同一日期只能有一份征信报告"),
+            models.UniqueConstraint(
+                fields=["customer", "report_date"],
+                name="credit_report_key",
+                violation_error_message="同一客户同一日期只能有一份征信报告",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -453,11 +611,14 @@ class CreditReport(models.Model):
 
 class RiskEvent(models.Model):
     event_id = models.CharField("事件编号", max_length=40, primary_key=True)
-    customer = models.ForeignKey(Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="events")
+    customer = models.ForeignKey(
+        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="events"
+    )
     event_date = models.DateField("事件日期")
     type = models.CharField("事件类型", max_length=24, choices=ch.EventType.choices)
-    severity = models.CharField("严重程度", max_length=8, choices=ch.Severity.choices, blank=True, default="",
-                                db_default="")
+    severity = models.CharField(
+        "严重程度", max_length=8, choices=ch.Severity.choices, blank=True, default="", db_default=""
+    )
     amount = money("涉及金额", null=True, blank=True)
     description = models.TextField("描述", blank=True, default="", db_default="")
     source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")

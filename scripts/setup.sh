@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Idempotent set-up on a fresh machine: system packages (Debian apt), .venv with the
+# `postloan` command. Usage: scripts/setup.sh [--test]   (--test adds browser and test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+apt_packages=(fonts-noto-cjk)
+if [[ $want_test == 1 ]]; then
+  apt_packages+=(chromium chromium-driver)
+fi
+
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  echo "==> 安装系统软件包 / installing system packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  echo "==> 创建虚拟环境 / creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.postloan-installed
+extras=""
+[[ $want_test == 1 ]] && extras="[test]"
+want="$(sha256sum pyproject.toml | cut -c1-16)$extras"
+if [[ ! -f $stamp ]] || ! grep -qx -- "$want" "$stamp"; then
+  echo "==> 安装 Python 依赖 / installing Python packages"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".${extras}"
+  echo "$want" > "$stamp"
+fi
+echo "==> 就绪 / ready: .venv/bin/postloan"

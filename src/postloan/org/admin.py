@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from postloan.core.admin_audit import AuditedAdmin
+from postloan.org.models import Branch, Staff
+
+admin.site.site_header = "贷后通 系统管理"
+admin.site.site_title = "贷后通"
+admin.site.index_title = "系统管理"
+
+
+@admin.register(Branch)
+class BranchAdmin(AuditedAdmin):
+    list_display = ("branch_code", "name", "level", "parent", "holds_meetings", "path")
+    list_filter = ("level", "holds_meetings")
+    search_fields = ("branch_code", "name")
+    readonly_fields = ("path",)
+
+    def save_model(self, request, obj, form, change):
+        from postloan.org.tree import rebuild_paths
+
+        super().save_model(request, obj, form, change)
+        rebuild_paths()
+
+
+@admin.register(Staff)
+class StaffAdmin(AuditedAdmin):
+    list_display = (
+        "staff_id",
+        "name",
+        "branch",
+        "department",
+        "position",
+        "credit_years",
+        "certified",
+        "user",
+    )
+    list_filter = ("department", "position", "certified", "branch")
+    search_fields = ("staff_id", "name")
+    list_select_related = ("branch", "user")
+    raw_id_fields = ("user",)
