@@ -30,8 +30,41 @@ def roles_for(position: str, department: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(roles))
 
 
+# Roles that work in the maintenance pages (/admin/): admins change, auditors only read.
+ADMIN_SITE_ROLES = {Role.ADMIN.value, Role.AUDITOR.value}
+MAINTAINED_APPS = ("org", "portfolio", "core", "ingest", "risk")
+
+
+def _permissions_for(role: str):
+    from django.contrib.auth.models import Permission
+
+    perms = Permission.objects.filter(content_type__app_label__in=MAINTAINED_APPS)
+    if role == Role.ADMIN:
+        return perms.exclude(content_type__model="auditevent", codename__regex=r"^(add|change|delete)_")
+    if role == Role.AUDITOR:
+        return perms.filter(codename__startswith="view_")
+    return perms.none()
+
+
 def ensure_groups() -> dict[str, Group]:
-    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+    """Create one group per role, with the admin-site permissions the role needs."""
+    groups = {}
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        if role.value in ADMIN_SITE_ROLES:
+            group.permissions.set(_permissions_for(role.value))
+        groups[role.value] = group
+    return groups
+
+
+def grant_role(user, role: str) -> None:
+    """Give `user` a role; admins and auditors also get into the maintenance pages."""
+    groups = ensure_groups()
+    user.groups.add(groups[str(role)])
+    if str(role) in ADMIN_SITE_ROLES and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_postloan_roles", None)
 
 
 def user_roles(user) -> set[str]:
