@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from postloan.core.models import AuditEvent, BusinessDate
+from postloan.core.admin_audit import AuditedAdmin
+from postloan.core.models import AuditEvent, BusinessDate, CalendarDay
 
 
 @admin.register(AuditEvent)
@@ -28,3 +29,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 @admin.register(BusinessDate)
 class BusinessDateAdmin(admin.ModelAdmin):
     list_display = ("as_of", "updated_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("name",)

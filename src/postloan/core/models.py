@@ -57,3 +57,26 @@ class BusinessDate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d}"
+
+
+class CalendarDay(models.Model):
+    """An entry of the official working-day calendar that the `chinese-calendar` package lacks or gets
+    wrong: a holiday (节假日) or a make-up working day (调休上班). Admins extend it each December when
+    the State Council publishes next year's arrangement."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "节假日（休息）"
+        WORKDAY = "workday", "工作日（含调休上班）"
+
+    date = models.DateField("日期", primary_key=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=64, blank=True, help_text="如：春节、国庆节调休")
+
+    class Meta:
+        db_table = "calendar_days"
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
