@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "postloan.ingest",
     "postloan.demo",
     "postloan.risk",
+    "postloan.worklist",
+    "postloan.meetings",
     "postloan.web",
 ]
 

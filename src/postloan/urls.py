@@ -11,5 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("import/", include("postloan.ingest.urls")),
+    path("work/", include("postloan.worklist.urls")),
+    path("meetings/", include("postloan.meetings.urls")),
     path("", include("postloan.web.urls")),
 ]

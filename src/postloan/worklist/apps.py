@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorklistConfig(AppConfig):
+    name = "postloan.worklist"
+    label = "worklist"
+    verbose_name = "贷后工作"
