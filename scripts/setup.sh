@@ -9,7 +9,7 @@ want_test=0
 
 apt_packages=(fonts-noto-cjk)
 if [[ $want_test == 1 ]]; then
-  apt_packages+=(chromium chromium-driver)
+  apt_packages+=(chromium chromium-driver postgresql)
 fi
 
 missing=()
