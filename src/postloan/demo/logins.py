@@ -1,0 +1,84 @@
+"""One login per role on an imported demo bank: `create_demo_logins()`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+
+from postloan.org.choices import Role
+from postloan.org.models import Staff
+from postloan.org.roles import ensure_groups, grant_role
+
+
+def default_password(role: str) -> str:
+    return f"postloan-{role}"
+
+
+def _branch_staff():
+    """Staff of the 分行 first (it holds the meetings the demo shows), then everyone else."""
+    return Staff.objects.select_related("branch").order_by("branch__level", "staff_id")
+
+
+def _pick(role: str) -> Staff | None:
+    at_branch = _branch_staff().filter(branch__level="branch")
+    if role == Role.ACCOUNT_MANAGER:
+        return (
+            Staff.objects.filter(position="account_manager", department="corporate")
+            .annotate(n=Count("customers"))
+            .filter(n__gt=0)
+            .order_by("-n", "staff_id")
+            .first()
+        )
+    choices = {
+        Role.RISK_MANAGER: {"position": "risk_manager"},
+        Role.CHAIR: {"position": "president"},
+        Role.VICE_CHAIR: {"position": "vice_president"},
+        Role.DEPT_HEAD: {"position": "dept_head", "department": "corporate"},
+        Role.MEMBER: {"position": "approver"},
+        Role.CREDIT_MGMT: {"position": "dept_head", "department": "credit_mgmt"},
+        Role.AUDITOR: {"department": "other"},
+    }
+    return (
+        at_branch.filter(**choices[role]).first() or _branch_staff().filter(**choices[role]).first()
+    )
+
+
+@transaction.atomic
+def create_demo_logins(password_for: Callable[[str], str] = default_password) -> list[dict]:
+    """Create (or refresh) a user per role, linked to a suitable staff member; idempotent."""
+    User = get_user_model()
+    ensure_groups()
+    rows = []
+    for role in Role:
+        staff = None if role == Role.ADMIN else _pick(role)
+        if role != Role.ADMIN and staff is None:
+            continue
+        user, _ = User.objects.get_or_create(username=role.value)
+        password = password_for(role.value)
+        user.set_password(password)
+        if staff is not None:
+            parts = staff.name
+            user.first_name = parts[1:][:150]
+            user.last_name = parts[:1]
+        if role == Role.ADMIN:
+            user.is_superuser = True
+            user.is_staff = True
+        user.save()
+        if staff is not None and staff.user_id != user.pk:
+            Staff.objects.filter(user=user).exclude(pk=staff.pk).update(user=None)
+            staff.user = user
+            staff.save(update_fields=["user"])
+        grant_role(user, role.value)
+        rows.append(
+            {
+                "username": user.username,
+                "password": password,
+                "role": str(role.label),
+                "name": staff.name if staff else "系统管理员",
+                "unit": staff.branch.name if staff else "",
+            }
+        )
+    return rows
