@@ -1,0 +1,80 @@
+"""Enumerations of post-loan work, with the Chinese labels the users see."""
+
+from django.db import models
+
+
+class InspectionKind(models.TextChoices):
+    SCHEDULED = "scheduled", "定期检查"
+    FIRST_FOLLOWUP = "first_followup", "首次跟踪检查"
+    ADHOC = "adhoc", "临时检查（红色预警）"
+
+
+class InspectionMode(models.TextChoices):
+    ON_SITE = "on_site", "现场检查"
+    OFF_SITE = "off_site", "非现场检查"
+
+
+class Conclusion(models.TextChoices):
+    NORMAL = "normal", "正常"
+    WATCH = "watch", "关注"
+    DETERIORATED = "deteriorated", "恶化"
+
+
+class ItemStatus(models.TextChoices):
+    NORMAL = "normal", "正常"
+    WATCH = "watch", "关注"
+    PROBLEM = "problem", "异常"
+
+
+# The check items of a bank's 贷后检查表 (code, label).
+CHECK_ITEMS: list[tuple[str, str]] = [
+    ("legality", "持续经营的合法性（证照、年检、环保）"),
+    ("operations", "生产经营状况（产销、库存、订单）"),
+    ("finance", "财务状况（收入、利润、负债、现金流）"),
+    ("fund_use", "贷款资金使用情况（是否按约定用途）"),
+    ("account_flows", "账户资金往来与销售资金归行"),
+    ("repayment", "还本付息情况"),
+    ("credit_report", "征信动态（他行逾期、对外担保）"),
+    ("controller", "实际控制人及高管现状"),
+    ("guarantor", "保证人经营状况与担保能力"),
+    ("collateral", "抵质押物状况（存续、价值、保管、登记）"),
+    ("external", "涉诉、被执行、负面舆情等外部信息"),
+    ("policy", "行业与区域政策影响"),
+]
+
+
+class TaskKind(models.TextChoices):
+    MATURITY_NOTICE = "maturity_notice", "到期贷款催收函"
+    MATURITY_FUNDS = "maturity_funds", "到期前3日资金落实"
+    BILL_FUNDS = "bill_funds", "承兑汇票到期前3日敞口资金落实"
+    INTEREST_FUNDS = "interest_funds", "结息日资金落实"
+    GUARANTEE_LETTER = "guarantee_letter", "保函到期收回正本"
+
+
+FUNDS_TASKS = {TaskKind.MATURITY_FUNDS, TaskKind.BILL_FUNDS, TaskKind.INTEREST_FUNDS}
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "催收中"
+    CLOSED = "closed", "已结案"
+
+
+class CaseOutcome(models.TextChoices):
+    REPAID = "repaid", "已全额清收"
+    RESTRUCTURED = "restructured", "重组/展期"
+    LEGAL = "legal", "转诉讼"
+    WRITTEN_OFF = "written_off", "核销"
+    OTHER = "other", "其他"
+
+
+class ActionKind(models.TextChoices):
+    PHONE = "phone", "电话催收"
+    VISIT = "visit", "上门催收"
+    LETTER = "letter", "发送催收函"
+    LEGAL = "legal", "法律措施"
+
+
+class PromiseStatus(models.TextChoices):
+    PENDING = "pending", "待兑现"
+    KEPT = "kept", "已兑现"
+    BROKEN = "broken", "未兑现"

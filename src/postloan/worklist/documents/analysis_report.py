@@ -1,0 +1,90 @@
+"""《贷后管理定期分析报告》 as a Word file, from the pre-filled data and the manager's text."""
+
+from postloan.worklist.analysis_report import NARRATIVE_SECTIONS
+from postloan.worklist.documents.docx_style import (
+    heading,
+    new_document,
+    para,
+    table,
+    title,
+    to_bytes,
+)
+
+
+def render(data: dict, meta: dict) -> bytes:
+    """`data`: output of analysis_report.prefill (with narrative filled in);
+    `meta`: inspection facts (mode, done_date, inspector, conclusion, proposed_class)."""
+    doc = new_document()
+    title(doc, "贷后管理定期分析报告")
+    para(
+        doc,
+        f"客户：{data['customer']}　　数据日期：{data['as_of']}　　检查方式：{meta.get('mode', '')}"
+        f"　　检查日期：{meta.get('done_date', '')}　　检查人：{meta.get('inspector', '')}",
+        indent=False,
+    )
+    heading(doc, "一、授信及还款情况")
+    table(
+        doc,
+        ["借据号", "余额（元）", "到期日", "五级分类", "逾期天数"],
+        [
+            [r["loan_id"], r["balance"], r["maturity_date"], r["class"], r["dpd"]]
+            for r in data["loans"]
+        ]
+        or [["无有效借据", "", "", "", ""]],
+    )
+    para(doc, f"贷款余额合计：{data['total_balance']}元", indent=False)
+    heading(doc, "二、资金进出情况（近12个月）")
+    table(
+        doc,
+        ["月份", "流入（元）", "流出（元）"],
+        [[r["month"], r["in"], r["out"]] for r in data["flows"]] or [["无流水数据", "", ""]],
+    )
+    heading(doc, "三、纳税开票情况")
+    table(
+        doc,
+        ["月份", "开票金额（元）"],
+        [[r["month"], r["amount"]] for r in data["invoices"]] or [["无开票数据", ""]],
+    )
+    heading(doc, "四、财务分析")
+    table(
+        doc,
+        ["报表期末", "营业收入", "净利润", "资产负债率", "流动比率"],
+        [
+            [r["period_end"], r["revenue"], r["net_profit"], r["debt_ratio"], r["current_ratio"]]
+            for r in data["financials"]
+        ]
+        or [["无财务报表", "", "", "", ""]],
+    )
+    heading(doc, "五、预警信号")
+    table(
+        doc,
+        ["规则", "级别", "状态"],
+        [[r["rule_id"], r["level"], r["status"]] for r in data["signals"]]
+        or [["无未消除信号", "", ""]],
+    )
+    heading(doc, "六、押品情况")
+    table(
+        doc,
+        ["押品", "类型", "价值（元）", "估值日", "抵押率", "问题"],
+        [
+            [r["id"], r["type"], r["value"], r["value_date"], r["ltv"], r["problems"]]
+            for r in data["collateral"]
+        ]
+        or [["无押品", "", "", "", "", ""]],
+    )
+    heading(doc, "七、客户经理分析意见")
+    narrative = data.get("narrative", {})
+    for code, label in NARRATIVE_SECTIONS:
+        para(doc, f"{label}：{narrative.get(code) or '（未填写）'}", indent=False)
+    heading(doc, "八、检查结论")
+    para(
+        doc,
+        f"结论：{meta.get('conclusion', '')}　　建议分类：{meta.get('proposed_class', '') or '维持'}",
+        indent=False,
+    )
+    if data.get("notes"):
+        heading(doc, "数据说明")
+        for note in data["notes"]:
+            para(doc, f"· {note}", indent=False)
+    para(doc, "客户经理（签字）：　　　　　　　　部门负责人（签字）：", indent=False)
+    return to_bytes(doc)

@@ -1,0 +1,170 @@
+"""Forms of post-loan work: server-side validation, Chinese messages next to the fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from postloan.portfolio.choices import LoanClass
+from postloan.worklist import choices as ch
+from postloan.worklist.actions import validate_attachment
+from postloan.worklist.analysis_report import NARRATIVE_SECTIONS
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+INTERVALS = [("", "按制度频率"), ("1", "每月"), ("3", "每季"), ("6", "每半年")]
+
+
+class InspectionForm(forms.Form):
+    mode = forms.ChoiceField(label="检查方式", choices=ch.InspectionMode.choices)
+    done_date = forms.DateField(label="检查日期", **DATE)
+    conclusion = forms.ChoiceField(label="检查结论", choices=ch.Conclusion.choices)
+    proposed_class = forms.ChoiceField(
+        label="建议分类", choices=[("", "维持现分类")] + list(LoanClass.choices), required=False
+    )
+    next_interval_months = forms.TypedChoiceField(
+        label="下次检查频率", choices=INTERVALS, coerce=int, empty_value=None, required=False
+    )
+    attachment = forms.FileField(label="照片/附件", required=False)
+    caption = forms.CharField(label="附件说明", max_length=200, required=False)
+
+    def __init__(self, *args, business_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business_date = business_date
+        for code, label in ch.CHECK_ITEMS:
+            self.fields[f"item_{code}"] = forms.ChoiceField(
+                label=label, choices=ch.ItemStatus.choices, initial=ch.ItemStatus.NORMAL
+            )
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=f"{label}说明", required=False, max_length=1000
+            )
+        for code, label in NARRATIVE_SECTIONS:
+            self.fields[f"narrative_{code}"] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    def item_rows(self):
+        return [
+            (label, self[f"item_{code}"], self[f"note_{code}"]) for code, label in ch.CHECK_ITEMS
+        ]
+
+    def narrative_fields(self):
+        return [self[f"narrative_{code}"] for code, _ in NARRATIVE_SECTIONS]
+
+    def clean_done_date(self):
+        day = self.cleaned_data["done_date"]
+        if self.business_date and day > self.business_date:
+            raise ValidationError("检查日期不能晚于业务日期")
+        return day
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            validate_attachment(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        for code, label in ch.CHECK_ITEMS:
+            if data.get(f"item_{code}") == ch.ItemStatus.PROBLEM and not data.get(f"note_{code}"):
+                self.add_error(f"note_{code}", f"“{label}”为异常时须说明发现的问题")
+        return data
+
+    def findings(self) -> dict:
+        d = self.cleaned_data
+        return {
+            code: {"label": label, "status": d[f"item_{code}"], "note": d.get(f"note_{code}", "")}
+            for code, label in ch.CHECK_ITEMS
+        }
+
+    def narrative(self) -> dict:
+        return {
+            code: self.cleaned_data.get(f"narrative_{code}", "") for code, _ in NARRATIVE_SECTIONS
+        }
+
+
+class AttachmentForm(forms.Form):
+    attachment = forms.FileField(label="照片/附件")
+    caption = forms.CharField(label="说明", max_length=200, required=False)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data["attachment"]
+        validate_attachment(upload)
+        return upload
+
+
+class CalendarTaskForm(forms.Form):
+    done_date = forms.DateField(label="办理日期", **DATE)
+    borrower_confirmed_on = forms.DateField(label="借款人确认日", required=False, **DATE)
+    guarantor_confirmed_on = forms.DateField(label="保证人确认日", required=False, **DATE)
+    note = forms.CharField(
+        label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task = task
+        if task is None or task.kind != ch.TaskKind.MATURITY_NOTICE:
+            del self.fields["borrower_confirmed_on"]
+            del self.fields["guarantor_confirmed_on"]
+
+    def clean(self):
+        data = super().clean()
+        if self.task is not None and self.task.kind == ch.TaskKind.MATURITY_NOTICE:
+            if not data.get("borrower_confirmed_on"):
+                self.add_error("borrower_confirmed_on", "请填写借款人确认（签收）日期")
+        elif self.task is not None and self.task.is_funds_check and not data.get("note"):
+            self.add_error("note", "请说明资金落实情况")
+        return data
+
+
+class CollectionActionForm(forms.Form):
+    kind = forms.ChoiceField(label="催收方式", choices=ch.ActionKind.choices)
+    action_date = forms.DateField(label="催收日期", **DATE)
+    result = forms.CharField(label="催收结果", widget=forms.Textarea(attrs={"rows": 2}))
+    next_action_date = forms.DateField(label="下次跟进日", required=False, **DATE)
+
+    def clean(self):
+        data = super().clean()
+        nxt, done = data.get("next_action_date"), data.get("action_date")
+        if nxt and done and nxt < done:
+            self.add_error("next_action_date", "下次跟进日不能早于催收日期")
+        return data
+
+
+class PromiseForm(forms.Form):
+    made_on = forms.DateField(label="承诺日期", **DATE)
+    amount = forms.DecimalField(
+        label="承诺还款金额（元）", max_digits=18, decimal_places=2, min_value=0.01
+    )
+    promised_date = forms.DateField(label="承诺还款日", **DATE)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("made_on")
+            and data.get("promised_date")
+            and data["promised_date"] < data["made_on"]
+        ):
+            self.add_error("promised_date", "承诺还款日不能早于承诺日期")
+        return data
+
+
+class CloseCaseForm(forms.Form):
+    closed_on = forms.DateField(label="结案日", **DATE)
+    outcome = forms.ChoiceField(label="结果", choices=ch.CaseOutcome.choices)
+    note = forms.CharField(label="结案说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DepartmentCheckForm(forms.Form):
+    done_date = forms.DateField(label="检查日期", **DATE)
+    coverage_note = forms.CharField(label="抽查覆盖情况", max_length=200)
+    findings = forms.CharField(label="检查发现与整改要求", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="起始日", **DATE)
+    end = forms.DateField(label="截止日", **DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "截止日不能早于起始日")
+        return data

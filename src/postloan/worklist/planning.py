@@ -1,0 +1,422 @@
+"""Set-based generation of post-loan work: `plan_worklist(as_of)` after each screening.
+
+Each step reads what it needs in a few queries, decides in memory, and writes with
+`bulk_create`/`bulk_update` — never a query per customer or loan.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery, Sum
+
+from postloan.core.audit import record
+from postloan.core.workdays import WorkdayCalendar
+from postloan.org.models import Branch
+from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
+from postloan.worklist import risk_link
+from postloan.worklist import schedule as sch
+from postloan.worklist.choices import CaseOutcome, CaseStatus, InspectionKind, TaskKind
+from postloan.worklist.models import (
+    CalendarTask,
+    CollectionCase,
+    DepartmentCheck,
+    Inspection,
+    UnassignedFlag,
+)
+from postloan.worklist.policy import setting
+
+LITIGATION_EVENTS = ("litigation", "enforcement")
+NO_CALENDAR_PRODUCTS = ("bank_acceptance", "letter_of_guarantee")
+
+
+@dataclass
+class PlanSummary:
+    as_of: dt.date
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, key: str, n: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+def _calendar(as_of: dt.date) -> WorkdayCalendar:
+    return WorkdayCalendar(as_of - dt.timedelta(days=400), as_of + dt.timedelta(days=400))
+
+
+def customers_in_litigation(as_of: dt.date) -> set[str]:
+    since = as_of - dt.timedelta(days=365)
+    from_events = RiskEvent.objects.filter(
+        type__in=LITIGATION_EVENTS, event_date__gte=since, event_date__lte=as_of
+    ).values_list("customer_id", flat=True)
+    from_cases = CollectionCase.objects.filter(
+        status=CaseStatus.OPEN, actions__kind="legal"
+    ).values_list("customer_id", flat=True)
+    return set(from_events) | set(from_cases)
+
+
+def customer_positions() -> dict[str, dict]:
+    """Per customer with an active balance: worst class, latest loan start, manager."""
+    rows = Loan.objects.filter(status="active", balance__gt=0).values_list(
+        "customer_id", "classification", "start_date", "customer__manager_id"
+    )
+    out: dict[str, dict] = {}
+    for customer_id, cls, start, manager in rows:
+        pos = out.setdefault(
+            customer_id, {"classes": [], "latest_start": start, "manager": manager}
+        )
+        pos["classes"].append(cls)
+        pos["latest_start"] = max(pos["latest_start"], start)
+    for pos in out.values():
+        pos["worst"] = sch.worst_class(pos["classes"])
+    return out
+
+
+def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) -> None:
+    positions = customer_positions()
+    litigation = customers_in_litigation(as_of)
+    last_done: dict[str, tuple[dt.date, int | None]] = {}
+    for customer_id, done, adjust in (
+        Inspection.objects.filter(done_date__isnull=False, done_date__lte=as_of)
+        .order_by("done_date", "id")
+        .values_list("customer_id", "done_date", "next_interval_months")
+    ):
+        last_done[customer_id] = (done, adjust)
+    open_scheduled = {
+        i.customer_id: i
+        for i in Inspection.objects.filter(kind=InspectionKind.SCHEDULED, done_date__isnull=True)
+    }
+    new, changed = [], []
+    for customer_id, pos in positions.items():
+        in_lit = customer_id in litigation
+        months = sch.inspection_interval_months(pos["worst"], in_lit)
+        label = "涉诉" if in_lit else sch_class_label(pos["worst"])
+        reason = f"最差分类/状态：{label}，至少每{months}个月检查一次"
+        if customer_id in last_done:
+            base, adjust = last_done[customer_id]
+            due = sch.inspection_due(cal, base, months, adjust)
+        else:
+            due = max(sch.inspection_due(cal, pos["latest_start"], months), cal.on_or_after(as_of))
+        current = open_scheduled.get(customer_id)
+        if current is None:
+            new.append(
+                Inspection(
+                    customer_id=customer_id,
+                    kind=InspectionKind.SCHEDULED,
+                    reason=reason,
+                    assignee_id=pos["manager"],
+                    due_date=due,
+                )
+            )
+        elif current.reason != reason:
+            # The class changed: re-plan from the new interval; overdue work stays overdue.
+            if current.due_date < as_of:
+                due = min(due, current.due_date)
+            current.due_date, current.reason = due, reason
+            changed.append(current)
+    Inspection.objects.bulk_create(new)
+    Inspection.objects.bulk_update(changed, ["due_date", "reason"])
+    # A customer without an asset any more needs no scheduled inspection: drop the plan
+    # (never a done inspection), so it cannot turn overdue against the account manager.
+    dropped, _ = (
+        Inspection.objects.filter(kind=InspectionKind.SCHEDULED, done_date__isnull=True)
+        .exclude(customer_id__in=list(positions))
+        .delete()
+    )
+    summary.add("定期检查（新增）", len(new))
+    summary.add("定期检查（调整）", len(changed))
+    summary.add("定期检查（客户已无资产，撤销）", dropped)
+
+    lookback = as_of - dt.timedelta(days=int(setting("WORKLIST_FIRST_CHECK_LOOKBACK_DAYS")))
+    recent = Loan.objects.filter(
+        start_date__gte=lookback, start_date__lte=as_of, status="active"
+    ).exclude(
+        loan_id__in=Inspection.objects.filter(kind=InspectionKind.FIRST_FOLLOWUP).values("loan_id")
+    )
+    first = []
+    for loan_id, customer_id, start, manager in recent.values_list(
+        "loan_id", "customer_id", "start_date", "customer__manager_id"
+    ):
+        available, due = sch.first_check_window(cal, start)
+        first.append(
+            Inspection(
+                customer_id=customer_id,
+                loan_id=loan_id,
+                kind=InspectionKind.FIRST_FOLLOWUP,
+                reason=f"借据{loan_id}于{start:%Y-%m-%d}发放，发放后首次跟踪检查",
+                assignee_id=manager,
+                available_from=available,
+                due_date=due,
+            )
+        )
+    Inspection.objects.bulk_create(first)
+    summary.add("首次跟踪检查（新增）", len(first))
+
+    # Keep the responsible account manager in step with the customer's current one.
+    manager = Customer.objects.filter(pk=OuterRef("customer_id")).values("manager_id")[:1]
+    Inspection.objects.filter(done_date__isnull=True).update(assignee_id=Subquery(manager))
+
+
+def sch_class_label(cls: str) -> str:
+    from postloan.portfolio.choices import CLASS_LABELS
+
+    return CLASS_LABELS.get(cls, cls)
+
+
+def plan_department_checks(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) -> None:
+    """One quarterly check by the credit management department per front-office unit."""
+    quarter = sch.quarter_start(as_of)
+    due = cal.on_or_before(sch.quarter_end(as_of))
+    units = Branch.objects.filter(level__in=("branch", "sub_branch")).values_list(
+        "branch_code", flat=True
+    )
+    existing = set(
+        DepartmentCheck.objects.filter(quarter_start=quarter).values_list("branch_id", flat=True)
+    )
+    new = [
+        DepartmentCheck(branch_id=code, quarter_start=quarter, due_date=due)
+        for code in units
+        if code not in existing
+    ]
+    DepartmentCheck.objects.bulk_create(new)
+    summary.add("信贷管理部门季度检查（新增）", len(new))
+
+
+def plan_calendar(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) -> None:
+    horizon = as_of + dt.timedelta(days=int(setting("WORKLIST_HORIZON_DAYS")))
+    existing = set(CalendarTask.objects.values_list("kind", "loan_id", "event_date"))
+    new: list[CalendarTask] = []
+
+    def add(kind, loan, event, due, amount=None):
+        key = (str(kind), loan["loan_id"], event)
+        if key in existing or due > horizon:
+            return
+        existing.add(key)
+        new.append(
+            CalendarTask(
+                kind=kind,
+                customer_id=loan["customer_id"],
+                loan_id=loan["loan_id"],
+                event_date=event,
+                due_date=due,
+                amount_due=amount,
+            )
+        )
+
+    fields = (
+        "loan_id",
+        "customer_id",
+        "product",
+        "balance",
+        "start_date",
+        "maturity_date",
+        "deposit_ratio",
+        "interest_rate",
+        "status",
+    )
+    window = Loan.objects.filter(
+        maturity_date__gte=as_of - dt.timedelta(days=180), start_date__lte=horizon
+    ).values(*fields)
+    for loan in window:
+        maturity, active = loan["maturity_date"], loan["status"] == "active" and loan["balance"] > 0
+        if loan["product"] == "letter_of_guarantee":
+            if maturity <= horizon:
+                add(
+                    TaskKind.GUARANTEE_LETTER,
+                    loan,
+                    maturity,
+                    sch.guarantee_letter_due(cal, maturity),
+                )
+            continue
+        if not active or maturity < as_of:
+            continue
+        if loan["product"] == "bank_acceptance":
+            ratio = loan["deposit_ratio"] or Decimal("0")
+            exposure = (loan["balance"] * (Decimal("1") - ratio)).quantize(Decimal("0.01"))
+            add(TaskKind.BILL_FUNDS, loan, maturity, sch.funds_check_due(cal, maturity), exposure)
+            continue
+        add(
+            TaskKind.MATURITY_NOTICE,
+            loan,
+            maturity,
+            sch.notice_due(cal, loan["start_date"], maturity),
+        )
+        add(
+            TaskKind.MATURITY_FUNDS,
+            loan,
+            maturity,
+            sch.funds_check_due(cal, maturity),
+            loan["balance"],
+        )
+        for day in sch.interest_dates(as_of, horizon):
+            if loan["start_date"] < day < maturity:
+                add(
+                    TaskKind.INTEREST_FUNDS,
+                    loan,
+                    day,
+                    cal.on_or_before(day),
+                    interest_for_quarter(loan, day),
+                )
+    CalendarTask.objects.bulk_create(new)
+    for kind in TaskKind:
+        n = sum(1 for t in new if t.kind == kind)
+        if n:
+            summary.add(f"{kind.label}（新增）", n)
+
+
+def interest_for_quarter(loan: dict, interest_day: dt.date) -> Decimal | None:
+    """Interest due on a 结息日: balance × annual rate × days since the last 结息日 ÷ 360
+    (the bank's 日利率 = 年利率 ÷ 360); None when the loan has no rate."""
+    rate = loan.get("interest_rate")
+    if rate is None:
+        return None
+    since = max(sch.previous_interest_date(interest_day), loan["start_date"])
+    days = (interest_day - since).days
+    return (loan["balance"] * rate * days / Decimal(360)).quantize(Decimal("0.01"))
+
+
+def plan_unassigned(as_of: dt.date, summary: PlanSummary) -> None:
+    """人户合一: flag customers with an active balance and no account manager, every day."""
+    unassigned = set(
+        Loan.objects.filter(status="active", balance__gt=0, customer__manager__isnull=True)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    flags = {f.customer_id: f for f in UnassignedFlag.objects.all()}
+    new, changed = [], []
+    for customer_id in unassigned:
+        flag = flags.get(customer_id)
+        if flag is None or flag.resolved_on is not None:
+            if flag is not None:
+                flag.resolved_on, flag.first_flagged_on = None, as_of
+                flag.last_flagged_on, flag.days_flagged = as_of, 1
+                changed.append(flag)
+            else:
+                new.append(
+                    UnassignedFlag(
+                        customer_id=customer_id, first_flagged_on=as_of, last_flagged_on=as_of
+                    )
+                )
+        elif flag.last_flagged_on < as_of:
+            flag.last_flagged_on = as_of
+            flag.days_flagged += 1
+            changed.append(flag)
+    for customer_id, flag in flags.items():
+        if customer_id not in unassigned and flag.resolved_on is None:
+            flag.resolved_on = as_of
+            changed.append(flag)
+    UnassignedFlag.objects.bulk_create(new)
+    UnassignedFlag.objects.bulk_update(
+        changed, ["resolved_on", "first_flagged_on", "last_flagged_on", "days_flagged"]
+    )
+    summary.add("未分配客户经理的客户", len(unassigned))
+
+
+def overdue_amounts(as_of: dt.date, customer_ids) -> dict[str, Decimal]:
+    """Unpaid amounts of instalments due before `as_of`, per customer (one query)."""
+    rows = (
+        RepaymentInstalment.objects.filter(
+            loan__customer_id__in=list(customer_ids), due_date__lt=as_of
+        )
+        .exclude(paid_off_date__lte=as_of)
+        .values("loan__customer_id")
+        .annotate(
+            due=Sum("principal_due"),
+            interest=Sum("interest_due"),
+            paid=Sum("principal_paid"),
+            paid_i=Sum("interest_paid"),
+        )
+    )
+    return {
+        r["loan__customer_id"]: (r["due"] or 0)
+        + (r["interest"] or 0)
+        - (r["paid"] or 0)
+        - (r["paid_i"] or 0)
+        for r in rows
+    }
+
+
+def plan_collection_cases(
+    as_of: dt.date, summary: PlanSummary, dpd_by_loan: dict[str, int] | None = None
+) -> None:
+    """Open a case per customer with DPD >= 1 (DPD from the screening); close repaid ones."""
+    if dpd_by_loan is None:
+        dpd_by_loan = risk_link.latest_dpd_by_loan(as_of)
+    if dpd_by_loan is None:
+        summary.notes.append("尚未运行风险筛查（无逾期天数），未生成逾期催收案件")
+        return
+    loan_customer = dict(
+        Loan.objects.filter(loan_id__in=list(dpd_by_loan)).values_list("loan_id", "customer_id")
+    )
+    worst: dict[str, int] = {}
+    for loan_id, dpd in dpd_by_loan.items():
+        customer_id = loan_customer.get(loan_id)
+        if customer_id is not None and (dpd or 0) >= 1:
+            worst[customer_id] = max(worst.get(customer_id, 0), dpd)
+    open_cases = {c.customer_id: c for c in CollectionCase.objects.filter(status=CaseStatus.OPEN)}
+    to_open = [c for c in worst if c not in open_cases]
+    amounts = overdue_amounts(as_of, to_open)
+    managers = dict(Customer.objects.filter(pk__in=to_open).values_list("pk", "manager_id"))
+    new = [
+        CollectionCase(
+            customer_id=c,
+            owner_id=managers.get(c),
+            opened_on=as_of,
+            dpd_at_open=worst[c],
+            overdue_at_open=amounts.get(c, Decimal("0")),
+        )
+        for c in to_open
+    ]
+    with transaction.atomic():
+        CollectionCase.objects.bulk_create(new)
+        screened = set(loan_customer.values())
+        closed = [
+            case
+            for customer_id, case in open_cases.items()
+            if customer_id in screened and customer_id not in worst
+        ]
+        for case in closed:
+            case.status, case.closed_on = CaseStatus.CLOSED, as_of
+            case.outcome = CaseOutcome.REPAID
+            case.outcome_note = "风险筛查显示已无逾期，系统自动结案"
+        CollectionCase.objects.bulk_update(
+            closed, ["status", "closed_on", "outcome", "outcome_note"]
+        )
+    summary.add("逾期催收案件（新增）", len(new))
+    summary.add("逾期催收案件（自动结案）", len(closed))
+
+
+def plan_worklist(
+    as_of: dt.date, *, acting_user=None, dpd_by_loan: dict[str, int] | None = None
+) -> PlanSummary:
+    """Generate every dated task of post-loan work as of the business date `as_of`.
+
+    Run it after each screening (the risk app may pass the DPD it just computed) or with
+    `postloan worklist plan --as-of DATE`. Idempotent: running twice adds nothing.
+    """
+    summary = PlanSummary(as_of)
+    cal = _calendar(as_of)
+    with transaction.atomic():
+        plan_inspections(as_of, cal, summary)
+        plan_department_checks(as_of, cal, summary)
+        plan_calendar(as_of, cal, summary)
+        plan_unassigned(as_of, summary)
+        plan_collection_cases(as_of, summary, dpd_by_loan)
+        record(
+            actor=acting_user,
+            action="worklist.plan",
+            object_type="worklist.plan",
+            object_id=as_of.isoformat(),
+            after={"counts": summary.counts, "notes": summary.notes},
+        )
+    return summary
+
+
+def last_inspection_dates(customer_ids) -> dict[str, dt.date]:
+    return dict(
+        Inspection.objects.filter(customer_id__in=list(customer_ids), done_date__isnull=False)
+        .values("customer_id")
+        .annotate(last=Max("done_date"))
+        .values_list("customer_id", "last")
+    )

@@ -1,0 +1,84 @@
+"""The one seam to the risk app (signals, loan assessments), which is optional at import time.
+
+The worklist reads risk results; it never computes DPD itself (one DPD: the screening engine's,
+persisted as `LoanAssessment`). Until a screening ran, there is simply no DPD.
+"""
+
+import datetime as dt
+
+from django.apps import apps
+from django.db import connection
+
+OPEN_SIGNAL_STATUSES = ("issued", "handling", "feedback", "confirmed")
+
+
+_READY: set[str] = set()
+
+
+def model(name: str):
+    """The risk model, or None while the risk app does not have it (or its table) yet."""
+    try:
+        model_cls = apps.get_model("risk", name)
+    except LookupError:
+        return None
+    table = model_cls._meta.db_table
+    if table not in _READY:
+        if table not in connection.introspection.table_names():
+            return None
+        _READY.add(table)
+    return model_cls
+
+
+def signal_model():
+    return model("Signal")
+
+
+def assessment_model():
+    return model("LoanAssessment")
+
+
+def has_field(model_cls, name: str) -> bool:
+    try:
+        model_cls._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist
+        return False
+    return True
+
+
+def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
+    """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran."""
+    Assessment = assessment_model()
+    if Assessment is None:
+        return None
+    qs = Assessment.objects.filter(as_of__lte=as_of)
+    latest = qs.order_by("-as_of").values_list("as_of", flat=True).first()
+    if latest is None:
+        return None
+    return dict(qs.filter(as_of=latest).values_list("loan_id", "dpd"))
+
+
+def signal_owner_filter(user) -> dict:
+    """The filter selecting signals owned by `user` (owner may point at a User or a Staff)."""
+    Signal = signal_model()
+    if Signal is None or not has_field(Signal, "owner"):
+        return {"pk__in": []}
+    from django.contrib.auth import get_user_model
+
+    related = Signal._meta.get_field("owner").related_model
+    if related is get_user_model():
+        return {"owner": user}
+    staff = getattr(user, "staff", None)
+    return {"owner": staff} if staff is not None else {"pk__in": []}
+
+
+def customers_with_open_severe_signal(customer_ids) -> set[str]:
+    Signal = signal_model()
+    if Signal is None:
+        return set()
+    return set(
+        Signal.objects.filter(
+            customer_id__in=list(customer_ids),
+            level__in=("orange", "red"),
+            status__in=OPEN_SIGNAL_STATUSES,
+        ).values_list("customer_id", flat=True)
+    )

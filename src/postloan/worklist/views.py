@@ -1,0 +1,495 @@
+"""Pages of post-loan work. Thin: authorise, parse, call one action, render or redirect."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from postloan.core.business_date import current_business_date
+from postloan.org.visibility import visible, visible_branches, visible_customers
+from postloan.portfolio.models import Guarantee
+from postloan.worklist import access, actions, funds, inbox, rates
+from postloan.worklist.analysis_report import prefill
+from postloan.worklist.choices import CaseStatus, PromiseStatus, TaskKind
+from postloan.worklist.collateral import collateral_statuses, guarantor_statuses
+from postloan.worklist.documents import analysis_report as report_doc
+from postloan.worklist.documents import maturity_notice
+from postloan.worklist.forms import (
+    AttachmentForm,
+    CalendarTaskForm,
+    CloseCaseForm,
+    CollectionActionForm,
+    DepartmentCheckForm,
+    InspectionForm,
+    PeriodForm,
+    PromiseForm,
+)
+from postloan.worklist.fund_use import trail_for_loan
+from postloan.worklist.limitation import limitation_items
+from postloan.worklist.models import DepartmentCheck, UnassignedFlag
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGE_SIZE = 50
+
+
+def today() -> dt.date:
+    return current_business_date() or actions.business_today()
+
+
+def docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+# ── 工作台 ────────────────────────────────────────────────────────────────
+@login_required
+def inbox_page(request):
+    context = inbox.grouped(request.user, today())
+    return render(request, "worklist/inbox.html", context)
+
+
+@login_required
+def inbox_panel(request):
+    context = inbox.grouped(request.user, today())
+    return render(request, "worklist/_inbox_panel.html", context)
+
+
+# ── 贷后检查 ──────────────────────────────────────────────────────────────
+@login_required
+def inspection_list(request):
+    as_of = today()
+    qs = access.visible_inspections(request.user).select_related("customer", "assignee")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(done_date__isnull=True)
+    elif state == "overdue":
+        qs = qs.filter(done_date__isnull=True, due_date__lt=as_of)
+    elif state == "done":
+        qs = qs.filter(done_date__isnull=False).order_by("-done_date")
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "worklist/inspection_list.html",
+        {"page": page, "state": state, "kind": kind, "as_of": as_of},
+    )
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = access.get_inspection_for_user(request.user, pk)
+    as_of = today()
+    if inspection.done_date is None:
+        data = prefill(inspection.customer, as_of)
+    else:
+        data = inspection.report
+    form = None
+    if inspection.done_date is None:
+        if request.method == "POST":
+            access.require_worker(request.user)
+            form = InspectionForm(request.POST, request.FILES, business_date=as_of)
+            if form.is_valid():
+                report = dict(data, narrative=form.narrative())
+                try:
+                    actions.complete_inspection(
+                        inspection,
+                        acting_user=request.user,
+                        mode=form.cleaned_data["mode"],
+                        done_date=form.cleaned_data["done_date"],
+                        findings=form.findings(),
+                        conclusion=form.cleaned_data["conclusion"],
+                        proposed_class=form.cleaned_data["proposed_class"],
+                        next_interval_months=form.cleaned_data["next_interval_months"],
+                        report=report,
+                    )
+                    if form.cleaned_data.get("attachment"):
+                        actions.add_attachment(
+                            inspection,
+                            acting_user=request.user,
+                            upload=form.cleaned_data["attachment"],
+                            caption=form.cleaned_data.get("caption", ""),
+                        )
+                except ValidationError as exc:
+                    messages.error(request, _errors(exc))
+                else:
+                    messages.success(request, "检查已完成，分析报告已保存")
+                    return redirect("worklist:inspection", pk=inspection.pk)
+        else:
+            form = InspectionForm(business_date=as_of, initial={"done_date": as_of})
+    return render(
+        request,
+        "worklist/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "report": data,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "attachments": inspection.attachments.all(),
+            "overdue": inspection.is_overdue(as_of),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_attachment(request, pk):
+    inspection = access.get_inspection_for_user(request.user, pk)
+    access.require_worker(request.user)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        actions.add_attachment(
+            inspection,
+            acting_user=request.user,
+            upload=form.cleaned_data["attachment"],
+            caption=form.cleaned_data["caption"],
+        )
+        messages.success(request, "附件已上传")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("worklist:inspection", pk=inspection.pk)
+
+
+@login_required
+def inspection_docx(request, pk):
+    inspection = access.get_inspection_for_user(request.user, pk)
+    if inspection.done_date is None:
+        data, meta = prefill(inspection.customer, today()), {}
+    else:
+        data = inspection.report
+        meta = {
+            "mode": inspection.get_mode_display(),
+            "done_date": inspection.done_date.isoformat(),
+            "inspector": inspection.inspector.get_full_name() or inspection.inspector.username
+            if inspection.inspector
+            else "",
+            "conclusion": inspection.get_conclusion_display(),
+            "proposed_class": inspection.get_proposed_class_display(),
+        }
+    content = report_doc.render(data, meta)
+    return docx_response(content, f"贷后管理定期分析报告-{inspection.customer.name}.docx")
+
+
+@login_required
+def diligence(request):
+    """Overdue inspections per account manager (尽职): open and overdue, and done late."""
+    as_of = today()
+    since = as_of - dt.timedelta(days=365)
+    rows = (
+        access.visible_inspections(request.user)
+        .values("assignee__staff_id", "assignee__name")
+        .annotate(
+            open_overdue=Count("id", filter=Q(done_date__isnull=True, due_date__lt=as_of)),
+            done_late=Count("id", filter=Q(done_date__gte=since, done_date__gt=F("due_date"))),
+            done=Count("id", filter=Q(done_date__gte=since)),
+        )
+        .order_by("-open_overdue", "assignee__staff_id")
+    )
+    return render(request, "worklist/diligence.html", {"rows": rows, "as_of": as_of})
+
+
+@login_required
+def department_check(request, pk):
+    check = access.get_department_check_for_user(request.user, pk)
+    form = None
+    if check.done_date is None:
+        if request.method == "POST":
+            access.require_credit_mgmt(request.user)
+            form = DepartmentCheckForm(request.POST)
+            if form.is_valid():
+                try:
+                    actions.complete_department_check(
+                        check, acting_user=request.user, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    messages.error(request, _errors(exc))
+                else:
+                    messages.success(request, "季度检查已登记")
+                    return redirect("worklist:department_check", pk=check.pk)
+        else:
+            form = DepartmentCheckForm(initial={"done_date": today()})
+    return render(request, "worklist/department_check.html", {"check": check, "form": form})
+
+
+@login_required
+def department_checks(request):
+    checks = DepartmentCheck.objects.filter(
+        branch__in=visible_branches(request.user)
+    ).select_related("branch")
+    return render(request, "worklist/department_checks.html", {"checks": checks, "as_of": today()})
+
+
+# ── 本息催收日历 ──────────────────────────────────────────────────────────
+@login_required
+def calendar(request):
+    as_of = today()
+    qs = access.visible_tasks(request.user).select_related("customer")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(done_date__isnull=True)
+    elif state == "done":
+        qs = qs.filter(done_date__isnull=False)
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = funds.check_tasks(page.object_list, as_of)
+    rows = [(t, results.get(t.pk)) for t in page.object_list]
+    return render(
+        request,
+        "worklist/calendar.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "kind": kind,
+            "kinds": TaskKind.choices,
+            "as_of": as_of,
+        },
+    )
+
+
+@login_required
+def task_detail(request, pk):
+    task = access.get_task_for_user(request.user, pk)
+    as_of = today()
+    result = funds.check_tasks([task], as_of).get(task.pk)
+    form = None
+    if task.done_date is None:
+        if request.method == "POST":
+            access.require_worker(request.user)
+            form = CalendarTaskForm(request.POST, task=task)
+            if form.is_valid():
+                try:
+                    actions.complete_calendar_task(
+                        task,
+                        acting_user=request.user,
+                        done_date=form.cleaned_data["done_date"],
+                        note=form.cleaned_data.get("note", ""),
+                        borrower_confirmed_on=form.cleaned_data.get("borrower_confirmed_on"),
+                        guarantor_confirmed_on=form.cleaned_data.get("guarantor_confirmed_on"),
+                        result=result.as_dict() if result else None,
+                    )
+                except ValidationError as exc:
+                    messages.error(request, _errors(exc))
+                else:
+                    messages.success(request, "已办理")
+                    return redirect("worklist:task", pk=task.pk)
+        else:
+            form = CalendarTaskForm(task=task, initial={"done_date": as_of})
+    return render(
+        request, "worklist/task_detail.html", {"task": task, "result": result, "form": form}
+    )
+
+
+@login_required
+def task_notice_docx(request, pk):
+    task = access.get_task_for_user(request.user, pk)
+    loan = task.loan
+    guarantors = [
+        g.guarantor_name or (g.guarantor_customer.name if g.guarantor_customer else "")
+        for g in Guarantee.objects.filter(kind="guarantor")
+        .filter(Q(loan=loan) | Q(facility_id=loan.facility_id, facility__isnull=False))
+        .select_related("guarantor_customer")
+    ]
+    data = {
+        "bank": task.customer.branch.name,
+        "customer": task.customer.name,
+        "loan_id": loan.loan_id,
+        "principal": f"{loan.principal:,.2f}",
+        "balance": f"{loan.balance:,.2f}",
+        "start_date": f"{loan.start_date:%Y年%m月%d日}",
+        "maturity_date": f"{loan.maturity_date:%Y年%m月%d日}",
+        "notice_date": f"{max(task.due_date, today()):%Y年%m月%d日}",
+        "guarantors": [g for g in guarantors if g],
+    }
+    return docx_response(maturity_notice.render(data), f"到期贷款催收函-{loan.loan_id}.docx")
+
+
+# ── 资金账户监管 ──────────────────────────────────────────────────────────
+@login_required
+def fund_use(request, loan_id):
+    loan = access.get_loan_for_user(request.user, loan_id)
+    return render(request, "worklist/fund_use.html", {"trail": trail_for_loan(loan), "loan": loan})
+
+
+# ── 押品与保证人、时效 ────────────────────────────────────────────────────
+@login_required
+def collateral(request):
+    as_of = today()
+    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
+    statuses = collateral_statuses(as_of, customer_ids)
+    show = request.GET.get("show", "problems")
+    if show == "problems":
+        statuses = [s for s in statuses if s.problems or s.ltv is None]
+    return render(
+        request,
+        "worklist/collateral.html",
+        {
+            "statuses": statuses,
+            "guarantors": guarantor_statuses(customer_ids),
+            "show": show,
+            "as_of": as_of,
+        },
+    )
+
+
+@login_required
+def limitations(request):
+    as_of = today()
+    customer_ids = visible_customers(request.user).values_list("pk", flat=True)
+    everything = request.GET.get("all") == "1"
+    items = limitation_items(as_of, customer_ids, only_due=not everything)
+    return render(
+        request, "worklist/limitations.html", {"items": items, "as_of": as_of, "all": everything}
+    )
+
+
+# ── 逾期催收 ──────────────────────────────────────────────────────────────
+@login_required
+def case_list(request):
+    qs = access.visible_cases(request.user).select_related("customer", "owner")
+    state = request.GET.get("state", "open")
+    if state in CaseStatus.values:
+        qs = qs.filter(status=state)
+    qs = qs.annotate(n_actions=Count("actions")).order_by("-opened_on", "customer_id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "worklist/case_list.html", {"page": page, "state": state})
+
+
+@login_required
+def case_detail(request, pk):
+    case = access.get_case_for_user(request.user, pk)
+    as_of = today()
+    promises = list(case.promises.select_related("case"))
+    statuses = rates.promise_statuses(promises, as_of)
+    promise_rows = [
+        (p, PromiseStatus(statuses[p.pk][0]).label, statuses[p.pk][1]) for p in promises
+    ]
+    return render(
+        request,
+        "worklist/case_detail.html",
+        {
+            "case": case,
+            "actions": case.actions.select_related("actor"),
+            "promise_rows": promise_rows,
+            "action_form": CollectionActionForm(initial={"action_date": as_of}),
+            "promise_form": PromiseForm(initial={"made_on": as_of}),
+            "close_form": CloseCaseForm(initial={"closed_on": as_of}),
+        },
+    )
+
+
+def _case_post(request, pk, form_class, do, success):
+    case = access.get_case_for_user(request.user, pk)
+    access.require_worker(request.user)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            do(case, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, success)
+    else:
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[k].label if k in form.fields else ''}：{e}"
+                for k, errs in form.errors.items()
+                for e in errs
+            ),
+        )
+    return redirect("worklist:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_action(request, pk):
+    return _case_post(
+        request,
+        pk,
+        CollectionActionForm,
+        lambda case, d: actions.record_collection_action(case, acting_user=request.user, **d),
+        "催收记录已登记",
+    )
+
+
+@login_required
+@require_POST
+def case_promise(request, pk):
+    return _case_post(
+        request,
+        pk,
+        PromiseForm,
+        lambda case, d: actions.record_promise(case, acting_user=request.user, **d),
+        "还款承诺已登记",
+    )
+
+
+@login_required
+@require_POST
+def case_close(request, pk):
+    return _case_post(
+        request,
+        pk,
+        CloseCaseForm,
+        lambda case, d: actions.close_collection_case(case, acting_user=request.user, **d),
+        "案件已结案",
+    )
+
+
+@login_required
+def collection_rates(request):
+    as_of = today()
+    form = PeriodForm(request.GET or None)
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = dt.date(as_of.year, 1, 1), as_of
+        if not request.GET:
+            form = PeriodForm(initial={"start": start, "end": end})
+    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "worklist/rates.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "by_manager": rates.rates_by_manager(start, end, customer_ids),
+            "without_schedule": rates.loans_without_schedule(customer_ids),
+            "by_unit": rates.rates_by_unit(
+                start,
+                end,
+                customer_ids,
+                visible_branches(request.user).exclude(level="head_office"),
+            ),
+        },
+    )
+
+
+# ── 人户合一 ──────────────────────────────────────────────────────────────
+@login_required
+def unassigned(request):
+    flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
+    flags = flags.select_related("customer__branch").order_by("-days_flagged")
+    return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": today()})

@@ -1,0 +1,54 @@
+"""In a real Chromium: an account manager logs in, opens the 工作台, completes an inspection
+with the pre-filled report, and the task disappears from the 工作台."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from postloan.worklist.planning import plan_worklist
+from tests.factories import AS_OF, PASSWORD, make_bank
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_completes_an_inspection_from_the_inbox(live_server):
+    make_bank()
+    plan_worklist(AS_OF)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server.url}/login/?next=/work/")
+            page.fill("input[name=username]", "am_zhang")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/work/")
+            row = page.locator("#inbox-panel tr", has_text="杭州甲制造有限公司")
+            assert row.count() == 1
+            row.get_by_role("link", name="办理").click()
+            page.wait_for_selector("#inspection-form")
+            # The report is pre-filled from data: the balance and the October inflow.
+            body = page.content()
+            assert "4,000,000.00" in body and "810,000.00" in body
+            page.select_option("select[name=item_operations]", "watch")
+            page.fill("input[name=note_operations]", "订单较上季减少")
+            page.fill("textarea[name=narrative_operations]", "产销基本正常，订单略降")
+            page.fill("textarea[name=narrative_measures]", "下季度继续现场检查")
+            page.select_option("select[name=conclusion]", "watch")
+            page.click("#inspection-form button[type=submit]")
+            page.wait_for_selector("text=检查已完成")
+            page.goto(f"{live_server.url}/work/")
+            panel = page.locator("#inbox-panel")
+            assert panel.locator("tr", has_text="杭州甲制造有限公司").count() == 0
+            assert panel.locator("tr", has_text="李娜").count() == 1
+        finally:
+            browser.close()
