@@ -21,3 +21,9 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in most tests: hash their passwords cheaply (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
