@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("import/", include("postloan.ingest.urls")),
     path("work/", include("postloan.worklist.urls")),
+    path("risk/", include("postloan.risk.urls")),
     path("meetings/", include("postloan.meetings.urls")),
     path("", include("postloan.web.urls")),
 ]

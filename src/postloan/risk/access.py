@@ -1,0 +1,64 @@
+"""Who may see and do what in the risk app: a few helpers used by every page and action."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from postloan.org.choices import Role
+from postloan.org.roles import has_role
+from postloan.org.visibility import staff_of, visible, visible_customers
+
+
+def is_risk_department(user) -> bool:
+    """Risk managers (风险部) and superusers confirm classifications and signals."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.RISK_MANAGER)
+
+
+def manages_customer(user, customer) -> bool:
+    staff = staff_of(user)
+    return staff is not None and customer.manager_id == staff.staff_id
+
+
+def can_see_customer(user, customer_id: str) -> bool:
+    return visible_customers(user).filter(pk=customer_id).exists()
+
+
+def require_visible(user, customer_id: str) -> None:
+    if not can_see_customer(user, customer_id):
+        raise PermissionDenied("无权处理该客户")
+
+
+def require_risk_department(user, what: str) -> None:
+    if not is_risk_department(user):
+        raise PermissionDenied(f"只有风险管理部门可以{what}")
+
+
+def visible_signals(user):
+    from postloan.risk.models import Signal
+
+    return visible(user, Signal.objects.all())
+
+
+def visible_assessments(user):
+    from postloan.risk.models import LoanAssessment
+
+    return visible(user, LoanAssessment.objects.all())
+
+
+def visible_loans(user):
+    from postloan.portfolio.models import Loan
+
+    return visible(user, Loan.objects.all())
+
+
+def get_signal_for_user(user, pk):
+    signal = visible_signals(user).select_related("customer", "loan", "owner").filter(pk=pk).first()
+    if signal is None:
+        raise Http404("预警信号不存在或无权查看")
+    return signal
+
+
+def get_loan_for_user(user, loan_id: str):
+    loan = visible_loans(user).select_related("customer").filter(pk=loan_id).first()
+    if loan is None:
+        raise Http404("借据不存在或无权查看")
+    return loan

@@ -1,0 +1,425 @@
+"""Run the screening for a business date and persist everything it found, in bulk, atomically.
+
+The engine computes (``postloan.risk.snapshot``); this module only writes. No per-row
+queries: one query fetches each kind of existing row, then bulk_create / bulk_update.
+"""
+
+import datetime as dt
+import json
+import logging
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from postloan.core.audit import record
+from postloan.core.fields import from_fen
+from postloan.portfolio.models import Customer, Loan
+from postloan.risk import choices as ch
+from postloan.risk.models import (
+    ClassificationDecision,
+    CustomerRiskView,
+    DataIssue,
+    GroupReviewTask,
+    LoanAssessment,
+    NotEvaluated,
+    ScreeningRun,
+    Signal,
+    SignalStep,
+    ThresholdVersion,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+DEFAULT_SIGNAL_DUE_DAYS = {"red": 3, "orange": 5, "yellow": 10}
+
+
+def signal_due_days() -> dict[str, int]:
+    return {**DEFAULT_SIGNAL_DUE_DAYS, **getattr(settings, "POSTLOAN_SIGNAL_DUE_DAYS", {})}
+
+
+def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> ScreeningRun:
+    """Screen the portfolio as of `as_of` and replace that date's results.
+
+    The run row is written first (status 运行中); the results are persisted in ONE
+    transaction, so a failed or killed screening leaves the previous results intact.
+    """
+    from postloan.risk.engine.screen import screen
+    from postloan.risk.snapshot import build_snapshot
+    from postloan.risk.thresholds import current_thresholds
+
+    run = ScreeningRun.objects.create(
+        as_of=as_of,
+        source=source,
+        threshold_version=ThresholdVersion.current(),
+        triggered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    try:
+        thresholds = current_thresholds()
+        con = build_snapshot(as_of, thresholds)
+        try:
+            add_workflow_inputs(con)
+            result = screen(con, as_of, thresholds)
+        finally:
+            close = getattr(con, "close", None)
+            if close is not None:
+                close()
+        with transaction.atomic():
+            counts = persist_result(result, as_of, run=run)
+            run.status = ch.RunStatus.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.counts = counts
+            run.save(update_fields=["status", "finished_at", "counts"])
+            record(
+                actor=acting_user,
+                action="risk.run_screening",
+                obj=run,
+                after={"as_of": as_of.isoformat(), "source": source, "counts": counts},
+            )
+    except Exception as exc:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=ch.RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
+        )
+        raise
+    return run
+
+
+# --- the workflow's own inputs to the engine ----------------------------------------------------
+
+
+def add_workflow_inputs(con) -> None:
+    """Give the engine what people decided, unless the snapshot already holds it:
+    ``prior_signals`` (open signals) and ``classification_history`` (confirmed classes)."""
+    import pyarrow as pa
+
+    existing = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    inputs = {
+        "prior_signals": (
+            ("rule_id", "customer_id", "loan_id", "status", "level"),
+            Signal.objects.exclude(status=ch.SignalStatus.RELEASED).values_list(
+                "rule_id", "customer_id", "loan_id", "status", "level"
+            ),
+            pa.string(),
+        ),
+        "classification_history": (
+            ("loan_id", "as_of", "class", "confirmed"),
+            LoanAssessment.objects.filter(status=ch.AssessmentStatus.CONFIRMED).values_list(
+                "loan_id", "as_of", "confirmed_class", "status"
+            ),
+            None,
+        ),
+    }
+    for name, (columns, rows, _) in inputs.items():
+        if name in existing:
+            continue
+        data = list(zip(*rows, strict=True)) or [[] for _ in columns]
+        if name == "classification_history":
+            arrays = [
+                pa.array(list(data[0]), pa.string()),
+                pa.array(list(data[1]), pa.date32()),
+                pa.array(list(data[2]), pa.string()),
+                pa.array([True] * len(data[0]), pa.bool_()),
+            ]
+        else:
+            arrays = [pa.array(list(col), pa.string()) for col in data]
+        table = pa.Table.from_arrays(arrays, names=list(columns))
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+
+
+# --- reading the engine's result ---------------------------------------------------------------
+
+
+def table_rows(result: Any, name: str) -> list[dict]:
+    """The rows of one of the result's Arrow tables (missing tables are empty)."""
+    table = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
+    if table is None:
+        return []
+    if hasattr(table, "to_pylist"):
+        return table.to_pylist()
+    return list(table)
+
+
+def _json(value) -> Any:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return {"text": value}
+    return value
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _money(fen) -> Decimal:
+    return from_fen(int(fen or 0))
+
+
+# --- persistence ---------------------------------------------------------------------------
+
+
+def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None) -> dict:
+    """Write a screening result for `as_of`; call inside a transaction."""
+    counts: dict[str, int] = {}
+    counts.update(_persist_assessments(result, as_of, run))
+    counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
+    counts["data_issues"] = _replace_data_issues(result, as_of)
+    counts["customers"] = _replace_risk_views(result, as_of)
+    counts["review_tasks"] = _open_review_tasks(result, as_of)
+    counts.update(_persist_signals(result, as_of))
+    return counts
+
+
+def _persist_assessments(result, as_of: dt.date, run) -> dict[str, int]:
+    rows = table_rows(result, "loan_classification")
+    dpd_rows = {r["loan_id"]: r for r in table_rows(result, "loan_dpd")}
+    floors: dict[str, list[dict]] = defaultdict(list)
+    for f in table_rows(result, "loan_floors"):
+        floors[f["loan_id"]].append(
+            {
+                "rule_id": f.get("rule_id", ""),
+                "floor_class": f.get("floor_class", ""),
+                "reason": f.get("reason_zh", ""),
+                "evidence": _json(f.get("evidence")),
+            }
+        )
+    loan_ids = [r["loan_id"] for r in rows]
+    loans = Loan.objects.filter(pk__in=loan_ids) if len(loan_ids) < 500 else Loan.objects.all()
+    balances = dict(loans.values_list("loan_id", "balance"))
+    existing = {
+        e["loan_id"]: e
+        for e in LoanAssessment.objects.filter(as_of=as_of).values(
+            "id", "loan_id", "suggested_class", *LoanAssessment.WORKFLOW_FIELDS
+        )
+    }
+    new: list[LoanAssessment] = []
+    kept = 0
+    for r in rows:
+        loan_id = r["loan_id"]
+        dpd_row = dpd_rows.get(loan_id, {})
+        obj = LoanAssessment(
+            run=run,
+            as_of=as_of,
+            loan_id=loan_id,
+            customer_id=r["customer_id"],
+            dpd=int(r.get("dpd") or 0),
+            balance=balances.get(loan_id, Decimal("0")),
+            overdue_principal=_money(dpd_row.get("overdue_principal_fen")),
+            overdue_interest=_money(dpd_row.get("overdue_interest_fen")),
+            current_class=r["current_class"],
+            suggested_class=r["suggested_class"],
+            rule_ids=r.get("rule_ids") or "",
+            reasons=r.get("reasons") or "",
+            floors=floors.get(loan_id, []),
+            change=r.get("change") or ch.ClassChange.SAME,
+            waivable_technical=bool(r.get("waivable_technical")),
+        )
+        before = existing.get(loan_id)
+        if before is not None:
+            obj.id = before["id"]  # same id: the decisions pointing at it stay linked
+            if before["suggested_class"] == obj.suggested_class:
+                for name in LoanAssessment.WORKFLOW_FIELDS:
+                    setattr(obj, name, before[name])
+                kept += 1
+        new.append(obj)
+    new_loans = {o.loan_id for o in new}
+    gone = [e["id"] for loan_id, e in existing.items() if loan_id not in new_loans]
+    if gone:
+        ClassificationDecision.objects.filter(assessment_id__in=gone).update(assessment=None)
+    LoanAssessment.objects.filter(as_of=as_of).delete()
+    LoanAssessment.objects.bulk_create(new, batch_size=BATCH)
+    return {
+        "loans": len(new),
+        "floors": sum(len(v) for v in floors.values()),
+        "downgrades": sum(1 for o in new if o.change == ch.ClassChange.DOWNGRADE),
+        "upgrades": sum(1 for o in new if o.change == ch.ClassChange.UPGRADE),
+        "workflow_kept": kept,
+    }
+
+
+def _replace_not_evaluated(result, as_of: dt.date) -> int:
+    objs = [
+        NotEvaluated(
+            as_of=as_of,
+            customer_id=r.get("customer_id") or None,
+            rule_id=r.get("rule_id", ""),
+            reason=r.get("reason_zh") or r.get("reason") or "",
+        )
+        for r in table_rows(result, "not_evaluated")
+    ]
+    NotEvaluated.objects.filter(as_of=as_of).delete()
+    NotEvaluated.objects.bulk_create(objs, batch_size=BATCH)
+    return len(objs)
+
+
+def _replace_data_issues(result, as_of: dt.date) -> int:
+    objs = []
+    for r in table_rows(result, "data_issues"):
+        objs.append(
+            DataIssue(
+                as_of=as_of,
+                table=str(r.get("table") or r.get("table_name") or "")[:40],
+                key=str(r.get("row_key") or r.get("key") or r.get("loan_id") or "")[:120],
+                issue=str(r.get("issue") or r.get("issue_code") or "")[:64],
+                detail=str(r.get("detail_zh") or r.get("detail") or ""),
+            )
+        )
+    DataIssue.objects.filter(as_of=as_of).delete()
+    DataIssue.objects.bulk_create(objs, batch_size=BATCH)
+    return len(objs)
+
+
+def _view_counts(r: dict) -> dict:
+    """Signal counts by level (`n_red` …) and by family (`n_<family>`) of a risk_view row."""
+    levels = {level: int(r.get(f"n_{level}") or 0) for level in ch.SignalLevel.values}
+    families = {
+        family: int(r.get(f"n_{family}") or 0)
+        for family in ch.SignalFamily.values
+        if r.get(f"n_{family}")
+    }
+    return {"levels": levels, "families": families, "breadth": int(r.get("n_families") or 0)}
+
+
+def _replace_risk_views(result, as_of: dt.date) -> int:
+    objs = []
+    for r in table_rows(result, "risk_view"):
+        objs.append(
+            CustomerRiskView(
+                as_of=as_of,
+                customer_id=r["customer_id"],
+                exposure=_money(r.get("exposure_fen")),
+                worst_class=r.get("worst_class") or "normal",
+                max_dpd=int(r.get("max_dpd") or 0),
+                npl_balance=_money(r.get("npl_balance_fen")),
+                counts=_view_counts(r),
+                score=Decimal(str(round(float(r.get("score") or 0), 2))),
+                rank=int(r.get("rank") or 0),
+                explanation=r.get("explanation_zh") or "",
+            )
+        )
+    CustomerRiskView.objects.filter(as_of=as_of).delete()
+    CustomerRiskView.objects.bulk_create(objs, batch_size=BATCH)
+    return len(objs)
+
+
+def _open_review_tasks(result, as_of: dt.date) -> int:
+    rows = table_rows(result, "review_tasks")
+    if not rows:
+        return 0
+    open_pairs = set(
+        GroupReviewTask.objects.filter(status=ch.ReviewTaskStatus.OPEN).values_list(
+            "customer_id", "trigger_customer_id"
+        )
+    )
+    objs = []
+    for r in rows:
+        member = r.get("customer_id") or r.get("member_customer_id")
+        trigger = r.get("trigger_customer_id") or r.get("npl_customer_id")
+        if not member or not trigger or (member, trigger) in open_pairs:
+            continue
+        open_pairs.add((member, trigger))
+        objs.append(
+            GroupReviewTask(
+                customer_id=member,
+                trigger_customer_id=trigger,
+                group_id=r.get("group_id") or "",
+                reason=r.get("reason_zh") or "",
+                created_on=as_of,
+            )
+        )
+    GroupReviewTask.objects.bulk_create(objs, batch_size=BATCH)
+    return len(objs)
+
+
+def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
+    rows = table_rows(result, "signals")
+    open_signals = {
+        (s.rule_id, s.customer_id, s.loan_key): s
+        for s in Signal.objects.exclude(status=ch.SignalStatus.RELEASED).only(
+            "id", "rule_id", "customer_id", "loan_key", "last_seen_on", "level", "evidence"
+        )
+    }
+    due_days = signal_due_days()
+    customer_ids = {r["customer_id"] for r in rows}
+    customers = (
+        Customer.objects.filter(pk__in=customer_ids)
+        if len(customer_ids) < 500
+        else Customer.objects.all()
+    )
+    managers = dict(customers.values_list("customer_id", "manager_id"))
+    to_update: list[Signal] = []
+    to_create: dict[tuple, Signal] = {}
+    for r in rows:
+        loan_key = r.get("loan_id") or ""
+        key = (r["rule_id"], r["customer_id"], loan_key)
+        evidence = _json(r.get("evidence"))
+        summary = r.get("summary_zh") or r.get("summary") or ""
+        current = open_signals.get(key)
+        if current is not None:
+            if current.last_seen_on > as_of:
+                continue  # an older date re-screened: keep the newer evidence
+            current.level = r["level"]
+            current.evidence = evidence
+            current.summary = summary
+            current.last_seen_on = as_of
+            current.still_firing = True
+            to_update.append(current)
+        elif key not in to_create:
+            to_create[key] = Signal(
+                rule_id=r["rule_id"],
+                family=r.get("family") or "",
+                level=r["level"],
+                customer_id=r["customer_id"],
+                loan_id=loan_key or None,
+                loan_key=loan_key,
+                status=ch.SignalStatus.ISSUED,
+                raised_on=as_of,
+                last_seen_on=as_of,
+                still_firing=True,
+                evidence=evidence,
+                summary=summary,
+                owner_id=managers.get(r["customer_id"]),
+                due_date=as_of + dt.timedelta(days=int(due_days.get(r["level"], 10))),
+            )
+    Signal.objects.bulk_update(
+        to_update, ["level", "evidence", "summary", "last_seen_on", "still_firing"], batch_size=500
+    )
+    created = Signal.objects.bulk_create(list(to_create.values()), batch_size=BATCH)
+    SignalStep.objects.bulk_create(
+        [
+            SignalStep(
+                signal_id=s.pk,
+                from_status="",
+                to_status=ch.SignalStatus.ISSUED,
+                note=f"筛查发布：{s.summary}"[:2000],
+                due_date=s.due_date,
+            )
+            for s in created
+            if s.pk is not None
+        ],
+        batch_size=BATCH,
+    )
+    stale = (
+        Signal.objects.filter(manual=False, still_firing=True, last_seen_on__lt=as_of)
+        .exclude(status=ch.SignalStatus.RELEASED)
+        .update(still_firing=False)
+    )
+    return {
+        "signals": len(rows),
+        "signals_new": len(created),
+        "signals_updated": len(to_update),
+        "signals_no_longer_firing": stale,
+    }

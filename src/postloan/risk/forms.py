@@ -1,0 +1,130 @@
+"""The risk pages' forms: they parse and check input; the actions decide."""
+
+from django import forms
+
+from postloan.org.models import Staff
+from postloan.risk import choices as ch
+from postloan.risk.catalogue import rule_choices
+
+CLASS_CHOICES = [("", "请选择")] + list(ch.LoanClass.choices)
+LEVEL_CHOICES = [("", "请选择")] + list(ch.SignalLevel.choices)
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProposeForm(forms.Form):
+    proposed_class = forms.ChoiceField(label="初分结果", choices=CLASS_CHOICES)
+    reason = forms.CharField(
+        label="初分理由", required=False, widget=TEXTAREA, help_text="与系统建议不同时必填"
+    )
+
+
+class ConfirmForm(forms.Form):
+    confirmed_class = forms.ChoiceField(label="认定结果", choices=CLASS_CHOICES)
+    reason = forms.CharField(
+        label="认定理由", required=False, widget=TEXTAREA, help_text="与系统建议不同时必填"
+    )
+    technical_waiver = forms.BooleanField(label="按技术性逾期豁免（逾期1–7天）", required=False)
+    waiver_reason = forms.CharField(label="豁免理由", required=False, widget=TEXTAREA)
+
+
+class HandleForm(forms.Form):
+    owner = forms.ModelChoiceField(label="责任人", queryset=Staff.objects.none())
+    measures = forms.CharField(label="处置措施", widget=TEXTAREA)
+    due_date = forms.DateField(label="处置期限", widget=DATE)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"].queryset = owners
+
+
+class FeedbackForm(forms.Form):
+    note = forms.CharField(label="反馈情况", widget=TEXTAREA)
+    evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
+    attachment = forms.FileField(label="附件", required=False)
+
+
+class ConfirmSignalForm(forms.Form):
+    real_risk = forms.TypedChoiceField(
+        label="认定结论",
+        choices=[("yes", "真实风险"), ("no", "非真实风险")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    level = forms.ChoiceField(label="认定级别", choices=LEVEL_CHOICES, required=False)
+    note = forms.CharField(label="认定意见", widget=TEXTAREA)
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(label="消除理由", widget=TEXTAREA)
+    evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
+    attachment = forms.FileField(label="附件", required=False)
+
+
+class ManualSignalForm(forms.Form):
+    customer_id = forms.CharField(label="客户编号", max_length=40)
+    loan_id = forms.CharField(label="借据号（可空）", max_length=40, required=False)
+    rule_id = forms.ChoiceField(label="预警规则", choices=())
+    level = forms.ChoiceField(label="级别", choices=LEVEL_CHOICES)
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    evidence = forms.CharField(label="预警依据", widget=TEXTAREA)
+    attachment = forms.FileField(label="附件", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_id"].choices = rule_choices()
+
+
+class EventReleaseForm(forms.Form):
+    reason = forms.CharField(label="解除原因", widget=TEXTAREA)
+
+
+class ReviewTaskForm(forms.Form):
+    note = forms.CharField(label="复核意见", widget=TEXTAREA)
+
+
+class ThresholdForm(forms.Form):
+    """One field per threshold of the engine, pre-filled with the values in force."""
+
+    reason = forms.CharField(label="修改原因", widget=TEXTAREA)
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+        for name, value in current.items():
+            shown = "，".join(value) if isinstance(value, list) else str(value)
+            self.fields[name] = forms.CharField(label=name, initial=shown, max_length=400)
+        self.order_fields([*current, "reason"])
+
+    def clean(self):
+        data = super().clean()
+        changed = {}
+        for name, value in self.current.items():
+            raw = (data.get(name) or "").strip()
+            if name not in data:
+                continue
+            if isinstance(value, list):
+                new = [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]
+            elif isinstance(value, bool):
+                new = raw.lower() in {"1", "true", "是", "yes"}
+            elif isinstance(value, int):
+                try:
+                    new = int(raw)
+                except ValueError:
+                    self.add_error(name, "请输入整数")
+                    continue
+            else:
+                from decimal import Decimal, InvalidOperation
+
+                try:
+                    new = str(Decimal(raw))
+                except InvalidOperation:
+                    self.add_error(name, "请输入数字，如 0.70")
+                    continue
+            if new != value:
+                changed[name] = new
+        if not changed and not self.errors:
+            raise forms.ValidationError("阈值没有变化")
+        data["changed"] = changed
+        return data

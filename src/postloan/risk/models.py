@@ -1,0 +1,546 @@
+"""What screening found and what people decided about it.
+
+The engine (``risk/engine``) computes; these models keep its results per business date
+(``as_of``) and the workflow on top of them: the classification's 初分 → 认定 and the
+early-warning signal's 发布 → 处置 → 反馈 → 认定 → 消除. State changes go through
+``postloan.risk.actions``; views never save these models directly.
+
+Two tables are read back by the engine's snapshot: ``signals`` (prior open signals) and
+``event_releases`` (events a person released); their table and column names are part of
+that seam.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from postloan.core.fields import MoneyField
+from postloan.risk import choices as ch
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ThresholdVersion(models.Model):
+    """One version of every early-warning threshold; the current one is the latest."""
+
+    version = models.PositiveIntegerField("版本", unique=True)
+    values = models.JSONField("阈值")
+    changed_by = models.ForeignKey(
+        USER,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+    reason = models.TextField("修改原因")
+
+    class Meta:
+        db_table = "risk_threshold_versions"
+        verbose_name = "预警阈值版本"
+        verbose_name_plural = "预警阈值版本"
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"第{self.version}版"
+
+    @classmethod
+    def current(cls) -> "ThresholdVersion | None":
+        return cls.objects.order_by("-version").first()
+
+
+class ScreeningRun(models.Model):
+    as_of = models.DateField("业务日期", db_index=True)
+    source = models.CharField("触发方式", max_length=16, choices=ch.RunSource.choices)
+    status = models.CharField(
+        "状态", max_length=16, choices=ch.RunStatus.choices, default=ch.RunStatus.RUNNING
+    )
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    counts = models.JSONField("结果计数", default=dict, blank=True)
+    threshold_version = models.ForeignKey(
+        ThresholdVersion,
+        verbose_name="阈值版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+    )
+    triggered_by = models.ForeignKey(
+        USER,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    error = models.TextField("错误", blank=True, default="")
+
+    class Meta:
+        db_table = "risk_screening_runs"
+        verbose_name = "风险筛查"
+        verbose_name_plural = "风险筛查"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d} {self.get_status_display()}"
+
+
+class LoanAssessment(models.Model):
+    """One loan's classification on one business date: the suggestion and what people decided."""
+
+    run = models.ForeignKey(
+        ScreeningRun, verbose_name="筛查", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    as_of = models.DateField("业务日期")
+    loan = models.ForeignKey(
+        "portfolio.Loan", verbose_name="借据", on_delete=models.CASCADE, related_name="assessments"
+    )
+    customer = models.ForeignKey(
+        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+    )
+    dpd = models.IntegerField("逾期天数", default=0)
+    balance = MoneyField("余额", default=0)
+    overdue_principal = MoneyField("逾期本金", default=0)
+    overdue_interest = MoneyField("逾期利息", default=0)
+    current_class = models.CharField("当前分类", max_length=16, choices=ch.LoanClass.choices)
+    suggested_class = models.CharField("建议分类", max_length=16, choices=ch.LoanClass.choices)
+    rule_ids = models.CharField("触发规则", max_length=400, blank=True, default="")
+    reasons = models.TextField("理由", blank=True, default="")
+    floors = models.JSONField("规则与证据", default=list, blank=True)
+    change = models.CharField("变动", max_length=16, choices=ch.ClassChange.choices)
+    waivable_technical = models.BooleanField("可按技术性逾期豁免", default=False)
+
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=ch.AssessmentStatus.choices,
+        default=ch.AssessmentStatus.PENDING,
+        db_index=True,
+    )
+    proposed_class = models.CharField(
+        "初分结果", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+    )
+    proposal_reason = models.TextField("初分理由", blank=True, default="")
+    proposed_by = models.ForeignKey(
+        USER,
+        verbose_name="初分人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField("初分时间", null=True, blank=True)
+    confirmed_class = models.CharField(
+        "认定结果", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+    )
+    confirmation_reason = models.TextField("认定理由", blank=True, default="")
+    confirmed_by = models.ForeignKey(
+        USER,
+        verbose_name="认定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("认定时间", null=True, blank=True)
+    technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
+    waiver_reason = models.TextField("豁免理由", blank=True, default="")
+
+    # Workflow fields kept when a re-screening of the same date gives the same suggestion.
+    WORKFLOW_FIELDS = (
+        "status",
+        "proposed_class",
+        "proposal_reason",
+        "proposed_by_id",
+        "proposed_at",
+        "confirmed_class",
+        "confirmation_reason",
+        "confirmed_by_id",
+        "confirmed_at",
+        "technical_waiver",
+        "waiver_reason",
+    )
+
+    class Meta:
+        db_table = "loan_assessments"
+        verbose_name = "五级分类建议"
+        verbose_name_plural = "五级分类建议"
+        ordering = ["-as_of", "loan_id"]
+        indexes = [
+            models.Index(fields=["as_of", "status"], name="assessment_asof_status_idx"),
+            models.Index(fields=["customer", "as_of"], name="assessment_customer_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "as_of"],
+                name="assessment_one_per_loan_per_date",
+                violation_error_message="同一借据同一业务日期只能有一条分类建议",
+            ),
+            models.CheckConstraint(
+                condition=Q(dpd__gte=0),
+                name="assessment_dpd_not_negative",
+                violation_error_message="逾期天数不能为负数",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | ~Q(confirmed_class=""),
+                name="assessment_confirmed_has_class",
+                violation_error_message="已认定的分类必须有认定结果",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.as_of:%Y-%m-%d}"
+
+    @property
+    def rule_list(self) -> list[str]:
+        return [r for r in self.rule_ids.split(";") if r]
+
+    @property
+    def reason_list(self) -> list[str]:
+        return [r for r in self.reasons.split("；") if r]
+
+    @property
+    def effective_class(self) -> str:
+        """The class on the books for this date: the confirmed one, else the current one."""
+        if self.status == ch.AssessmentStatus.CONFIRMED and self.confirmed_class:
+            return self.confirmed_class
+        return self.current_class
+
+    @property
+    def technical_waiver_allowed(self) -> bool:
+        return self.waivable_technical and 1 <= self.dpd <= 7
+
+
+class ClassificationDecision(models.Model):
+    """Every version of a loan's classification decided by a person, never edited."""
+
+    loan = models.ForeignKey(
+        "portfolio.Loan",
+        verbose_name="借据",
+        on_delete=models.CASCADE,
+        related_name="classification_decisions",
+    )
+    # DO_NOTHING: re-screening a date re-creates its assessments with the same ids.
+    assessment = models.ForeignKey(
+        LoanAssessment,
+        verbose_name="分类建议",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="decisions",
+    )
+    as_of = models.DateField("业务日期")
+    kind = models.CharField("类型", max_length=16, choices=ch.DecisionKind.choices)
+    suggested_class = models.CharField(
+        "建议分类", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+    )
+    from_class = models.CharField("原分类", max_length=16, choices=ch.LoanClass.choices)
+    to_class = models.CharField("新分类", max_length=16, choices=ch.LoanClass.choices)
+    reason = models.TextField("理由", blank=True, default="")
+    actor = models.ForeignKey(
+        USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        db_table = "classification_decisions"
+        verbose_name = "分类决定"
+        verbose_name_plural = "分类决定"
+        ordering = ["loan_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.get_kind_display()} {self.to_class}"
+
+
+class Signal(models.Model):
+    """An early-warning signal and where it stands in its closed loop.
+
+    Table ``signals`` (rule_id, customer_id, loan_id, status, level) is read by the engine
+    as its prior-signals input.
+    """
+
+    rule_id = models.CharField("规则", max_length=40, db_index=True)
+    family = models.CharField("类别", max_length=24, choices=ch.SignalFamily.choices)
+    level = models.CharField("级别", max_length=8, choices=ch.SignalLevel.choices)
+    customer = models.ForeignKey(
+        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="signals"
+    )
+    loan = models.ForeignKey(
+        "portfolio.Loan",
+        verbose_name="借据",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signals",
+    )
+    loan_key = models.CharField("借据键", max_length=40, blank=True, default="", editable=False)
+    status = models.CharField(
+        "状态",
+        max_length=16,
+        choices=ch.SignalStatus.choices,
+        default=ch.SignalStatus.ISSUED,
+        db_index=True,
+    )
+    raised_on = models.DateField("发布日期")
+    last_seen_on = models.DateField("最近触发日期")
+    still_firing = models.BooleanField("仍在触发", default=True)
+    evidence = models.JSONField("证据", default=dict, blank=True)
+    summary = models.TextField("摘要", blank=True, default="")
+    owner = models.ForeignKey(
+        "org.Staff",
+        verbose_name="责任人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signals_owned",
+    )
+    due_date = models.DateField("处置期限", null=True, blank=True)
+    manual = models.BooleanField("人工发起", default=False)
+    raised_by = models.ForeignKey(
+        USER,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    measures = models.TextField("处置措施", blank=True, default="")
+    confirmed_real_risk = models.BooleanField("认定为真实风险", null=True, blank=True)
+    confirmed_level = models.CharField(
+        "认定级别", max_length=8, choices=ch.SignalLevel.choices, blank=True, default=""
+    )
+    released_on = models.DateField("消除日期", null=True, blank=True)
+
+    class Meta:
+        db_table = "signals"
+        verbose_name = "预警信号"
+        verbose_name_plural = "预警信号"
+        ordering = ["-raised_on", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="signal_customer_status_idx"),
+            models.Index(fields=["status", "level"], name="signal_status_level_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_id", "customer", "loan_key"],
+                condition=~Q(status="released"),
+                name="signal_one_open_per_rule_customer_loan",
+                violation_error_message="同一规则、同一客户、同一借据只能有一个未消除的预警信号",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_seen_on__gte=models.F("raised_on")),
+                name="signal_seen_after_raised",
+                violation_error_message="最近触发日期不能早于发布日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.customer_id} {self.get_level_display()}"
+
+    def save(self, *args, **kwargs):
+        self.loan_key = self.loan_id or ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "loan" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "loan_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ch.SignalStatus.RELEASED
+
+    @property
+    def shown_level(self) -> str:
+        return self.confirmed_level or self.level
+
+
+class SignalStep(models.Model):
+    """One step of a signal's closed loop: who moved it, when, why and with what evidence."""
+
+    signal = models.ForeignKey(
+        Signal, verbose_name="预警信号", on_delete=models.CASCADE, related_name="steps"
+    )
+    from_status = models.CharField(
+        "原状态", max_length=16, choices=ch.SignalStatus.choices, blank=True, default=""
+    )
+    to_status = models.CharField("新状态", max_length=16, choices=ch.SignalStatus.choices)
+    actor = models.ForeignKey(
+        USER,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField("说明", blank=True, default="")
+    evidence = models.TextField("证据", blank=True, default="")
+    due_date = models.DateField("期限", null=True, blank=True)
+    attachment = models.FileField("附件", upload_to="signals/%Y/%m/", blank=True)
+
+    class Meta:
+        db_table = "signal_steps"
+        verbose_name = "预警处置记录"
+        verbose_name_plural = "预警处置记录"
+        ordering = ["signal_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.signal_id} {self.from_status}→{self.to_status}"
+
+
+class NotEvaluated(models.Model):
+    """A check that could not run for a customer on a date, and why (e.g. 无财务报表，未评估)."""
+
+    as_of = models.DateField("业务日期")
+    # Empty when the check could not run for anybody (an input table is missing altogether).
+    customer = models.ForeignKey(
+        "portfolio.Customer",
+        verbose_name="客户",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rule_id = models.CharField("规则", max_length=40)
+    reason = models.TextField("原因")
+
+    class Meta:
+        db_table = "risk_not_evaluated"
+        verbose_name = "未评估的检查"
+        verbose_name_plural = "未评估的检查"
+        ordering = ["customer_id", "rule_id"]
+        indexes = [models.Index(fields=["as_of", "customer"], name="not_evaluated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.rule_id}"
+
+
+class DataIssue(models.Model):
+    """Contradictory data the screening found and did not silently use."""
+
+    as_of = models.DateField("业务日期", db_index=True)
+    table = models.CharField("数据表", max_length=40)
+    key = models.CharField("记录", max_length=120)
+    issue = models.CharField("问题", max_length=64)
+    detail = models.TextField("说明", blank=True, default="")
+
+    class Meta:
+        db_table = "risk_data_issues"
+        verbose_name = "数据问题"
+        verbose_name_plural = "数据问题"
+        ordering = ["table", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.table}:{self.key} {self.issue}"
+
+
+class CustomerRiskView(models.Model):
+    """The composite view of one customer on one date; successive dates give the trend."""
+
+    as_of = models.DateField("业务日期")
+    customer = models.ForeignKey(
+        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+    )
+    exposure = MoneyField("敞口", default=0)
+    worst_class = models.CharField("最差分类", max_length=16, choices=ch.LoanClass.choices)
+    max_dpd = models.IntegerField("最大逾期天数", default=0)
+    npl_balance = MoneyField("不良余额", default=0)
+    counts = models.JSONField("信号计数", default=dict, blank=True)
+    score = models.DecimalField("风险分", max_digits=9, decimal_places=2, default=0)
+    rank = models.PositiveIntegerField("排名", db_index=True)
+    explanation = models.TextField("排名说明", blank=True, default="")
+
+    class Meta:
+        db_table = "customer_risk_views"
+        verbose_name = "客户风险视图"
+        verbose_name_plural = "客户风险视图"
+        ordering = ["-as_of", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "as_of"],
+                name="risk_view_one_per_customer_per_date",
+                violation_error_message="同一客户同一业务日期只能有一条风险视图",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.as_of:%Y-%m-%d} #{self.rank}"
+
+    def level_count(self, level: str) -> int:
+        return int((self.counts or {}).get("levels", {}).get(level, 0))
+
+
+class GroupReviewTask(models.Model):
+    """A group member to review because another member became non-performing (第七条)."""
+
+    customer = models.ForeignKey(
+        "portfolio.Customer", verbose_name="复核客户", on_delete=models.CASCADE, related_name="+"
+    )
+    group_id = models.CharField("集团编号", max_length=40)
+    trigger_customer = models.ForeignKey(
+        "portfolio.Customer",
+        verbose_name="触发客户",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_on = models.DateField("创建日期")
+    reason = models.TextField("原因", blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=8, choices=ch.ReviewTaskStatus.choices, default=ch.ReviewTaskStatus.OPEN
+    )
+    done_by = models.ForeignKey(
+        USER,
+        verbose_name="复核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_at = models.DateTimeField("复核时间", null=True, blank=True)
+    done_note = models.TextField("复核意见", blank=True, default="")
+
+    class Meta:
+        db_table = "group_review_tasks"
+        verbose_name = "集团成员复核任务"
+        verbose_name_plural = "集团成员复核任务"
+        ordering = ["-created_on", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "trigger_customer"],
+                condition=Q(status="open"),
+                name="group_review_one_open_per_pair",
+                violation_error_message="同一集团成员对同一触发客户只能有一个待复核任务",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.customer_id}"
+
+
+class EventRelease(models.Model):
+    """A risk event a person declared no longer active (the engine stops counting it).
+
+    Table ``event_releases`` (event_id, released_on) is read by the engine's snapshot.
+    """
+
+    event = models.OneToOneField(
+        "portfolio.RiskEvent",
+        verbose_name="风险事件",
+        on_delete=models.CASCADE,
+        related_name="release",
+    )
+    released_on = models.DateField("解除日期")
+    reason = models.TextField("解除原因")
+    actor = models.ForeignKey(
+        USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("操作时间", auto_now_add=True)
+
+    class Meta:
+        db_table = "event_releases"
+        verbose_name = "风险事件解除"
+        verbose_name_plural = "风险事件解除"
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.released_on:%Y-%m-%d}"

@@ -1,0 +1,220 @@
+"""Read-only questions the risk pages ask: each takes an already-visible queryset."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, Max, Q, Sum, When
+
+from postloan.risk import choices as ch
+from postloan.risk.access import is_risk_department, manages_customer
+from postloan.risk.models import LoanAssessment, Signal
+
+CLASSES = list(ch.LoanClass.values)
+NPL = sorted(ch.NON_PERFORMING)
+
+# The class on the books at a date: the confirmed one, else the class the screening found.
+EFFECTIVE_CLASS = Case(
+    When(status=ch.AssessmentStatus.CONFIRMED, then=F("confirmed_class")),
+    default=F("current_class"),
+)
+EFFECTIVE_NPL = Q(status=ch.AssessmentStatus.CONFIRMED, confirmed_class__in=NPL) | (
+    ~Q(status=ch.AssessmentStatus.CONFIRMED) & Q(current_class__in=NPL)
+)
+
+
+def latest_as_of(assessments) -> dt.date | None:
+    return assessments.aggregate(d=Max("as_of"))["d"]
+
+
+def screening_dates(assessments) -> list[dt.date]:
+    return list(assessments.values_list("as_of", flat=True).distinct().order_by("-as_of")[:60])
+
+
+@dataclass
+class Migration:
+    from_date: dt.date
+    to_date: dt.date
+    counts: dict = field(default_factory=dict)  # (from_class, to_class) -> loans
+    balances: dict = field(default_factory=dict)  # (from_class, to_class) -> 期初余额
+    exited: dict = field(default_factory=dict)  # from_class -> loans gone by to_date
+    entered: dict = field(default_factory=dict)  # to_class -> loans new at to_date
+    total_loans: int = 0
+    total_balance: Decimal = Decimal("0")
+
+    def rows(self):
+        for a in CLASSES:
+            cells = [
+                (self.counts.get((a, b), 0), self.balances.get((a, b), Decimal("0")))
+                for b in CLASSES
+            ]
+            yield {
+                "cls": a,
+                "cells": cells,
+                "count": sum(c for c, _ in cells),
+                "balance": sum((b for _, b in cells), Decimal("0")),
+                "downgraded": sum(
+                    c for (x, y), c in self.counts.items() if x == a and _worse(y, a)
+                ),
+                "exited": self.exited.get(a, 0),
+            }
+
+    def column_totals(self):
+        return [
+            (
+                sum(self.counts.get((a, b), 0) for a in CLASSES),
+                sum((self.balances.get((a, b), Decimal("0")) for a in CLASSES), Decimal("0")),
+            )
+            for b in CLASSES
+        ]
+
+
+def _worse(a: str, b: str) -> bool:
+    return ch.CLASS_ORDER[a] > ch.CLASS_ORDER[b]
+
+
+def migration_matrix(assessments, from_date: dt.date, to_date: dt.date) -> Migration:
+    """迁徙矩阵: loans at both dates by class at `from_date` (rows) and `to_date` (columns),
+    by count and by balance at `from_date` (期初余额)."""
+    before = {
+        loan_id: (cls, balance)
+        for loan_id, cls, balance in assessments.filter(as_of=from_date)
+        .annotate(cls=EFFECTIVE_CLASS)
+        .values_list("loan_id", "cls", "balance")
+        .iterator(chunk_size=5000)
+    }
+    m = Migration(from_date, to_date)
+    seen = set()
+    for loan_id, cls in (
+        assessments.filter(as_of=to_date)
+        .annotate(cls=EFFECTIVE_CLASS)
+        .values_list("loan_id", "cls")
+        .iterator(chunk_size=5000)
+    ):
+        prior = before.get(loan_id)
+        if prior is None:
+            m.entered[cls] = m.entered.get(cls, 0) + 1
+            continue
+        seen.add(loan_id)
+        key = (prior[0], cls)
+        m.counts[key] = m.counts.get(key, 0) + 1
+        m.balances[key] = m.balances.get(key, Decimal("0")) + prior[1]
+        m.total_loans += 1
+        m.total_balance += prior[1]
+    for loan_id, (cls, _) in before.items():
+        if loan_id not in seen:
+            m.exited[cls] = m.exited.get(cls, 0) + 1
+    return m
+
+
+def npl_by_unit(assessments, as_of: dt.date, branches) -> list[dict]:
+    """不良率 per unit (the unit and everything below it): on the books and as suggested."""
+    per_branch = {
+        r["customer__branch_id"]: r
+        for r in assessments.filter(as_of=as_of)
+        .values("customer__branch_id")
+        .annotate(
+            loans=Count("id"),
+            total=Sum("balance"),
+            npl=Sum("balance", filter=EFFECTIVE_NPL),
+            suggested_npl=Sum("balance", filter=Q(suggested_class__in=NPL)),
+        )
+    }
+    paths = {b.branch_code: b.path for b in branches}
+    rows = []
+    for b in branches:
+        inside = [r for code, r in per_branch.items() if paths.get(code, "\0").startswith(b.path)]
+        total = sum((r["total"] or Decimal("0") for r in inside), Decimal("0"))
+        npl = sum((r["npl"] or Decimal("0") for r in inside), Decimal("0"))
+        suggested = sum((r["suggested_npl"] or Decimal("0") for r in inside), Decimal("0"))
+        rows.append(
+            {
+                "branch": b,
+                "depth": b.path.count("/") - 2,
+                "loans": sum(r["loans"] for r in inside),
+                "total": total,
+                "npl": npl,
+                "ratio": (npl / total) if total else None,
+                "suggested_npl": suggested,
+                "suggested_ratio": (suggested / total) if total else None,
+            }
+        )
+    return rows
+
+
+def signal_counts(signals) -> dict:
+    """Counts by level and by status of a (filtered) signal queryset, in one query."""
+    agg = signals.aggregate(
+        total=Count("id"),
+        **{f"level_{v}": Count("id", filter=Q(level=v)) for v in ch.SignalLevel.values},
+        **{f"status_{v}": Count("id", filter=Q(status=v)) for v in ch.SignalStatus.values},
+    )
+    return {
+        "total": agg["total"],
+        "levels": [(v, label, agg[f"level_{v}"]) for v, label in ch.SignalLevel.choices],
+        "statuses": [(v, label, agg[f"status_{v}"]) for v, label in ch.SignalStatus.choices],
+    }
+
+
+def family_level_table(signals) -> list[dict]:
+    """Open signals by family × level (the 工作台 widget)."""
+    cells = {
+        (r["family"], r["level"]): r["n"]
+        for r in signals.values("family", "level").annotate(n=Count("id"))
+    }
+    rows = []
+    for family, label in ch.SignalFamily.choices:
+        counts = [cells.get((family, lv), 0) for lv in ch.SignalLevel.values]
+        if any(counts):
+            rows.append({"family": family, "label": label, "counts": counts, "total": sum(counts)})
+    return rows
+
+
+def unit_level_table(signals) -> list[dict]:
+    cells: dict[tuple, dict] = {}
+    for r in signals.values("customer__branch_id", "customer__branch__name", "level").annotate(
+        n=Count("id")
+    ):
+        row = cells.setdefault(
+            r["customer__branch_id"],
+            {"code": r["customer__branch_id"], "name": r["customer__branch__name"], "levels": {}},
+        )
+        row["levels"][r["level"]] = r["n"]
+    out = []
+    for row in sorted(cells.values(), key=lambda x: x["code"]):
+        row["counts"] = [row["levels"].get(lv, 0) for lv in ch.SignalLevel.values]
+        row["total"] = sum(row["counts"])
+        out.append(row)
+    return out
+
+
+def signal_steps_for(user, signal: Signal) -> list[str]:
+    """The next steps this user may take on this signal (the forms the signal page shows)."""
+    from postloan.org.visibility import staff_of
+
+    status = signal.status
+    steps = []
+    if status == ch.SignalStatus.ISSUED and (
+        is_risk_department(user) or manages_customer(user, signal.customer)
+    ):
+        steps.append("handle")
+    if status == ch.SignalStatus.HANDLING:
+        staff = staff_of(user)
+        if user.is_superuser or (staff is not None and signal.owner_id == staff.staff_id):
+            steps.append("feedback")
+    if status == ch.SignalStatus.FEEDBACK and is_risk_department(user):
+        steps.append("confirm")
+    if status == ch.SignalStatus.CONFIRMED and is_risk_department(user):
+        steps.append("release")
+    return steps
+
+
+def assessment_steps_for(user, assessment: LoanAssessment) -> list[str]:
+    if assessment.status == ch.AssessmentStatus.CONFIRMED:
+        return []
+    steps = []
+    if user.is_superuser or manages_customer(user, assessment.customer):
+        steps.append("propose")
+    if is_risk_department(user):
+        steps.append("confirm")
+    return steps

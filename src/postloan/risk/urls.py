@@ -1,0 +1,25 @@
+from django.urls import path
+
+from postloan.risk import views
+
+app_name = "risk"
+urlpatterns = [
+    path("", views.suggestions, name="index"),
+    path("classification/", views.suggestions, name="suggestions"),
+    path("classification/loan/<str:loan_id>/", views.loan, name="loan"),
+    path("classification/assessment/<int:pk>/", views.assessment, name="assessment"),
+    path("classification/migration/", views.migration, name="migration"),
+    path("classification/npl/", views.npl, name="npl"),
+    path("classification/screen/", views.screen, name="screen"),
+    path("signals/", views.signals, name="signals"),
+    path("signals/new/", views.signal_new, name="signal_new"),
+    path("signals/<int:pk>/", views.signal, name="signal"),
+    path("events/<str:event_id>/release/", views.event_release, name="event_release"),
+    path("review-tasks/<int:pk>/", views.review_task, name="review_task"),
+    path("thresholds/", views.thresholds, name="thresholds"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("customers/<str:customer_id>/panel/", views.customer_panel, name="customer_panel"),
+    path("dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),
+    path("export/classification.csv", views.export_classification, name="export_classification"),
+    path("export/signals.csv", views.export_signals, name="export_signals"),
+]

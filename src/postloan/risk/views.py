@@ -1,0 +1,588 @@
+"""Risk pages: authorise, parse, call one action, render or redirect."""
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from postloan.core.business_date import current_business_date
+from postloan.org.models import Staff
+from postloan.org.visibility import (
+    get_customer_for_user,
+    visible,
+    visible_branches,
+    visible_customers,
+)
+from postloan.portfolio.models import RiskEvent
+from postloan.risk import actions, exports, forms, queries
+from postloan.risk import choices as ch
+from postloan.risk.access import (
+    get_loan_for_user,
+    get_signal_for_user,
+    is_risk_department,
+    visible_assessments,
+    visible_signals,
+)
+from postloan.risk.errors import TransitionError
+from postloan.risk.models import (
+    ClassificationDecision,
+    CustomerRiskView,
+    GroupReviewTask,
+    LoanAssessment,
+    NotEvaluated,
+    ScreeningRun,
+    ThresholdVersion,
+)
+from postloan.risk.thresholds import current_values
+
+PAGE_SIZE = 50
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _branch(request):
+    code = request.GET.get("branch") or ""
+    if not code:
+        return None
+    return visible_branches(request.user).filter(pk=code).first()
+
+
+def _apply(form, call):
+    """Run an action; a refused transition becomes an error next to its field."""
+    try:
+        return call()
+    except TransitionError as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return None
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+@login_required
+def suggestions(request):
+    qs = visible_assessments(request.user)
+    dates = queries.screening_dates(qs)
+    as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
+    rows = qs.filter(as_of=as_of).select_related("customer", "customer__branch")
+    branch = _branch(request)
+    if branch is not None:
+        rows = rows.filter(customer__branch__path__startswith=branch.path)
+    change = request.GET.get("change", "changed")
+    if change == "changed":
+        rows = rows.exclude(change=ch.ClassChange.SAME)
+    elif change in ch.ClassChange.values:
+        rows = rows.filter(change=change)
+    rule = (request.GET.get("rule") or "").strip()
+    if rule:
+        rows = rows.filter(rule_ids__contains=rule)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        rows = rows.exclude(status=ch.AssessmentStatus.CONFIRMED)
+    elif status in ch.AssessmentStatus.values:
+        rows = rows.filter(status=status)
+    order = {"dpd": "dpd", "-dpd": "-dpd", "balance": "balance", "-balance": "-balance"}
+    rows = rows.order_by(order.get(request.GET.get("o", ""), "-dpd"), "loan_id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risk/suggestions.html",
+        {
+            "page": page,
+            "as_of": as_of,
+            "dates": dates,
+            "branches": visible_branches(request.user),
+            "branch": branch,
+            "change": change,
+            "rule": rule,
+            "status": status,
+            "changes": ch.ClassChange.choices,
+            "statuses": ch.AssessmentStatus.choices,
+            "can_screen": is_risk_department(request.user),
+            "last_run": ScreeningRun.objects.first(),
+        },
+    )
+
+
+@login_required
+def assessment(request, pk: int):
+    """A single suggestion: shown on its loan's page (used by the worklist inbox)."""
+    a = visible_assessments(request.user).filter(pk=pk).values_list("loan_id", flat=True).first()
+    if a is None:
+        raise Http404("分类建议不存在或无权查看")
+    return redirect("risk:loan", loan_id=a)
+
+
+@login_required
+def loan(request, loan_id: str):
+    loan_obj = get_loan_for_user(request.user, loan_id)
+    history = list(
+        LoanAssessment.objects.filter(loan=loan_obj)
+        .select_related("customer", "proposed_by", "confirmed_by")
+        .order_by("-as_of")[:24]
+    )
+    current = history[0] if history else None
+    steps = queries.assessment_steps_for(request.user, current) if current else []
+    propose_form = forms.ProposeForm(
+        initial={"proposed_class": current.suggested_class} if current else None, prefix="p"
+    )
+    confirm_form = forms.ConfirmForm(
+        initial={"confirmed_class": (current.proposed_class or current.suggested_class)}
+        if current
+        else None,
+        prefix="c",
+    )
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if current is None or step not in steps:
+            raise PermissionDenied("不能执行该操作")
+        if step == "propose":
+            propose_form = forms.ProposeForm(request.POST, prefix="p")
+            if propose_form.is_valid() and _apply(
+                propose_form,
+                lambda: actions.propose_classification(
+                    current,
+                    propose_form.cleaned_data["proposed_class"],
+                    propose_form.cleaned_data["reason"],
+                    request.user,
+                ),
+            ):
+                messages.success(request, "已提交初分")
+                return redirect("risk:loan", loan_id=loan_obj.pk)
+        else:
+            confirm_form = forms.ConfirmForm(request.POST, prefix="c")
+            if confirm_form.is_valid() and _apply(
+                confirm_form,
+                lambda: actions.confirm_classification(
+                    current,
+                    confirm_form.cleaned_data["confirmed_class"],
+                    confirm_form.cleaned_data["reason"],
+                    request.user,
+                    technical_waiver=confirm_form.cleaned_data["technical_waiver"],
+                    waiver_reason=confirm_form.cleaned_data["waiver_reason"],
+                ),
+            ):
+                messages.success(request, "已认定")
+                return redirect("risk:loan", loan_id=loan_obj.pk)
+    decisions = (
+        ClassificationDecision.objects.filter(loan=loan_obj)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    return render(
+        request,
+        "risk/loan.html",
+        {
+            "loan": loan_obj,
+            "current": current,
+            "history": history,
+            "decisions": decisions,
+            "steps": steps,
+            "propose_form": propose_form,
+            "confirm_form": confirm_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def migration(request):
+    qs = visible_assessments(request.user)
+    dates = queries.screening_dates(qs)
+    to_date = _date(request.GET.get("to")) or (dates[0] if dates else None)
+    from_date = _date(request.GET.get("from")) or (dates[1] if len(dates) > 1 else to_date)
+    branch = _branch(request)
+    if branch is not None:
+        qs = qs.filter(customer__branch__path__startswith=branch.path)
+    matrix = queries.migration_matrix(qs, from_date, to_date) if to_date else None
+    return render(
+        request,
+        "risk/migration.html",
+        {
+            "matrix": matrix,
+            "dates": dates,
+            "from_date": from_date,
+            "to_date": to_date,
+            "branch": branch,
+            "branches": visible_branches(request.user),
+            "classes": ch.LoanClass.choices,
+        },
+    )
+
+
+@login_required
+def npl(request):
+    qs = visible_assessments(request.user)
+    dates = queries.screening_dates(qs)
+    as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
+    branches = list(visible_branches(request.user))
+    rows = queries.npl_by_unit(qs, as_of, branches) if as_of else []
+    return render(request, "risk/npl.html", {"rows": rows, "as_of": as_of, "dates": dates})
+
+
+@login_required
+@require_POST
+def screen(request):
+    if not is_risk_department(request.user):
+        raise PermissionDenied("只有风险管理部门可以发起筛查")
+    as_of = _date(request.POST.get("as_of")) or current_business_date()
+    if as_of is None:
+        messages.error(request, "系统尚无业务日期")
+        return redirect("risk:suggestions")
+    try:
+        run = actions.run_screening(as_of, acting_user=request.user, source="web")
+    except Exception as exc:  # noqa: BLE001 - the failed run is recorded; tell the user
+        messages.error(request, f"筛查失败：{exc}")
+        return redirect("risk:suggestions")
+    messages.success(
+        request, f"筛查完成：{run.as_of:%Y-%m-%d}，借据 {run.counts.get('loans', 0)} 笔"
+    )
+    return redirect(f"{reverse('risk:suggestions')}?as_of={run.as_of:%Y-%m-%d}")
+
+
+# --- signals --------------------------------------------------------------------------------
+
+
+@login_required
+def signals(request):
+    qs = visible_signals(request.user)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.exclude(status=ch.SignalStatus.RELEASED)
+    elif status in ch.SignalStatus.values:
+        qs = qs.filter(status=status)
+    for name, values in (("family", ch.SignalFamily.values), ("level", ch.SignalLevel.values)):
+        value = request.GET.get(name)
+        if value in values:
+            qs = qs.filter(**{name: value})
+    rule = (request.GET.get("rule") or "").strip()
+    if rule:
+        qs = qs.filter(rule_id__icontains=rule)
+    branch = _branch(request)
+    if branch is not None:
+        qs = qs.filter(customer__branch__path__startswith=branch.path)
+    if request.GET.get("mine") and getattr(request.user, "staff", None):
+        qs = qs.filter(owner=request.user.staff)
+    counts = queries.signal_counts(qs)
+    rows = qs.select_related("customer", "owner").order_by("-raised_on", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risk/signals.html",
+        {
+            "page": page,
+            "counts": counts,
+            "status": status,
+            "rule": rule,
+            "branch": branch,
+            "branches": visible_branches(request.user),
+            "families": ch.SignalFamily.choices,
+            "levels": ch.SignalLevel.choices,
+            "statuses": ch.SignalStatus.choices,
+            "export_as_of": current_business_date(),
+        },
+    )
+
+
+def _owners(user, signal):
+    """Who may be made responsible: staff of the customer's unit and the units above it."""
+    path = signal.customer.branch.path
+    codes = [c for c in path.strip("/").split("/") if c]
+    return Staff.objects.filter(branch_id__in=codes).order_by("branch_id", "staff_id")
+
+
+@login_required
+def signal(request, pk: int):
+    s = get_signal_for_user(request.user, pk)
+    steps = queries.signal_steps_for(request.user, s)
+    owners = _owners(request.user, s) if "handle" in steps else Staff.objects.none()
+    bound = {
+        "handle": forms.HandleForm(
+            owners=owners,
+            prefix="handle",
+            initial={"owner": s.owner_id, "due_date": s.due_date},
+        ),
+        "feedback": forms.FeedbackForm(prefix="feedback"),
+        "confirm": forms.ConfirmSignalForm(
+            prefix="confirm", initial={"real_risk": "yes", "level": s.level}
+        ),
+        "release": forms.ReleaseForm(prefix="release"),
+    }
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step not in steps:
+            raise PermissionDenied("不能执行该操作")
+        data, files = request.POST, request.FILES
+        if step == "handle":
+            form = forms.HandleForm(data, owners=owners, prefix="handle")
+            call = lambda d: actions.start_handling(  # noqa: E731
+                s, d["owner"], d["measures"], d["due_date"], request.user
+            )
+        elif step == "feedback":
+            form = forms.FeedbackForm(data, files, prefix="feedback")
+            call = lambda d: actions.submit_feedback(  # noqa: E731
+                s, d["note"], d["evidence"], request.user, attachment=d.get("attachment")
+            )
+        elif step == "confirm":
+            form = forms.ConfirmSignalForm(data, prefix="confirm")
+            call = lambda d: actions.confirm_signal(  # noqa: E731
+                s, d["real_risk"], d["level"], d["note"], request.user
+            )
+        else:
+            form = forms.ReleaseForm(data, files, prefix="release")
+            call = lambda d: actions.release_signal(  # noqa: E731
+                s, d["reason"], d["evidence"], request.user, attachment=d.get("attachment")
+            )
+        bound[step] = form
+        if form.is_valid() and _apply(form, lambda: call(form.cleaned_data)):
+            messages.success(request, "已保存")
+            return redirect("risk:signal", pk=s.pk)
+    return render(
+        request,
+        "risk/signal.html",
+        {
+            "signal": s,
+            "steps": steps,
+            "forms": {k: v for k, v in bound.items() if k in steps},
+            "history": s.steps.select_related("actor").order_by("at", "id"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def signal_new(request):
+    form = forms.ManualSignalForm(initial={"customer_id": request.GET.get("customer", "")})
+    if request.method == "POST":
+        form = forms.ManualSignalForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            customer = visible_customers(request.user).filter(pk=d["customer_id"]).first()
+            loan_obj = None
+            if customer is None:
+                form.add_error("customer_id", "客户不存在或无权查看")
+            elif d["loan_id"]:
+                loan_obj = customer.loans.filter(pk=d["loan_id"]).first()
+                if loan_obj is None:
+                    form.add_error("loan_id", "该客户没有这笔借据")
+            if not form.errors:
+                created = _apply(
+                    form,
+                    lambda: actions.raise_manual_signal(
+                        customer,
+                        loan_obj,
+                        d["rule_id"],
+                        d["level"],
+                        d["evidence"],
+                        request.user,
+                        title=d["title"],
+                        attachment=d.get("attachment"),
+                    ),
+                )
+                if created:
+                    messages.success(request, "已发起预警")
+                    return redirect("risk:signal", pk=created.pk)
+    return render(
+        request, "risk/signal_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def event_release(request, event_id: str):
+    event = get_object_or_404(
+        visible(request.user, RiskEvent.objects.select_related("customer")), pk=event_id
+    )
+    form = forms.EventReleaseForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form, lambda: actions.release_event(event, form.cleaned_data["reason"], request.user)
+        )
+    ):
+        messages.success(request, "风险事件已解除，下次筛查起不再计入")
+        return redirect("risk:signals")
+    return render(request, "risk/event_release.html", {"event": event, "form": form})
+
+
+@login_required
+def review_task(request, pk: int):
+    task = get_object_or_404(
+        visible(
+            request.user, GroupReviewTask.objects.select_related("customer", "trigger_customer")
+        ),
+        pk=pk,
+    )
+    form = forms.ReviewTaskForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: actions.complete_review_task(task, form.cleaned_data["note"], request.user),
+        )
+    ):
+        messages.success(request, "复核已完成")
+        return redirect("risk:ranking")
+    return render(request, "risk/review_task.html", {"task": task, "form": form})
+
+
+@login_required
+def thresholds(request):
+    current = current_values()
+    form = forms.ThresholdForm(current=current)
+    if request.method == "POST":
+        if not is_risk_department(request.user):
+            raise PermissionDenied("只有风险管理部门可以修改预警阈值")
+        form = forms.ThresholdForm(request.POST, current=current)
+        if form.is_valid() and _apply(
+            form,
+            lambda: actions.update_thresholds(
+                form.cleaned_data["changed"], form.cleaned_data["reason"], request.user
+            ),
+        ):
+            messages.success(request, "阈值已保存，下次筛查起生效")
+            return redirect("risk:thresholds")
+    return render(
+        request,
+        "risk/thresholds.html",
+        {
+            "form": form,
+            "can_edit": is_risk_department(request.user),
+            "versions": ThresholdVersion.objects.select_related("changed_by")[:20],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- composite view -----------------------------------------------------------------------------
+
+
+@login_required
+def ranking(request):
+    qs = visible(request.user, CustomerRiskView.objects.all())
+    dates = list(qs.values_list("as_of", flat=True).distinct().order_by("-as_of")[:60])
+    as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
+    previous = next((d for d in dates if as_of and d < as_of), None)
+    rows = qs.filter(as_of=as_of).select_related("customer", "customer__branch").order_by("rank")
+    branch = _branch(request)
+    if branch is not None:
+        rows = rows.filter(customer__branch__path__startswith=branch.path)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    prior = {}
+    if previous is not None:
+        prior = {
+            r[0]: (r[1], r[2])
+            for r in qs.filter(
+                as_of=previous, customer_id__in=[v.customer_id for v in page.object_list]
+            ).values_list("customer_id", "rank", "score")
+        }
+    for v in page.object_list:
+        before = prior.get(v.customer_id)
+        v.previous_rank = before[0] if before else None
+        v.rank_change = (before[0] - v.rank) if before else None
+        v.score_change = (v.score - before[1]) if before else None
+    return render(
+        request,
+        "risk/ranking.html",
+        {
+            "page": page,
+            "as_of": as_of,
+            "previous": previous,
+            "dates": dates,
+            "branch": branch,
+            "branches": visible_branches(request.user),
+            "families": ch.SignalFamily.choices,
+            "levels": ch.SignalLevel.choices,
+        },
+    )
+
+
+@login_required
+def customer_panel(request, customer_id: str):
+    customer = get_customer_for_user(request.user, customer_id)
+    last = LoanAssessment.objects.filter(customer=customer).order_by("-as_of").first()
+    as_of = last.as_of if last else None
+    assessments = (
+        LoanAssessment.objects.filter(customer=customer, as_of=as_of).order_by("loan_id")
+        if as_of
+        else []
+    )
+    return render(
+        request,
+        "risk/partials/customer_panel.html",
+        {
+            "customer": customer,
+            "as_of": as_of,
+            "assessments": assessments,
+            "signals": customer.signals.exclude(status=ch.SignalStatus.RELEASED)
+            .select_related("owner")
+            .order_by("-raised_on"),
+            "not_evaluated": NotEvaluated.objects.filter(
+                Q(customer=customer) | Q(customer__isnull=True), as_of=as_of
+            ).order_by("rule_id")
+            if as_of
+            else [],
+            "view": CustomerRiskView.objects.filter(customer=customer).order_by("-as_of").first(),
+            "tasks": GroupReviewTask.objects.filter(
+                customer=customer, status=ch.ReviewTaskStatus.OPEN
+            ).select_related("trigger_customer"),
+        },
+    )
+
+
+@login_required
+def dashboard_counts(request):
+    open_signals = visible_signals(request.user).exclude(status=ch.SignalStatus.RELEASED)
+    return render(
+        request,
+        "risk/partials/dashboard_counts.html",
+        {
+            "levels": ch.SignalLevel.choices,
+            "families": queries.family_level_table(open_signals),
+            "units": queries.unit_level_table(open_signals),
+            "counts": queries.signal_counts(open_signals),
+        },
+    )
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _csv_response(name: str, write, as_of: dt.date, qs) -> HttpResponse:
+    out = io.StringIO()
+    write(out, as_of, qs)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{as_of:%Y%m%d}.csv"'
+    return response
+
+
+@login_required
+def export_classification(request):
+    qs = visible_assessments(request.user)
+    as_of = _date(request.GET.get("as_of")) or queries.latest_as_of(qs)
+    if as_of is None:
+        raise Http404("尚未筛查，无分类建议可导出")
+    return _csv_response("classification", exports.write_classification, as_of, qs)
+
+
+@login_required
+def export_signals(request):
+    as_of = _date(request.GET.get("as_of")) or current_business_date()
+    if as_of is None:
+        raise Http404("系统尚无业务日期")
+    return _csv_response("signals", exports.write_signals, as_of, visible_signals(request.user))
