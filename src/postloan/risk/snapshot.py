@@ -54,7 +54,24 @@ def build_snapshot(
     for name, cols in inputs.OPTIONAL_TABLES.items():
         if name in existing and name not in ("txn_monthly", "txn_detail"):
             _load(con, conn, name, _select_all(conn, name, [c for c, _ in cols]), [])
+    if "inspections" in existing:
+        _load(con, conn, "inspections_due", *_inspections_due())
+        _load(con, conn, "inspection_findings", *_inspection_findings(as_of))
     return con
+
+
+def _inspections_due() -> tuple[str, list]:
+    """The worklist's inspections (table `inspections`) as the engine's EW-INSPECTION-OVERDUE input."""
+    return "SELECT customer_id, due_date, done_date FROM inspections", []
+
+
+def _inspection_findings(as_of: date) -> tuple[str, list]:
+    """On-site inspections that recorded a problem, as the engine's EW-INSPECTION input."""
+    sql = """
+        SELECT customer_id, done_date AS found_on, conclusion AS description FROM inspections
+        WHERE has_problem = %s AND done_date IS NOT NULL AND done_date <= %s
+    """
+    return sql, [True, as_of]
 
 
 def _q(conn, name: str) -> str:

@@ -1,8 +1,16 @@
 from django.urls import path
 
-from postloan.web import views
+from postloan.web.views import customers, home, loans, placeholders
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/export.xlsx", customers.customer_export, name="customers_export"),
+    path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
+    path("loans/<str:loan_id>/", loans.loan_page, name="loan"),
+]
+urlpatterns += [
+    path(f"{area}/", placeholders.placeholder, {"area": area}, name=area)
+    for area in placeholders.AREAS
 ]

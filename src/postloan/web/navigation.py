@@ -1,0 +1,92 @@
+"""The left navigation: the work areas of the product, in the order bank staff know them.
+
+Later modules replace a placeholder by pointing its `url_name` at their own page and listing
+their URL namespace in `sections`, so the item lights up on all their pages.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_names: tuple[str, ...]  # the first that resolves is used: a module's page, then ours
+    icon: str
+    sections: tuple[str, ...] = ()  # "namespace" or "namespace:url_name" that belong here
+    admin_only: bool = False
+
+
+NAVIGATION = (
+    NavItem("home", _("工作台"), ("web:home",), "⌂", ("web:home",)),
+    NavItem(
+        "customers",
+        _("客户"),
+        ("web:customers",),
+        "◉",
+        ("web:customers", "web:customer", "web:loan"),
+    ),
+    NavItem(
+        "signals",
+        _("预警"),
+        ("risk:signals", "web:signals"),
+        "⚑",
+        ("web:signals", "risk:signals", "risk:signal", "risk:signal_new"),
+    ),
+    NavItem(
+        "inspections",
+        _("检查"),
+        ("worklist:inspections", "web:inspections"),
+        "✓",
+        ("web:inspections", "worklist"),
+    ),
+    NavItem(
+        "classification",
+        _("分类"),
+        ("risk:suggestions", "web:classification"),
+        "▤",
+        ("web:classification", "risk"),
+    ),
+    NavItem(
+        "meetings", _("例会"), ("meetings:home", "web:meetings"), "☷", ("web:meetings", "meetings")
+    ),
+    NavItem("supervision", _("督办"), ("web:supervision",), "⚐", ("web:supervision",)),
+    NavItem("reports", _("报表"), ("reports:home", "web:reports"), "▥", ("web:reports", "reports")),
+    NavItem("import", _("数据导入"), ("ingest:list",), "⇪", ("ingest",)),
+    NavItem("admin", _("系统管理"), ("admin:index",), "⚙", ("admin",), admin_only=True),
+)
+
+
+def _url(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:  # that module is not wired yet
+            continue
+    return None
+
+
+def navigation_for(request) -> list[dict]:
+    """The items this user sees, each with its URL and whether the current page belongs to it.
+
+    An item listing the page's exact view name wins over one listing only its namespace.
+    """
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    namespace = match.namespace if match else ""
+    items = [i for i in NAVIGATION if not (i.admin_only and not request.user.is_staff)]
+    by_view = {i.key for i in items if view_name in i.sections}
+    active = by_view or {i.key for i in items if namespace and namespace in i.sections}
+    return [
+        {
+            "key": i.key,
+            "label": i.label,
+            "icon": i.icon,
+            "url": _url(i.url_names),
+            "active": i.key in active,
+        }
+        for i in items
+    ]

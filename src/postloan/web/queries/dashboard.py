@@ -1,0 +1,105 @@
+"""Figures of the 工作台 (dashboard): what the user's visible portfolio holds right now."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from postloan.org.visibility import visible, visible_customers
+from postloan.portfolio.choices import CLASS_LABELS
+from postloan.portfolio.models import Loan
+from postloan.web.queries.classes import CLASS_ORDER
+from postloan.web.queries.customer360 import in_wan
+from postloan.web.queries.dpd import overdue_loan_q
+
+
+@dataclass
+class Dashboard:
+    customers: int
+    loans: int
+    balance: Decimal
+    overdue_loans: int | None
+    overdue_balance: Decimal | None
+    by_class: list[dict]
+
+    def chart_data(self) -> dict:
+        return {
+            "classes": [
+                {
+                    "code": r["code"],
+                    "name": r["label"],
+                    "count": r["count"],
+                    "balance": in_wan(r["balance"]),
+                }
+                for r in self.by_class
+            ]
+        }
+
+
+def dashboard(user, as_of: dt.date | None) -> Dashboard:
+    loans = visible(user, Loan.objects.filter(status="active"))
+    grouped = {
+        row["classification"]: row
+        for row in loans.values("classification")
+        .annotate(n=Count("loan_id"), total=Sum("balance"))
+        .order_by()
+    }
+    by_class = [
+        {
+            "code": code,
+            "label": CLASS_LABELS[code],
+            "count": grouped.get(code, {}).get("n", 0),
+            "balance": grouped.get(code, {}).get("total") or Decimal(0),
+        }
+        for code in CLASS_ORDER
+    ]
+    overdue_loans = overdue_balance = None
+    if as_of is not None:
+        overdue = loans.filter(overdue_loan_q(as_of)).aggregate(
+            n=Count("loan_id"), total=Sum("balance")
+        )
+        overdue_loans, overdue_balance = overdue["n"], overdue["total"] or Decimal(0)
+    return Dashboard(
+        customers=visible_customers(user).count(),
+        loans=sum(r["count"] for r in by_class),
+        balance=sum((r["balance"] for r in by_class), Decimal(0)),
+        overdue_loans=overdue_loans,
+        overdue_balance=overdue_balance,
+        by_class=by_class,
+    )
+
+
+LATEST_IMPORTS = 5
+
+
+def latest_imports(limit: int = LATEST_IMPORTS) -> list:
+    """The latest import batches, if the importer (app `ingest`) keeps them; [] otherwise.
+
+    Looked up by name so the dashboard does not depend on the importer's internals: the first
+    model of the app whose name contains "Batch" or "Import", newest first.
+    """
+    from django.apps import apps
+
+    try:
+        config = apps.get_app_config("ingest")
+    except LookupError:
+        return []
+    for model in config.get_models():
+        if "Batch" in model.__name__ or "Import" in model.__name__:
+            return [
+                {"label": str(batch), "url": _batch_url(batch)}
+                for batch in model.objects.order_by("-pk")[:limit]
+            ]
+    return []
+
+
+def _batch_url(batch) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    if hasattr(batch, "get_absolute_url"):
+        return batch.get_absolute_url()
+    try:
+        return reverse("ingest:detail", args=[batch.pk])
+    except NoReverseMatch:
+        return None
