@@ -27,3 +27,13 @@ def login(client):
 def fast_password_hashing(settings):
     """Personas are created in most tests: hash their passwords cheaply (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def screened_bank(bank):
+    """The hand-made bank after a screening on its business date (DPD, suggestions, signals)."""
+    from postloan.risk.actions.screening import run_screening
+    from tests.factories import AS_OF
+
+    run_screening(AS_OF)
+    return bank

@@ -33,7 +33,8 @@ def test_it_returns_404_for_another_managers_loan(bank, login):
     assert client.get("/loans/L001/").status_code == 200
 
 
-def test_it_shows_the_loans_with_days_past_due(bank, login):
+def test_it_shows_the_loans_with_days_past_due(screened_bank, login):
+    bank = screened_bank
     html = login(bank.users["am_wang"]).get("/customers/C003/").content.decode()
     row = loan_row(html, "L003")
     assert '<span class="text-bad">41</span>' in row
@@ -42,7 +43,8 @@ def test_it_shows_the_loans_with_days_past_due(bank, login):
     assert "2 期逾期未还" in html  # the schedule of L003 opens on its missed instalments
 
 
-def test_it_shows_zero_days_past_due_for_a_loan_paid_on_time(bank, login):
+def test_it_shows_zero_days_past_due_for_a_loan_paid_on_time(screened_bank, login):
+    bank = screened_bank
     html = login(bank.users["am_zhang"]).get("/customers/C001/").content.decode()
     assert 'class="num dpd">0<' in loan_row(html, "L001")
     assert "4,000,000.00" in loan_row(html, "L001")
@@ -102,7 +104,8 @@ def test_it_uses_a_fixed_number_of_queries_whatever_the_data_size(bank, login):
     assert large <= 25
 
 
-def test_it_shows_the_loan_page_with_schedule(bank, login):
+def test_it_shows_the_loan_page_with_schedule(screened_bank, login):
+    bank = screened_bank
     html = login(bank.users["am_wang"]).get("/loans/L003/").content.decode()
     assert "2026-09-20" in html and "2026-10-20" in html
     assert "逾期未还 21,750.00 元" in html

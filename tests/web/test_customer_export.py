@@ -23,7 +23,8 @@ def test_it_exports_exactly_the_filtered_rows(bank, login, many_customers):
     assert "C002" in ids and "C001" not in ids and "C003" not in ids
 
 
-def test_it_writes_chinese_headers_numbers_and_a_frozen_header(bank, login):
+def test_it_writes_chinese_headers_numbers_and_a_frozen_header(screened_bank, login):
+    bank = screened_bank
     client = login(bank.users["rm_branch"])
     book = workbook(client.get("/customers/export.xlsx", {"o": "-balance"}))
     sheet = book.active

@@ -53,7 +53,7 @@ def in_wan(amount: Decimal | None) -> str | None:
 @dataclass
 class LoanRow:
     loan: Loan
-    dpd: int
+    dpd: int | None
     schedule: list = field(default_factory=list)
     overdue_instalments: int = 0
 
@@ -96,7 +96,7 @@ class Customer360:
 
     @property
     def max_dpd(self) -> int:
-        return max((r.dpd for r in self.active_loans), default=0)
+        return max((r.dpd or 0 for r in self.active_loans), default=0)
 
     @property
     def total_limit(self) -> Decimal:
@@ -140,7 +140,7 @@ def customer_360(user, customer: Customer, as_of: dt.date | None) -> Customer360
         .order_by("status", "loan_id")
     )
     dpd = days_past_due(loans, as_of)
-    rows = {loan.loan_id: LoanRow(loan, dpd.get(loan.loan_id, 0)) for loan in loans}
+    rows = {loan.loan_id: LoanRow(loan, dpd.get(loan.loan_id)) for loan in loans}
     for inst in RepaymentInstalment.objects.filter(loan__customer=customer).order_by(
         "loan_id", "due_date"
     ):

@@ -1,63 +1,49 @@
-"""Days past due (逾期天数) of loans as the pages show them until the risk engine is in place.
+"""Days past due (逾期天数) as the pages show them: read from the screening engine's results.
 
-The definition is the data contract's: on date D, D minus the earliest `due_date` (< D) of an
-instalment not fully paid by D (no `paid_off_date`, or `paid_off_date` > D); a loan past its
-`maturity_date` with `balance` > 0 is overdue from the maturity date even without such a row.
-
-NOTE: this is a small read-only helper for the screens. The risk engine's DPD (one DPD for every
-page, report and rule) will supersede it; when it lands, these functions should read its results.
+One DPD for every page, report and rule (style.md): the engine (`postloan.risk.engine.dpd`)
+computes it set-based on each screening and `risk.LoanAssessment` keeps it per loan and business
+date. Pages show the latest screening on or before the date asked for; a loan that no screening
+has assessed yet has no DPD (None, shown as "—" 未筛查), never a guessed 0.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q
 
-from postloan.portfolio.models import Loan, RepaymentInstalment
+from postloan.portfolio.models import Loan
+from postloan.risk.models import LoanAssessment
 
 
-def unpaid_past_due(as_of: dt.date) -> QuerySet:
-    """Instalments due before `as_of` and not fully paid by then."""
-    return RepaymentInstalment.objects.filter(due_date__lt=as_of).filter(
-        Q(paid_off_date__isnull=True) | Q(paid_off_date__gt=as_of)
+def screened_as_of(as_of: dt.date | None) -> dt.date | None:
+    """The business date of the latest screening on or before `as_of`."""
+    if as_of is None:
+        return None
+    return LoanAssessment.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
+
+
+def overdue_loan_q(as_of: dt.date | None, prefix: str = "") -> Q:
+    """A Q over loans (or over `{prefix}` pointing at loans) past due at the latest screening."""
+    screened = screened_as_of(as_of)
+    if screened is None:
+        return Q(pk__in=[])
+    overdue = LoanAssessment.objects.filter(
+        loan_id=OuterRef(f"{prefix}loan_id"), as_of=screened, dpd__gt=0
     )
-
-
-def overdue_loan_q(as_of: dt.date, prefix: str = "") -> Q:
-    """A Q over loans (or over `{prefix}` pointing at loans) that are past due on `as_of`.
-
-    The instalment test is a correlated EXISTS, answered from the (loan_id, due_date) index.
-    """
-    p = prefix
-    unpaid = unpaid_past_due(as_of).filter(loan_id=OuterRef(f"{p}loan_id"))
-    return Q(**{f"{p}status": "active"}) & (
-        Q(**{f"{p}maturity_date__lt": as_of, f"{p}balance__gt": 0}) | Q(Exists(unpaid))
-    )
+    return Q(**{f"{prefix}status": "active"}) & Q(Exists(overdue))
 
 
 def days_past_due(loans: Iterable[Loan], as_of: dt.date | None) -> dict[str, int]:
-    """{loan_id: DPD} for the given loans, in ONE query over their repayment schedules.
+    """{loan_id: DPD} at the latest screening on or before `as_of`, in one query.
 
-    Loans that are not active (settled, written off) get 0; without a business date nothing can
-    be said and the result is empty.
+    Loans the screening did not assess (none ran yet, or the loan arrived after it) are absent.
     """
-    loans = list(loans)
-    if as_of is None or not loans:
+    loan_ids = [loan.loan_id for loan in loans]
+    screened = screened_as_of(as_of)
+    if screened is None or not loan_ids:
         return {}
-    earliest = dict(
-        unpaid_past_due(as_of)
-        .filter(loan_id__in=[loan.loan_id for loan in loans])
-        .values("loan_id")
-        .annotate(first_due=Min("due_date"))
-        .values_list("loan_id", "first_due")
+    return dict(
+        LoanAssessment.objects.filter(as_of=screened, loan_id__in=loan_ids).values_list(
+            "loan_id", "dpd"
+        )
     )
-    result = {}
-    for loan in loans:
-        if loan.status != "active":
-            result[loan.loan_id] = 0
-            continue
-        starts = [d for d in (earliest.get(loan.loan_id),) if d is not None]
-        if loan.maturity_date < as_of and loan.balance > 0:
-            starts.append(loan.maturity_date)
-        result[loan.loan_id] = (as_of - min(starts)).days if starts else 0
-    return result

@@ -14,7 +14,7 @@ from postloan.web.queries.dpd import days_past_due
 @dataclass
 class LoanDetail:
     loan: Loan
-    dpd: int
+    dpd: int | None
     schedule: list
     guarantees: list
     disbursements: list
@@ -37,7 +37,7 @@ def loan_detail(loan: Loan, as_of: dt.date | None) -> LoanDetail:
     guarantees = Guarantee.objects.filter(covers)
     return LoanDetail(
         loan=loan,
-        dpd=days_past_due([loan], as_of).get(loan.loan_id, 0),
+        dpd=days_past_due([loan], as_of).get(loan.loan_id),
         schedule=schedule,
         guarantees=list(guarantees.select_related("collateral").order_by("guarantee_id")),
         disbursements=list(Disbursement.objects.filter(loan=loan).order_by("pay_date")),
