@@ -1,4 +1,10 @@
 from django.urls import path
 
+from postloan.ingest import views
+
 app_name = "ingest"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("<int:pk>/", views.batch_detail, name="detail"),
+    path("<int:pk>/report.csv", views.batch_report, name="report"),
+]

@@ -1,0 +1,65 @@
+"""One record per import run — who, when, which files, and how it went (also when it failed)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    class Source(models.TextChoices):
+        CLI = "cli", "命令行"
+        WEB = "web", "网页上传"
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "导入中"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.CLI)
+    path = models.CharField("导入路径", max_length=500, blank=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    as_of = models.DateField("数据日期", null=True, blank=True)
+    files = models.JSONField(
+        "文件",
+        default=list,
+        blank=True,
+        help_text="每个文件：表、行数、格式、编码、忽略的列、新增/变更数",
+    )
+    ignored_files = models.JSONField("忽略的文件", default=list, blank=True)
+    rows = models.PositiveBigIntegerField("总行数", default=0)
+    outcome = models.CharField(
+        "结果", max_length=12, choices=Outcome.choices, default=Outcome.RUNNING, db_index=True
+    )
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    warning_count = models.PositiveIntegerField("提示数", default=0)
+    report = models.JSONField(
+        "报告",
+        default=dict,
+        blank=True,
+        help_text="errors / warnings 列表（过多时截断，完整内容见 CSV）",
+    )
+    report_csv = models.CharField("报告文件", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"导入批次 #{self.pk} {self.get_outcome_display()}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == self.Outcome.SUCCEEDED
+
+    @property
+    def tables(self) -> list[str]:
+        return [f.get("table", "") for f in self.files]

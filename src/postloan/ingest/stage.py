@@ -1,0 +1,49 @@
+"""The staging area of one import: a scratch folder and a DuckDB database holding the batch."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from postloan.ingest.readers import LoadedFile
+
+# DuckDB may use this much memory before it spills to the scratch folder.
+MEMORY_LIMIT = "1536MB"
+
+
+class Stage:
+    def __init__(self) -> None:
+        root = Path(settings.VAR_DIR) / "tmp"
+        root.mkdir(parents=True, exist_ok=True)
+        self.workdir = Path(tempfile.mkdtemp(prefix="import-", dir=root))
+        self.con = duckdb.connect(str(self.workdir / "stage.duckdb"))
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.con.execute(f"SET temp_directory = '{(self.workdir / 'spill').as_posix()}'")
+        self.con.execute("SET preserve_insertion_order = true")
+        self.files: dict[str, LoadedFile] = {}
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Stage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def usable(self, table: str) -> bool:
+        """The batch carries this table and its file could be read."""
+        f = self.files.get(table)
+        return f is not None and f.ok
+
+    def has_column(self, table: str, code: str) -> bool:
+        return self.usable(table) and code in self.files[table].columns
+
+    def scalar(self, sql: str):
+        rows = self.con.execute(sql).fetchall()
+        return rows[0][0] if rows else None

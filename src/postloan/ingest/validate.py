@@ -1,0 +1,223 @@
+"""Checking a staged batch, set-based: every check is one SQL statement over a whole file.
+
+For each file `raw_<t>` this creates two DuckDB views — `clean_<t>` (trimmed text, defaults applied,
+the user's row number in `_row`) and `typed_<t>` (parsed values) — and inserts every problem it
+finds into the `issues` table: level (error|warning), file, row, column, value, reason.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from postloan import contract
+from postloan.ingest import dbread
+from postloan.ingest.columns import cleaned_sql, error_sql, value_sql
+from postloan.ingest.readers import FileError
+from postloan.ingest.schema import table_spec
+from postloan.ingest.sql import ident, lit
+from postloan.ingest.stage import Stage
+
+ERROR, WARNING = "error", "warning"
+
+# Rows that contradict themselves: (table, later column, earlier column, reason, level).
+ORDER_CHECKS = (
+    ("loans", "maturity_date", "start_date", "到期日早于发放日", ERROR),
+    ("facilities", "end_date", "start_date", "授信到期日早于起始日", ERROR),
+)
+# Amounts that should not exceed another: (table, column, ceiling column, reason, level).
+CEILING_CHECKS = (
+    ("loans", "balance", "principal", "余额大于发放金额", WARNING),
+    ("repayments", "principal_paid", "principal_due", "已还本金大于应还本金", WARNING),
+    ("repayments", "interest_paid", "interest_due", "已还利息大于应还利息", WARNING),
+)
+
+
+def clean_view(t: str) -> str:
+    return ident(f"clean_{t}")
+
+
+def typed_view(t: str) -> str:
+    return ident(f"typed_{t}")
+
+
+def create_issues_table(stage: Stage) -> None:
+    stage.con.execute(
+        "CREATE TABLE issues (level VARCHAR, file VARCHAR, row BIGINT, "
+        '"column" VARCHAR, value VARCHAR, reason VARCHAR)'
+    )
+
+
+def add_file_errors(stage: Stage, errors: list[FileError]) -> None:
+    for e in errors:
+        stage.con.execute(
+            "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?)",
+            [ERROR, e.file, e.row, e.column, e.value, e.reason],
+        )
+
+
+def _insert_issues(stage: Stage, level: str, t: str, column: str, select: str) -> None:
+    """`select` yields (_row, value, reason); rows with a reason become issues."""
+    file = stage.files[t].source.display
+    stage.con.execute(
+        f"INSERT INTO issues SELECT {lit(level)}, {lit(file)}, _row, {lit(column)},"
+        f" CAST(value AS VARCHAR), reason FROM ({select}) WHERE reason IS NOT NULL"
+    )
+
+
+def build_views(stage: Stage, t: str) -> None:
+    f = stage.files[t]
+    spec = table_spec(t)
+    cols = [spec.column(c) for c in f.columns]
+    clean = ", ".join(f"{cleaned_sql(ident(c.code), c)} AS {ident(c.code)}" for c in cols)
+    stage.con.execute(
+        f"CREATE VIEW {clean_view(t)} AS SELECT {f.row_expr} AS _row, {clean}"
+        f" FROM {ident(f.raw_table)}"
+    )
+    typed = ", ".join(f"{value_sql(c)} AS {ident(c.code)}" for c in cols)
+    stage.con.execute(f"CREATE VIEW {typed_view(t)} AS SELECT _row, {typed} FROM {clean_view(t)}")
+
+
+def check_values(stage: Stage, t: str) -> None:
+    """Every column's value checks in one scan; only bad rows are unnested into issues."""
+    spec = table_spec(t)
+    checks = []
+    for code in stage.files[t].columns:
+        col = spec.column(code)
+        reason = error_sql(col)
+        if reason:
+            checks.append((col, reason))
+    if not checks:
+        return
+    items = ", ".join(
+        f"struct_pack(c := {lit(col.label)}, v := {ident(col.code)}, r := {reason})"
+        for col, reason in checks
+    )
+    any_bad = " OR ".join(f"({reason}) IS NOT NULL" for _, reason in checks)
+    file = stage.files[t].source.display
+    stage.con.execute(
+        f"INSERT INTO issues SELECT {lit(ERROR)}, {lit(file)}, _row, e.c, e.v, e.r"
+        f" FROM (SELECT _row, unnest([{items}]) AS e FROM {clean_view(t)} WHERE {any_bad})"
+        " WHERE e.r IS NOT NULL"
+    )
+
+
+def check_one_of(stage: Stage, t: str) -> None:
+    spec = table_spec(t)
+    names = spec.table.one_of
+    if not names:
+        return
+    labels = "/".join(spec.column(c).label for c in names)
+    present = [c for c in names if c in stage.files[t].columns]
+    reason = lit(f"{'、'.join(spec.column(c).label for c in names)}至少填写一项")
+    if not present:
+        select = f"SELECT 1 AS _row, '' AS value, {reason} AS reason"
+    else:
+        empty = " AND ".join(f"{ident(c)} IS NULL" for c in present)
+        select = f"SELECT _row, '' AS value, CASE WHEN {empty} THEN {reason} END AS reason FROM {clean_view(t)}"
+    _insert_issues(stage, ERROR, t, labels, select)
+
+
+def check_duplicates(stage: Stage, t: str) -> None:
+    spec = table_spec(t)
+    keys = [ident(k) for k in spec.key]
+    key_list = ", ".join(keys)
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    joined = " AND ".join(f"d.{k} = t.{k}" for k in keys)
+    shown = " || '/' || ".join(f"CAST(t.{k} AS VARCHAR)" for k in keys)
+    label = "+".join(spec.column(k).label for k in spec.key)
+    select = (
+        f"WITH d AS (SELECT {key_list}, min(_row) AS first FROM {typed_view(t)}"
+        f" WHERE {not_null} GROUP BY {key_list} HAVING count(*) > 1)"
+        f" SELECT t._row, {shown} AS value,"
+        f" '与第 ' || d.first || ' 行的主键重复' AS reason"
+        f" FROM {typed_view(t)} t JOIN d ON {joined} WHERE t._row > d.first"
+    )
+    _insert_issues(stage, ERROR, t, label, select)
+
+
+def check_contradictions(stage: Stage) -> None:
+    for t, later, earlier, reason, level in ORDER_CHECKS:
+        if stage.has_column(t, later) and stage.has_column(t, earlier):
+            select = (
+                f"SELECT _row, CAST({ident(later)} AS VARCHAR) AS value,"
+                f" CASE WHEN {ident(later)} < {ident(earlier)} THEN {lit(reason)} END AS reason"
+                f" FROM {typed_view(t)}"
+            )
+            _insert_issues(stage, level, t, table_spec(t).column(later).label, select)
+    for t, col, ceiling, reason, level in CEILING_CHECKS:
+        if stage.has_column(t, col) and stage.has_column(t, ceiling):
+            shown = f"CAST(CAST({ident(col)} AS DECIMAL(20, 0)) / 100 AS DECIMAL(20, 2))"
+            select = (
+                f"SELECT _row, {shown} AS value,"
+                f" CASE WHEN {ident(col)} > {ident(ceiling)} THEN {lit(reason)} END AS reason"
+                f" FROM {typed_view(t)}"
+            )
+            _insert_issues(stage, level, t, table_spec(t).column(col).label, select)
+
+
+def _references(stage: Stage) -> list[tuple[str, str, str, str]]:
+    """(table, column, referenced table, referenced column) for every checkable reference."""
+    refs = []
+    for t in stage.files:
+        if not stage.usable(t):
+            continue
+        for code in stage.files[t].columns:
+            target = contract.table(t).column(code).references
+            if not target:
+                continue
+            rt, rc = target.split(".")
+            if rt in stage.files and not stage.usable(rt):
+                continue  # the referenced file is unreadable: its own error says enough
+            refs.append((t, code, rt, rc))
+    return refs
+
+
+def _batch_keys(stage: Stage, rt: str, rc: str) -> str:
+    if stage.usable(rt):
+        return f"SELECT {ident(rc)} AS k FROM {typed_view(rt)} WHERE {ident(rc)} IS NOT NULL"
+    return "SELECT CAST(NULL AS VARCHAR) AS k WHERE false"
+
+
+def check_references(stage: Stage) -> None:
+    """A referenced id must be in this batch or already in the database."""
+    refs = _references(stage)
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for t, code, rt, rc in refs:
+        rows = stage.con.execute(
+            f"SELECT DISTINCT v.{ident(code)} FROM {typed_view(t)} v"
+            f" ANTI JOIN ({_batch_keys(stage, rt, rc)}) b ON b.k = v.{ident(code)}"
+            f" WHERE v.{ident(code)} IS NOT NULL AND v.{ident(code)} <> ''"
+        ).fetchall()
+        wanted.setdefault((rt, rc), set()).update(r[0] for r in rows)
+    for (rt, rc), values in wanted.items():
+        known = ident(f"known_{rt}")
+        stage.con.execute(f"CREATE OR REPLACE TABLE {known} (k VARCHAR)")
+        found = [r[0] for r in dbread.rows_for_keys(rt, rc, [], list(values))] if values else []
+        if found:
+            stage.con.register("found_keys", pa.table({"k": pa.array(found, pa.string())}))
+            stage.con.execute(f"INSERT INTO {known} SELECT k FROM found_keys")
+            stage.con.unregister("found_keys")
+    for t, code, rt, rc in refs:
+        label = contract.table(rt).column(rc).label
+        c = ident(code)
+        select = (
+            f"SELECT v._row, v.{c} AS value, {lit(label)} || ' ' || v.{c} || ' 不存在' AS reason"
+            f" FROM {typed_view(t)} v"
+            f" ANTI JOIN ({_batch_keys(stage, rt, rc)} UNION ALL"
+            f" SELECT k FROM {ident('known_' + rt)}) b ON b.k = v.{c}"
+            f" WHERE v.{c} IS NOT NULL AND v.{c} <> ''"
+        )
+        _insert_issues(stage, ERROR, t, contract.table(t).column(code).label, select)
+
+
+def validate(stage: Stage) -> None:
+    """Fill `issues` with every problem of the staged batch."""
+    for t in contract.LOAD_ORDER:
+        if not stage.usable(t):
+            continue
+        build_views(stage, t)
+        check_values(stage, t)
+        check_one_of(stage, t)
+        check_duplicates(stage, t)
+    check_contradictions(stage)
+    check_references(stage)

@@ -1,0 +1,107 @@
+"""Import pages: the batch list with the upload form, a batch's report, and its CSV download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from postloan.ingest import uploads
+from postloan.ingest.forms import UploadForm
+from postloan.ingest.models import ImportBatch
+from postloan.ingest.service import run_import
+from postloan.org.choices import Role
+from postloan.org.roles import has_role
+
+
+def can_upload(user) -> bool:
+    return user.is_superuser or has_role(user, Role.ADMIN, Role.RISK_MANAGER)
+
+
+@login_required
+def batch_list(request):
+    allowed = can_upload(request.user)
+    form = UploadForm()
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied("只有系统管理员和风险经理可以导入数据")
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                folder = uploads.store(form.cleaned_data["files"])
+            except uploads.UploadRejected as exc:
+                form.add_error("files", str(exc))
+            else:
+                result = run_import(
+                    folder, as_of=form.cleaned_data["as_of"], user=request.user, source="web"
+                )
+                if result.ok:
+                    messages.success(request, f"导入成功：共 {result.batch.rows:,} 行。")
+                else:
+                    messages.error(
+                        request, f"导入失败：共 {result.batch.error_count} 处错误，未写入任何数据。"
+                    )
+                return redirect("ingest:detail", pk=result.batch.pk)
+    page = Paginator(ImportBatch.objects.select_related("user"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ingest/batch_list.html",
+        {"page": page, "form": form, "can_upload": allowed},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.select_related("user"), pk=pk)
+    return render(
+        request,
+        "ingest/batch_detail.html",
+        {
+            "batch": batch,
+            "errors": batch.report.get("errors", []),
+            "warnings": batch.report.get("warnings", []),
+            "truncated": batch.report.get("truncated", False),
+        },
+    )
+
+
+@login_required
+def batch_report(request, pk: int):
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    filename = f"import-{batch.pk}-report.csv"
+    try:
+        return FileResponse(
+            open(batch.report_csv, "rb"),  # noqa: SIM115 - FileResponse closes it
+            as_attachment=True,
+            filename=filename,
+            content_type="text/csv; charset=utf-8",
+        )
+    except (FileNotFoundError, IsADirectoryError, OSError):
+        pass
+    import csv
+    import io
+
+    from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_HEADER)
+    for level in ("errors", "warnings"):
+        for i in batch.report.get(level, []):
+            writer.writerow(
+                [
+                    LEVEL_LABELS.get(i["level"], i["level"]),
+                    i["file"],
+                    i["row"] or "",
+                    i["column"],
+                    i["value"],
+                    i["reason"],
+                ]
+            )
+    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
