@@ -1,0 +1,78 @@
+"""Maintenance pages. Signed (locked) rows are read-only here as everywhere."""
+
+from django.contrib import admin
+
+from postloan.meetings import models as m
+
+
+class LockAwareAdmin(admin.ModelAdmin):
+    def _locked(self, obj) -> bool:
+        return obj is not None and hasattr(obj, "is_locked") and obj.is_locked()
+
+    def has_change_permission(self, request, obj=None):
+        if self._locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(m.MeetingSettings)
+class MeetingSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "large_credit_threshold", "notice_working_days", "quorum_ratio")
+
+
+class MemberInline(admin.TabularInline):
+    model = m.CommitteeMember
+    extra = 0
+    readonly_fields = ("certified_by", "certified_at")
+
+
+@admin.register(m.Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("branch", "established_on")
+    inlines = [MemberInline]
+
+
+@admin.register(m.Meeting)
+class MeetingAdmin(LockAwareAdmin):
+    list_display = ("branch", "date", "kind", "status")
+    list_filter = ("status", "kind")
+
+
+@admin.register(m.AgendaItem)
+class AgendaItemAdmin(LockAwareAdmin):
+    list_display = ("meeting", "customer", "rank", "outcome")
+
+
+@admin.register(m.Resolution)
+class ResolutionAdmin(LockAwareAdmin):
+    list_display = ("customer", "type", "responsible", "deadline", "status")
+    list_filter = ("status", "type")
+
+
+@admin.register(m.Amendment)
+class AmendmentAdmin(LockAwareAdmin):
+    list_display = ("meeting", "number", "signed_at")
+
+
+@admin.register(m.Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "amendment", "role", "signer_name", "signed_at", "content_sha256")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(m.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "title", "sent_on", "read_at")

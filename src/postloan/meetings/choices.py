@@ -1,0 +1,153 @@
+"""The meeting's vocabulary, with the bank's Chinese labels."""
+
+from django.db import models
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "主任委员"
+    VICE_CHAIR = "vice_chair", "副主任委员"
+    DEPARTMENT = "department", "部门委员"
+    INDIVIDUAL = "individual", "个人委员"
+
+
+class QualificationBasis(models.TextChoices):
+    EXPERIENCE = "experience", "五年以上信贷或相关业务经验"
+    APPROVER = "approver", "独立审批人"
+    REVIEWER = "reviewer", "专职审议人"
+    EMBEDDED_RISK = "embedded_risk", "派驻风险主管（派驻风险经理）"
+
+
+# Which staff position proves which post-based qualification.
+BASIS_POSITIONS = {
+    QualificationBasis.APPROVER: {"approver"},
+    QualificationBasis.REVIEWER: {"reviewer"},
+    QualificationBasis.EMBEDDED_RISK: {"risk_manager"},
+}
+
+
+class MeetingKind(models.TextChoices):
+    MONTHLY = "monthly", "月度例会"
+    QUARTERLY = "quarterly", "季度例会"
+    AD_HOC = "ad_hoc", "临时例会"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "已安排"
+    NOTICED = "noticed", "已通知"
+    IN_PROGRESS = "in_progress", "会议进行中"
+    HELD = "held", "已召开待签署"
+    SIGNED = "signed", "已签署"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Reason(models.TextChoices):
+    LARGE_CREDIT = "large_credit", "授信1000万元（含）以上"
+    NON_PERFORMING = "non_performing", "不良贷款客户"
+    RISK_SIGNAL = "risk_signal", "橙色/红色预警信号未消除"
+    INSPECTION_FINDING = "inspection_finding", "内外部检查发现重大问题"
+    POLICY_IMPACT = "policy_impact", "受行业或区域政策影响较大"
+    OPEN_RESOLUTION = "open_resolution", "前次例会决议尚未执行完毕"
+    QUARTERLY_REVIEW = "quarterly_review", "季度审议（授信1000万元以下）"
+    MANUAL = "manual", "风险部门增补"
+
+
+REASON_ORDER = [r.value for r in Reason]
+
+
+class AgendaChangeKind(models.TextChoices):
+    ADD = "add", "增加"
+    DROP = "drop", "撤下"
+
+
+class NotificationKind(models.TextChoices):
+    NOTICE = "notice", "会议通知"
+    AGENDA_CHANGE = "agenda_change", "议程变更"
+    REMINDER = "reminder", "决议到期提醒"
+    ESCALATION = "escalation", "决议逾期报告主任委员"
+    LEAVE = "leave", "请假审批"
+
+
+class RecipientRole(models.TextChoices):
+    MEMBER = "member", "委员"
+    ACCOUNT_MANAGER = "account_manager", "客户经理"
+    RISK_HEAD = "risk_head", "风险部门负责人"
+    RISK_MANAGER = "risk_manager", "风险经理"
+    RESPONSIBLE = "responsible", "决议责任人"
+    CHAIR = "chair", "主任委员"
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已准假"
+    REJECTED = "rejected", "不准假"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "待提交"
+    SUBMITTED = "submitted", "已提交"
+
+
+class DecisionMethod(models.TextChoices):
+    CONSENSUS = "consensus", "一致同意"
+    VOTE = "vote", "表决"
+
+
+class ItemOutcome(models.TextChoices):
+    PENDING = "pending", "待审议"
+    ADOPTED = "adopted", "已形成决议"
+    NOT_ADOPTED = "not_adopted", "未通过"
+
+
+class ResolutionType(models.TextChoices):
+    STOP_NEW_CREDIT = "stop_new_credit", "停止新增用信"
+    REDUCE_EXPOSURE = "reduce_exposure", "压缩信用余额"
+    ADD_COLLATERAL = "add_collateral", "补充担保"
+    TIGHTEN_MONITORING = "tighten_monitoring", "加强资金账户监管"
+    LEGAL_ACTION = "legal_action", "采取法律措施"
+    EXIT = "exit", "退出"
+    RECALL = "recall", "提前收回"
+    RECLASSIFY = "reclassify", "调整分类"
+    OTHER = "other", "其他"
+
+
+class ResolutionStatus(models.TextChoices):
+    OPEN = "open", "执行中"
+    VERIFIED = "verified", "已核实执行"
+    CLAIMED = "claimed", "已报告执行（待数据核实）"
+    OVERDUE = "overdue", "已逾期"
+    FAILED = "failed", "未执行到位"
+
+
+# Statuses that keep the customer on the next agenda (open_resolution).
+UNFINISHED = (ResolutionStatus.OPEN, ResolutionStatus.OVERDUE, ResolutionStatus.FAILED)
+
+
+class SignRole(models.TextChoices):
+    PRESIDER = "presider", "会议主持人"
+    PRESIDENT = "president", "行长（主任委员）"
+
+
+REPORT_ITEMS = (
+    ("legality", "持续经营的合法性"),
+    ("operations", "生产经营状况"),
+    ("fund_flows", "资金进出情况"),
+    ("return_ratio", "销售资金归行率"),
+    ("financials", "财务分析"),
+    ("credit_report", "征信动态"),
+    ("controller", "实际控制人现状"),
+    ("prospects", "发展前景"),
+    ("guarantor_operations", "担保人生产经营状况"),
+    ("guarantee_capacity", "担保能力的变化"),
+    ("collateral_trend", "抵、质押物评估价与市场价格的变动趋势"),
+    ("signals", "现场检查和在线监控所发现风险信号的处理情况"),
+    ("measures", "建议采取的风险化解措施"),
+)
+REPORT_ITEM_LABELS = dict(REPORT_ITEMS)
+
+AGENDA_SECTIONS = (
+    ("quality_report", "一、全行近期信贷资产质量整体报告"),
+    ("customer_reports", "二、客户经理按户汇报"),
+    ("risk_findings", "三、风险经理通报贷后检查、预警发现的问题及整改要求"),
+    ("execution_report", "四、前次例会决议执行情况"),
+    ("chair_summary", "五、主任委员总结"),
+)

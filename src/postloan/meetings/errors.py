@@ -1,0 +1,14 @@
+"""Errors the meeting actions raise; their text is shown to the user as is."""
+
+
+class MeetingError(Exception):
+    """A rule of the meeting was broken; the message is Chinese and user-facing."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RecordLocked(MeetingError):
+    def __init__(self, message: str = "会议记录已签署锁定，不能修改；更正请提交补充更正并重新签署"):
+        super().__init__(message)

@@ -1,0 +1,185 @@
+"""Forms of the meeting pages; they keep the input and show Chinese errors."""
+
+from django import forms
+
+from postloan.meetings import choices as ch
+from postloan.meetings.models import MeetingSettings
+from postloan.org.choices import DEPARTMENT_CHOICES
+from postloan.portfolio.choices import LoanClass
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PlanForm(forms.Form):
+    branch = forms.ModelChoiceField(queryset=None, label="召开机构", empty_label=None)
+    date = forms.DateField(label="会议日期", widget=DATE)
+    kind = forms.ChoiceField(
+        label="例会类型",
+        required=False,
+        choices=[("", "按日期自动（季末月为季度例会）")] + list(ch.MeetingKind.choices),
+    )
+    location = forms.CharField(label="地点", required=False, max_length=120)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class MemberForm(forms.Form):
+    staff = forms.ModelChoiceField(queryset=None, label="员工")
+    role = forms.ChoiceField(label="委员类别", choices=ch.MemberRole.choices)
+
+    def __init__(self, *args, staff_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_qs
+
+
+class CertifyForm(forms.Form):
+    basis = forms.ChoiceField(label="认定依据", choices=ch.QualificationBasis.choices)
+    certificate_no = forms.CharField(label="认定文书编号", max_length=64)
+    certificate_file = forms.FileField(label="资格认定文书")
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSettings
+        fields = [
+            "large_credit_threshold",
+            "quarter_months",
+            "notice_working_days",
+            "report_working_days",
+            "quorum_ratio",
+            "presider_must_be_chair",
+            "min_members_branch",
+            "min_members_sub_branch",
+            "individual_min_years",
+            "finding_lookback_days",
+            "reminder_days",
+        ]
+
+
+class ReasonForm(forms.Form):
+    customer_id = forms.CharField(label="客户编号", required=False)
+    reason = forms.CharField(label="书面理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label="请假事由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StartForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label="出席人员", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    presiding = forms.ChoiceField(label="会议主持人")
+
+    def __init__(self, *args, people, chairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = people
+        self.fields["presiding"].choices = chairs
+
+
+class SectionsForm(forms.Form):
+    quality_report = forms.CharField(
+        label="一、全行近期信贷资产质量整体报告",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    risk_findings = forms.CharField(
+        label="三、风险经理通报的问题及整改要求",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    execution_report = forms.CharField(
+        label="四、前次例会决议执行情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    chair_summary = forms.CharField(
+        label="五、主任委员总结", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(forms.Form):
+    summary = forms.CharField(label="审议情况", widget=forms.Textarea(attrs={"rows": 4}))
+    class_decided = forms.ChoiceField(label="审议认定分类", choices=LoanClass.choices)
+    method = forms.ChoiceField(label="决策方式", choices=ch.DecisionMethod.choices)
+    votes_for = forms.IntegerField(label="同意", min_value=0, initial=0, required=False)
+    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0, required=False)
+    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0, required=False)
+    dissent = forms.CharField(
+        label="不同意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    dissenters = forms.MultipleChoiceField(
+        label="持不同意见委员", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dissenters"].choices = voters
+
+
+class ResolutionForm(forms.Form):
+    type = forms.ChoiceField(label="决议类型", choices=ch.ResolutionType.choices)
+    target_balance = forms.DecimalField(
+        label="目标余额（元）", required=False, max_digits=18, decimal_places=2
+    )
+    target_date = forms.DateField(label="压降日期", required=False, widget=DATE)
+    amount = forms.DecimalField(
+        label="补充担保金额（元）", required=False, max_digits=18, decimal_places=2
+    )
+    guarantor = forms.CharField(label="保证人", required=False)
+    min_return_ratio = forms.DecimalField(
+        label="最低销售资金归行率（%）", required=False, max_digits=5, decimal_places=2
+    )
+    review_frequency = forms.CharField(label="检查频率", required=False)
+    new_class = forms.ChoiceField(
+        label="调整后分类", required=False, choices=[("", "—")] + list(LoanClass.choices)
+    )
+    text = forms.CharField(
+        label="决议内容/说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    department = forms.ChoiceField(
+        label="执行部门", choices=[("", "请选择")] + list(DEPARTMENT_CHOICES), required=False
+    )
+    responsible = forms.ModelChoiceField(
+        queryset=None, label="责任人", required=False, empty_label="请选择"
+    )
+    deadline = forms.DateField(label="完成期限", required=False, widget=DATE)
+
+    PARAM_FIELDS = (
+        "target_balance",
+        "target_date",
+        "amount",
+        "guarantor",
+        "min_return_ratio",
+        "review_frequency",
+        "new_class",
+    )
+
+    def __init__(self, *args, staff_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = staff_qs
+
+    def params(self) -> dict:
+        out = {}
+        for name in self.PARAM_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if name == "min_return_ratio":
+                value = f"{value}%"
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return out
+
+
+class ClaimForm(forms.Form):
+    note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label="证明材料", required=False)
+    filing_case_no = forms.CharField(label="起诉案号（法律措施）", required=False)
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(label="更正内容", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="风险经理意见", widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,271 @@
+"""Which customers a meeting of a unit on a date must review, and why — computed set-based.
+
+A handful of aggregate queries over the customers the unit reviews (facility limits, balances,
+non-performing loans, open orange/red signals, inspection findings, policy events, unfinished
+resolutions), then one ranking by the composite risk view (`risk.CustomerRiskView`).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Min, Sum
+
+from postloan.meetings import choices as ch
+from postloan.meetings.rules import settings_for, units_reviewed_by
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class PlanEntry:
+    customer_id: str
+    reasons: list[str]
+    batch: bool
+    rank: int = 0
+    credit: Decimal = ZERO
+    name: str = ""
+    retail: bool = False
+    risk_rank: int | None = None
+    max_dpd: int = 0
+    explanation: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "customer_id": self.customer_id,
+            "reasons": list(self.reasons),
+            "batch": self.batch,
+            "rank": self.rank,
+        }
+
+
+@dataclass
+class Plan:
+    branch: str
+    date: dt.date
+    kind: str
+    customers: list[PlanEntry] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "branch": self.branch,
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "customers": [c.as_json() for c in self.customers],
+        }
+
+
+def default_kind(branch, date: dt.date) -> str:
+    rules = settings_for(branch)
+    if date.month in rules.quarter_month_set():
+        return ch.MeetingKind.QUARTERLY
+    return ch.MeetingKind.MONTHLY
+
+
+def _credit(customer_ids) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """credit per customer (active facility limits; else outstanding balance) and balances."""
+    from postloan.portfolio.models import Facility, Loan
+
+    limits = dict(
+        Facility.objects.filter(customer_id__in=customer_ids, status="active")
+        .values("customer_id")
+        .annotate(total=Sum("limit_amount"))
+        .values_list("customer_id", "total")
+    )
+    balances = dict(
+        Loan.objects.filter(customer_id__in=customer_ids, status="active")
+        .values("customer_id")
+        .annotate(total=Sum("balance"))
+        .values_list("customer_id", "total")
+    )
+    credit = {}
+    for cid in set(limits) | set(balances):
+        credit[cid] = limits[cid] if cid in limits else (balances.get(cid) or ZERO)
+    return credit, balances
+
+
+def _non_performing(customer_ids) -> set[str]:
+    from postloan.portfolio.choices import NON_PERFORMING
+    from postloan.portfolio.models import Loan
+
+    return set(
+        Loan.objects.filter(
+            customer_id__in=customer_ids,
+            status="active",
+            balance__gt=0,
+            classification__in=list(NON_PERFORMING),
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def _signals(customer_ids) -> set[str]:
+    try:
+        from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+        from postloan.risk.models import Signal
+    except ImportError:  # the risk app not installed: no signals to read
+        return set()
+    return set(
+        Signal.objects.filter(
+            customer_id__in=customer_ids,
+            level__in=["orange", "red"],
+            status__in=[str(s) for s in OPEN_SIGNAL_STATUSES],
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def _events(customer_ids, event_type: str, since: dt.date, until: dt.date) -> set[str]:
+    from postloan.portfolio.models import RiskEvent
+
+    return set(
+        RiskEvent.objects.filter(
+            customer_id__in=customer_ids,
+            type=event_type,
+            event_date__gte=since,
+            event_date__lte=until,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def _inspection_findings(customer_ids, since: dt.date, until: dt.date) -> set[str]:
+    found = _events(customer_ids, "inspection_finding", since, until)
+    try:
+        from postloan.worklist.models import Inspection
+    except ImportError:
+        return found
+    found |= set(
+        Inspection.objects.filter(
+            customer_id__in=customer_ids,
+            has_problem=True,
+            done_date__gte=since,
+            done_date__lte=until,
+        ).values_list("customer_id", flat=True)
+    )
+    return found
+
+
+def _open_resolutions(customer_ids, before: dt.date) -> set[str]:
+    from postloan.meetings.models import Resolution
+
+    return set(
+        Resolution.objects.filter(
+            customer_id__in=customer_ids,
+            decided_on__lt=before,
+            status__in=[str(s) for s in ch.UNFINISHED],
+            meeting__status=ch.MeetingStatus.SIGNED,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
+    """customer → (rank, explanation) from the latest composite risk view on or before as_of."""
+    try:
+        from postloan.risk.models import CustomerRiskView
+    except ImportError:
+        return {}
+    latest = CustomerRiskView.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
+    if latest is None:
+        return {}
+    return {
+        cid: (rank, explanation)
+        for cid, rank, explanation in CustomerRiskView.objects.filter(
+            as_of=latest, customer_id__in=customer_ids
+        ).values_list("customer_id", "rank", "explanation")
+    }
+
+
+def max_dpd(customer_ids, as_of: dt.date) -> dict[str, int]:
+    """Days past due of each customer's oldest unpaid instalment (fallback ranking)."""
+    from django.db.models import F
+
+    from postloan.portfolio.models import RepaymentInstalment
+
+    rows = (
+        RepaymentInstalment.objects.filter(
+            loan__customer_id__in=customer_ids,
+            loan__status="active",
+            due_date__lt=as_of,
+            paid_off_date__isnull=True,
+        )
+        .exclude(principal_paid__gte=F("principal_due"), interest_paid__gte=F("interest_due"))
+        .values("loan__customer_id")
+        .annotate(first=Min("due_date"))
+        .values_list("loan__customer_id", "first")
+    )
+    return {cid: (as_of - first).days for cid, first in rows}
+
+
+def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
+    from postloan.core.business_date import current_business_date
+    from postloan.portfolio.models import Customer
+
+    rules = settings_for(branch)
+    kind = kind or default_kind(branch, date)
+    plan = Plan(branch=branch.branch_code, date=date, kind=kind)
+    units = units_reviewed_by(branch.branch_code)
+    customers = dict(
+        (cid, (name, ctype))
+        for cid, name, ctype in Customer.objects.filter(branch_id__in=units).values_list(
+            "customer_id", "name", "type"
+        )
+    )
+    if not customers:
+        return plan
+    ids = list(customers)
+    as_of = min(date, current_business_date() or date)
+    since = as_of - dt.timedelta(days=rules.finding_lookback_days)
+    threshold = rules.large_credit_threshold
+    credit, _balances = _credit(ids)
+    reasons: dict[str, list[str]] = {}
+
+    def add(cids, code):
+        for cid in cids:
+            reasons.setdefault(cid, []).append(code)
+
+    add([cid for cid, amount in credit.items() if amount >= threshold], ch.Reason.LARGE_CREDIT)
+    add(_non_performing(ids), ch.Reason.NON_PERFORMING)
+    add(_signals(ids), ch.Reason.RISK_SIGNAL)
+    add(_inspection_findings(ids, since, as_of), ch.Reason.INSPECTION_FINDING)
+    add(_events(ids, "policy_impact", since, as_of), ch.Reason.POLICY_IMPACT)
+    add(_open_resolutions(ids, date), ch.Reason.OPEN_RESOLUTION)
+    if kind == ch.MeetingKind.QUARTERLY:
+        add(
+            [cid for cid, amount in credit.items() if ZERO < amount < threshold],
+            ch.Reason.QUARTERLY_REVIEW,
+        )
+
+    ranking = risk_ranking(list(reasons), as_of)
+    dpd = max_dpd(list(reasons), as_of)
+    entries = []
+    for cid, codes in reasons.items():
+        codes = sorted(set(codes), key=ch.REASON_ORDER.index)
+        retail = customers[cid][1] == "retail"
+        risk = ranking.get(cid)
+        entries.append(
+            PlanEntry(
+                customer_id=cid,
+                reasons=[str(c) for c in codes],
+                batch=retail and codes == [ch.Reason.QUARTERLY_REVIEW],
+                credit=credit.get(cid, ZERO),
+                name=customers[cid][0],
+                retail=retail,
+                risk_rank=risk[0] if risk else None,
+                explanation=risk[1] if risk else "",
+                max_dpd=dpd.get(cid, 0),
+            )
+        )
+    # Individual reviews first, ranked by the composite risk view; customers the view does not
+    # (yet) cover follow, by days past due and credit; the retail batch comes last.
+    entries.sort(
+        key=lambda e: (
+            e.batch,
+            e.risk_rank is None,
+            e.risk_rank or 0,
+            -e.max_dpd,
+            -e.credit,
+            e.customer_id,
+        )
+    )
+    for n, entry in enumerate(entries, start=1):
+        entry.rank = n
+    plan.customers = entries
+    return plan

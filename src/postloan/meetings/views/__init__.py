@@ -1,0 +1,33 @@
+from postloan.meetings.views.follow import (  # noqa: F401
+    my_notices,
+    my_tasks,
+    notice_read,
+    oversight_page,
+    resolution_page,
+)
+from postloan.meetings.views.meeting import (  # noqa: F401
+    agenda_add,
+    agenda_drop,
+    amend,
+    batch,
+    close,
+    leave_decide,
+    leave_request,
+    meeting_detail,
+    notice,
+    sections,
+    sign_record,
+    start,
+)
+from postloan.meetings.views.planning import (  # noqa: F401
+    committee_page,
+    home,
+    plan_page,
+    settings_page,
+)
+from postloan.meetings.views.records import (  # noqa: F401
+    item_page,
+    minutes,
+    report_page,
+    review_form,
+)

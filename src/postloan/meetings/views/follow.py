@@ -1,0 +1,89 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from postloan.core.business_date import current_business_date
+from postloan.meetings import actions
+from postloan.meetings.access import can_view_branch, visible_meetings
+from postloan.meetings.errors import MeetingError
+from postloan.meetings.forms import ClaimForm
+from postloan.meetings.models import Notification, Resolution
+from postloan.meetings.oversight import oversight
+from postloan.meetings.tasks import open_resolution_tasks
+from postloan.org.models import Branch
+from postloan.org.visibility import staff_of
+
+
+@login_required
+def my_notices(request):
+    staff = staff_of(request.user)
+    rows = (
+        Notification.objects.filter(recipient=staff).select_related("meeting", "meeting__branch")
+        if staff
+        else Notification.objects.none()
+    )
+    return render(request, "meetings/notices.html", {"notices": rows[:200]})
+
+
+@login_required
+@require_POST
+def notice_read(request, pk):
+    staff = staff_of(request.user)
+    note = get_object_or_404(Notification, pk=pk, recipient=staff)
+    actions.mark_read(note, acting_user=request.user)
+    return redirect("meetings:notices")
+
+
+@login_required
+def my_tasks(request):
+    return render(request, "meetings/tasks.html", {"tasks": open_resolution_tasks(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resolution_page(request, pk):
+    res = get_object_or_404(
+        Resolution.objects.select_related("customer", "meeting", "responsible"), pk=pk
+    )
+    staff = staff_of(request.user)
+    if (
+        res.responsible_id != getattr(staff, "staff_id", None)
+        and not visible_meetings(request.user).filter(pk=res.meeting_id).exists()
+    ):
+        raise Http404("决议不存在或无权查看")
+    form = ClaimForm()
+    if request.method == "POST":
+        form = ClaimForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.claim_execution(res, acting_user=request.user, **form.cleaned_data)
+            except MeetingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "执行情况已报告")
+                return redirect("meetings:resolution", res.pk)
+    return render(
+        request,
+        "meetings/resolution.html",
+        {
+            "res": res,
+            "form": form,
+            "is_owner": res.responsible_id == getattr(staff, "staff_id", None),
+        },
+    )
+
+
+@login_required
+def oversight_page(request):
+    staff = staff_of(request.user)
+    code = request.GET.get("branch") or (staff.branch_id if staff else "")
+    branch = Branch.objects.filter(pk=code).first()
+    if branch is None or not can_view_branch(request.user, branch):
+        raise Http404("机构不存在或无权查看")
+    as_of = current_business_date()
+    rows = oversight(branch, as_of) if as_of else []
+    return render(
+        request, "meetings/oversight.html", {"branch": branch, "rows": rows, "as_of": as_of}
+    )

@@ -1,0 +1,276 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from postloan.meetings import actions
+from postloan.meetings import choices as ch
+from postloan.meetings.access import can_run, get_meeting, is_member, visible_items
+from postloan.meetings.actions.signing import signer_roles
+from postloan.meetings.committee import committee_validity
+from postloan.meetings.documents import quorum
+from postloan.meetings.forms import (
+    AmendmentForm,
+    LeaveForm,
+    ReasonForm,
+    SectionsForm,
+    StartForm,
+)
+from postloan.meetings.models import CommitteeMember, LeaveRequest
+from postloan.meetings.tasks import execution_report_text
+from postloan.meetings.views._common import attempt
+from postloan.org.visibility import get_customer_for_user, staff_of
+
+
+def _people(meeting):
+    """(staff_id, label) of everyone who may attend, and the chair/vice chairs who may preside."""
+    members = CommitteeMember.objects.filter(
+        committee__branch=meeting.branch, active=True
+    ).select_related("staff")
+    people = {m.staff_id: f"{m.staff.name}（{m.get_role_display()}）" for m in members}
+    for n in meeting.notifications.filter(kind=ch.NotificationKind.NOTICE).select_related(
+        "recipient"
+    ):
+        people.setdefault(n.recipient_id, f"{n.recipient.name}（{n.get_recipient_role_display()}）")
+    chairs = [
+        (m.staff_id, people[m.staff_id])
+        for m in members
+        if m.role in (ch.MemberRole.CHAIR, ch.MemberRole.VICE_CHAIR)
+    ]
+    return sorted(people.items()), chairs
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_meeting(request.user, pk)
+    items = list(visible_items(request.user, meeting).select_related("report"))
+    people, chairs = _people(meeting)
+    staff = staff_of(request.user)
+    run = can_run(request.user, meeting)
+    sections_initial = {
+        "quality_report": meeting.quality_report,
+        "risk_findings": meeting.risk_findings,
+        "execution_report": meeting.execution_report or execution_report_text(meeting),
+        "chair_summary": meeting.chair_summary,
+    }
+    missing = [
+        i
+        for i in items
+        if not i.dropped
+        and not i.batch
+        and getattr(i, "report", None)
+        and i.report.status != ch.ReportStatus.SUBMITTED
+    ]
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "batch_pending": [i for i in items if i.batch and not i.dropped and i.outcome == "pending"],
+        "missing": missing,
+        "validity": committee_validity(meeting.branch),
+        "quorum": quorum(meeting) if meeting.status != ch.MeetingStatus.PLANNED else None,
+        "can_run": run,
+        "is_member": is_member(request.user, meeting),
+        "is_chair": CommitteeMember.objects.filter(
+            committee__branch=meeting.branch, role=ch.MemberRole.CHAIR, active=True, staff=staff
+        ).exists(),
+        "my_leave": meeting.leave_requests.filter(staff=staff).first() if staff else None,
+        "leaves": meeting.leave_requests.select_related("staff"),
+        "attendance": meeting.attendance.select_related("staff").order_by("-is_member", "staff_id"),
+        "changes": meeting.agenda_changes.select_related("customer", "actor"),
+        "notified": meeting.notifications.filter(kind=ch.NotificationKind.NOTICE)
+        .select_related("recipient")
+        .order_by("recipient_role", "recipient_id"),
+        "start_form": StartForm(
+            people=people, chairs=chairs, initial={"present": [p for p, _ in people]}
+        ),
+        "sections_form": SectionsForm(initial=sections_initial),
+        "reason_form": ReasonForm(),
+        "leave_form": LeaveForm(),
+        "amendment_form": AmendmentForm(),
+        "signatures": meeting.signatures.select_related("amendment"),
+        "amendments": meeting.amendments.all(),
+        "sign_roles": signer_roles(request.user, meeting),
+        "sections": ch.AGENDA_SECTIONS,
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+def _redirect_args(meeting):
+    from django.urls import reverse
+
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+@login_required
+@require_POST
+def notice(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return attempt(
+        request,
+        lambda: actions.send_notice(meeting, acting_user=request.user),
+        ok="会议通知已发出",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = get_meeting(request.user, pk)
+    form = ReasonForm(request.POST)
+
+    def go():
+        from postloan.meetings.errors import MeetingError
+
+        if not form.is_valid() or not form.cleaned_data["customer_id"]:
+            raise MeetingError("请填写客户编号和书面理由")
+        customer = get_customer_for_user(request.user, form.cleaned_data["customer_id"].strip())
+        actions.add_agenda_item(
+            meeting, customer, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
+
+    return attempt(request, go, ok="已增加上会客户", back=_redirect_args(meeting))
+
+
+@login_required
+@require_POST
+def agenda_drop(request, pk, item_pk):
+    meeting = get_meeting(request.user, pk)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    return attempt(
+        request,
+        lambda: actions.drop_agenda_item(
+            item, reason=request.POST.get("reason", ""), acting_user=request.user
+        ),
+        ok="已撤下上会客户",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def leave_request(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return attempt(
+        request,
+        lambda: actions.request_leave(
+            meeting, reason=request.POST.get("reason", ""), acting_user=request.user
+        ),
+        ok="请假申请已提交主任委员",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def leave_decide(request, pk, leave_pk):
+    meeting = get_meeting(request.user, pk)
+    leave = get_object_or_404(LeaveRequest, pk=leave_pk, meeting=meeting)
+    return attempt(
+        request,
+        lambda: actions.decide_leave(
+            leave,
+            approve=request.POST.get("approve") == "1",
+            note=request.POST.get("note", ""),
+            acting_user=request.user,
+        ),
+        ok="请假已审批",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def start(request, pk):
+    from postloan.org.models import Staff
+
+    meeting = get_meeting(request.user, pk)
+    people, chairs = _people(meeting)
+    form = StartForm(request.POST, people=people, chairs=chairs)
+
+    def go():
+        from postloan.meetings.errors import MeetingError
+
+        if not form.is_valid():
+            raise MeetingError("请勾选出席人员并选择会议主持人")
+        actions.start_meeting(
+            meeting,
+            present_ids=form.cleaned_data["present"],
+            presiding=Staff.objects.get(pk=form.cleaned_data["presiding"]),
+            acting_user=request.user,
+        )
+
+    return attempt(request, go, ok="会议已开始，出席情况已记录", back=_redirect_args(meeting))
+
+
+@login_required
+@require_POST
+def sections(request, pk):
+    meeting = get_meeting(request.user, pk)
+    form = SectionsForm(request.POST)
+    form.is_valid()
+    return attempt(
+        request,
+        lambda: actions.save_sections(meeting, acting_user=request.user, **form.cleaned_data),
+        ok="会议记录已保存",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def batch(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return attempt(
+        request,
+        lambda: actions.decide_batch(
+            meeting, summary=request.POST.get("summary", ""), acting_user=request.user
+        ),
+        ok="零售客户已批量审议",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return attempt(
+        request,
+        lambda: actions.close_meeting(meeting, acting_user=request.user),
+        ok="会议已结束，请会议主持人和行长签署",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def sign_record(request, pk):
+    meeting = get_meeting(request.user, pk)
+    amendment = None
+    if request.POST.get("amendment"):
+        amendment = get_object_or_404(meeting.amendments, pk=request.POST["amendment"])
+    return attempt(
+        request,
+        lambda: actions.sign(
+            meeting,
+            acting_user=request.user,
+            amendment=amendment,
+            opinion=request.POST.get("opinion", ""),
+        ),
+        ok="已签署",
+        back=_redirect_args(meeting),
+    )
+
+
+@login_required
+@require_POST
+def amend(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return attempt(
+        request,
+        lambda: actions.propose_amendment(
+            meeting, text=request.POST.get("text", ""), acting_user=request.user
+        ),
+        ok="更正已提出，须会议主持人和行长重新签署",
+        back=_redirect_args(meeting),
+    )

@@ -1,0 +1,165 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from postloan.core.business_date import current_business_date
+from postloan.meetings import actions
+from postloan.meetings.access import can_certify, can_run, can_view_branch, visible_meetings
+from postloan.meetings.committee import committee_validity
+from postloan.meetings.errors import MeetingError
+from postloan.meetings.forms import CertifyForm, MemberForm, PlanForm, SettingsForm
+from postloan.meetings.models import Committee, CommitteeMember, MeetingSettings
+from postloan.meetings.planning import build_plan
+from postloan.meetings.rules import settings_for
+from postloan.org.models import Branch, Staff
+from postloan.org.visibility import staff_of, visible_branches
+
+
+@login_required
+def home(request):
+    meetings = visible_meetings(request.user).select_related("branch")[:100]
+    units = visible_branches(request.user).filter(holds_meetings=True)
+    return render(request, "meetings/home.html", {"meetings": meetings, "units": units})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_page(request):
+    branches = visible_branches(request.user).filter(holds_meetings=True)
+    staff = staff_of(request.user)
+    initial = {"branch": staff.branch_id if staff else None, "date": current_business_date()}
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PlanForm(data, branches=branches, initial=initial)
+    plan = None
+    if form.is_valid():
+        branch, date = form.cleaned_data["branch"], form.cleaned_data["date"]
+        kind = form.cleaned_data["kind"] or None
+        if request.method == "POST":
+            try:
+                meeting = actions.schedule_meeting(
+                    branch,
+                    date,
+                    kind,
+                    acting_user=request.user,
+                    location=form.cleaned_data["location"],
+                )
+            except MeetingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "例会已安排，上会客户已按计划列入议程")
+                return redirect("meetings:detail", meeting.pk)
+        plan = build_plan(branch, date, kind)
+        if request.GET.get("format") == "json":
+            body = json.dumps(plan.as_json(), ensure_ascii=False, indent=2)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="meeting-plan-{branch.pk}-{date}.json"'
+            )
+            return response
+    context = {
+        "form": form,
+        "plan": plan,
+        "validity": committee_validity(form.cleaned_data["branch"]) if plan else None,
+        "can_schedule": plan is not None and can_run(request.user, form.cleaned_data["branch"]),
+    }
+    return render(request, "meetings/plan.html", context)
+
+
+def _branch(request, code) -> Branch:
+    branch = get_object_or_404(Branch, pk=code)
+    if not can_view_branch(request.user, branch):
+        raise Http404("机构不存在或无权查看")
+    return branch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_page(request, code):
+    branch = _branch(request, code)
+    staff_qs = Staff.objects.filter(branch__path__startswith=branch.path).order_by("staff_id")
+    member_form = MemberForm(staff_qs=staff_qs)
+    certify_form, certify_target = CertifyForm(), None
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "add":
+                member_form = MemberForm(request.POST, staff_qs=staff_qs)
+                if member_form.is_valid():
+                    committee = actions.set_up_committee(branch, acting_user=request.user)
+                    actions.add_member(
+                        committee,
+                        member_form.cleaned_data["staff"],
+                        member_form.cleaned_data["role"],
+                        acting_user=request.user,
+                        joined_on=current_business_date(),
+                    )
+                    messages.success(request, "委员已增加")
+                    return redirect("meetings:committee", code)
+            elif op in ("remove", "certify"):
+                member = get_object_or_404(
+                    CommitteeMember, pk=request.POST.get("member"), committee__branch=branch
+                )
+                if op == "remove":
+                    actions.remove_member(
+                        member, acting_user=request.user, left_on=current_business_date()
+                    )
+                    messages.success(request, "委员已卸任")
+                    return redirect("meetings:committee", code)
+                certify_form = CertifyForm(request.POST, request.FILES)
+                certify_target = member.pk
+                if certify_form.is_valid():
+                    actions.certify_member(
+                        member, acting_user=request.user, **certify_form.cleaned_data
+                    )
+                    messages.success(request, "个人委员资格已认定，认定文书已留存")
+                    return redirect("meetings:committee", code)
+        except MeetingError as exc:
+            (certify_form if op == "certify" else member_form).add_error(None, exc.message)
+    committee = Committee.objects.filter(branch=branch).first()
+    context = {
+        "branch": branch,
+        "committee": committee,
+        "members": committee.members.select_related("staff", "certified_by").order_by(
+            "-active", "role"
+        )
+        if committee
+        else [],
+        "validity": committee_validity(branch),
+        "member_form": member_form,
+        "certify_form": certify_form,
+        "certify_target": certify_target,
+        "can_edit": can_run(request.user, branch),
+        "can_certify": can_certify(request.user, branch),
+    }
+    return render(request, "meetings/committee.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request, code):
+    if code == "global":
+        branch, instance = None, MeetingSettings.objects.filter(branch__isnull=True).first()
+        instance = instance or MeetingSettings(branch=None)
+    else:
+        branch = _branch(request, code)
+        instance = MeetingSettings.objects.filter(branch=branch).first()
+        if instance is None:
+            inherited = settings_for(branch)
+            instance = MeetingSettings(branch=branch)
+            for field in MeetingSettings._meta.concrete_fields:
+                if field.name not in ("id", "branch", "updated_by", "updated_at"):
+                    setattr(instance, field.attname, getattr(inherited, field.attname))
+    form = SettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_settings(form, acting_user=request.user)
+        except MeetingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "例会设置已保存")
+            return redirect("meetings:settings", code)
+    return render(request, "meetings/settings.html", {"form": form, "branch": branch})

@@ -1,0 +1,102 @@
+"""A full committee for 杭州分行 on top of the hand-made bank, and helpers to run a meeting."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+
+from postloan.core.business_date import set_business_date
+from postloan.meetings import actions
+from postloan.org.models import Staff
+from tests.factories import make_user
+
+MEETING_DATE = dt.date(2026, 11, 18)
+
+
+def _staff(staff_id, name, branch, department, position, years=10):
+    return Staff.objects.create(
+        staff_id=staff_id,
+        name=name,
+        branch=branch,
+        department=department,
+        position=position,
+        credit_years=years,
+        certified=True,
+    )
+
+
+@pytest.fixture
+def committee_bank(bank):
+    """BR01's committee: 7 members (chair, vice chair, 4 department heads, 1 individual)."""
+    br = bank.branches["BR01"]
+    # The 支行 do not hold meetings here: 杭州分行 reviews all three customers.
+    for code in ("SB01", "SB02"):
+        bank.branches[code].holds_meetings = False
+        bank.branches[code].save(update_fields=["holds_meetings"])
+    s = bank.staff
+    s["VP01"] = _staff("VP01", "吴敏", br, "leadership", "vice_president")
+    s["CD01"] = _staff("CD01", "孙磊", br, "corporate", "dept_head")
+    s["RD01"] = _staff("RD01", "钱红", br, "retail", "dept_head")
+    s["CM01"] = _staff("CM01", "郑洁", br, "credit_mgmt", "dept_head")
+    s["RK01"] = _staff("RK01", "冯涛", br, "risk", "dept_head")
+    s["RV01"] = _staff("RV01", "何平", br, "credit_mgmt", "reviewer", 3)
+    u = bank.users
+    u["vice"] = make_user("vice", s["VP01"], "vice_chair")
+    u["credit_head"] = make_user("credit_head", s["CM01"], "dept_head", "credit_mgmt")
+    u["risk_head"] = make_user("risk_head", s["RK01"], "dept_head", "risk_manager")
+    u["reviewer"] = make_user("reviewer", s["RV01"], "member")
+    sec = u["rm_branch"]
+    committee = actions.set_up_committee(br, acting_user=sec)
+    members = {}
+    for sid, role in [
+        ("P01", "chair"),
+        ("VP01", "vice_chair"),
+        ("CD01", "department"),
+        ("RD01", "department"),
+        ("CM01", "department"),
+        ("RK01", "department"),
+        ("RV01", "individual"),
+    ]:
+        members[sid] = actions.add_member(committee, s[sid], role, acting_user=sec)
+    actions.certify_member(
+        members["RV01"],
+        acting_user=u["credit_head"],
+        basis="reviewer",
+        certificate_no="信管认〔2026〕1号",
+        certificate_file=ContentFile(b"%PDF-1.4 cert", name="cert.pdf"),
+    )
+    bank.committee = committee
+    bank.members = members
+    return bank
+
+
+def held_meeting(bank, present=None, presiding="P01", date=MEETING_DATE):
+    """Schedule, notice and open a meeting of BR01; returns (meeting, items by customer id)."""
+    sec = bank.users["rm_branch"]
+    meeting = actions.schedule_meeting(bank.branches["BR01"], date, acting_user=sec)
+    actions.send_notice(meeting, acting_user=sec)
+    if present is None:
+        present = ["P01", "VP01", "CD01", "RD01", "CM01", "RK01", "RV01", "AM01"]
+    actions.start_meeting(
+        meeting, present_ids=present, presiding=bank.staff[presiding], acting_user=sec
+    )
+    meeting.refresh_from_db()
+    return meeting, {i.customer_id: i for i in meeting.items.all()}
+
+
+def sign_off(bank, meeting):
+    sec = bank.users["rm_branch"]
+    actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
+    actions.close_meeting(meeting, acting_user=sec)
+    actions.sign(meeting, acting_user=bank.users["chair"])
+    meeting.refresh_from_db()
+    return meeting
+
+
+@pytest.fixture
+def run():
+    def set_date(day):
+        return set_business_date(day, only_forward=False)
+
+    return SimpleNamespace(held_meeting=held_meeting, sign_off=sign_off, set_date=set_date)
