@@ -167,3 +167,24 @@ def test_it_locks_the_signed_record_and_amends_with_new_signatures(committee_ban
     added.refresh_from_db()
     assert added.in_force
     assert set(open_resolution_tasks(bank.users["am_zhang"])) == {res, added}
+
+
+def test_it_puts_a_signed_resolution_in_the_responsible_persons_inbox(committee_bank, run):
+    from postloan.worklist.inbox import grouped
+
+    bank = committee_bank
+    meeting, items = run.held_meeting(bank)
+    _decide(bank, items["C001"])
+    _reduce(bank, items["C001"])
+    actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行。")
+    actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
+    actions.sign(meeting, acting_user=bank.users["chair"], opinion="同意")
+
+    def resolution_titles(user, today):
+        sections = grouped(user, today)["sections"]
+        return [i.title for _, _, rows in sections for i in rows if i.category == "例会决议"]
+
+    assert resolution_titles(bank.users["am_zhang"], DEADLINE - dt.timedelta(days=3))
+    assert resolution_titles(bank.users["am_zhang"], DEADLINE + dt.timedelta(days=1))
+    assert not resolution_titles(bank.users["am_wang"], DEADLINE)
+    assert not resolution_titles(bank.users["am_zhang"], dt.date(2026, 11, 20))  # weeks away

@@ -53,8 +53,16 @@ NAVIGATION = (
     NavItem(
         "meetings", _("例会"), ("meetings:home", "web:meetings"), "☷", ("web:meetings", "meetings")
     ),
-    NavItem("supervision", _("督办"), ("web:supervision",), "⚐", ("web:supervision",)),
-    NavItem("reports", _("报表"), ("reports:home", "web:reports"), "▥", ("web:reports", "reports")),
+    NavItem(
+        "supervision", _("督办"), ("meetings:tasks", "web:supervision"), "⚐", ("web:supervision",)
+    ),
+    NavItem(
+        "reports",
+        _("报表"),
+        ("reports:index", "reports:home", "web:reports"),
+        "▥",
+        ("web:reports", "reports"),
+    ),
     NavItem("import", _("数据导入"), ("ingest:list",), "⇪", ("ingest",)),
     NavItem("admin", _("系统管理"), ("admin:index",), "⚙", ("admin",), admin_only=True),
 )

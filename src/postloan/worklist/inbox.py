@@ -230,7 +230,26 @@ def collect(user, today: dt.date) -> list[InboxItem]:
                     reverse("worklist:department_check", args=[c.pk]),
                 )
             )
+    items.extend(_resolution_items(user, horizon))
     return items
+
+
+def _resolution_items(user, horizon: dt.date) -> list[InboxItem]:
+    """Signed meeting resolutions this person must execute (督办), until proven by data."""
+    from postloan.meetings.tasks import open_resolution_tasks
+
+    rows = open_resolution_tasks(user).filter(deadline__lte=horizon)[:LIMIT]
+    return [
+        InboxItem(
+            "例会决议",
+            f"{r.get_type_display()}：{r.describe()}",
+            r.customer.name,
+            r.deadline,
+            reverse("meetings:resolution", args=[r.pk]),
+            "red" if r.status != "open" else "",
+        )
+        for r in rows
+    ]
 
 
 def grouped(user, today: dt.date) -> dict:
