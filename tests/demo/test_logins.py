@@ -76,3 +76,21 @@ def test_it_is_idempotent(xs_bank):
     assert Staff.objects.filter(user__isnull=False).count() == len(Role) - 1
     assert get_user_model().objects.get(username="chair").check_password("x-chair")
     assert len(rows) == len(Role)
+
+
+@pytest.mark.django_db
+def test_it_sets_up_a_valid_branch_committee_for_the_demo(xs_bank):
+    from postloan.demo.committees import create_demo_committee
+    from postloan.meetings.committee import committee_validity
+
+    _load_org(xs_bank)
+    create_demo_logins()
+    committee = create_demo_committee()
+    assert committee.branch.level == "branch"
+    validity = committee_validity(committee.branch)
+    assert validity.valid, validity
+    roles = sorted(committee.active_members().values_list("role", flat=True))
+    assert roles.count("chair") == 1 and "individual" in roles
+    certified = committee.active_members().filter(role="individual", certified_by__isnull=False)
+    assert certified.count() == roles.count("individual")
+    assert create_demo_committee() == committee  # idempotent

@@ -9,6 +9,7 @@ register = template.Library()
 
 CLASS_LABELS = dict(ch.LoanClass.choices)
 LEVEL_LABELS = dict(ch.SignalLevel.choices)
+FAMILY_LABELS = dict(ch.SignalFamily.choices)
 
 
 @register.simple_tag
@@ -23,6 +24,12 @@ def level_tag(level) -> str:
     if not level:
         return format_html('<span class="muted">—</span>')
     return format_html('<span class="tag tag-{}">{}</span>', level, LEVEL_LABELS.get(level, level))
+
+
+@register.filter
+def family_label(code) -> str:
+    """The Chinese name of a signal family (还款, 征信 …)."""
+    return FAMILY_LABELS.get(code, code)
 
 
 @register.filter

@@ -1,42 +1,24 @@
 """`postloan demo`: migrate, generate the S bank, import it, screen it, create logins, serve."""
 
-import importlib
 from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from postloan.demo.committees import create_demo_committee
 from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
 from postloan.demo.logins import create_demo_logins
+from postloan.ingest.models import ImportBatch
+from postloan.ingest.service import run_import
+from postloan.risk.actions import run_screening
+from postloan.risk.models import LoanAssessment
 
 SCALE, SEED = "S", 1
 
 
-def _optional(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
 def _already_imported(folder) -> bool:
-    batch = _optional("postloan.ingest.models", "ImportBatch")
-    if batch is None:
-        return False
-    fields = {f.name for f in batch._meta.get_fields()}
-    query = batch.objects.all()
-    for name in ("path", "source_path", "folder"):
-        if name in fields:
-            query = query.filter(**{name: str(folder)})
-            break
-    else:
-        return False
-    if "status" in fields:
-        query = query.filter(status__in=("succeeded", "success", "ok", "done"))
-    elif "ok" in fields:
-        query = query.filter(ok=True)
-    return query.exists()
+    return ImportBatch.objects.filter(path=str(folder), outcome="succeeded").exists()
 
 
 class Command(BaseCommand):
@@ -58,9 +40,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"演示数据已存在：{folder}")
 
-        run_import = _optional("postloan.ingest.service", "run_import")
-        if run_import is None:
-            raise CommandError("导入功能（postloan.ingest.service.run_import）尚不可用")
         if _already_imported(folder):
             self.stdout.write("该文件夹已成功导入，跳过导入")
         else:
@@ -71,12 +50,13 @@ class Command(BaseCommand):
                 raise CommandError("演示数据导入失败")
             self.stdout.write(self.style.SUCCESS("演示数据已导入"))
 
-        run_screening = _optional("postloan.risk.actions", "run_screening")
-        if run_screening is not None:
+        if not LoanAssessment.objects.filter(as_of=as_of).exists():
             run_screening(as_of, acting_user=None)
-            self.stdout.write("已完成风险预警筛查")
+        self.stdout.write("已完成风险预警筛查与贷后工作计划")
 
         rows = create_demo_logins()
+        if create_demo_committee() is not None:
+            self.stdout.write("已组建分行贷后管理例会委员会")
         self.stdout.write("")
         header = ("用户名", "密码", "角色", "姓名", "机构")
         table = [header] + [
