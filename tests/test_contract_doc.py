@@ -4,7 +4,9 @@ from pathlib import Path
 
 from postloan import contract
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-contract.md").read_text(encoding="utf-8")
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-contract.md").read_text(
+    encoding="utf-8"
+)
 
 
 def test_it_documents_every_table_and_column():

@@ -32,7 +32,7 @@ def roles_for(position: str, department: str) -> tuple[str, ...]:
 
 # Roles that work in the maintenance pages (/admin/): admins change, auditors only read.
 ADMIN_SITE_ROLES = {Role.ADMIN.value, Role.AUDITOR.value}
-MAINTAINED_APPS = ("org", "portfolio", "core", "ingest", "risk")
+MAINTAINED_APPS = ("org", "portfolio", "core", "ingest", "risk", "worklist", "meetings")
 
 
 def _permissions_for(role: str):
@@ -40,7 +40,9 @@ def _permissions_for(role: str):
 
     perms = Permission.objects.filter(content_type__app_label__in=MAINTAINED_APPS)
     if role == Role.ADMIN:
-        return perms.exclude(content_type__model="auditevent", codename__regex=r"^(add|change|delete)_")
+        return perms.exclude(
+            content_type__model="auditevent", codename__regex=r"^(add|change|delete)_"
+        )
     if role == Role.AUDITOR:
         return perms.filter(codename__startswith="view_")
     return perms.none()
