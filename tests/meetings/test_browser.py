@@ -10,17 +10,8 @@ from playwright.sync_api import sync_playwright
 
 from postloan.ingest.service import run_import
 from postloan.meetings.models import Meeting, Resolution
+from tests.browser import launch
 from tests.factories import PASSWORD
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 LOANS_CSV = (
     "loan_id,customer_id,facility_id,product,principal,balance,start_date,maturity_date,"
@@ -46,7 +37,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
 ):
     base = live_server.url
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             # 1. the risk secretary plans the meeting from the data and schedules it
             sec = _login(browser, base, "rm_branch")
@@ -119,7 +110,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
     assert res.status == "verified"
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             am = _login(browser, base, "am_zhang")
             am.goto(f"{base}/meetings/resolutions/{res.pk}/")

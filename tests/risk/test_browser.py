@@ -7,18 +7,9 @@ from playwright.sync_api import sync_playwright
 from postloan.portfolio.models import Loan
 from postloan.risk.actions import persist_result
 from postloan.risk.models import Signal
+from tests.browser import launch
 from tests.factories import PASSWORD, make_bank
 from tests.risk.results import AS_OF, make_result, signal_row
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
@@ -35,7 +26,7 @@ def test_it_confirms_a_downgrade_and_releases_a_signal(live_server):
     )
     signal = Signal.objects.get()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page()
             page.goto(f"{live_server.url}/login/?next=/risk/classification/")

@@ -5,19 +5,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser import launch
 from tests.factories import PASSWORD, make_bank
 from tests.web.richer import enrich_c001
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = Path(settings.CHECKOUT_DIR) / "var" / "screenshots"
 
 
@@ -26,7 +17,7 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         yield context.new_page()
         context.close()

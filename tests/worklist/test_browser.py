@@ -5,17 +5,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from postloan.worklist.planning import plan_worklist
+from tests.browser import launch
 from tests.factories import AS_OF, PASSWORD, make_bank
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
@@ -24,7 +15,7 @@ def test_it_completes_an_inspection_from_the_inbox(live_server):
     make_bank()
     plan_worklist(AS_OF)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page()
             page.goto(f"{live_server.url}/login/?next=/work/")

@@ -1,0 +1,19 @@
+"""Real Chromium for the browser tests: Debian's /usr/bin/chromium driven by Playwright.
+
+Never `playwright install` (it downloads a browser); the flags keep Chromium off the network.
+"""
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
