@@ -33,7 +33,7 @@ stamp=.venv/.postloan-installed
 extras=""
 [[ $want_test == 1 ]] && extras="[test]"
 want="$(sha256sum pyproject.toml | cut -c1-16)$extras"
-if [[ ! -f $stamp ]] || ! grep -qx -- "$want" "$stamp"; then
+if [[ ! -f $stamp ]] || ! grep -qxF -- "$want" "$stamp"; then
   echo "==> 安装 Python 依赖 / installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".${extras}"
