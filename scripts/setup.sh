@@ -9,7 +9,7 @@ want_test=0
 
 apt_packages=(fonts-noto-cjk)
 if [[ $want_test == 1 ]]; then
-  apt_packages+=(chromium chromium-driver postgresql libreoffice-writer-nogui libreoffice-calc-nogui)
+  apt_packages+=(chromium chromium-driver postgresql libreoffice-writer-nogui libreoffice-calc-nogui libharfbuzz-subset0 poppler-utils)
 fi
 
 missing=()

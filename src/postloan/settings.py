@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "postloan.risk",
     "postloan.worklist",
     "postloan.meetings",
+    "postloan.reports",
+    "postloan.documents",
     "postloan.web",
 ]
 

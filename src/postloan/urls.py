@@ -14,5 +14,7 @@ urlpatterns = [
     path("work/", include("postloan.worklist.urls")),
     path("risk/", include("postloan.risk.urls")),
     path("meetings/", include("postloan.meetings.urls")),
+    path("reports/", include("postloan.reports.urls")),
+    path("documents/", include("postloan.documents.urls")),
     path("", include("postloan.web.urls")),
 ]

@@ -1,0 +1,313 @@
+"""How figures read on paper: 元/万元 with separators, percentages, dates — and the quality report
+laid out as titled sections of text lines and tables of strings, shared by the HTML page, the
+Word file and the PDF so the three always show the same figures. Formats, never computes."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from postloan.reports.quality import SEGMENT_TITLES
+from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT
+
+EMPTY = "—"
+
+
+def yuan(v) -> str:
+    if v is None or v == "":
+        return EMPTY
+    return f"{Decimal(v).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def wan(v) -> str:
+    if v is None or v == "":
+        return EMPTY
+    return f"{(Decimal(v) / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def pct(v, places: int = 2) -> str:
+    if v is None:
+        return EMPTY
+    q = Decimal(1).scaleb(-places)
+    return f"{(Decimal(v) * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
+
+
+def day(d) -> str:
+    return f"{d:%Y-%m-%d}" if isinstance(d, dt.date) else EMPTY
+
+
+def _stock_rows(rows):
+    return [
+        [r.label, r.count, wan(r.balance), pct(r.share), wan(r.npl_balance), pct(r.npl_ratio)]
+        for r in rows
+    ]
+
+
+STOCK_HEADERS = ["项目", "笔数", "余额（万元）", "占比", "不良余额（万元）", "不良率"]
+
+
+def quality_sections(report) -> list[dict]:
+    """The report as sections: {"key", "title", "lines": [...], "tables": [{caption, headers,
+    rows}]}. Numbering follows the order a risk department presents it."""
+    t = report.total
+    if not report.has_data:
+        return [
+            {
+                "key": "empty",
+                "title": "一、数据情况",
+                "lines": [
+                    f"截至{day(report.as_of)}，本机构范围内无风险筛查结果（loan_assessments），"
+                    "无法计算资产质量指标。请先导入数据并运行风险筛查。"
+                ],
+            }
+        ]
+    sections = []
+    sections.append(
+        {
+            "key": "overview",
+            "title": "一、总体情况",
+            "lines": [
+                f"截至{day(report.screened_on)}，{report.scope.branch.name}"
+                f"（含辖属机构）贷款客户{t.customers}户、借据{t.count}笔，余额{wan(t.balance)}万元；"
+                f"不良贷款余额{wan(t.npl_balance)}万元，不良率{pct(t.npl_ratio)}。"
+            ],
+            "tables": [
+                {
+                    "caption": "表1 五级分类情况",
+                    "headers": ["五级分类", "户数", "笔数", "余额（万元）", "占比"],
+                    "rows": [
+                        [r.label, r.customers, r.count, wan(r.balance), pct(r.share)]
+                        for r in report.by_class
+                    ]
+                    + [["合计", t.customers, t.count, wan(t.balance), "100.00%"]],
+                }
+            ],
+        }
+    )
+    seg_tables = []
+    for i, (name, rows) in enumerate(report.segments.items(), start=2):
+        seg_tables.append(
+            {
+                "caption": f"表{i} 按{SEGMENT_TITLES[name]}",
+                "headers": STOCK_HEADERS,
+                "rows": _stock_rows(rows)
+                + [
+                    [
+                        "合计",
+                        t.count,
+                        wan(t.balance),
+                        "100.00%",
+                        wan(t.npl_balance),
+                        pct(t.npl_ratio),
+                    ]
+                ],
+            }
+        )
+    sections.append({"key": "segments", "title": "二、结构分布", "tables": seg_tables})
+    sections.append(
+        {
+            "key": "trend",
+            "title": "三、不良率走势",
+            "tables": [
+                {
+                    "caption": "表6 各筛查日不良贷款情况",
+                    "headers": ["筛查日", "贷款余额（万元）", "不良余额（万元）", "不良率"],
+                    "rows": [
+                        [day(p["as_of"]), wan(p["total"]), wan(p["npl"]), pct(p["ratio"])]
+                        for p in report.trend
+                    ],
+                }
+            ],
+        }
+    )
+    m = report.migration
+    if m is not None:
+        from postloan.risk.queries import CLASSES
+
+        labels = [r.label for r in report.by_class]
+        mig_rows = []
+        for row in m.rows():
+            mig_rows.append(
+                [labels[CLASSES.index(row["cls"])]]
+                + [str(c) for c, _ in row["cells"]]
+                + [str(row["count"]), wan(row["balance"]), str(row["exited"])]
+            )
+        mig = {
+            "key": "migration",
+            "title": "四、五级分类迁徙",
+            "lines": [
+                f"期初{day(m.from_date)}（{report.since_reason}）至期末{day(m.to_date)}，"
+                f"两日均在册借据{m.total_loans}笔，期初余额{wan(m.total_balance)}万元；"
+                f"新增借据{sum(m.entered.values())}笔，退出（结清/核销）{sum(m.exited.values())}笔。"
+            ],
+            "tables": [
+                {
+                    "caption": "表7 迁徙矩阵（笔数；行：期初分类，列：期末分类）",
+                    "headers": ["期初＼期末", *labels, "合计", "期初余额（万元）", "退出笔数"],
+                    "rows": mig_rows,
+                }
+            ],
+        }
+    else:
+        mig = {
+            "key": "migration",
+            "title": "四、五级分类迁徙",
+            "lines": [f"无比较日期：{report.since_reason}。"],
+        }
+    sections.append(mig)
+    sections.append(
+        {
+            "key": "overdue",
+            "title": "五、逾期情况",
+            "tables": [
+                {
+                    "caption": "表8 逾期天数分段",
+                    "headers": ["逾期天数", "笔数", "余额（万元）", "占比"],
+                    "rows": [
+                        [b.label, b.count, wan(b.balance), pct(b.share)] for b in report.buckets
+                    ]
+                    + [["合计", t.count, wan(t.balance), "100.00%"]],
+                }
+            ],
+        }
+    )
+    sections.append(
+        {
+            "key": "concentration",
+            "title": "六、集中度",
+            "tables": [
+                {
+                    "caption": "表9 前十大客户",
+                    "headers": ["客户", "笔数", "余额（万元）", "占比", "不良余额（万元）"],
+                    "rows": [
+                        [r.label, r.count, wan(r.balance), pct(r.share), wan(r.npl_balance)]
+                        for r in report.top_customers
+                    ],
+                },
+                {
+                    "caption": "表10 前五大行业",
+                    "headers": STOCK_HEADERS,
+                    "rows": _stock_rows(report.top_industries),
+                },
+            ],
+        }
+    )
+    levels = ["黄色", "橙色", "红色"]
+    sections.append(
+        {
+            "key": "signals",
+            "title": "七、风险预警",
+            "lines": [
+                f"统计期间新发预警信号{report.signals_new_total}个，"
+                f"截至{day(report.as_of)}未消除预警信号{report.signals_open_total}个。"
+            ],
+            "tables": [
+                {
+                    "caption": "表11 新发预警信号（按类别、级别）",
+                    "headers": ["类别", *levels, "合计"],
+                    "rows": [[r["label"], *r["counts"], r["total"]] for r in report.signals_new],
+                },
+                {
+                    "caption": "表12 未消除预警信号（按类别、级别）",
+                    "headers": ["类别", *levels, "合计"],
+                    "rows": [[r["label"], *r["counts"], r["total"]] for r in report.signals_open],
+                },
+            ],
+        }
+    )
+    ins, cc = report.inspections, report.class_changes
+    work_lines = [
+        f"统计期间应完成贷后检查{ins.get('total', 0)}次，按时完成{ins.get('on_time', 0)}次，"
+        f"逾期完成{ins.get('late', 0)}次，尚未完成{ins.get('missing', 0)}次，"
+        f"按时完成率{pct(ins.get('rate'))}。",
+        f"统计期间经认定调整分类：下调{cc.get('decided_down', 0)}笔、上调{cc.get('decided_up', 0)}笔；"
+        f"截至筛查日系统建议下调待认定{cc.get('pending_down', 0)}笔、建议上调待认定"
+        f"{cc.get('pending_up', 0)}笔。",
+    ]
+    res = report.resolutions
+    if res is not None and res.get("total"):
+        work_lines.append(
+            f"例会决议共{res['total']}项，已到期{res['due']}项：已核实执行{res['verified']}项，"
+            f"已报告待核实{res['claimed']}项，未执行到位或逾期{res['failed']}项，执行中{res['open']}项；"
+            f"决议执行率{pct(res['rate'])}。"
+        )
+    else:
+        work_lines.append("本机构范围内尚无例会决议，决议执行率无数据。")
+    sections.append({"key": "work", "title": "八、贷后管理工作", "lines": work_lines})
+    sections.append(
+        {
+            "key": "flows",
+            "title": "九、贷款发放、回收与不良处置",
+            "lines": [
+                f"统计期间{day(report.period_start)}至{day(report.as_of)}。回收率＝到期应收本息中"
+                "期末前已全额收回部分÷到期应收本息；不良处置率＝期初不良借据至期末已处置余额÷期初不良余额。"
+            ],
+            "tables": [
+                {
+                    "caption": "表13 分条线发放、回收与不良处置",
+                    "headers": [
+                        "条线",
+                        "发放笔数",
+                        "发放金额（万元）",
+                        "到期应收（万元）",
+                        "收回（万元）",
+                        "回收率",
+                        "期初不良（万元）",
+                        "新发生不良（万元）",
+                        "处置不良（万元）",
+                        "不良处置率",
+                        "期末不良（万元）",
+                    ],
+                    "rows": [
+                        [
+                            f.label,
+                            f.disbursed_count,
+                            wan(f.disbursed),
+                            wan(f.due),
+                            wan(f.recovered),
+                            pct(f.recovery_rate),
+                            wan(f.npl_at_since),
+                            wan(f.npl_arisen),
+                            wan(f.npl_disposed),
+                            pct(f.disposal_rate),
+                            wan(f.npl_now),
+                        ]
+                        for f in report.flows
+                    ],
+                }
+            ],
+        }
+    )
+    return sections
+
+
+def table_strings(table) -> dict:
+    """A reports Table as strings for the template (formats only)."""
+
+    def cell(value, kind):
+        if value is None or value == "":
+            return EMPTY if kind == PERCENT else ""
+        if kind == MONEY and not isinstance(value, str):
+            return yuan(value)
+        if kind == PERCENT and not isinstance(value, str):
+            return pct(value)
+        if kind == MONTH and isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        if kind == DATE and isinstance(value, dt.date):
+            return day(value)
+        if kind == INT:
+            return f"{value:,}" if isinstance(value, int) else str(value)
+        return str(value)
+
+    kinds = [c.kind for c in table.columns]
+    numeric = [k in (MONEY, INT, PERCENT) for k in kinds]
+    return {
+        "title": table.title,
+        "heads": list(zip([c.label for c in table.columns], numeric, strict=True)),
+        "rows": [
+            [(cell(v, k), n) for v, k, n in zip(r, kinds, numeric, strict=True)] for r in table.rows
+        ],
+        "total": [(cell(v, k), n) for v, k, n in zip(table.total, kinds, numeric, strict=True)]
+        if table.total and table.rows
+        else None,
+        "notes": table.notes,
+        "empty_text": table.empty_text,
+    }

@@ -1,0 +1,139 @@
+"""Downloads (Word, Excel, PDF) and the meeting pack page: authorise, gather, render, respond."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from postloan.documents import actions, excel, word
+from postloan.documents import formatting as fmt
+from postloan.documents.models import PackJob
+from postloan.documents.pdf import html_to_pdf
+from postloan.meetings.access import can_run, get_meeting, is_member, visible_items
+from postloan.org.visibility import get_customer_for_user
+from postloan.reports import meeting_record
+from postloan.reports.attachments import customer_attachments
+from postloan.reports.quality import quality_report
+from postloan.reports.scope import parse_date, scope_for
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _quality(request):
+    scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
+    return quality_report(scope, parse_date(request.GET.get("since")))
+
+
+@login_required
+def quality_docx(request):
+    report = _quality(request)
+    name = f"信贷资产质量整体报告-{report.scope.branch.name}-{report.as_of:%Y%m%d}.docx"
+    return download(word.quality_report(report), name, DOCX)
+
+
+@login_required
+def quality_pdf(request):
+    report = _quality(request)
+    html = render_to_string(
+        "documents/quality.html", {"report": report, "sections": fmt.quality_sections(report)}
+    )
+    name = f"信贷资产质量整体报告-{report.scope.branch.name}-{report.as_of:%Y%m%d}.pdf"
+    return download(html_to_pdf(html), name, PDF)
+
+
+@login_required
+def attachments_xlsx(request, customer_id):
+    customer = get_customer_for_user(request.user, customer_id)
+    scope = scope_for(request.user, None, request.GET.get("as_of"))
+    tables = customer_attachments(customer, scope.as_of)
+    info = f"客户：{customer.name}（{customer.customer_id}）　数据日期：{scope.as_of:%Y-%m-%d}　金额单位：元"
+    name = f"上会附件-{customer.name}-{scope.as_of:%Y%m%d}.xlsx"
+    return download(excel.workbook(tables, info), name, XLSX)
+
+
+def _meeting_reader(request, pk):
+    meeting = get_meeting(request.user, pk)
+    if not (can_run(request.user, meeting) or is_member(request.user, meeting)):
+        raise PermissionDenied("只有例会委员和风险部门可以下载会议文书")
+    return meeting
+
+
+@login_required
+def meeting_documents(request, pk):
+    meeting = get_meeting(request.user, pk)
+    return render(
+        request,
+        "documents/meeting.html",
+        {
+            "meeting": meeting,
+            "items": visible_items(request.user, meeting).filter(dropped=False),
+            "may_pack": can_run(request.user, meeting) or is_member(request.user, meeting),
+            "job": meeting.pack_jobs.first(),
+        },
+    )
+
+
+@login_required
+def notice_docx(request, pk):
+    meeting = _meeting_reader(request, pk)
+    data = meeting_record.notice(meeting)
+    return download(word.notice(data), f"会议通知-{meeting.date:%Y%m%d}.docx", DOCX)
+
+
+@login_required
+def minutes_docx(request, pk):
+    meeting = _meeting_reader(request, pk)
+    data = meeting_record.minutes(meeting)
+    return download(word.minutes(data), f"会议纪要-{meeting.date:%Y%m%d}.docx", DOCX)
+
+
+@login_required
+def review_forms_docx(request, pk):
+    meeting = _meeting_reader(request, pk)
+    forms = [meeting_record.review_form(i) for i in meeting_record.review_items(meeting)]
+    return download(word.review_forms(forms), f"审议表-{meeting.date:%Y%m%d}.docx", DOCX)
+
+
+@login_required
+def review_form_docx(request, pk, item_pk):
+    meeting = get_meeting(request.user, pk)
+    item = get_object_or_404(visible_items(request.user, meeting), pk=item_pk)
+    data = meeting_record.review_form(item)
+    return download(word.review_form(data), f"审议表-{item.customer.name}.docx", DOCX)
+
+
+@login_required
+@require_POST
+def pack_start(request, pk):
+    meeting = _meeting_reader(request, pk)
+    job = actions.request_meeting_pack(meeting, acting_user=request.user)
+    return render(request, "documents/_pack_status.html", {"job": job, "meeting": meeting})
+
+
+@login_required
+def pack_status(request, pk, job_pk):
+    meeting = _meeting_reader(request, pk)
+    job = get_object_or_404(PackJob, pk=job_pk, meeting=meeting)
+    return render(request, "documents/_pack_status.html", {"job": job, "meeting": meeting})
+
+
+@login_required
+def pack_download(request, pk, job_pk):
+    meeting = _meeting_reader(request, pk)
+    job = get_object_or_404(PackJob, pk=job_pk, meeting=meeting, status="done")
+    if not job.file:
+        raise Http404("会议材料文件不存在")
+    name = f"会议材料-{meeting.branch.name}-{meeting.date:%Y%m%d}.pdf"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=PDF)

@@ -1,0 +1,255 @@
+"""The quantitative attachments of a customer's meeting report (工作规则 第四条), as tables.
+
+- 附件1 授信资金使用情况表（信贷资金用后跟踪表）: every disbursement — payee, amount, date, declared
+  and approved purpose — and where the money went, from the worklist's fund-use trail
+  (`postloan.worklist.fund_use.trail_for_loan`, the same findings as EW-FUND-USE).
+- 附件2 授信客户资金动态表: per month, the customer's accounts here: 销售回笼款流入 (category
+  sales_proceeds, in), 采购流出 (purchase, out), other inflows and outflows, net flow.
+- 附件3 销售收入归行对照表: per month, reported sales revenue — the customer's invoiced amount
+  (增票 + 普票, the monthly figure the bank has; financial statements are periodic and listed in
+  the notes) — against sales proceeds received here; 归行率 = proceeds ÷ revenue.
+- 客户纳税发票汇总表: per month, 增票 and 普票: count, amount, tax.
+The window is the 12 calendar months ending with the as-of month. Each function reads a few
+aggregate queries for one customer; none loops over rows with queries.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from postloan.reports.quality import ratio
+from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
+
+ZERO = Decimal("0")
+MONTHS = 12
+
+
+def month_starts(as_of: dt.date, count: int = MONTHS) -> list[dt.date]:
+    year, month = as_of.year, as_of.month
+    out = []
+    for _ in range(count):
+        out.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))
+
+
+def _month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date().replace(day=1)
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10]).replace(day=1)
+    return value.replace(day=1)
+
+
+def fund_use(customer) -> Table:
+    from postloan.portfolio.models import Loan
+    from postloan.worklist.fund_use import trail_for_loan
+
+    table = Table(
+        "fund_use",
+        "附件1 授信资金使用情况表（信贷资金用后跟踪表）",
+        "附件1 资金使用情况",
+        [
+            Column("借据号", TEXT, 14),
+            Column("支付日期", DATE, 12),
+            Column("支付金额（元）", MONEY, 16),
+            Column("收款人", TEXT, 24),
+            Column("支付方式", TEXT, 10),
+            Column("申报用途", TEXT, 18),
+            Column("批准用途", TEXT, 18),
+            Column("资金实际去向（跟踪期内）", TEXT, 40),
+            Column("异常情况", TEXT, 24),
+        ],
+    )
+    methods = {"entrusted": "受托支付", "self": "自主支付"}
+    loans = Loan.objects.filter(customer=customer, disbursements__isnull=False).distinct()
+    for loan in loans.order_by("start_date", "loan_id"):
+        trail = trail_for_loan(loan)
+        for t in trail.trails:
+            went = "；".join(
+                f"{f.date:%m-%d} {f.counterparty or '（未记对方户名）'} {f.amount:,.2f}元"
+                for f in t.flows
+                if f.direction == "out"
+            )
+            table.rows.append(
+                [
+                    loan.loan_id,
+                    t.pay_date,
+                    t.amount,
+                    t.payee_name,
+                    methods.get(t.payment_method, t.payment_method or "未填写"),
+                    t.declared_purpose,
+                    loan.purpose,
+                    went or ("；".join(t.notes) or "跟踪期内无非日常支出"),
+                    "、".join(t.flag_labels) or "未发现",
+                ]
+            )
+        table.notes.extend(n for n in trail.notes if n not in table.notes)
+    table.total = (
+        ["合计", None, sum((r[2] for r in table.rows), ZERO), "", "", "", "", "", ""]
+        if table.rows
+        else None
+    )
+    table.empty_text = "无贷款资金支付记录（disbursements），无法填列。"
+    return table
+
+
+def monthly_flows(customer, as_of: dt.date) -> dict[dt.date, dict[str, Decimal]]:
+    from postloan.portfolio.models import Transaction
+
+    months = month_starts(as_of)
+    out = {m: defaultdict(lambda: ZERO) for m in months}
+    rows = (
+        Transaction.objects.filter(
+            account__customer=customer, txn_date__gte=months[0], txn_date__lte=as_of
+        )
+        .annotate(m=TruncMonth("txn_date"))
+        .values("m", "direction", "category")
+        .annotate(total=Sum("amount"))
+    )
+    for r in rows:
+        if r["direction"] == "in" and r["category"] == "sales_proceeds":
+            key = "sales_in"
+        elif r["direction"] == "out" and r["category"] == "purchase":
+            key = "purchase_out"
+        else:
+            key = f"other_{r['direction']}"
+        out[_month(r["m"])][key] += r["total"]
+    return out
+
+
+def fund_dynamics(customer, as_of: dt.date, flows=None) -> Table:
+    flows = flows if flows is not None else monthly_flows(customer, as_of)
+    table = Table(
+        "fund_dynamics",
+        "附件2 授信客户资金动态表",
+        "附件2 资金动态",
+        [
+            Column("月份", MONTH, 10),
+            Column("销售回笼款流入（元）", MONEY, 18),
+            Column("采购流出（元）", MONEY, 18),
+            Column("其他流入（元）", MONEY, 18),
+            Column("其他流出（元）", MONEY, 18),
+            Column("净流入（元）", MONEY, 18),
+        ],
+    )
+    for m, f in flows.items():
+        inflow = f["sales_in"] + f["other_in"]
+        outflow = f["purchase_out"] + f["other_out"]
+        table.rows.append(
+            [m, f["sales_in"], f["purchase_out"], f["other_in"], f["other_out"], inflow - outflow]
+        )
+    table.total = ["合计"] + [sum((r[i] for r in table.rows), ZERO) for i in range(1, 6)]
+    table.notes.append(
+        f"统计范围：客户在本行账户{month_starts(as_of)[0]:%Y年%m月}至{as_of:%Y年%m月}的流水。"
+    )
+    return table
+
+
+def monthly_invoices(customer, as_of: dt.date) -> dict[dt.date, dict]:
+    from postloan.portfolio.models import TaxInvoice
+
+    months = month_starts(as_of)
+    out = {m: {} for m in months}
+    for r in (
+        TaxInvoice.objects.filter(customer=customer, month__gte=months[0], month__lte=as_of)
+        .values("month", "invoice_type")
+        .annotate(n=Sum("count"), amount=Sum("amount"), tax=Sum("tax_amount"), rows=Count("id"))
+    ):
+        out[_month(r["month"])][r["invoice_type"]] = r
+    return out
+
+
+def revenue_return(customer, as_of: dt.date, flows=None, invoices=None) -> Table:
+    flows = flows if flows is not None else monthly_flows(customer, as_of)
+    invoices = invoices if invoices is not None else monthly_invoices(customer, as_of)
+    table = Table(
+        "revenue_return",
+        "附件3 销售收入归行对照表",
+        "附件3 销售收入归行",
+        [
+            Column("月份", MONTH, 10),
+            Column("开票销售收入（元）", MONEY, 20),
+            Column("本行销售回笼（元）", MONEY, 20),
+            Column("归行率", PERCENT, 10),
+        ],
+    )
+    for m in flows:
+        revenue = sum((v["amount"] or ZERO for v in invoices.get(m, {}).values()), ZERO)
+        received = flows[m]["sales_in"]
+        table.rows.append([m, revenue, received, ratio(received, revenue)])
+    revenue_total = sum((r[1] for r in table.rows), ZERO)
+    # Like with like: the total ratio counts proceeds only of months with invoiced revenue.
+    received_matched = sum((r[2] for r in table.rows if r[1]), ZERO)
+    table.total = [
+        "合计",
+        revenue_total,
+        sum((r[2] for r in table.rows), ZERO),
+        ratio(received_matched, revenue_total),
+    ]
+    table.notes.append(
+        "销售收入取客户纳税开票金额（增票＋普票）；归行率＝本行销售回笼÷开票销售收入；"
+        "合计归行率只计有开票数据的月份。无开票数据的月份归行率为空。"
+    )
+    fin = list(
+        customer.financials.filter(period_end__lte=as_of)
+        .order_by("-period_end")
+        .values_list("period_end", "revenue")[:2]
+    )
+    for period_end, revenue in fin:
+        if revenue is not None:
+            table.notes.append(f"财务报表营业收入：{period_end:%Y-%m-%d}期 {revenue:,.2f}元。")
+    return table
+
+
+def invoice_summary(customer, as_of: dt.date, invoices=None) -> Table:
+    invoices = invoices if invoices is not None else monthly_invoices(customer, as_of)
+    table = Table(
+        "invoices",
+        "客户纳税发票汇总表",
+        "纳税发票汇总",
+        [
+            Column("月份", MONTH, 10),
+            Column("增票张数", INT, 10),
+            Column("增票金额（元）", MONEY, 18),
+            Column("增票税额（元）", MONEY, 16),
+            Column("普票张数", INT, 10),
+            Column("普票金额（元）", MONEY, 18),
+            Column("普票税额（元）", MONEY, 16),
+            Column("开票金额合计（元）", MONEY, 18),
+        ],
+    )
+    for m, types in invoices.items():
+        s, g = types.get("vat_special", {}), types.get("vat_general", {})
+        row = [
+            m,
+            s.get("n") or 0,
+            s.get("amount") or ZERO,
+            s.get("tax") or ZERO,
+            g.get("n") or 0,
+            g.get("amount") or ZERO,
+            g.get("tax") or ZERO,
+        ]
+        table.rows.append([*row, row[2] + row[5]])
+    table.total = ["合计"] + [
+        sum((r[i] for r in table.rows), ZERO if i not in (1, 4) else 0) for i in range(1, 8)
+    ]
+    if not any(types for types in invoices.values()):
+        table.notes.append("系统中无该客户的纳税开票数据（tax_invoices），请客户经理补充。")
+    return table
+
+
+def customer_attachments(customer, as_of: dt.date) -> list[Table]:
+    flows = monthly_flows(customer, as_of)
+    invoices = monthly_invoices(customer, as_of)
+    return [
+        fund_use(customer),
+        fund_dynamics(customer, as_of, flows),
+        revenue_return(customer, as_of, flows, invoices),
+        invoice_summary(customer, as_of, invoices),
+    ]
