@@ -2,7 +2,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.risk_engine.builders import AS_OF, customer, loan, overdue_by, rows, run
+from tests.risk_engine.builders import (
+    AS_OF,
+    customer,
+    instalment,
+    loan,
+    overdue_by,
+    rows,
+    run,
+)
 
 
 def signals(result, rule_id):
@@ -59,6 +67,73 @@ def test_it_checks_interest_funds_only_near_the_quarter_interest_date():
     assert len(signals(near, "EW-INTEREST-FUNDS")) == 1
     far = run(as_of=date(2026, 6, 10), **tables)
     assert signals(far, "EW-INTEREST-FUNDS") == []
+
+
+def test_it_looks_back_on_the_last_interest_date_with_the_balance_held_before_it():
+    def balances(before_interest_date):
+        return [
+            {
+                "account_id": "A1",
+                "balance_date": date(2026, 6, 19),
+                "balance": before_interest_date,
+            },
+            {"account_id": "A1", "balance_date": date(2026, 7, 14), "balance": 900_000_00},
+        ]
+
+    tables = dict(
+        loans=[loan(balance=1_000_000_00, interest_rate=0.036)],
+        accounts=[{"account_id": "A1", "customer_id": "C1"}],
+    )
+    # 2026-06-20 passed 25 days ago; 按季结息 ≈ 1,000,000 × 3.6% × 92 / 360 = 9,200 yuan.
+    short = run(as_of=date(2026, 7, 15), account_balances=balances(9_000_00), **tables)
+    (found,) = signals(short, "EW-INTEREST-FUNDS")
+    assert '"passed":true' in found["evidence"].replace(" ", "")
+    assert "2026-06-20" in found["summary_zh"]
+    covered = run(as_of=date(2026, 7, 15), account_balances=balances(9_300_00), **tables)
+    assert signals(covered, "EW-INTEREST-FUNDS") == []
+    too_long_ago = run(as_of=date(2026, 8, 10), account_balances=balances(9_000_00), **tables)
+    assert signals(too_long_ago, "EW-INTEREST-FUNDS") == []
+
+
+@pytest.mark.parametrize(("paid_off", "fires"), [(date(2026, 6, 19), False), (None, True)])
+def test_it_takes_an_interest_instalment_paid_on_time_as_covered(paid_off, fires):
+    result = run(
+        as_of=date(2026, 7, 15),
+        loans=[loan(balance=1_000_000_00, interest_rate=0.036)],
+        repayments=[instalment(due=date(2026, 6, 19), paid_off=paid_off, interest=9_000_00)],
+        accounts=[{"account_id": "A1", "customer_id": "C1"}],
+        account_balances=[{"account_id": "A1", "balance_date": date(2026, 6, 18), "balance": 1}],
+    )
+    assert bool(signals(result, "EW-INTEREST-FUNDS")) is fires
+
+
+def test_it_does_not_chain_guarantor_warnings_through_earlier_runs():
+    tables = dict(
+        loans=[loan(), loan(loan_id="L2", customer_id="C2")],
+        guarantees=[
+            {
+                "guarantee_id": "G1",
+                "loan_id": "L1",
+                "kind": "guarantor",
+                "guarantor_customer_id": "C2",
+                "guarantor_name": "乙",
+            }
+        ],
+    )
+    chained = run(
+        prior_signals=[
+            {"rule_id": "EW-GUARANTOR", "customer_id": "C2", "status": "issued", "level": "orange"}
+        ],
+        **tables,
+    )
+    assert signals(chained, "EW-GUARANTOR") == []
+    real = run(
+        prior_signals=[
+            {"rule_id": "EW-LITIGATION", "customer_id": "C2", "status": "issued", "level": "red"}
+        ],
+        **tables,
+    )
+    assert [s["customer_id"] for s in signals(real, "EW-GUARANTOR")] == ["C1"]
 
 
 def flows(monthly_inflows, category="sales_proceeds"):

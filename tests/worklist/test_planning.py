@@ -211,3 +211,36 @@ def test_it_plans_from_the_command_line(bank):
     call_command("worklist", "plan", "--as-of", "2026-10-31", stdout=out)
     assert "定期检查（新增）：3" in out.getvalue()
     assert Inspection.objects.count() == 3
+
+
+def _loan_started(loan_id: str, start: dt.date) -> None:
+    Loan.objects.create(
+        loan_id=loan_id,
+        customer_id="C001",
+        product="working_capital",
+        principal=Decimal("1000000"),
+        balance=Decimal("1000000"),
+        start_date=start,
+        maturity_date=start + dt.timedelta(days=364),
+        guarantee_method="credit",
+    )
+
+
+def test_it_puts_no_first_check_overdue_on_the_first_day_with_the_system(bank):
+    # Disbursed 2026-09-10: its 15–30-day window closed on 2026-10-10, before the bank's
+    # first plan here — no record can say whether it was done, so it is not listed as overdue.
+    _loan_started("L005", dt.date(2026, 9, 10))
+    summary = plan_worklist(AS_OF)
+    plan_worklist(AS_OF + dt.timedelta(days=10))
+    assert not Inspection.objects.filter(kind=InspectionKind.FIRST_FOLLOWUP, loan_id="L005")
+    assert any("首次跟踪检查" in note for note in summary.notes)
+    assert not Inspection.objects.filter(due_date__lt=AS_OF).exists()
+
+
+def test_it_still_lists_a_missed_first_check_once_the_bank_plans_here(bank):
+    plan_worklist(AS_OF - dt.timedelta(days=60))  # the bank started with the system earlier
+    _loan_started("L005", dt.date(2026, 9, 10))
+    plan_worklist(AS_OF)
+    first = Inspection.objects.get(kind=InspectionKind.FIRST_FOLLOWUP, loan_id="L005")
+    # Due 30 days after the disbursement (2026-10-10, a 国庆 make-up working day): overdue now.
+    assert first.due_date == dt.date(2026, 10, 10) < AS_OF

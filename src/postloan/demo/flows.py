@@ -20,6 +20,7 @@ from postloan.demo.state import DemoBank, add_months
 from postloan.demo.trends import SEASON, balance_factor, frozen, inflow_factor
 
 MONTHS = 18  # transaction history: the as-of month and the 17 before it
+RESTRICTED_WORDS = ("房地产", "置业", "地产", "证券", "期货")
 
 # money fen → yuan with 2 decimals in the CSV
 Y = "(({x}) / 100)::DECIMAL(18,2)"
@@ -223,9 +224,11 @@ def _drivers(bank: DemoBank, con) -> None:
     rng = random.Random(bank.seed * 7919 + 17)
     names, accounts, people = [], [], []
     seen = set()
+    # Everyday trade partners: no property developers or brokers (those are the stories).
+    trades = [i[1] for i in INDUSTRIES if not any(k in i[1] for k in RESTRICTED_WORDS)]
     while len(names) < 3000:
         _, prefix = rng.choice(REGIONS)
-        word = rng.choice(SUPPLIER_WORDS) if rng.random() < 0.5 else rng.choice(INDUSTRIES)[1]
+        word = rng.choice(SUPPLIER_WORDS) if rng.random() < 0.5 else rng.choice(trades)
         name = prefix + rng.choice(TRADE_NAMES) + word + "有限公司"
         if name in seen:
             continue
@@ -395,7 +398,7 @@ def _transactions(bank: DemoBank, con, out_dir: Path, tmp: Path) -> int:
         ), t AS (
             SELECT *, unnest(range(n_txn)) AS j FROM am
         ), d AS (
-            SELECT *, {u_dir} AS ud, {u_cat} AS uc, {u_amt} AS ua, CAST({h_pick} % 1000000007 AS BIGINT) AS hp,
+            SELECT *, (j + {u_dir}) / greatest(n_txn, 1) AS ud, {u_cat} AS uc, {u_amt} AS ua, CAST({h_pick} % 1000000007 AS BIGINT) AS hp,
                    base_in * fin // 1000 * season // 1000 AS month_in
             FROM t
         ), c AS (
@@ -410,7 +413,7 @@ def _transactions(bank: DemoBank, con, out_dir: Path, tmp: Path) -> int:
             SELECT acct_idx, month_idx, j, account_id,
                 CAST(month_start + CAST(hp % days AS INTEGER) AS DATE) AS txn_date,
                 CASE WHEN kind IN ('sales_proceeds', 'other_in', 'salary_in') THEN 'in' ELSE 'out' END AS direction,
-                greatest(100, CAST(month_in * (0.2 + 1.6 * ua) / greatest(n_txn, 1) *
+                greatest(100, CAST(month_in * (0.6 + 0.8 * ua) / greatest(n_txn, 1) *
                     CASE kind WHEN 'sales_proceeds' THEN 1.0 / 0.42 / 0.93 * 0.95
                               WHEN 'other_in' THEN 1.0 / 0.42 / 0.07 * 0.05
                               WHEN 'purchase' THEN 0.70 / 0.58 / 0.62

@@ -89,7 +89,7 @@ def build_tax_invoices(bank: DemoBank) -> None:
         for ago in range(23, -1, -1):
             first = add_months(date(as_of.year, as_of.month, 1), -ago)
             total = monthly_revenue(c, as_of, first.year, first.month, growth)
-            total = int(total * rng.uniform(0.92, 1.08))
+            total = int(total * rng.uniform(0.96, 1.04))
             month = f"{first.year:04d}-{first.month:02d}"
             for kind, share in (("vat_special", special_share), ("vat_general", 1 - special_share)):
                 amount = int(total * share) // 100 * 100
@@ -120,9 +120,12 @@ def build_credit_reports(bank: DemoBank) -> None:
         else:
             continue
         others = int(here * rng.uniform(0.2, 1.5))
+        jump = "credit_debt_jump" in c.stories  # 多头借贷: borrowed heavily elsewhere lately
         for n, days in enumerate(offsets):
             latest = n == len(offsets) - 1
             total = here + int(others * (0.9 + 0.05 * n))
+            if jump and latest:
+                total = (here + int(others * (0.9 + 0.05 * (n - 1)))) * 16 // 10
             overdue = overdue_here if latest else 0
             overdue90 = overdue90_here if latest else 0
             npl_other = False

@@ -22,14 +22,24 @@ REVALUE_MONTHS = {
     "vehicle": 12,
     "equity": 3,
     "bill": 3,
+    "receivable": 6,
 }
+# The bank's loan-to-value ceilings (the engine's defaults); other types are lent at ~60%.
+LTV_CEILING = {"real_estate": 0.7, "land": 0.7, "equipment": 0.5, "equity": 0.5, "deposit": 0.9}
+# Formal re-appraisal (重新评估) of collateral: every N years after the first appraisal.
+REAPPRAISE_YEARS = {"real_estate": 3, "land": 3}
+REAPPRAISE_YEARS_OTHER = 2
+# Yearly change of value: over the long run (what a re-appraisal finds) and since the last
+# appraisal (what the periodic market checks see: a soft property market, depreciation).
+LONG_RUN = {"real_estate": 0.03, "land": 0.03, "equipment": -0.06, "vehicle": -0.08}
 DRIFT = {
-    "real_estate": -0.02,
+    "real_estate": -0.01,
     "land": 0.0,
-    "equipment": -0.12,
-    "vehicle": -0.15,
-    "equity": -0.05,
+    "equipment": -0.06,
+    "vehicle": -0.08,
+    "equity": -0.02,
     "bill": 0.0,
+    "receivable": 0.0,
 }
 DESCRIPTIONS = {
     "real_estate": "工业厂房及办公楼",
@@ -49,15 +59,33 @@ def supplier_name(bank: DemoBank, c) -> str:
     return prefix + rng.choice(TRADE_NAMES) + rng.choice(SUPPLIER_WORDS) + "有限公司"
 
 
+def _appraisal(bank: DemoBank, loan: Loan, type_: str, secured_fen: int) -> tuple[int, date]:
+    """(appraised value, appraisal date): lent within the type's LTV ceiling at origination,
+    formally re-appraised every few years since, so the register's appraisal is current."""
+    rng = bank.rng
+    ltv = LTV_CEILING.get(type_, 0.6) * rng.uniform(0.55, 0.85)
+    original = int(secured_fen / ltv)
+    appraisal = loan.start - timedelta(days=rng.randint(5, 40))
+    trend = loan.notes.get("collateral")
+    if trend == "stale":
+        return original // 10_000 * 10_000, add_months(bank.as_of, -30)
+    if trend == "drop":
+        return original // 10_000 * 10_000, appraisal
+    every = 12 * REAPPRAISE_YEARS.get(type_, REAPPRAISE_YEARS_OTHER)
+    first = appraisal
+    while add_months(appraisal, every) <= bank.as_of - timedelta(days=30):
+        appraisal = add_months(appraisal, every)
+    years = (appraisal - first).days / 365
+    value = int(original * max(1 + LONG_RUN.get(type_, 0.0) * years, 0.3))
+    return value // 10_000 * 10_000, appraisal
+
+
 def _collateral(bank: DemoBank, loan: Loan, type_: str, secured_fen: int) -> str:
     rng = bank.rng
     c = loan.customer
     collateral_id = bank.next_id("YP", 8)
     trend = loan.notes.get("collateral")
-    appraised = secured_fen * rng.randint(140, 220) // 100 // 10_000 * 10_000
-    appraisal = loan.start - timedelta(days=rng.randint(5, 40))
-    if trend == "stale":
-        appraisal = add_months(bank.as_of, -30)
+    appraised, appraisal = _appraisal(bank, loan, type_, secured_fen)
     if c.type == "retail" and type_ == "real_estate":
         description = "个人住房"
         owner = c.name

@@ -29,6 +29,9 @@ EXCLUSIVE = (
     "credit_cross20",
     "npl_other_fi",
     "stale_appraisal",
+    "large_outflow",
+    "credit_debt_jump",
+    "interest_shortfall",
 )
 DPD_LADDER = (1, 3, 7, 8, 15, 30, 31, 60, 90, 91, 120, 180, 270, 271, 360, 361, 400)
 
@@ -107,12 +110,14 @@ def assign_stories(bank: DemoBank) -> None:
     order = list(range(len(corporates)))
     bank.rng.shuffle(order)
     pool = [corporates[i] for i in order]
-    taken = 0
     for code in EXCLUSIVE:
         count = max(2, k) if code == "restructured" else k
-        for customer in pool[taken : taken + count]:
+        # Short of cash before a 结息日: only customers without an acceptance-bill margin.
+        fits = [c for c in pool if code != "interest_shortfall" or not c.margin_account]
+        for customer in fits[:count]:
             bank.story(code, customer)
-        taken += count
+            pool.remove(customer)
+    taken = 0
     # Groups (集团): several members, one will be non-performing.
     for g in range(k):
         members = pool[taken : taken + 4]
@@ -205,7 +210,27 @@ def apply_stories(bank: DemoBank) -> None:  # noqa: C901 - a list of stories, re
             bank.story(
                 "restructured_missed", c, loan, dpd={loan.loan_id: (as_of - loan.due_date(1)).days}
             )
+        elif i == 1:  # restructured out of 可疑: paying on time, but no upgrade while observed
+            loan.classification = "doubtful"
+            loan.credit_impaired = True
+            loan.ecl_permille = 350
+            bank.story("restructured_npl", c, loan)
         bank.story("restructured", c, loan)
+
+    for i, c in enumerate(_customers(bank, "large_outflow")):
+        _large_outflow(bank, c, "related" if i % 2 == 0 else "individual")
+
+    for c in _customers(bank, "interest_shortfall"):
+        # A bullet loan paying interest quarterly (按季结息); the accounts ran dry before the
+        # last 结息日 (see trends.balance_factor) and recovered afterwards.
+        loan = _story_loan(bank, c, 1.0)
+        loan.freq, loan.n_inst, loan.anchor_k = 12, 1, 0
+        loan.start = as_of - timedelta(days=150)
+        loan.anchor = add_months(loan.start, 12)
+        bank.story("interest_shortfall", c, loan)
+
+    for c in _customers(bank, "credit_debt_jump"):
+        bank.story("credit_debt_jump", c)
 
     for c in _customers(bank, "maturity_shortfall"):
         loan = _story_loan(bank, c, 1.2)
@@ -320,6 +345,30 @@ def apply_stories(bank: DemoBank) -> None:  # noqa: C901 - a list of stories, re
     for c in _customers(bank, "npl_other_fi") + _customers(bank, "credit_cross20"):
         for loan in live_loans(bank, c):
             loan.classification = "special_mention"
+
+
+def _large_outflow(bank: DemoBank, c: Customer, party: str) -> None:
+    """Most of a month's takings sent out in one go to the actual controller (a related party)
+    or to a private person with no trade behind it (往来款)."""
+    from postloan.demo.customers import other_bank_account
+    from postloan.demo.names import person_name
+
+    day = bank.as_of - timedelta(days=bank.rng.randint(5, 20))
+    amount = c.monthly_revenue_fen * 8 // 10 // 10_000 * 10_000
+    if party == "related":
+        name, account = c.controller, bank.controller_accounts.get(c.idx, "")
+    else:
+        name, account = person_name(bank.rng), other_bank_account(bank)
+    txn_id = bank.next_id("X", 11)
+    bank.special_txns.append(
+        (txn_id, c.settlement_account, day, "out", amount, name, account, "往来款", "")
+    )
+    bank.story(
+        "large_outflow",
+        c,
+        txn_ids={c.customer_id: [txn_id]},
+        party={c.customer_id: party},
+    )
 
 
 def _limit(bank: DemoBank, c: Customer) -> int:

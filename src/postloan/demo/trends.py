@@ -32,6 +32,8 @@ def inflow_factor(c: Customer, months_ago: int) -> float:
 def balance_factor(c: Customer, months_ago: int) -> float:
     if "maturity_shortfall" in c.stories and months_ago < 2:
         return 0.004
+    if "interest_shortfall" in c.stories and 1 <= months_ago <= 3:
+        return 0.002  # the month-end balances before the last 结息日
     if "other_bank_proceeds" in c.stories and months_ago < 6:
         return 0.3
     if c.stories & {

@@ -7,7 +7,8 @@ reduced in the source database, so their rows never travel through Python:
 - ``transactions`` → ``txn_monthly`` (GROUP BY account, month, direction, category) for the
   months the rules read, plus ``txn_detail``: only the transactions EW-FUND-USE (accounts of
   borrowers with a recent disbursement) and EW-LARGE-OUTFLOW (large recent outflows) read;
-- ``account_balances`` → each account's latest balance on or before the as-of date;
+- ``account_balances`` → each account's latest balance on or before the as-of date (and
+  the one before the last 结息日);
 - ``repayments`` → instalments unpaid on the as-of date, those due around it (the funds
   checks), contradictory rows, and the whole schedule of restructured or non-performing loans.
 Values are loaded as the database returns them; the engine casts every column to the
@@ -83,14 +84,19 @@ def _select_all(conn, table: str, cols) -> str:
 
 
 def _latest_balances(conn, as_of: date) -> tuple[str, list]:
+    """Each account's latest balance on or before the as-of date, and the one it held going
+    into the last 结息日 (EW-INTEREST-FUNDS looks back on it)."""
     sql = """
         SELECT b.account_id, b.balance_date, b.balance, b.frozen
         FROM account_balances b
         JOIN (SELECT account_id, MAX(balance_date) AS last_date FROM account_balances
-              WHERE balance_date <= %s GROUP BY account_id) m
+              WHERE balance_date <= %s GROUP BY account_id
+              UNION
+              SELECT account_id, MAX(balance_date) FROM account_balances
+              WHERE balance_date < %s GROUP BY account_id) m
           ON m.account_id = b.account_id AND m.last_date = b.balance_date
     """
-    return sql, [as_of]
+    return sql, [as_of, windows.interest_dates(as_of)[1]]
 
 
 def _relevant_repayments(conn, as_of: date, th: Thresholds, existing: set[str]) -> tuple[str, list]:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, Subquery, Sum
 
 from postloan.core.audit import record
+from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch
 from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
@@ -134,11 +135,17 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
     ).exclude(
         loan_id__in=Inspection.objects.filter(kind=InspectionKind.FIRST_FOLLOWUP).values("loan_id")
     )
-    first = []
+    started = first_planned_on(as_of)
+    first, missed = [], 0
     for loan_id, customer_id, start, manager in recent.values_list(
         "loan_id", "customer_id", "start_date", "customer__manager_id"
     ):
         available, due = sch.first_check_window(cal, start)
+        if due < started:
+            # The window closed before the bank planned its work here: no record can say
+            # whether the check was done, so it is not put on the list as overdue.
+            missed += 1
+            continue
         first.append(
             Inspection(
                 customer_id=customer_id,
@@ -152,10 +159,26 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
         )
     Inspection.objects.bulk_create(first)
     summary.add("首次跟踪检查（新增）", len(first))
+    if missed:
+        summary.notes.append(
+            f"{missed} 笔贷款的首次跟踪检查期限在系统启用（{started:%Y-%m-%d}）前已过，未列入计划"
+        )
 
     # Keep the responsible account manager in step with the customer's current one.
     manager = Customer.objects.filter(pk=OuterRef("customer_id")).values("manager_id")[:1]
     Inspection.objects.filter(done_date__isnull=True).update(assignee_id=Subquery(manager))
+
+
+def first_planned_on(as_of: dt.date) -> dt.date:
+    """The first business date the worklist was planned for: the bank's start with the system
+    (before it there is no inspection history here), or `as_of` for the very first plan."""
+    first = AuditEvent.objects.filter(action="worklist.plan").aggregate(first=Min("object_id"))
+    if not first["first"]:
+        return as_of
+    try:
+        return min(as_of, dt.date.fromisoformat(first["first"]))
+    except ValueError:
+        return as_of
 
 
 def sch_class_label(cls: str) -> str:

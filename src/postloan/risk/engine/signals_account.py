@@ -141,14 +141,16 @@ def loan_funds_flowing_back_or_diverted(ctx: Ctx) -> str:
     outflow to a related party; (c) a payee or an outflow whose name carries a real-estate /
     securities / futures keyword; (d) money coming back from the entrusted payee (回流);
     (e) for self-payment, an outflow of at least ``fund_use_payee_differs_share`` of the
-    disbursement to a payee other than the declared ones."""
+    disbursement to a payee other than the declared ones. An outflow to a declared payee is
+    the payment itself (its payee is judged by (a)–(c)), not a diversion; a 个人住房贷款
+    (mortgage) paid to the seller of the home is its agreed purpose: not held against (c)."""
     th, D = ctx.th, ctx.D
     window = int(th.fund_use_window_days)
     kw = _keywords(ctx)
     return f"""
         WITH {RELATED},
         disb AS (
-            SELECT d.loan_id, b.customer_id, b.customer_name, d.pay_date, d.amount,
+            SELECT d.loan_id, b.customer_id, b.customer_name, b.product, d.pay_date, d.amount,
                    d.payee_name, d.payee_account,
                    coalesce(d.payment_method, b.payment_method) AS method
             FROM in_disbursements d JOIN eng_book b USING (loan_id)
@@ -176,6 +178,7 @@ def loan_funds_flowing_back_or_diverted(ctx: Ctx) -> str:
             UNION ALL
             SELECT loan_id, customer_id, 'payee_restricted', payee_name, amount, pay_date
             FROM disb WHERE regexp_matches(coalesce(payee_name, ''), {kw})
+              AND product IS DISTINCT FROM 'mortgage'
             UNION ALL
             SELECT loan_id, customer_id,
                    CASE WHEN regexp_matches(coalesce(counterparty_name, ''), {kw})
@@ -185,6 +188,9 @@ def loan_funds_flowing_back_or_diverted(ctx: Ctx) -> str:
             WHERE direction = 'out'
               AND coalesce(counterparty_account, '') NOT IN
                   (SELECT account_id FROM own WHERE own.customer_id = after.customer_id)
+              AND coalesce(counterparty_name, '') NOT IN
+                  (SELECT d2.payee_name FROM in_disbursements d2
+                   WHERE d2.loan_id = after.loan_id AND d2.payee_name IS NOT NULL)
               AND (regexp_matches(coalesce(counterparty_name, ''), {kw})
                    OR EXISTS (SELECT 1 FROM rel WHERE rel.customer_id = after.customer_id
                               AND (rel.name = after.counterparty_name

@@ -16,7 +16,9 @@ CLOSED_STATUSES = "('released', 'closed', 'dismissed')"
 def guarantors_in_trouble(ctx: Ctx) -> str:
     """A guarantee of kind ``guarantor`` valid on the as-of date whose guarantor is itself a
     customer with an orange/red signal (this run, or open in ``prior_signals``: status not
-    released/closed/dismissed) or a loan on the book suggested or confirmed non-performing."""
+    released/closed/dismissed) or a loan on the book suggested or confirmed non-performing.
+    A guarantor's own EW-GUARANTOR signal never counts (this run's or an earlier one), so
+    trouble does not travel along chains of guarantees."""
     D = ctx.D
     valid = (
         f"g.kind = 'guarantor' AND g.guarantor_customer_id IS NOT NULL "
@@ -39,7 +41,8 @@ def guarantors_in_trouble(ctx: Ctx) -> str:
                 WHERE rule_id <> 'EW-GUARANTOR'
                 UNION ALL
                 SELECT customer_id, rule_id, level FROM in_prior_signals
-                WHERE coalesce(status, 'issued') NOT IN {CLOSED_STATUSES})
+                WHERE rule_id <> 'EW-GUARANTOR'
+                  AND coalesce(status, 'issued') NOT IN {CLOSED_STATUSES})
             WHERE level IN ('orange', 'red') GROUP BY customer_id
         ), bad_loans AS (
             SELECT customer_id, list(loan_id ORDER BY loan_id) AS loans

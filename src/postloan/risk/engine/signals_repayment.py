@@ -9,12 +9,12 @@ from datetime import date
 
 from postloan.risk.engine.context import Ctx, sql_date
 from postloan.risk.engine.registry import rule
+from postloan.risk.engine.windows import interest_dates
 
-INTEREST_MONTHS = (3, 6, 9, 12)
 NOTHING = (
     "SELECT NULL AS customer_id, NULL AS loan_id, NULL AS level, NULL AS evidence,"
     " NULL AS detail_zh WHERE FALSE"
-)  # 结息日: the 20th of Mar/Jun/Sep/Dec
+)
 
 
 @rule("EW-DPD-SHORT")
@@ -83,55 +83,91 @@ def maturities_not_covered_by_funds(ctx: Ctx) -> str:
     """
 
 
-def interest_dates(as_of: date) -> tuple[date, date]:
-    """The next quarter interest date on or after ``as_of`` and the one before it."""
-    candidates = [
-        date(y, m, 20)
-        for y in (as_of.year - 1, as_of.year, as_of.year + 1)
-        for m in INTEREST_MONTHS
-    ]
-    upcoming = min(d for d in candidates if d >= as_of)
-    previous = max(d for d in candidates if d < upcoming)
-    return upcoming, previous
+def interest_check_date(as_of: date, th) -> tuple[date, date, bool] | None:
+    """(结息日 to judge, the one before it, whether it has passed) or None: the upcoming one
+    when at most ``interest_funds_days_before`` days away, else the last one when it passed at
+    most ``interest_funds_days_after`` days ago."""
+    upcoming, previous = interest_dates(as_of)
+    if (upcoming - as_of).days <= th.interest_funds_days_before:
+        return upcoming, previous, False
+    if (as_of - previous).days <= th.interest_funds_days_after:
+        return previous, interest_dates(previous)[1], True
+    return None
 
 
 @rule("EW-INTEREST-FUNDS")
 def interest_not_covered_by_funds(ctx: Ctx) -> str:
-    """Evaluated when the next quarter interest date (20 Mar/Jun/Sep/Dec) is at most
-    ``interest_funds_days_before`` days away. Interest due: the unpaid interest of instalments
-    due from the as-of date to that date; a loan with no instalment in the quarter is
-    estimated at balance × annual rate × days of the quarter / 360. Compared per customer with
-    the unfrozen account balances."""
-    upcoming, previous = interest_dates(ctx.as_of)
-    if (upcoming - ctx.as_of).days > ctx.th.interest_funds_days_before:
+    """结息日 (20 Mar/Jun/Sep/Dec) funds check, read two ways on one rule:
+
+    - ahead: when the next 结息日 Q is at most ``interest_funds_days_before`` days away, the
+      customer's unfrozen accounts now (latest balance on or before the as-of date) against
+      the interest still to pay by Q;
+    - looking back: otherwise, when the last 结息日 Q passed at most
+      ``interest_funds_days_after`` days ago, the balance the accounts held going into Q
+      (each account's latest balance dated before Q) against the interest charged on Q. A
+      bank that loads its data monthly never screens in the three days before a 结息日, and a
+      结息 shortfall (欠息) that already happened is the same warning, only certain.
+
+    Interest: of instalments due in the window (ahead: from the as-of date to Q, unpaid part;
+    back: the ``interest_funds_days_before`` days up to Q, in full, unless the repayment record
+    shows the instalment paid by its due date — then it was covered); a loan with no instalment
+    in the quarter (按季结息) is estimated at balance × annual rate × days since the previous
+    结息日 (or since disbursement, if later) / 360.
+    Only loans started before Q; compared per customer; customers with no balance before Q
+    are not judged on the look-back."""
+    check = interest_check_date(ctx.as_of, ctx.th)
+    if check is None:
         return NOTHING
+    upcoming, previous, passed = check
     D, Q, P = ctx.D, sql_date(upcoming), sql_date(previous)
-    days = (upcoming - previous).days
+    if passed:
+        window = (
+            f"r.due_date > CAST({Q} - INTERVAL {int(ctx.th.interest_funds_days_before)} DAY "
+            "AS DATE) AND (r.paid_off_date IS NULL OR r.paid_off_date > r.due_date) "
+            "THEN r.interest_due"
+        )
+        funds = f"""funds AS (
+            SELECT a.customer_id, sum(b.balance) FILTER (WHERE NOT b.frozen) AS funds_fen,
+                   max(b.balance_date) AS balance_date
+            FROM in_accounts a
+            JOIN (SELECT account_id, arg_max(balance, balance_date) AS balance,
+                         arg_max(frozen, balance_date) AS frozen,
+                         max(balance_date) AS balance_date
+                  FROM in_account_balances WHERE balance_date < {Q}
+                  GROUP BY account_id) b USING (account_id)
+            GROUP BY a.customer_id)"""
+        wording = "结息日前账户可用余额"
+    else:
+        window = (
+            f"r.due_date >= {D} AND (r.paid_off_date IS NULL OR r.paid_off_date > {D}) "
+            "THEN greatest(r.interest_due - r.interest_paid, 0)"
+        )
+        funds = "funds AS (SELECT customer_id, funds_fen, balance_date FROM eng_funds)"
+        wording = "账户可用余额"
     return f"""
         WITH scheduled AS (
-            SELECT loan_id,
-                   sum(CASE WHEN r.due_date >= {D}
-                             AND (r.paid_off_date IS NULL OR r.paid_off_date > {D})
-                            THEN greatest(r.interest_due - r.interest_paid, 0) ELSE 0 END)
-                       AS interest_fen
+            SELECT loan_id, sum(CASE WHEN {window} ELSE 0 END) AS interest_fen
             FROM eng_repayments r
             WHERE r.due_date > {P} AND r.due_date <= {Q}
             GROUP BY loan_id
         ), due AS (
             SELECT b.customer_id,
                    sum(coalesce(s.interest_fen,
-                       CAST(round(b.balance * coalesce(b.interest_rate, 0) * {days} / 360)
+                       CAST(round(b.balance * coalesce(b.interest_rate, 0)
+                                  * ({Q} - greatest({P}, coalesce(b.start_date, {P}))) / 360)
                             AS BIGINT))) AS interest_fen
             FROM eng_book b LEFT JOIN scheduled s USING (loan_id)
-            WHERE b.balance > 0
+            WHERE b.balance > 0 AND (b.start_date IS NULL OR b.start_date < {Q})
             GROUP BY b.customer_id
-        )
+        ), {funds}
         SELECT d.customer_id, NULL AS loan_id, 'yellow' AS level,
-               CAST(to_json({{'interest_date': {Q}, 'interest_due_fen': d.interest_fen,
+               CAST(to_json({{'interest_date': {Q}, 'passed': {str(passed).lower()},
+                     'interest_due_fen': d.interest_fen,
                      'funds_fen': coalesce(f.funds_fen, 0), 'balance_date': f.balance_date}})
                    AS VARCHAR) AS evidence,
-               format('{{}} 结息日应付利息约 {{}} 元，账户可用余额 {{}} 元', {Q},
-                      yuan(d.interest_fen), yuan(coalesce(f.funds_fen, 0))) AS detail_zh
-        FROM due d JOIN eng_funds f USING (customer_id)
+               format('{{}} 结息日应付利息约 {{}} 元，{wording} {{}} 元（{{}}）', {Q},
+                      yuan(d.interest_fen), yuan(coalesce(f.funds_fen, 0)), f.balance_date)
+                   AS detail_zh
+        FROM due d JOIN funds f USING (customer_id)
         WHERE d.interest_fen > 0 AND coalesce(f.funds_fen, 0) < d.interest_fen
     """

@@ -18,6 +18,7 @@ class Thresholds:
     dpd_red_over: int = 90
     maturity_funds_days_before: int = 3
     interest_funds_days_before: int = 3
+    interest_funds_days_after: int = 45  # the last 结息日 is looked back on this long
     # account (销售归行率, inflow, fund use, large outflows)
     return_ratio_min: Decimal = Decimal("0.50")
     return_ratio_drop_points: Decimal = Decimal("0.20")

@@ -9,6 +9,22 @@ from postloan.risk.engine.thresholds import Thresholds
 TXN_MONTHS_BACK = 13  # monthly flows kept: EW-INFLOW-DROP needs 8 months, EW-RETURN-RATIO 7
 
 
+INTEREST_MONTHS = (3, 6, 9, 12)  # 结息日: the 20th of Mar/Jun/Sep/Dec
+INTEREST_DAY = 20
+
+
+def interest_dates(as_of: date) -> tuple[date, date]:
+    """The next quarter interest date on or after ``as_of`` and the one before it."""
+    candidates = [
+        date(y, m, INTEREST_DAY)
+        for y in (as_of.year - 1, as_of.year, as_of.year + 1)
+        for m in INTEREST_MONTHS
+    ]
+    upcoming = min(d for d in candidates if d >= as_of)
+    previous = max(d for d in candidates if d < upcoming)
+    return upcoming, previous
+
+
 def month_start(d: date) -> date:
     return d.replace(day=1)
 
