@@ -1,9 +1,12 @@
 """In a real Chromium: an account manager logs in, opens the 工作台, completes an inspection
 with the pre-filled report, and the task disappears from the 工作台."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import sync_playwright
 
+from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.browser import launch
 from tests.factories import AS_OF, PASSWORD, make_bank
@@ -14,6 +17,7 @@ from tests.factories import AS_OF, PASSWORD, make_bank
 def test_it_completes_an_inspection_from_the_inbox(live_server):
     make_bank()
     plan_worklist(AS_OF)
+    Inspection.objects.filter(done_date__isnull=True).update(due_date=dt.date(2026, 11, 2))
     with sync_playwright() as p:
         browser = launch(p)
         try:

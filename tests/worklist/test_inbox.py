@@ -24,7 +24,9 @@ def items(user, today=AS_OF):
 
 @pytest.fixture
 def planned(bank):
+    """The plan, with every customer's first inspection falling due this week (on 11-02)."""
     plan_worklist(AS_OF)
+    Inspection.objects.filter(done_date__isnull=True).update(due_date=dt.date(2026, 11, 2))
     return bank
 
 

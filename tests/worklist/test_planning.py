@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from postloan.core.workdays import is_working_day
 from postloan.portfolio.models import Customer, Loan
 from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
 from postloan.worklist.models import (
@@ -33,8 +34,13 @@ def test_it_plans_one_scheduled_inspection_per_customer_with_a_balance(bank):
             "customer_id", flat=True
         )
     ) == {"C001", "C002", "C003"}
-    # No history: due on the first working day from the business date (2026-10-31 is a Saturday).
-    assert scheduled("C001").due_date == dt.date(2026, 11, 2)
+    # No history and the cycle from the last disbursement has passed: the first inspection falls
+    # on a working day within one quarter (正常) of the business date, the same on every plan.
+    first = scheduled("C001").due_date
+    assert dt.date(2026, 10, 31) < first <= dt.date(2027, 2, 1)
+    assert is_working_day(first)
+    plan_worklist(AS_OF)
+    assert scheduled("C001").due_date == first
     assert scheduled("C003").assignee_id == "AM02"
     assert "关注" in scheduled("C003").reason
 
@@ -244,3 +250,19 @@ def test_it_still_lists_a_missed_first_check_once_the_bank_plans_here(bank):
     first = Inspection.objects.get(kind=InspectionKind.FIRST_FOLLOWUP, loan_id="L005")
     # Due 30 days after the disbursement (2026-10-10, a 国庆 make-up working day): overdue now.
     assert first.due_date == dt.date(2026, 10, 10) < AS_OF
+
+
+def test_it_spreads_first_inspections_over_one_cycle_instead_of_one_day():
+    from postloan.core.workdays import WorkdayCalendar
+    from postloan.worklist.schedule import first_inspection_due
+
+    cal = WorkdayCalendar(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+    old_loan = dt.date(2024, 3, 1)
+    dues = {first_inspection_due(cal, f"C{n:04d}", old_loan, AS_OF, 3) for n in range(300)}
+    assert len(dues) > 40  # many different days, not one
+    assert min(dues) >= dt.date(2026, 11, 2) and max(dues) <= dt.date(2027, 2, 1)
+    assert all(cal.is_working_day(d) for d in dues)
+    # a recent disbursement keeps its own cycle
+    assert first_inspection_due(cal, "C0001", dt.date(2026, 9, 15), AS_OF, 3) == dt.date(
+        2026, 12, 15
+    )

@@ -98,7 +98,7 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
             base, adjust = last_done[customer_id]
             due = sch.inspection_due(cal, base, months, adjust)
         else:
-            due = max(sch.inspection_due(cal, pos["latest_start"], months), cal.on_or_after(as_of))
+            due = sch.first_inspection_due(cal, customer_id, pos["latest_start"], as_of, months)
         current = open_scheduled.get(customer_id)
         if current is None:
             new.append(

@@ -7,6 +7,7 @@ moves to the working day before (提前), so it is never late for the event.
 
 import calendar
 import datetime as dt
+import zlib
 
 from postloan.core.workdays import WorkdayCalendar
 from postloan.worklist.policy import setting
@@ -42,6 +43,25 @@ def inspection_due(
     if adjustment:
         months = min(months, adjustment)
     return cal.on_or_after(add_months(base, months))
+
+
+def first_inspection_due(
+    cal: WorkdayCalendar, customer_id: str, latest_start: dt.date, as_of: dt.date, months: int
+) -> dt.date:
+    """Due date of a customer's first scheduled inspection when the system has no history of it.
+
+    From the latest disbursement the cycle gives `latest_start + months`. When that date has
+    already passed (the bank starts using the system on a portfolio inspected elsewhere), the
+    first inspections are spread over one cycle from the business date — each customer on a
+    fixed day of it (a stable hash of its id) — instead of all falling due on the first day:
+    every customer is still inspected within one interval, and the workload is even.
+    """
+    by_cycle = add_months(latest_start, months)
+    if by_cycle >= as_of:
+        return cal.on_or_after(by_cycle)
+    spread_days = max((add_months(as_of, months) - as_of).days, 1)
+    offset = zlib.crc32(customer_id.encode("utf-8")) % spread_days
+    return cal.on_or_after(as_of + dt.timedelta(days=offset))
 
 
 def first_check_window(cal: WorkdayCalendar, start: dt.date) -> tuple[dt.date, dt.date]:
