@@ -1,12 +1,34 @@
 """报表 pages: thin views — resolve the scope through the visibility helpers, compute, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from postloan.documents import formatting as fmt
-from postloan.org.visibility import get_customer_for_user, visible_branches
+from postloan.meetings.access import get_meeting, visible_meetings
+from postloan.org.roles import has_role
+from postloan.org.visibility import (
+    get_customer_for_user,
+    visible,
+    visible_branches,
+    visible_customers,
+)
+from postloan.reports import actions
+from postloan.reports.accountability import findings_by_person, window_days
+from postloan.reports.actions import RISK_ROLE
 from postloan.reports.attachments import customer_attachments
+from postloan.reports.diligence import diligence
+from postloan.reports.effectiveness import meeting_effect, meeting_list
 from postloan.reports.kpis import KPIS, kpi_board
+from postloan.reports.models import (
+    AccountabilityFinding,
+    ConsequenceKind,
+    FindingKind,
+    FindingStatus,
+)
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import parse_date, scope_for
 
@@ -75,5 +97,152 @@ def attachments(request):
             "tables": [fmt.table_strings(t) for t in tables],
             "recent": scope.customers().order_by("customer_id")[:50],
             **_filters(request, scope),
+        },
+    )
+
+
+def _risk_user(user) -> bool:
+    return has_role(user, RISK_ROLE) or user.is_superuser
+
+
+@login_required
+def accountability(request):
+    scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
+    findings = scope.restrict(
+        AccountabilityFinding.objects.select_related(
+            "customer", "responsible", "responsible__branch", "meeting", "resolution", "decided_by"
+        ).prefetch_related("consequences")
+    )
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    person = (request.GET.get("person") or "").strip()
+    if status in FindingStatus.values:
+        findings = findings.filter(status=status)
+    if kind in FindingKind.values:
+        findings = findings.filter(kind=kind)
+    if person:
+        findings = findings.filter(responsible_id=person)
+    return render(
+        request,
+        "reports/accountability.html",
+        {
+            "groups": findings_by_person(findings),
+            "statuses": FindingStatus.choices,
+            "kinds": FindingKind.choices,
+            "consequence_kinds": ConsequenceKind.choices,
+            "status": status,
+            "kind": kind,
+            "person": person,
+            "window_days": window_days(),
+            "may_decide": _risk_user(request.user),
+            "scope": scope,
+            **_filters(request, scope),
+        },
+    )
+
+
+def _back(request):
+    return redirect(request.POST.get("next") or reverse("reports:accountability"))
+
+
+def _done(request, work, ok: str):
+    try:
+        work()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "无权办理")
+    else:
+        messages.success(request, ok)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def accountability_detect(request):
+    scope = scope_for(request.user, request.POST.get("branch"), request.POST.get("as_of"))
+    if not _risk_user(request.user):
+        raise PermissionDenied("只有风险管理部门可以比对问责事项")
+    count = actions.detect_findings(
+        scope.as_of, acting_user=request.user, branch_path=scope.branch.path
+    )
+    messages.success(request, f"比对完成，新发现问责事项 {count} 项")
+    return _back(request)
+
+
+def _finding(request, pk):
+    return get_object_or_404(visible(request.user, AccountabilityFinding.objects.all()), pk=pk)
+
+
+@login_required
+@require_POST
+def finding_decide(request, pk):
+    finding = _finding(request, pk)
+    confirm = request.POST.get("decision") == "confirm"
+    return _done(
+        request,
+        lambda: actions.decide_finding(
+            finding,
+            confirm=confirm,
+            reason=request.POST.get("reason", ""),
+            acting_user=request.user,
+        ),
+        "已认定问责" if confirm else "已排除",
+    )
+
+
+@login_required
+@require_POST
+def finding_consequence(request, pk):
+    finding = _finding(request, pk)
+    return _done(
+        request,
+        lambda: actions.add_consequence(
+            finding,
+            kind=request.POST.get("kind", ""),
+            points=request.POST.get("points"),
+            amount=request.POST.get("amount"),
+            note=request.POST.get("note", ""),
+            acting_user=request.user,
+        ),
+        "处理决定已记录",
+    )
+
+
+@login_required
+def diligence_page(request):
+    scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
+    return render(
+        request,
+        "reports/diligence.html",
+        {"report": diligence(scope), "scope": scope, **_filters(request, scope)},
+    )
+
+
+@login_required
+def effectiveness_list(request):
+    return render(
+        request,
+        "reports/effectiveness.html",
+        {"meetings": meeting_list(visible_meetings(request.user))},
+    )
+
+
+@login_required
+def meeting_effect_page(request, pk):
+    meeting = get_meeting(request.user, pk)
+    effect = meeting_effect(meeting)
+    names = dict(
+        visible_customers(request.user)
+        .filter(customer_id__in=effect.planned + effect.reviewed)
+        .values_list("customer_id", "name")
+    )
+    return render(
+        request,
+        "reports/meeting_effect.html",
+        {
+            "effect": effect,
+            "meeting": meeting,
+            "missed": [f"{names.get(c, '')}（{c}）" for c in effect.planned_missed],
         },
     )

@@ -1,0 +1,129 @@
+"""贷后管理不尽职清单 (domain.md §5) on a business date, per person and per unit.
+
+Four counts, each one grouped query over the scope's customers:
+
+- 未按时检查: inspections due before the date and not done (responsible: the assignee).
+- 预警超期未处置: open signals past their handling deadline (responsible: the owner).
+- 分类超期未认定: screening suggestions that change a class, not confirmed, older than
+  `REPORTS_CONFIRM_WORKING_DAYS` working days (default 5), and not superseded by a later
+  confirmation of the same loan (responsible: the customer's account manager).
+- 未落实人户合一: customers with an active loan and no account manager (counted per unit).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef
+
+from postloan.core.workdays import add_working_days
+from postloan.org.models import Branch, Staff
+from postloan.reports.kpis import confirm_working_days
+from postloan.reports.scope import Scope
+
+COUNTS = (
+    ("inspections", "未按时检查"),
+    ("signals", "预警超期未处置"),
+    ("classifications", "分类超期未认定"),
+    ("unassigned", "未落实人户合一客户"),
+)
+
+
+@dataclass
+class DiligenceRow:
+    key: str
+    name: str
+    branch: str = ""
+    counts: dict = field(default_factory=lambda: {code: 0 for code, _ in COUNTS})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def values(self) -> list[int]:
+        return [self.counts[code] for code, _ in COUNTS]
+
+
+@dataclass
+class DiligenceList:
+    as_of: dt.date
+    people: list[DiligenceRow]
+    units: list[DiligenceRow]
+    totals: DiligenceRow
+    labels: tuple = COUNTS
+
+
+def _grouped(queryset, person: str) -> list[tuple]:
+    return list(
+        queryset.values_list(person, "customer__branch_id").annotate(n=Count("pk", distinct=True))
+    )
+
+
+def diligence(scope: Scope) -> DiligenceList:
+    from postloan.portfolio.models import Customer
+    from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+    from postloan.risk.models import LoanAssessment, Signal
+    from postloan.worklist.models import Inspection
+
+    as_of = scope.as_of
+    cutoff = add_working_days(as_of, -confirm_working_days())
+    later_confirmed = LoanAssessment.objects.filter(
+        loan_id=OuterRef("loan_id"), as_of__gte=OuterRef("as_of"), status="confirmed"
+    )
+    groups = {
+        "inspections": _grouped(
+            scope.restrict(Inspection.objects.filter(done_date__isnull=True, due_date__lt=as_of)),
+            "assignee_id",
+        ),
+        "signals": _grouped(
+            scope.restrict(
+                Signal.objects.filter(status__in=OPEN_SIGNAL_STATUSES, due_date__lt=as_of)
+            ),
+            "owner_id",
+        ),
+        "classifications": list(
+            scope.restrict(
+                LoanAssessment.objects.filter(as_of__lte=cutoff)
+                .exclude(change="same")
+                .exclude(status="confirmed")
+                .filter(~Exists(later_confirmed))
+            )
+            .values_list("customer__manager_id", "customer__branch_id")
+            .annotate(n=Count("loan_id", distinct=True))
+        ),
+        "unassigned": [
+            (None, branch_id, n)
+            for branch_id, n in Customer.objects.filter(scope.customer_q())
+            .filter(manager__isnull=True, loans__status="active")
+            .values_list("branch_id")
+            .annotate(n=Count("pk", distinct=True))
+        ],
+    }
+    people: dict[str, DiligenceRow] = {}
+    units: dict[str, DiligenceRow] = {}
+    totals = DiligenceRow("", "合计")
+    for code, rows in groups.items():
+        for person, branch_id, n in rows:
+            if person is not None:
+                people.setdefault(person, DiligenceRow(person, person)).counts[code] += n
+            units.setdefault(branch_id, DiligenceRow(branch_id, branch_id)).counts[code] += n
+            totals.counts[code] += n
+    staff = Staff.objects.in_bulk(list(people))
+    for key, row in people.items():
+        if key in staff:
+            row.name = staff[key].name
+            row.branch = staff[key].branch_id
+    names = dict(
+        Branch.objects.filter(pk__in=list(units) + [r.branch for r in people.values()]).values_list(
+            "pk", "name"
+        )
+    )
+    for row in people.values():
+        row.branch = names.get(row.branch, row.branch)
+    for key, row in units.items():
+        row.name = names.get(key, key)
+    return DiligenceList(
+        as_of=as_of,
+        people=sorted(people.values(), key=lambda r: (-r.total, r.key)),
+        units=sorted(units.values(), key=lambda r: (-r.total, r.key)),
+        totals=totals,
+    )
