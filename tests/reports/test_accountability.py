@@ -290,3 +290,12 @@ def test_it_lists_no_non_diligence_on_a_clean_bank(bank):
     report = diligence(scope_for(bank.users["rm_branch"], "BR01", DILIGENCE_AS_OF))
     assert report.totals.total == 0
     assert report.people == [] and report.units == []
+
+
+def test_it_compares_the_minutes_after_every_screening(story, django_capture_on_commit_callbacks):
+    from postloan.risk.actions import run_screening
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_screening(CHECK)
+    finding = AccountabilityFinding.objects.get()
+    assert (finding.customer_id, finding.later_dpd) == ("C001", 40)
