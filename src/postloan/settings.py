@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "postloan.core",
     "postloan.org",
     "postloan.portfolio",
@@ -35,6 +38,8 @@ INSTALLED_APPS = [
     "postloan.reports",
     "postloan.documents",
     "postloan.web",
+    "postloan.api",
+    "postloan.ops",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "postloan.ops.throttling.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,6 +129,38 @@ POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 10
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Passwords: PBKDF2-SHA256 at Django 5.2's 1,000,000 iterations (no extra package; see
+# docs/security.md). Sessions end after a working day or when the browser closes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+SESSION_COOKIE_AGE = env_int("POSTLOAN_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Login throttling (postloan.ops.throttling): failures per username + address within a window.
+POSTLOAN_LOGIN_MAX_FAILURES = env_int("POSTLOAN_LOGIN_MAX_FAILURES", 5)
+POSTLOAN_LOGIN_WINDOW_MINUTES = env_int("POSTLOAN_LOGIN_WINDOW_MINUTES", 15)
+POSTLOAN_TRUST_X_FORWARDED_FOR = env_bool("POSTLOAN_TRUST_X_FORWARDED_FOR", False)
+
+# Background work (django-tasks): run at once in the calling process by default (the demo needs
+# no worker); POSTLOAN_TASK_BACKEND=db queues jobs in the database for `postloan db_worker`.
+# The "db" alias always exists, so workers and tests can address the database queue directly.
+_IMMEDIATE = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+_DATABASE = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+TASKS = {
+    "default": _DATABASE if env_str("POSTLOAN_TASK_BACKEND", "immediate") == "db" else _IMMEDIATE,
+    "db": _DATABASE,
+}
+POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
+
+# The REST API (postloan.api): largest upload of one import batch through the API.
+POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -16,5 +16,7 @@ urlpatterns = [
     path("meetings/", include("postloan.meetings.urls")),
     path("reports/", include("postloan.reports.urls")),
     path("documents/", include("postloan.documents.urls")),
+    path("api/", include("postloan.api.urls")),
+    path("", include("postloan.ops.urls")),  # /health/ and /ops/…
     path("", include("postloan.web.urls")),
 ]

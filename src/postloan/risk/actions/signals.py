@@ -31,7 +31,11 @@ def business_today() -> dt.date:
 
 
 def _locked(signal: Signal) -> Signal:
-    return Signal.objects.select_for_update(of=("self",)).select_related("customer", "owner").get(pk=signal.pk)
+    return (
+        Signal.objects.select_for_update(of=("self",))
+        .select_related("customer", "owner")
+        .get(pk=signal.pk)
+    )
 
 
 def _require_status(signal: Signal, *allowed: str, doing: str) -> None:

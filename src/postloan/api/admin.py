@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from postloan.api.models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "hint", "created", "last_used", "revoked")
+    readonly_fields = ("user", "name", "hint", "created", "last_used", "revoked")
+
+    def has_add_permission(self, request):
+        return False  # tokens are issued by `postloan api-token create` (shown once)

@@ -1,0 +1,12 @@
+"""Mounted at the site root: `/health/` (no login) and the operations pages under `/ops/`."""
+
+from django.urls import path
+
+from postloan.ops import health, views
+
+app_name = "ops"
+urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("ops/jobs/", views.job_list, name="jobs"),
+    path("ops/audit/", views.audit_trail, name="audit"),
+]

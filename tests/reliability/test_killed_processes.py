@@ -1,0 +1,36 @@
+"""SIGKILL in the middle of the big write: the database is exactly as before."""
+
+import sqlite3
+
+from tests.reliability.conftest import AS_OF, run_cmd
+from tests.reliability.sqlite_state import fingerprint, kill_inside_write_transaction
+
+# The run rows are written outside the data transaction on purpose (a failed run is recorded).
+RUN_TABLES = ("ingest_importbatch", "risk_screening_runs")
+
+
+def test_it_leaves_the_database_as_before_when_an_import_is_killed(db_copy):
+    before = fingerprint(db_copy, skip=RUN_TABLES)
+    kill_inside_write_transaction(
+        db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF
+    )
+    assert fingerprint(db_copy, skip=RUN_TABLES) == before
+    con = sqlite3.connect(db_copy)
+    outcomes = [r[0] for r in con.execute("SELECT outcome FROM ingest_importbatch ORDER BY id")]
+    con.close()
+    assert outcomes == ["succeeded", "running"]  # the killed batch is visible, nothing else
+    # and the database is healthy: the same import now succeeds
+    run_cmd(db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF)
+    assert fingerprint(db_copy, skip=RUN_TABLES) != before
+
+
+def test_it_keeps_the_previous_screening_when_a_screening_is_killed(db_copy):
+    run_cmd(db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF)  # new data
+    before = fingerprint(db_copy, skip=RUN_TABLES)
+    kill_inside_write_transaction(db_copy, "screen", "--as-of", AS_OF)
+    assert fingerprint(db_copy, skip=RUN_TABLES) == before
+    con = sqlite3.connect(db_copy)
+    statuses = [r[0] for r in con.execute("SELECT status FROM risk_screening_runs ORDER BY id")]
+    assert con.execute("SELECT count(*) FROM loan_assessments").fetchone()[0] > 0
+    con.close()
+    assert statuses[-1] == "running" and statuses[0] == "succeeded"
