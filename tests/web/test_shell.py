@@ -36,12 +36,19 @@ def test_it_shows_unit_business_date_user_and_navigation(bank, login):
     for label in ["工作台", "客户", "预警", "检查", "分类", "例会", "督办", "报表", "数据导入"]:
         assert f"</i>{label}</" in html
     assert "系统管理" not in html  # not an admin
+    assert "后台作业" not in html and "审计记录" not in html  # neither risk staff nor auditor
     assert 'action="/logout/"' in html and 'method="post"' in html
 
 
 def test_it_shows_the_admin_link_to_admins(bank, login):
     html = login(bank.users["admin"]).get("/").content.decode()
     assert 'href="/admin/"' in html and "系统管理" in html
+
+
+def test_it_shows_background_jobs_to_risk_staff(bank, login):
+    html = login(bank.users["rm_branch"]).get("/").content.decode()
+    assert 'href="/ops/jobs/"' in html and "后台作业" in html
+    assert login(bank.users["rm_branch"]).get("/ops/jobs/").status_code == 200
 
 
 def test_it_has_honest_placeholder_pages_until_a_module_takes_the_path(bank, login):

@@ -4,6 +4,7 @@ Later modules replace a placeholder by pointing its `url_name` at their own page
 their URL namespace in `sections`, so the item lights up on all their pages.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +19,19 @@ class NavItem:
     icon: str
     sections: tuple[str, ...] = ()  # "namespace" or "namespace:url_name" that belong here
     admin_only: bool = False
+    allowed: Callable | None = None  # a predicate on the user, for areas some roles only see
+
+
+def _can_see_jobs(user) -> bool:
+    from postloan.ops.access import can_see_jobs
+
+    return can_see_jobs(user)
+
+
+def _can_read_audit(user) -> bool:
+    from postloan.ops.access import can_read_audit
+
+    return can_read_audit(user)
 
 
 NAVIGATION = (
@@ -64,6 +78,8 @@ NAVIGATION = (
         ("web:reports", "reports"),
     ),
     NavItem("import", _("数据导入"), ("ingest:list",), "⇪", ("ingest",)),
+    NavItem("jobs", _("后台作业"), ("ops:jobs",), "⟳", ("ops:jobs",), allowed=_can_see_jobs),
+    NavItem("audit", _("审计记录"), ("ops:audit",), "☰", ("ops:audit",), allowed=_can_read_audit),
     NavItem("admin", _("系统管理"), ("admin:index",), "⚙", ("admin",), admin_only=True),
 )
 
@@ -85,7 +101,12 @@ def navigation_for(request) -> list[dict]:
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
     namespace = match.namespace if match else ""
-    items = [i for i in NAVIGATION if not (i.admin_only and not request.user.is_staff)]
+    items = [
+        i
+        for i in NAVIGATION
+        if not (i.admin_only and not request.user.is_staff)
+        and (i.allowed is None or i.allowed(request.user))
+    ]
     by_view = {i.key for i in items if view_name in i.sections}
     active = by_view or {i.key for i in items if namespace and namespace in i.sections}
     return [
