@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from postloan.core.audit import record
+from postloan.core.bulk import update_rows
 from postloan.core.fields import from_fen
 from postloan.portfolio.models import Customer, Loan
 from postloan.risk import choices as ch
@@ -394,9 +395,7 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
                 owner_id=managers.get(r["customer_id"]),
                 due_date=as_of + dt.timedelta(days=int(due_days.get(r["level"], 10))),
             )
-    Signal.objects.bulk_update(
-        to_update, ["level", "evidence", "summary", "last_seen_on", "still_firing"], batch_size=500
-    )
+    update_rows(Signal, to_update, ["level", "evidence", "summary", "last_seen_on", "still_firing"])
     created = Signal.objects.bulk_create(list(to_create.values()), batch_size=BATCH)
     SignalStep.objects.bulk_create(
         [
