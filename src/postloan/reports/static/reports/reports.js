@@ -4,11 +4,17 @@
   var CLASS_COLOURS = { normal: "#52c41a", special_mention: "#1677ff", substandard: "#fa8c16", doubtful: "#f5222d", loss: "#820014" };
   var PALETTE = ["#1677ff", "#fa8c16", "#52c41a", "#722ed1", "#13c2c2", "#eb2f96", "#8c8c8c"];
   function num(v) { return v === null || v === undefined ? null : Number(v); }
-  var BASE = { textStyle: { fontFamily: "inherit" }, grid: { left: 60, right: 16, top: 36, bottom: 40 }, tooltip: { trigger: "axis" }, legend: { top: 0, right: 0 } };
+  var BASE = { textStyle: { fontFamily: "inherit" }, grid: { left: 60, right: 16, top: 52, bottom: 40 }, tooltip: { trigger: "axis" }, legend: { top: 0, right: 0 } };
+  function crowded(labels) {
+    var longest = labels.reduce(function (m, l) { return Math.max(m, String(l).length); }, 0);
+    return labels.length > 5 || longest * labels.length > 24;
+  }
   function bars(labels, series, unit) {
     return Object.assign({}, BASE, {
       color: PALETTE,
-      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 5 ? 30 : 0 } },
+      grid: { left: 60, right: 16, top: 52, bottom: crowded(labels) ? 80 : 40 },
+      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: crowded(labels) ? 30 : 0,
+        formatter: function (v) { return v.length > 10 ? v.slice(0, 10) + "…" : v; } } },
       yAxis: { type: "value", name: unit },
       series: series
     });
