@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from postloan.demo.committees import create_demo_committee
 from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
 from postloan.demo.logins import create_demo_logins
+from postloan.demo.meeting_history import create_demo_meeting_history
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
 from postloan.risk.actions import run_screening
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         rows = create_demo_logins()
         if create_demo_committee() is not None:
             self.stdout.write("已组建分行贷后管理例会委员会")
+        past = create_demo_meeting_history(as_of)
+        if past is not None:
+            self.stdout.write(f"已有历史例会：{past}（问责比对见 报表 → 问责）")
         self.stdout.write("")
         header = ("用户名", "密码", "角色", "姓名", "机构")
         table = [header] + [

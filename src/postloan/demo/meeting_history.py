@@ -1,0 +1,186 @@
+"""A past, signed monthly meeting of the demo 分行, so 问责 has minutes to compare.
+
+The story (domain.md §3.7): about two and a half months before the business date the bank was
+screened; a couple of weeks later the 分行's 贷后管理例会 called some customers sound (DPD 0 at
+that screening) — 正常, no adverse measure — and they are overdue by the business date: each
+is a 问责 finding on its account manager. One more customer, equally sound then, was handled
+correctly (认定次级, 压降授信敞口), so it is no finding although it slid as well.
+
+Everything goes through the screening and meeting actions, at the business dates they happened
+(the business date is moved back for the meeting and restored afterwards).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max
+
+from postloan.core.business_date import current_business_date, set_business_date
+from postloan.demo.committees import create_demo_committee
+from postloan.meetings import actions
+from postloan.meetings import choices as mch
+from postloan.meetings.models import CommitteeMember, Meeting
+from postloan.meetings.rules import units_reviewed_by
+from postloan.portfolio.choices import NON_PERFORMING
+
+EARLIER_SCREENING_DAYS = 78  # 2026-10-31 → 2026-08-14
+MEETING_AFTER_SCREENING_DAYS = 21  # notice ≥ 7 working days fits in between
+SOUND_REPORTED = 2  # customers the minutes call sound; one more is handled correctly
+SOUND_SUMMARY = "经营正常，按期还本付息，未发现风险信号，维持正常类"
+HANDLED_SUMMARY = "销售回笼下降，还款来源不足，认定次级并压降授信敞口"
+
+
+@dataclass
+class MeetingHistory:
+    meeting: Meeting
+    screened_on: dt.date
+    sound_reported: list[str] = field(default_factory=list)
+    handled: list[str] = field(default_factory=list)
+    created: bool = True
+
+
+def earlier_date(as_of: dt.date) -> dt.date:
+    return as_of - dt.timedelta(days=EARLIER_SCREENING_DAYS)
+
+
+def meeting_date(as_of: dt.date) -> dt.date:
+    """The first working day at least three weeks after the earlier screening."""
+    from chinese_calendar import is_workday
+
+    day = earlier_date(as_of) + dt.timedelta(days=MEETING_AFTER_SCREENING_DAYS)
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _user(username: str):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def slid_customers(branch, earlier: dt.date, as_of: dt.date) -> list[str]:
+    """Customers the branch reviews: not overdue and performing at `earlier`, overdue on `as_of`.
+
+    Worst first (largest DPD on `as_of`), then by id — two grouped queries.
+    """
+    from postloan.risk.models import LoanAssessment
+
+    units = units_reviewed_by(branch.branch_code)
+    rows = LoanAssessment.objects.filter(customer__branch_id__in=units)
+    before = rows.filter(as_of=earlier).values("customer_id").annotate(dpd=Max("dpd"))
+    sound = {r["customer_id"] for r in before if r["dpd"] == 0}
+    sound -= set(
+        rows.filter(as_of=earlier, current_class__in=NON_PERFORMING, dpd__gt=0).values_list(
+            "customer_id", flat=True
+        )
+    )
+    after = rows.filter(as_of=as_of, customer_id__in=sound, dpd__gte=1)
+    worst = after.values("customer_id").annotate(dpd=Max("dpd")).order_by("-dpd", "customer_id")
+    return [r["customer_id"] for r in worst]
+
+
+def create_demo_meeting_history(as_of: dt.date) -> MeetingHistory | None:
+    """Screen at an earlier date, hold and sign a past meeting, re-screen `as_of` and compare.
+
+    Idempotent: a meeting of the 分行 on the history's date is left as it is. Returns None when
+    the bank has no 分行 committee or no customer that slid after being sound.
+    """
+    from postloan.reports.actions import detect_findings
+    from postloan.risk.actions import run_screening
+    from postloan.risk.models import LoanAssessment
+
+    committee = create_demo_committee()
+    secretary, chair = _user("risk_manager"), _user("chair")
+    if committee is None or secretary is None or chair is None:
+        return None
+    branch = committee.branch
+    earlier, day = earlier_date(as_of), meeting_date(as_of)
+    existing = Meeting.objects.filter(branch=branch, date=day).first()
+    if existing is not None:
+        return MeetingHistory(existing, earlier, created=False)
+    if not LoanAssessment.objects.filter(as_of=earlier).exists():
+        run_screening(earlier, acting_user=secretary, source="demo")
+    slid = slid_customers(branch, earlier, as_of)
+    if len(slid) < 2:
+        return None
+    reported, handled = slid[:SOUND_REPORTED], slid[SOUND_REPORTED : SOUND_REPORTED + 1]
+    if not handled:
+        reported, handled = slid[:-1], slid[-1:]
+    restore = current_business_date() or as_of
+    try:
+        meeting = _hold_meeting(branch, day, earlier, reported, handled, secretary, chair)
+    finally:
+        set_business_date(restore, only_forward=False)
+    run_screening(as_of, acting_user=secretary, source="demo")
+    detect_findings(as_of, acting_user=secretary)
+    return MeetingHistory(meeting, earlier, reported, handled)
+
+
+def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
+    from postloan.portfolio.models import Customer
+
+    chosen = reported + handled
+    set_business_date(earlier, only_forward=False)
+    meeting = actions.schedule_meeting(
+        branch, day, mch.MeetingKind.MONTHLY, acting_user=secretary, location="分行三楼会议室"
+    )
+    # A themed meeting: the customers the plan listed are reviewed at the next one.
+    for item in meeting.items.exclude(customer_id__in=chosen):
+        actions.drop_agenda_item(
+            item, reason="本次例会专题审议正常类客户，该客户另行安排审议", acting_user=secretary
+        )
+    on_agenda = set(meeting.items.filter(dropped=False).values_list("customer_id", flat=True))
+    for customer in Customer.objects.filter(pk__in=chosen).exclude(pk__in=on_agenda):
+        actions.add_agenda_item(
+            meeting, customer, reason="抽查正常类客户贷后管理情况", acting_user=secretary
+        )
+    actions.send_notice(meeting, acting_user=secretary)
+    set_business_date(day, only_forward=False)
+    present = list(
+        CommitteeMember.objects.filter(committee__branch=branch, active=True).values_list(
+            "staff_id", flat=True
+        )
+    )
+    actions.start_meeting(
+        meeting, present_ids=present, presiding=chair.staff, acting_user=secretary
+    )
+    items = {i.customer_id: i for i in meeting.items.filter(dropped=False)}
+    for customer_id in reported:
+        actions.decide_item(
+            items[customer_id],
+            summary=SOUND_SUMMARY,
+            class_decided="normal",
+            method=mch.DecisionMethod.CONSENSUS,
+            acting_user=secretary,
+        )
+    for customer_id in handled:
+        item = actions.decide_item(
+            items[customer_id],
+            summary=HANDLED_SUMMARY,
+            class_decided="substandard",
+            method=mch.DecisionMethod.CONSENSUS,
+            acting_user=secretary,
+        )
+        customer = item.customer
+        balance = sum(loan.balance for loan in customer.loans.filter(status="active"))
+        actions.adopt_resolution(
+            item,
+            type="reduce_exposure",
+            params={
+                "target_balance": str((balance / 2).quantize(balance)),
+                "target_date": (day + dt.timedelta(days=90)).isoformat(),
+            },
+            department="corporate",
+            responsible=customer.manager,
+            deadline=day + dt.timedelta(days=90),
+            acting_user=secretary,
+        )
+    actions.save_sections(
+        meeting, acting_user=secretary, chair_summary="各责任部门按决议抓好落实。"
+    )
+    actions.close_meeting(meeting, acting_user=secretary)
+    actions.sign(meeting, acting_user=chair)
+    meeting.refresh_from_db()
+    return meeting
