@@ -13,7 +13,7 @@ Everything goes through the screening and meeting actions, at the business dates
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Max
@@ -24,22 +24,12 @@ from postloan.meetings import actions
 from postloan.meetings import choices as mch
 from postloan.meetings.models import CommitteeMember, Meeting
 from postloan.meetings.rules import units_reviewed_by
-from postloan.portfolio.choices import NON_PERFORMING
 
 EARLIER_SCREENING_DAYS = 78  # 2026-10-31 → 2026-08-14
 MEETING_AFTER_SCREENING_DAYS = 21  # notice ≥ 7 working days fits in between
 SOUND_REPORTED = 2  # customers the minutes call sound; one more is handled correctly
 SOUND_SUMMARY = "经营正常，按期还本付息，未发现风险信号，维持正常类"
 HANDLED_SUMMARY = "销售回笼下降，还款来源不足，认定次级并压降授信敞口"
-
-
-@dataclass
-class MeetingHistory:
-    meeting: Meeting
-    screened_on: dt.date
-    sound_reported: list[str] = field(default_factory=list)
-    handled: list[str] = field(default_factory=list)
-    created: bool = True
 
 
 def earlier_date(as_of: dt.date) -> dt.date:
@@ -61,7 +51,7 @@ def _user(username: str):
 
 
 def slid_customers(branch, earlier: dt.date, as_of: dt.date) -> list[str]:
-    """Customers the branch reviews: not overdue and performing at `earlier`, overdue on `as_of`.
+    """Customers the branch reviews: not overdue at `earlier`, overdue on `as_of`.
 
     Worst first (largest DPD on `as_of`), then by id — two grouped queries.
     """
@@ -71,17 +61,12 @@ def slid_customers(branch, earlier: dt.date, as_of: dt.date) -> list[str]:
     rows = LoanAssessment.objects.filter(customer__branch_id__in=units)
     before = rows.filter(as_of=earlier).values("customer_id").annotate(dpd=Max("dpd"))
     sound = {r["customer_id"] for r in before if r["dpd"] == 0}
-    sound -= set(
-        rows.filter(as_of=earlier, current_class__in=NON_PERFORMING, dpd__gt=0).values_list(
-            "customer_id", flat=True
-        )
-    )
     after = rows.filter(as_of=as_of, customer_id__in=sound, dpd__gte=1)
     worst = after.values("customer_id").annotate(dpd=Max("dpd")).order_by("-dpd", "customer_id")
     return [r["customer_id"] for r in worst]
 
 
-def create_demo_meeting_history(as_of: dt.date) -> MeetingHistory | None:
+def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     """Screen at an earlier date, hold and sign a past meeting, re-screen `as_of` and compare.
 
     Idempotent: a meeting of the 分行 on the history's date is left as it is. Returns None when
@@ -99,7 +84,7 @@ def create_demo_meeting_history(as_of: dt.date) -> MeetingHistory | None:
     earlier, day = earlier_date(as_of), meeting_date(as_of)
     existing = Meeting.objects.filter(branch=branch, date=day).first()
     if existing is not None:
-        return MeetingHistory(existing, earlier, created=False)
+        return existing
     if not LoanAssessment.objects.filter(as_of=earlier).exists():
         run_screening(earlier, acting_user=secretary, source="demo")
     slid = slid_customers(branch, earlier, as_of)
@@ -115,7 +100,7 @@ def create_demo_meeting_history(as_of: dt.date) -> MeetingHistory | None:
         set_business_date(restore, only_forward=False)
     run_screening(as_of, acting_user=secretary, source="demo")
     detect_findings(as_of, acting_user=secretary)
-    return MeetingHistory(meeting, earlier, reported, handled)
+    return meeting
 
 
 def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
@@ -169,7 +154,7 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
             item,
             type="reduce_exposure",
             params={
-                "target_balance": str((balance / 2).quantize(balance)),
+                "target_balance": str((balance / 2).quantize(Decimal("0.01"))),
                 "target_date": (day + dt.timedelta(days=90)).isoformat(),
             },
             department="corporate",

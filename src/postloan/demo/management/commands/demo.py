@@ -60,7 +60,10 @@ class Command(BaseCommand):
             self.stdout.write("已组建分行贷后管理例会委员会")
         past = create_demo_meeting_history(as_of)
         if past is not None:
-            self.stdout.write(f"已有历史例会：{past}（问责比对见 报表 → 问责）")
+            self.stdout.write(
+                f"历史例会：{past.branch.name}{past.date:%Y-%m-%d}月度例会（已签署），"
+                "问责比对见 报表 → 问责"
+            )
         self.stdout.write("")
         header = ("用户名", "密码", "角色", "姓名", "机构")
         table = [header] + [
