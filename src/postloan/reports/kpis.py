@@ -166,7 +166,7 @@ def _rates(scope: Scope, start: dt.date, key: str) -> tuple[dict, dict]:
     from postloan.worklist import rates
 
     ids = list(scope.customers().values_list("customer_id", flat=True))
-    sums = rates._sums(key, start, scope.as_of, ids)
+    sums = rates.sums_by(key, start, scope.as_of, ids)
     collection = {k: (v[1], v[0]) for k, v in sums.items()}
     recovery = {k: (v[3], v[2]) for k, v in sums.items()}
     return collection, recovery

@@ -409,7 +409,9 @@ def flows_by_type(
         row.disbursed_count, row.disbursed = r["n"], _money(r["t"])
     ids = list(scope.customers().values_list("customer_id", flat=True))
     # One computation of 回收率: the worklist's instalment-based definition, by customer type.
-    for key, (_, _, due, recovered) in rates._sums("type", period_start, scope.as_of, ids).items():
+    for key, (_, _, due, recovered) in rates.sums_by(
+        "type", period_start, scope.as_of, ids
+    ).items():
         rows[key].due, rows[key].recovered = due, recovered
     if screened_on is not None:
         for key, (at_since, arisen, disposed, now) in npl_flow(

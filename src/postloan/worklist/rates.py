@@ -65,7 +65,7 @@ class RateRow:
         return (self.recovered / self.due).quantize(Decimal("0.0001"))
 
 
-def _sums(key: str, start: dt.date, end: dt.date, customer_ids) -> dict:
+def sums_by(key: str, start: dt.date, end: dt.date, customer_ids) -> dict:
     ids = sorted(set(customer_ids))
     if not ids:
         return {}
@@ -78,7 +78,7 @@ def _sums(key: str, start: dt.date, end: dt.date, customer_ids) -> dict:
 
 
 def rates_by_manager(start: dt.date, end: dt.date, customer_ids) -> list[RateRow]:
-    sums = _sums("manager_id", start, end, customer_ids)
+    sums = sums_by("manager_id", start, end, customer_ids)
     names = dict(Staff.objects.filter(pk__in=[k for k in sums if k]).values_list("pk", "name"))
     return [
         RateRow(k or "", names.get(k, "（未分配客户经理）"), *vals)
@@ -87,7 +87,7 @@ def rates_by_manager(start: dt.date, end: dt.date, customer_ids) -> list[RateRow
 
 
 def rates_by_unit(start: dt.date, end: dt.date, customer_ids, branches) -> list[RateRow]:
-    sums = _sums("branch_code", start, end, customer_ids)
+    sums = sums_by("branch_code", start, end, customer_ids)
     paths = dict(Branch.objects.filter(pk__in=list(sums)).values_list("pk", "path"))
     out = []
     for branch in branches:
