@@ -10,6 +10,7 @@ from postloan.api.models import ApiToken
 from postloan.api.tokens import revoke_token
 from postloan.core.models import AuditEvent
 from postloan.ingest.models import ImportBatch
+from postloan.ops.models import JobProgress
 from postloan.risk.models import Signal
 
 
@@ -25,6 +26,7 @@ def test_it_serves_openapi_and_docs_without_login(client, db):
         "/api/meetings/{meeting_id}",
         "/api/resolutions",
         "/api/imports",
+        "/api/jobs/{job_id}",
     ):
         assert p in paths
     docs = client.get("/api/docs")
@@ -166,8 +168,33 @@ def test_it_pushes_an_import_batch_and_returns_the_error_report(api_client, bank
     assert body["error_count"] >= 1 and body["errors"][0]["reason"]
     assert ImportBatch.objects.filter(pk=body["batch_id"]).exists()
     assert body["job_status"] == "failed"
+    job = JobProgress.objects.get(pk=body["job_id"])
+    assert job.kind == "import" and job.created_by == bank.users["rm_branch"]
+    assert body["job_url"] == f"/api/jobs/{job.pk}"
+    status = c.get(body["job_url"]).json()
+    assert status["status"] == "failed" and status["finished"] is True
+    assert status["batch_id"] == body["batch_id"] and "导入失败" in status["message"]
     again = c.get(f"/api/imports/{body['batch_id']}").json()
     assert again["error_count"] == body["error_count"]
+
+
+def test_it_queues_the_push_for_a_worker_and_reports_the_job(api_client, bank, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    c = api_client(bank.users["rm_branch"])
+    upload = SimpleUploadedFile("branches.csv", BAD_BRANCHES.encode(), "text/csv")
+    r = c.post("/api/imports", {"files": [upload]})
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["job_status"] == "queued" and body["batch_id"] is None and body["ok"] is None
+    assert body["job_url"] == f"/api/jobs/{body['job_id']}"
+    status = c.get(body["job_url"]).json()
+    assert (status["kind"], status["status"], status["finished"]) == ("import", "queued", False)
+    assert not ImportBatch.objects.exists()
+    other = api_client(bank.users["am_wang"]).get(body["job_url"])
+    assert other.status_code == 404
 
 
 def test_it_imports_a_good_zip_through_the_api(api_client, bank):
@@ -181,6 +208,7 @@ def test_it_imports_a_good_zip_through_the_api(api_client, bank):
     r = c.post("/api/imports", {"files": [SimpleUploadedFile("batch.zip", buf.getvalue())]})
     assert r.status_code == 200, r.content
     assert r.json()["ok"] is True and r.json()["rows"] == 2
+    assert r.json()["job_status"] == "succeeded" and r.json()["batch_id"]
 
 
 def test_it_refuses_imports_from_account_managers_and_wrong_files(api_client, bank):

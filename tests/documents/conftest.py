@@ -11,11 +11,10 @@ DEADLINE = dt.date(2026, 12, 31)
 
 
 @pytest.fixture
-def signed_meeting(committee_bank, settings):  # noqa: F811
+def signed_meeting(committee_bank):  # noqa: F811
     from postloan.risk.actions.screening import run_screening
     from tests.factories import AS_OF
 
-    settings.DOCUMENTS_PACK_THREAD = False
     run_screening(AS_OF)
     bank = committee_bank
     sec = bank.users["rm_branch"]

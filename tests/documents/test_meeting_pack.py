@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from postloan.core.models import AuditEvent
 from postloan.documents.models import PackJob
 from postloan.documents.pack import build_meeting_pack
+from postloan.ops.models import JobProgress
 
 
 def _start(bank, client):
@@ -63,3 +64,26 @@ def test_it_lets_only_members_and_the_risk_department_start_a_pack(signed_meetin
     client = login(bank.users["am_wang"])
     assert client.post(f"/documents/meetings/{bank.meeting.pk}/pack/").status_code in (403, 404)
     assert not PackJob.objects.exists()
+
+
+def test_it_builds_the_pack_in_a_background_job_on_commit(
+    signed_meeting, login, django_capture_on_commit_callbacks
+):
+    bank = signed_meeting
+    user = bank.users["rm_branch"]
+    client = login(user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/documents/meetings/{bank.meeting.pk}/pack/")
+    assert response.status_code == 200 and len(callbacks) == 1
+    pack = PackJob.objects.get(meeting=bank.meeting)
+    assert pack.status == "done" and pack.file and pack.pages >= 6, pack.error
+    job = JobProgress.objects.get()
+    assert (job.kind, job.status, job.progress) == ("meeting_pack", "succeeded", 100)
+    assert job.params == {"pack_job_id": pack.pk} and job.result["pack_job_id"] == pack.pk
+    assert job.created_by == user and "例会材料" in job.label
+    status = client.get(f"/documents/meetings/{bank.meeting.pk}/pack/{pack.pk}/").content.decode()
+    assert "已完成" in status and "every 2s" not in status and "下载会议材料" in status
+    page = client.get(f"/ops/jobs/{job.pk}/").content.decode()
+    assert "例会材料生成" in page and f"/documents/meetings/{bank.meeting.pk}/" in page
+    # an account manager who did not ask for it does not see the job
+    assert login(bank.users["am_wang"]).get(f"/ops/jobs/{job.pk}/").status_code == 404

@@ -1,6 +1,7 @@
 """In a real Chromium: from the meeting's page to its documents page, generate the meeting pack,
-watch the HTMX progress until done (the pack thread of the documents app runs it), download the
-PDF and read it back: A4 pages with Chinese text."""
+watch the HTMX progress until done (the meeting-pack background job builds it; the immediate task
+backend runs it when the request commits), download the PDF and read it back: A4 pages with
+Chinese text."""
 
 import io
 from pathlib import Path
@@ -16,8 +17,7 @@ from tests.factories import PASSWORD
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_it_generates_and_downloads_the_meeting_pack(live_server, signed_meeting, settings):
-    settings.DOCUMENTS_PACK_THREAD = True  # the page's own mechanism: a thread beside the request
+def test_it_generates_and_downloads_the_meeting_pack(live_server, signed_meeting):
     meeting = signed_meeting.meeting
     base = live_server.url
     with sync_playwright() as p:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404
+from django.urls import reverse
 from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -377,6 +378,7 @@ def _batch_out(batch, job) -> dict:
         "batch_id": batch.pk if batch else None,
         "job_id": job.pk if job else None,
         "job_status": job.status if job else "",
+        "job_url": reverse("api:get_job", kwargs={"job_id": job.pk}) if job else None,
         "ok": batch.succeeded if batch and batch.outcome != "running" else None,
         "outcome": batch.outcome if batch else None,
         "as_of": batch.as_of if batch else None,
@@ -406,16 +408,18 @@ def push_import(
     files: list[UploadedFile] = UPLOAD_FILES,
     as_of: dt.date | None = UPLOAD_AS_OF,
 ):
-    """推送一个导入批次：全部校验通过才写入，否则不写入任何数据并返回错误报告。
+    """推送一个导入批次：作为后台任务（数据导入）提交；全部校验通过才写入，否则不写入任何数据
+    并返回错误报告。
 
-    默认（立即执行）返回 200 和导入结果；配置为数据库队列（POSTLOAN_TASK_BACKEND=db）时返回
-    202，凭 job_id 查询 `/api/jobs/{job_id}`。"""
+    任务已结束（立即执行的后端）时返回 200 和导入结果（含 batch_id）；任务排队中（生产环境
+    POSTLOAN_TASK_BACKEND=db，由 `postloan db_worker` 执行）时返回 202，凭 job_id 轮询
+    job_url（`GET /api/jobs/{job_id}`），结束后其 result.batch_id 即导入批次，
+    再查 `GET /api/imports/{batch_id}` 取错误报告。"""
     from postloan.ingest import uploads
-    from postloan.ingest.models import ImportBatch
     from postloan.ingest.views import can_upload
     from postloan.ops import jobs
     from postloan.ops.models import JobProgress
-    from postloan.ops.tasks import import_job
+    from postloan.ops.tasks import import_batch, import_job
 
     user = request.auth
     if not can_upload(user):
@@ -434,8 +438,7 @@ def push_import(
         as_of=as_of.isoformat() if as_of else None,
         user_id=user.pk,
     )
-    batch = ImportBatch.objects.filter(path=str(folder)[:500]).order_by("-pk").first()
-    return Status(200 if job.finished else 202, _batch_out(batch, job))
+    return Status(200 if job.finished else 202, _batch_out(import_batch(job), job))
 
 
 @api.get("/imports/{batch_id}", response={200: s.ImportBatchOut, **ERRORS}, tags=["导入"])
@@ -453,10 +456,29 @@ def get_import(request, batch_id: int):
 
 @api.get("/jobs/{job_id}", response={200: s.JobOut, **ERRORS}, tags=["后台任务"])
 def get_job(request, job_id: int):
-    from postloan.ops.access import can_see_jobs
+    """一个后台任务的状态与进度（排队中 queued / 运行中 running / 成功 succeeded / 失败
+    failed）。本人提交的任务可查；系统管理员和风险管理部门可查全部。数据导入任务结束后
+    batch_id 为导入批次编号。"""
     from postloan.ops.models import JobProgress
+    from postloan.ops.tasks import import_batch
+    from postloan.ops.views import get_job_for_user
 
-    job = JobProgress.objects.filter(pk=job_id).first()
-    if job is None or not (can_see_jobs(request.auth) or job.created_by_id == request.auth.pk):
-        raise Http404("后台任务不存在或无权查看")
-    return job
+    job = get_job_for_user(request.auth, job_id)
+    batch = import_batch(job) if job.kind == JobProgress.Kind.IMPORT and job.finished else None
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "kind_label": job.get_kind_display(),
+        "label": job.label,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "finished": job.finished,
+        "progress": job.progress,
+        "message": job.message,
+        "result": job.result,
+        "attempts": job.attempts,
+        "batch_id": batch.pk if batch else None,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }

@@ -187,6 +187,7 @@ class ImportBatchOut(Schema):
     batch_id: int | None
     job_id: int | None
     job_status: str
+    job_url: str | None
     ok: bool | None
     outcome: str | None
     as_of: dt.date | None
@@ -199,10 +200,20 @@ class ImportBatchOut(Schema):
 
 
 class JobOut(Schema):
+    """A background job (后台任务) as `GET /api/jobs/{id}` reports it."""
+
     id: int
     kind: str
+    kind_label: str
+    label: str
     status: str
+    status_label: str
+    finished: bool
     progress: int
     message: str
     result: dict
     attempts: int
+    batch_id: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None

@@ -1,8 +1,5 @@
 """State changes of the documents app: each takes acting_user and writes the audit trail."""
 
-import threading
-
-from django.conf import settings
 from django.db import transaction
 
 from postloan.core.audit import record
@@ -12,7 +9,12 @@ from postloan.documents.models import PackJob
 
 @transaction.atomic
 def request_meeting_pack(meeting, *, acting_user) -> PackJob:
-    """Queue the generation of a meeting's pack; a running or queued job is reused."""
+    """Queue the generation of a meeting's pack; a running or queued job is reused.
+
+    On commit the background job `meeting_pack_job` is submitted (`postloan.ops.jobs.submit`):
+    a `postloan db_worker` builds the pack with the database backend; the immediate backend
+    (development, tests) builds it right there. The PackJob carries the page's progress.
+    """
     pending = PackJob.objects.filter(
         meeting=meeting, status__in=[PackStatus.QUEUED, PackStatus.RUNNING]
     ).first()
@@ -25,17 +27,20 @@ def request_meeting_pack(meeting, *, acting_user) -> PackJob:
         obj=job,
         after={"meeting": meeting.pk, "status": job.status},
     )
-    if getattr(settings, "DOCUMENTS_PACK_THREAD", True):
-        transaction.on_commit(lambda: start_in_thread(job.pk))
+    transaction.on_commit(lambda: _submit_pack_job(job, acting_user))
     return job
 
 
-def start_in_thread(job_id: int) -> threading.Thread:
-    """Run the generation beside the request (the project moves this to django-tasks later)."""
-    from postloan.documents.pack import build_meeting_pack
+def _submit_pack_job(job: PackJob, acting_user) -> None:
+    from postloan.ops import jobs
+    from postloan.ops.models import JobProgress
+    from postloan.ops.tasks import meeting_pack_job
 
-    thread = threading.Thread(
-        target=build_meeting_pack, args=(job_id,), name=f"pack-{job_id}", daemon=True
+    meeting = job.meeting
+    jobs.submit(
+        JobProgress.Kind.MEETING_PACK,
+        meeting_pack_job,
+        acting_user,
+        label=f"例会材料 {meeting.branch.name} {meeting.date:%Y-%m-%d}",
+        pack_job_id=job.pk,
     )
-    thread.start()
-    return thread

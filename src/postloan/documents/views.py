@@ -119,6 +119,7 @@ def review_form_docx(request, pk, item_pk):
 def pack_start(request, pk):
     meeting = _meeting_reader(request, pk)
     job = actions.request_meeting_pack(meeting, acting_user=request.user)
+    job.refresh_from_db()  # the immediate task backend has built it on commit already
     return render(request, "documents/_pack_status.html", {"job": job, "meeting": meeting})
 
 

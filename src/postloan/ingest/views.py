@@ -1,4 +1,9 @@
-"""Import pages: the batch list with the upload form, a batch's report, and its CSV download."""
+"""Import pages: the batch list with the upload form, a batch's report, and its CSV download.
+
+An upload is stored in a scratch folder and handed to the background job `import_job`
+(`postloan.ops.jobs.submit`); the browser is sent to the job's page, which polls its progress
+and, once finished, links to the batch (its success, or its Chinese error report).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from postloan.ingest import uploads
 from postloan.ingest.forms import UploadForm
 from postloan.ingest.models import ImportBatch
-from postloan.ingest.service import run_import
+from postloan.ops import jobs
+from postloan.ops.models import JobProgress
+from postloan.ops.tasks import import_job
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
 
@@ -33,16 +40,8 @@ def batch_list(request):
             except uploads.UploadRejected as exc:
                 form.add_error("files", str(exc))
             else:
-                result = run_import(
-                    folder, as_of=form.cleaned_data["as_of"], user=request.user, source="web"
-                )
-                if result.ok:
-                    messages.success(request, f"导入成功：共 {result.batch.rows:,} 行。")
-                else:
-                    messages.error(
-                        request, f"导入失败：共 {result.batch.error_count} 处错误，未写入任何数据。"
-                    )
-                return redirect("ingest:detail", pk=result.batch.pk)
+                job = _submit_upload(request, folder, form.cleaned_data["as_of"])
+                return redirect("ops:job", pk=job.pk)
     page = Paginator(ImportBatch.objects.select_related("user"), 30).get_page(
         request.GET.get("page")
     )
@@ -52,6 +51,32 @@ def batch_list(request):
         {"page": page, "form": form, "can_upload": allowed},
         status=400 if form.errors else 200,
     )
+
+
+def _submit_upload(request, folder, as_of):
+    job = jobs.submit(
+        JobProgress.Kind.IMPORT,
+        import_job,
+        request.user,
+        label=f"网页上传导入 {folder.name}",
+        path=str(folder),
+        as_of=as_of.isoformat() if as_of else None,
+        user_id=request.user.pk,
+        source=ImportBatch.Source.WEB.value,
+    )
+    if job.status == JobProgress.Status.SUCCEEDED:  # the immediate backend ran it already
+        messages.success(request, f"导入成功：共 {job.result.get('rows', 0):,} 行。")
+    elif job.status == JobProgress.Status.FAILED:
+        errors = job.result.get("errors")
+        messages.error(
+            request,
+            f"导入失败：共 {errors} 处错误，未写入任何数据。"
+            if errors
+            else f"导入失败，未写入任何数据：{job.message}",
+        )
+    else:
+        messages.info(request, f"文件已上传，导入任务 #{job.pk} 已提交，正在后台处理。")
+    return job
 
 
 @login_required

@@ -5,8 +5,13 @@ Submit them through `postloan.ops.jobs.submit(...)` so the job shows on the 后�
     submit("import", import_job, user, path="/data/2026-10-31", as_of="2026-10-31")
     submit("screening", screening_job, user, as_of="2026-10-31")
 
-`meeting_pack_job` and `reminders_job` wrap the documents / meetings functions; their apps
-still run them their own way (a thread, a command) until they switch to `submit(...)`.
+Who submits what: the upload page (`/import/`) and the API push (`POST /api/imports`) submit
+`import_job`; `documents.actions.request_meeting_pack` submits `meeting_pack_job` on commit;
+the 后台任务 page submits `screening_job`. None of them runs the work in the web request unless
+the task backend is the immediate one (the default for development and tests): with
+`POSTLOAN_TASK_BACKEND=db` (production, and `postloan demo` when it serves) a
+`postloan db_worker` runs them while the page polls the job (`/ops/jobs/<id>/`,
+`GET /api/jobs/{id}`).
 """
 
 from __future__ import annotations
@@ -31,13 +36,15 @@ def _date(value):
 
 
 @task()
-def import_job(job_id: int, path: str, as_of: str | None = None, user_id=None) -> dict:
-    """数据导入: the importer's all-or-nothing `run_import`."""
+def import_job(
+    job_id: int, path: str, as_of: str | None = None, user_id=None, source: str = "cli"
+) -> dict:
+    """数据导入: the importer's all-or-nothing `run_import` (`source`: cli or web)."""
     from postloan.ingest.service import run_import
 
     with running(job_id) as (_job, outcome):
         set_progress(job_id, 5, "正在读取、校验并写入数据")
-        result = run_import(path, as_of=_date(as_of), user=_user(user_id), source="cli")
+        result = run_import(path, as_of=_date(as_of), user=_user(user_id), source=source)
         outcome.update(
             ok=result.ok,
             batch_id=result.batch.pk,
@@ -50,6 +57,25 @@ def import_job(job_id: int, path: str, as_of: str | None = None, user_id=None) -
             ),
         )
     return {"batch_id": result.batch.pk, "ok": result.ok}
+
+
+def import_batch(job):
+    """The ImportBatch an import job produced: `result["batch_id"]` once it has finished, else
+    the batch the importer opened for the job's folder (still running, or crashed before the
+    job could record its result); None while the job waits in the queue."""
+    from postloan.ingest.models import ImportBatch
+
+    batch_id = (job.result or {}).get("batch_id")
+    if batch_id:
+        return ImportBatch.objects.filter(pk=batch_id).first()
+    path = (job.params or {}).get("path")
+    if not path or job.started_at is None:
+        return None
+    return (
+        ImportBatch.objects.filter(path=str(path)[:500], started_at__gte=job.started_at)
+        .order_by("-pk")
+        .first()
+    )
 
 
 @task()
@@ -67,8 +93,7 @@ def screening_job(job_id: int, as_of: str, user_id=None) -> dict:
 @task()
 def meeting_pack_job(job_id: int, pack_job_id: int) -> dict:
     """例会材料生成: runs the documents app's `build_meeting_pack` (its PackJob keeps the
-    page-level progress). To move pack generation off the web process, have
-    `documents.actions.request_meeting_pack` submit this task instead of starting a thread."""
+    page-level progress); submitted by `documents.actions.request_meeting_pack` on commit."""
     from postloan.documents.pack import build_meeting_pack
 
     with running(job_id) as (_job, outcome):

@@ -8,5 +8,6 @@ app_name = "ops"
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("ops/jobs/", views.job_list, name="jobs"),
+    path("ops/jobs/<int:pk>/", views.job_detail, name="job"),
     path("ops/audit/", views.audit_trail, name="audit"),
 ]

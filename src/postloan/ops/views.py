@@ -4,15 +4,56 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
 from postloan.ops import jobs
 from postloan.ops.access import can_read_audit, can_see_jobs
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import screening_job
+from postloan.ops.tasks import import_batch, screening_job
+
+
+def visible_jobs(user):
+    """The jobs a user may follow: all of them for the system administrators and the risk
+    department, otherwise only the ones the user submitted (an upload, a meeting pack)."""
+    if can_see_jobs(user):
+        return JobProgress.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return JobProgress.objects.none()
+    return JobProgress.objects.filter(created_by=user)
+
+
+def get_job_for_user(user, pk) -> JobProgress:
+    job = visible_jobs(user).select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404("后台任务不存在或无权查看")
+    return job
+
+
+def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
+    """Where a job's result is read, as (label, url): an import's batch page (its success or its
+    error report), a meeting pack's documents page."""
+    if not job.finished:
+        return None
+    if job.kind == JobProgress.Kind.IMPORT:
+        batch = import_batch(job)
+        if batch is None:
+            return None
+        label = "查看导入结果" if batch.succeeded else "查看错误报告"
+        return f"{label}（批次 #{batch.pk}）", reverse("ingest:detail", args=[batch.pk])
+    if job.kind == JobProgress.Kind.MEETING_PACK:
+        from postloan.documents.models import PackJob
+
+        pack_id = job.params.get("pack_job_id")
+        meeting_id = PackJob.objects.filter(pk=pack_id).values_list("meeting_id", flat=True).first()
+        if meeting_id is None:
+            return None
+        return "查看会议材料", reverse("documents:meeting", args=[meeting_id])
+    return None
 
 
 @login_required
@@ -40,6 +81,17 @@ def job_list(request):
     )
     template = "ops/_job_rows.html" if request.htmx else "ops/job_list.html"
     return render(request, template, {"page": page, "business_date": current_business_date()})
+
+
+@login_required
+@require_GET
+def job_detail(request, pk: int):
+    """One job's progress; HTMX polls the status partial until the job has finished."""
+    job = get_job_for_user(request.user, pk)
+    context = {"job": job, "outcome": job_outcome_link(job)}
+    if request.htmx:
+        return render(request, "ops/_job_status.html", context)
+    return render(request, "ops/job_detail.html", context)
 
 
 @login_required

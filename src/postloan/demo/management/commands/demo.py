@@ -1,5 +1,15 @@
-"""`postloan demo`: migrate, generate the S bank, import it, screen it, create logins, serve."""
+"""`postloan demo`: migrate, generate the S bank, import it, screen it, create logins, serve.
 
+Serving starts two processes with `POSTLOAN_TASK_BACKEND=db`: the web server and one
+`postloan db_worker` beside it, so uploads, screenings and meeting packs run in the worker and
+the pages stay responsive. The worker is stopped when the server stops.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
 from datetime import date
 
 from django.conf import settings
@@ -73,7 +83,82 @@ class Command(BaseCommand):
         for row in table:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)))
         if not options["no_serve"]:
-            call_command("runserver", options["addrport"], use_reloader=False)
+            self.stdout.write("")
+            self.stdout.write(
+                f"启动服务 http://{options['addrport']}/ 和一个后台任务工作进程（Ctrl+C 停止）"
+            )
+            self.stdout.flush()
+            code = serve_with_worker(*demo_commands(options["addrport"]), env=demo_env())
+            if code not in (0, None):
+                raise CommandError(f"服务异常退出（退出码 {code}）")
+
+
+POSTLOAN = [sys.executable, "-m", "postloan.cli"]
+
+
+def demo_env() -> dict[str, str]:
+    """The environment of the server and the worker: the database task queue."""
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "postloan.settings")
+    env["POSTLOAN_TASK_BACKEND"] = "db"
+    return env
+
+
+def demo_commands(addrport: str) -> tuple[list[str], list[str]]:
+    server = [*POSTLOAN, "runserver", addrport, "--noreload"]
+    worker = [*POSTLOAN, "db_worker", "--no-reload", "--interval", "1", "--worker-id", "demo-1"]
+    return server, worker
+
+
+class _Terminated(Exception):
+    """SIGTERM to the demo command itself (the children did not get it)."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated
+
+
+def serve_with_worker(server: list[str], worker: list[str], env: dict[str, str]) -> int | None:
+    """Run `server` until it ends (or Ctrl+C, or SIGTERM) with `worker` beside it; stop the worker
+    after. Returns the server's exit code (None when interrupted)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: leave the signals alone
+        previous = None
+    interrupted = False
+    worker_proc = subprocess.Popen(worker, env=env)
+    try:
+        server_proc = subprocess.Popen(server, env=env)
+        try:
+            return server_proc.wait()
+        except KeyboardInterrupt:  # Ctrl+C reached the whole process group
+            interrupted = True
+            return None
+        except _Terminated:
+            return None
+        finally:
+            _stop(server_proc, signalled=interrupted)
+    finally:
+        _stop(worker_proc, signalled=interrupted)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(proc: subprocess.Popen, signalled: bool = False, grace: float = 10.0) -> None:
+    """End a child process: SIGTERM (a worker finishes its current task first), then SIGKILL.
+
+    After Ctrl+C the child got the SIGINT too: it is given `grace` seconds to end by itself."""
+    if signalled:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _width(text: str) -> int:
