@@ -94,6 +94,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Figures over a whole visible portfolio (工作台 counters and inbox, list totals, signal counts)
+# are cached per process under their query and the data version (postloan.core.cache): a
+# change — an import, a screening, any action — changes the key, so nothing stale is served.
+# TIMEOUT and MAX_ENTRIES only bound the memory kept by keys no longer asked for. Local memory
+# needs no server; each gunicorn process fills its own (docs/performance.md, "Web pages at M").
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "postloan-figures",
+        "TIMEOUT": env_int("POSTLOAN_CACHE_SECONDS", 600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("POSTLOAN_CACHE_ENTRIES", 2000)},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -148,8 +162,9 @@ POSTLOAN_LOGIN_MAX_FAILURES = env_int("POSTLOAN_LOGIN_MAX_FAILURES", 5)
 POSTLOAN_LOGIN_WINDOW_MINUTES = env_int("POSTLOAN_LOGIN_WINDOW_MINUTES", 15)
 POSTLOAN_TRUST_X_FORWARDED_FOR = env_bool("POSTLOAN_TRUST_X_FORWARDED_FOR", False)
 
-# Background work (django-tasks): run at once in the calling process by default (the demo needs
-# no worker); POSTLOAN_TASK_BACKEND=db queues jobs in the database for `postloan db_worker`.
+# Background work (django-tasks): run at once in the calling process by default (development,
+# tests, commands); POSTLOAN_TASK_BACKEND=db queues jobs in the database for `postloan db_worker`
+# (production, and `postloan demo` when it serves: it starts one worker beside the server).
 # The "db" alias always exists, so workers and tests can address the database queue directly.
 _IMMEDIATE = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
 _DATABASE = {"BACKEND": "django_tasks_db.DatabaseBackend"}

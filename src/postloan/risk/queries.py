@@ -1,4 +1,8 @@
-"""Read-only questions the risk pages ask: each takes an already-visible queryset."""
+"""Read-only questions the risk pages ask: each takes an already-visible queryset.
+
+Those that aggregate over every visible row (screening dates, signal counts) are cached per
+query and data version (`postloan.core.cache`).
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -6,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, Max, Q, Sum, When
 
+from postloan.core.cache import query_key, remember
 from postloan.risk import choices as ch
 from postloan.risk.access import is_risk_department, manages_customer
 from postloan.risk.models import LoanAssessment, Signal
@@ -28,7 +33,10 @@ def latest_as_of(assessments) -> dt.date | None:
 
 
 def screening_dates(assessments) -> list[dt.date]:
-    return list(assessments.values_list("as_of", flat=True).distinct().order_by("-as_of")[:60])
+    """The latest 60 business dates among `assessments` (any rows with `as_of`), newest first;
+    cached."""
+    dates = assessments.values_list("as_of", flat=True).distinct().order_by("-as_of")[:60]
+    return remember(("risk.screening_dates", query_key(dates)), lambda: list(dates))
 
 
 @dataclass
@@ -143,7 +151,11 @@ def npl_by_unit(assessments, as_of: dt.date, branches) -> list[dict]:
 
 
 def signal_counts(signals) -> dict:
-    """Counts by level and by status of a (filtered) signal queryset, in one query."""
+    """Counts by level and by status of a (filtered) signal queryset, in one query; cached."""
+    return remember(("risk.signal_counts", query_key(signals)), lambda: _signal_counts(signals))
+
+
+def _signal_counts(signals) -> dict:
     agg = signals.aggregate(
         total=Count("id"),
         **{f"level_{v}": Count("id", filter=Q(level=v)) for v in ch.SignalLevel.values},
@@ -157,7 +169,11 @@ def signal_counts(signals) -> dict:
 
 
 def family_level_table(signals) -> list[dict]:
-    """Open signals by family × level (the 工作台 widget)."""
+    """Open signals by family × level (the 工作台 widget); cached."""
+    return remember(("risk.family_level", query_key(signals)), lambda: _family_level(signals))
+
+
+def _family_level(signals) -> list[dict]:
     cells = {
         (r["family"], r["level"]): r["n"]
         for r in signals.values("family", "level").annotate(n=Count("id"))
@@ -171,6 +187,11 @@ def family_level_table(signals) -> list[dict]:
 
 
 def unit_level_table(signals) -> list[dict]:
+    """Open signals by unit × level (the 工作台 widget); cached."""
+    return remember(("risk.unit_level", query_key(signals)), lambda: _unit_level(signals))
+
+
+def _unit_level(signals) -> list[dict]:
     cells: dict[tuple, dict] = {}
     for r in signals.values("customer__branch_id", "customer__branch__name", "level").annotate(
         n=Count("id")

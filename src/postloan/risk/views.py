@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from postloan.core.business_date import current_business_date
+from postloan.core.cache import CachedCountPaginator
 from postloan.org.models import Staff
 from postloan.org.visibility import (
     get_customer_for_user,
@@ -97,7 +98,7 @@ def suggestions(request):
         rows = rows.filter(status=status)
     order = {"dpd": "dpd", "-dpd": "-dpd", "balance": "balance", "-balance": "-balance"}
     rows = rows.order_by(order.get(request.GET.get("o", ""), "-dpd"), "loan_id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risk/suggestions.html",
@@ -279,7 +280,9 @@ def signals(request):
         qs = qs.filter(owner=request.user.staff)
     counts = queries.signal_counts(qs)
     rows = qs.select_related("customer", "owner").order_by("-raised_on", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = counts["total"]  # the same rows: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "risk/signals.html",
@@ -475,14 +478,14 @@ def thresholds(request):
 @login_required
 def ranking(request):
     qs = visible(request.user, CustomerRiskView.objects.all())
-    dates = list(qs.values_list("as_of", flat=True).distinct().order_by("-as_of")[:60])
+    dates = queries.screening_dates(qs)
     as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
     previous = next((d for d in dates if as_of and d < as_of), None)
     rows = qs.filter(as_of=as_of).select_related("customer", "customer__branch").order_by("rank")
     branch = _branch(request)
     if branch is not None:
         rows = rows.filter(customer__branch__path__startswith=branch.path)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     prior = {}
     if previous is not None:
         prior = {

@@ -9,6 +9,7 @@ from postloan.org.visibility import visible_branches
 from postloan.portfolio import choices as ch
 from postloan.portfolio.models import Customer
 from postloan.web.queries.customers import SORTS, CustomerFilters
+from postloan.web.widgets import QuickSelect
 
 ANY = [("", _("全部"))]
 
@@ -24,11 +25,19 @@ class CustomerFilterForm(forms.Form):
         label=_("客户类型"), required=False, choices=ANY + ch.CustomerType.choices
     )
     branch = forms.ModelChoiceField(
-        label=_("管户机构"), required=False, queryset=None, empty_label=_("全部机构")
+        label=_("管户机构"),
+        required=False,
+        queryset=None,
+        empty_label=_("全部机构"),
+        widget=QuickSelect,
     )
     cls = forms.ChoiceField(label=_("最差分类"), required=False, choices=ANY + ch.LoanClass.choices)
     manager = forms.ModelChoiceField(
-        label=_("客户经理"), required=False, queryset=None, empty_label=_("全部客户经理")
+        label=_("客户经理"),
+        required=False,
+        queryset=None,
+        empty_label=_("全部客户经理"),
+        widget=QuickSelect,
     )
     o = forms.ChoiceField(
         required=False,
@@ -45,6 +54,7 @@ class CustomerFilterForm(forms.Form):
             Staff.objects.filter(branch__in=branches)
             .filter(Exists(Customer.objects.filter(manager=OuterRef("pk"))))
             .order_by("branch_id", "name")
+            .only("staff_id", "name", "branch_id")
         )
         self.fields["manager"].label_from_instance = lambda s: s.name
 

@@ -12,7 +12,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from postloan.core.business_date import current_business_date
-from postloan.org.visibility import visible, visible_branches, visible_customers
+from postloan.core.cache import remember
+from postloan.org.roles import user_roles
+from postloan.org.visibility import (
+    customer_scope,
+    staff_of,
+    visible,
+    visible_branches,
+    visible_customers,
+)
 from postloan.portfolio.models import Guarantee
 from postloan.worklist import access, actions, funds, inbox, rates
 from postloan.worklist.analysis_report import prefill
@@ -59,16 +67,30 @@ def _errors(exc: ValidationError) -> str:
 
 
 # ── 工作台 ────────────────────────────────────────────────────────────────
+def _inbox(user) -> dict:
+    """`inbox.grouped` for `user`, cached per person, business date and data version: it reads
+    every open item of the user's scope, and the home page loads it again on every visit."""
+    day = today()
+    staff = staff_of(user)
+    key = (
+        "worklist.inbox",
+        user.pk,
+        tuple(sorted(user_roles(user))),
+        staff.pk if staff else None,
+        str(customer_scope(user)),
+        day,
+    )
+    return remember(key, lambda: inbox.grouped(user, day))
+
+
 @login_required
 def inbox_page(request):
-    context = inbox.grouped(request.user, today())
-    return render(request, "worklist/inbox.html", context)
+    return render(request, "worklist/inbox.html", _inbox(request.user))
 
 
 @login_required
 def inbox_panel(request):
-    context = inbox.grouped(request.user, today())
-    return render(request, "worklist/_inbox_panel.html", context)
+    return render(request, "worklist/_inbox_panel.html", _inbox(request.user))
 
 
 # ── 贷后检查 ──────────────────────────────────────────────────────────────

@@ -3,10 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from postloan.core.cache import CachedCountPaginator, cached_count
 from postloan.core.fields import MoneyField
 from postloan.org.visibility import visible_customers
 from postloan.web.queries.classes import CLASS_RANK, class_rank
@@ -69,16 +69,17 @@ def customer_page(user, filters: CustomerFilters, as_of: dt.date | None, number,
 
     When neither the order nor a filter depends on the loan figures, the page's customers are
     picked first from the plain customer table and only those 50 are aggregated; otherwise the
-    aggregated rows are paged directly.
+    aggregated rows are paged directly. The total (a COUNT over every visible customer) is cached
+    per query and data version.
     """
     rows = customer_rows(user, filters, as_of)
     if filters.cls or filters.order.lstrip("-") in LOAN_FIGURE_SORTS:
-        paginator = Paginator(rows, per_page)
+        paginator = CachedCountPaginator(rows, per_page)
         if not filters.cls:  # count the customers without aggregating their loans
-            paginator.count = filtered_customers(user, filters).count()
+            paginator.count = cached_count(filtered_customers(user, filters))
         return paginator.get_page(number)
     plain = filtered_customers(user, filters).order_by(*order_by(filters.order))
-    page = Paginator(plain.values_list("pk", flat=True), per_page).get_page(number)
+    page = CachedCountPaginator(plain.values_list("pk", flat=True), per_page).get_page(number)
     page.object_list = list(rows.filter(pk__in=list(page.object_list)))
     return page
 

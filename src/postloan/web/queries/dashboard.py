@@ -1,4 +1,9 @@
-"""Figures of the 工作台 (dashboard): what the user's visible portfolio holds right now."""
+"""Figures of the 工作台 (dashboard): what the user's visible portfolio holds right now.
+
+They aggregate every active loan the user may see, so they are cached per visibility scope,
+business date and data version (`postloan.core.cache`): the first visit after a change computes
+them, the next ones read them.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -6,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from postloan.core.cache import query_key, remember
 from postloan.org.visibility import visible, visible_customers
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Loan
@@ -38,6 +44,14 @@ class Dashboard:
 
 
 def dashboard(user, as_of: dt.date | None) -> Dashboard:
+    """The dashboard of `user`'s visible portfolio (cached; see the module docstring)."""
+    loans = visible(user, Loan.objects.filter(status="active"))
+    key = ("web.dashboard", query_key(loans), query_key(visible_customers(user)), as_of)
+    return remember(key, lambda: compute_dashboard(user, as_of))
+
+
+def compute_dashboard(user, as_of: dt.date | None) -> Dashboard:
+    """The dashboard computed afresh from the visible portfolio (no cache)."""
     loans = visible(user, Loan.objects.filter(status="active"))
     grouped = {
         row["classification"]: row

@@ -9,7 +9,7 @@ has assessed yet has no DPD (None, shown as "—" 未筛查), never a guessed 0.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, Q
 
 from postloan.portfolio.models import Loan
 from postloan.risk.models import LoanAssessment
@@ -23,14 +23,17 @@ def screened_as_of(as_of: dt.date | None) -> dt.date | None:
 
 
 def overdue_loan_q(as_of: dt.date | None, prefix: str = "") -> Q:
-    """A Q over loans (or over `{prefix}` pointing at loans) past due at the latest screening."""
+    """A Q over loans (or over `{prefix}` pointing at loans) past due at the latest screening.
+
+    Written as `loan_id IN (the few overdue loans of that date)`, not as a correlated EXISTS: the
+    database reads the overdue assessments once (index `assessment_overdue_idx`) instead of
+    probing one assessment per loan of the portfolio.
+    """
     screened = screened_as_of(as_of)
     if screened is None:
         return Q(pk__in=[])
-    overdue = LoanAssessment.objects.filter(
-        loan_id=OuterRef(f"{prefix}loan_id"), as_of=screened, dpd__gt=0
-    )
-    return Q(**{f"{prefix}status": "active"}) & Q(Exists(overdue))
+    overdue = LoanAssessment.objects.filter(as_of=screened, dpd__gt=0).values("loan_id")
+    return Q(**{f"{prefix}status": "active", f"{prefix}loan_id__in": overdue})
 
 
 def days_past_due(loans: Iterable[Loan], as_of: dt.date | None) -> dict[str, int]:

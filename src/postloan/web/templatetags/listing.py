@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.web.queries.classes import CLASS_BY_RANK
@@ -15,7 +16,7 @@ SIGNAL_LABELS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
 def class_tag(code) -> str:
     """`normal` → a green 正常 tag; empty when the loan or customer has no class."""
     if not code:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     return format_html('<span class="tag tag-{}">{}</span>', code, CLASS_LABELS.get(code, code))
 
 
