@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
-apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0)
+apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0 sqlite3)
 if [[ $want_test == 1 ]]; then
   apt_packages+=(chromium chromium-driver postgresql libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 fi

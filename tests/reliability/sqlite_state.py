@@ -43,12 +43,14 @@ def writer_active(db_file) -> bool:
         con.close()
 
 
-def kill_inside_write_transaction(db_file, *args, held_polls=3, timeout=120):
+def kill_inside_write_transaction(db_file, *args, held_polls=3, timeout=120, failpoint=""):
     """Start `postloan *args` on `db_file` and SIGKILL it once it has held the write lock for
     `held_polls` consecutive polls — i.e. in the middle of its big data transaction.
     Returns how long the process had run when it was killed."""
     env = command_env(POSTLOAN_VAR_DIR=db_file.parent / "var")
     env["DATABASE_URL"] = f"sqlite:///{db_file}"
+    if failpoint:  # make the process wait there, inside its transaction (core.failpoints)
+        env["POSTLOAN_FAILPOINT"] = failpoint
     started = time.monotonic()
     proc = subprocess.Popen(
         [POSTLOAN, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT

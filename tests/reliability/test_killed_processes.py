@@ -27,7 +27,9 @@ def test_it_leaves_the_database_as_before_when_an_import_is_killed(db_copy):
 def test_it_keeps_the_previous_screening_when_a_screening_is_killed(db_copy):
     run_cmd(db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF)  # new data
     before = fingerprint(db_copy, skip=RUN_TABLES)
-    kill_inside_write_transaction(db_copy, "screen", "--as-of", AS_OF)
+    kill_inside_write_transaction(
+        db_copy, "screen", "--as-of", AS_OF, failpoint="screening.persisted:60"
+    )
     assert fingerprint(db_copy, skip=RUN_TABLES) == before
     con = sqlite3.connect(db_copy)
     statuses = [r[0] for r in con.execute("SELECT status FROM risk_screening_runs ORDER BY id")]

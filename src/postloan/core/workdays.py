@@ -29,6 +29,7 @@ def _package_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=16_384)  # pure: the package's calendar never changes while running
 def _package_or_weekday(day: dt.date) -> bool:
     if _package_knows(day.year):
         return chinese_calendar.is_workday(day)

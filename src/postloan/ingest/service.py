@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from postloan import contract
+from postloan.core import dbstats
 from postloan.core.audit import record_many
 from postloan.core.business_date import current_business_date, set_business_date
 from postloan.ingest import categories, history, load, readers, report, validate
@@ -30,6 +32,7 @@ from postloan.ingest.models import ImportBatch
 from postloan.ingest.report import Issue
 from postloan.ingest.signals import import_completed
 from postloan.ingest.stage import Stage
+from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +106,14 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], actor) -> None:
                 continue
             cols = list(stage.files[t].columns)
             view = f"typed_{t}"
+            totals = nullcontext()
             if t == "transactions":
                 view = categories.prepare(stage)
                 cols = [c for c in cols if c != "category"] + ["category"]
+                totals = txn_totals.first_load(stage.con, view)
             started = time.perf_counter()
-            by_table[t]["written"] = load.upsert(stage, t, view, cols)
+            with totals:
+                by_table[t]["written"] = load.upsert(stage, t, view, cols)
             by_table[t]["seconds"] = round(time.perf_counter() - started, 3)
             if t == "branches":
                 from postloan.org.tree import rebuild_paths
@@ -196,6 +202,8 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
                     )
                     lap("load")
                 lap("commit")  # the commit, plus whatever listens to import_completed
+                dbstats.refresh([f["table"] for f in files])
+                lap("statistics")
             except (DatabaseError, ValueError) as exc:
                 log.exception("import batch %s failed while writing", batch.pk)
                 report.add(stage, report.ERROR, "", f"写入数据库失败，本批次未导入任何数据：{exc}")

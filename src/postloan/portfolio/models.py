@@ -631,3 +631,36 @@ class RiskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.get_type_display()}"
+
+
+class TxnMonthTotal(models.Model):
+    """Derived, not imported: each account's flows summed per month, direction and category.
+
+    Kept in step with `transactions` by database triggers (`postloan.portfolio.txn_totals`), so
+    every writer — importer, admin, restore, tests — leaves it exact; the importer suspends the
+    triggers for a first load and writes the totals set-based instead. Screening reads it instead
+    of grouping millions of flows. `last_date` is an upper bound of the group's latest flow date
+    (a deletion does not lower it), which tells whether a month is complete on a business date.
+    """
+
+    account_id = models.CharField("账户", max_length=40)
+    month = models.DateField("月份")
+    direction = models.CharField("借贷方向", max_length=3)
+    category = models.CharField("类别", max_length=24)
+    n = models.BigIntegerField("笔数", default=0)
+    amount_fen = models.BigIntegerField("金额（分）", default=0)
+    last_date = models.DateField("最后交易日期")
+
+    class Meta:
+        db_table = "txn_month_totals"
+        verbose_name = "账户流水月汇总"
+        verbose_name_plural = "账户流水月汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_id", "month", "direction", "category"],
+                name="txn_month_totals_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m} {self.direction} {self.category}"

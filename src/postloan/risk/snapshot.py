@@ -1,12 +1,13 @@
 """The one I/O seam of screening: read the Django database into a DuckDB snapshot.
 
 `build_snapshot(as_of, thresholds)` returns a DuckDB connection holding the engine's inputs
-(`postloan.risk.engine.inputs`), read with raw SQL cursors in big `fetchmany` chunks into
-Arrow tables — no ORM, no per-row Python work beyond transposing chunks. Heavy tables are
-reduced in the source database, so their rows never travel through Python:
-- ``transactions`` → ``txn_monthly`` (GROUP BY account, month, direction, category) for the
-  months the rules read, plus ``txn_detail``: only the transactions EW-FUND-USE (accounts of
-  borrowers with a recent disbursement) and EW-LARGE-OUTFLOW (large recent outflows) read;
+(`postloan.risk.engine.inputs`), read with plain SQL — no ORM — and carried into DuckDB as CSV
+written by the database itself where it can (`snapshot_io`: COPY on PostgreSQL, the sqlite3
+shell on SQLite), else by cursor chunks. Heavy tables are reduced in the source database:
+- ``transactions`` → ``txn_monthly`` for the months the rules read, from the monthly totals the
+  database keeps (``txn_month_totals``, maintained by triggers), plus ``txn_detail``: only the
+  transactions EW-FUND-USE (accounts of borrowers with a recent disbursement) and
+  EW-LARGE-OUTFLOW (large recent outflows) read;
 - ``account_balances`` → each account's latest balance on or before the as-of date (and
   the one before the last 结息日);
 - ``repayments`` → instalments unpaid on the as-of date, those due around it (the funds
@@ -22,43 +23,61 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
-import pyarrow as pa
 from django.db import connection as default_connection
 
 from postloan import contract
+from postloan.portfolio import txn_totals
+from postloan.risk import snapshot_io
 from postloan.risk.engine import inputs, windows
 from postloan.risk.engine.basis import counterparty_kind_sql
 from postloan.risk.engine.thresholds import Thresholds
 
-CHUNK = 100_000
 REDUCED = {"transactions", "account_balances", "repayments"}
 NPL_CLASSES = ("substandard", "doubtful", "loss")
 
 
 def build_snapshot(
-    as_of: date, thresholds: Thresholds | None = None, connection=None
+    as_of: date, thresholds: Thresholds | None = None, connection=None, *, fast: bool = True
 ) -> duckdb.DuckDBPyConnection:
+    """The engine's inputs as of `as_of`; `fast=False` reads everything by cursor (the tests
+    compare both ways)."""
     th = thresholds or Thresholds()
     conn = connection or default_connection
     existing = set(conn.introspection.table_names(include_views=True))
-    con = duckdb.connect()
+    reads: dict[str, tuple[str, list]] = {}
     for t in contract.TABLES:
         if t.name in existing and t.name not in REDUCED:
-            _load(con, conn, t.name, _select_all(conn, t.name, t.codes), [])
+            reads[t.name] = (_select_all(conn, t.name, t.codes), [])
     if "account_balances" in existing:
-        _load(con, conn, "account_balances", *_latest_balances(conn, as_of))
+        reads["account_balances"] = _latest_balances(conn, as_of)
     if "repayments" in existing:
-        _load(con, conn, "repayments", *_relevant_repayments(conn, as_of, th, existing))
+        reads["repayments"] = _relevant_repayments(conn, as_of, th, existing)
     if "transactions" in existing:
-        _load(con, conn, "txn_monthly", *_txn_monthly(conn, as_of))
-        _load(con, conn, "txn_detail", *_txn_detail(conn, as_of, th))
+        reads["txn_monthly_totals"] = _txn_monthly(conn, as_of)
+        reads["txn_detail"] = _txn_detail(conn, as_of, th)
     for name, cols in inputs.OPTIONAL_TABLES.items():
         if name in existing and name not in ("txn_monthly", "txn_detail"):
-            _load(con, conn, name, _select_all(conn, name, [c for c, _ in cols]), [])
+            reads[name] = (_select_all(conn, name, [c for c, _ in cols]), [])
     if "inspections" in existing:
-        _load(con, conn, "inspections_due", *_inspections_due())
-        _load(con, conn, "inspection_findings", *_inspection_findings(as_of))
+        reads["inspections_due"] = _inspections_due()
+        reads["inspection_findings"] = _inspection_findings(as_of)
+    con = duckdb.connect()
+    snapshot_io.load_all(con, conn, reads, types=_types(reads), fast=fast)
+    if "transactions" in existing:
+        _add_counterparty_kind(con)
     return con
+
+
+def _types(reads) -> dict[str, dict[str, str]]:
+    """The engine's column types of each read (for the CSV paths)."""
+    known = set(inputs.input_names())
+    out = {name: {c: t for c, t, _ in inputs.columns(name)} for name in reads if name in known}
+    out["txn_monthly_totals"] = {
+        "month": "DATE",
+        "amount_fen": "BIGINT",
+        "n": "BIGINT",
+    }
+    return out
 
 
 def _inspections_due() -> tuple[str, list]:
@@ -128,17 +147,39 @@ def _month_expr(conn, column: str) -> str:
 
 
 def _txn_monthly(conn, as_of: date) -> tuple[str, list]:
-    category = "COALESCE(NULLIF(t.category, ''), 'other')"
-    sql = f"""
-        SELECT account_id, month, direction, category, counterparty_kind,
-               SUM(amount) AS amount_fen, COUNT(*) AS n
-        FROM (SELECT t.account_id, {_month_expr(conn, "t.txn_date")} AS month, t.direction,
-                     {category} AS category, {counterparty_kind_sql(category)} AS counterparty_kind,
-                     t.amount
-              FROM transactions t WHERE t.txn_date >= %s AND t.txn_date <= %s) s
-        GROUP BY account_id, month, direction, category, counterparty_kind
+    """Monthly flows per account from `txn_month_totals` (kept by triggers, see
+    `portfolio.txn_totals`). A group of the as-of month that holds flows after the as-of date
+    (an older date re-screened) is summed from `transactions` instead, up to the as-of date."""
+    this_month = as_of.replace(day=1)
+    category = txn_totals.category_sql("t.category")
+    exact = """
+        SELECT account_id, month, direction, category, amount_fen, n FROM txn_month_totals
+        WHERE n <> 0 AND month >= %s AND month <= %s AND NOT (month = %s AND last_date > %s)
     """
-    return sql, [windows.txn_monthly_from(as_of), as_of]
+    partial = f"""
+        SELECT t.account_id, {_month_expr(conn, "t.txn_date")} AS month, t.direction,
+               {category} AS category, SUM(t.amount) AS amount_fen, COUNT(*) AS n
+        FROM transactions t
+        JOIN (SELECT account_id, direction, category FROM txn_month_totals
+              WHERE month = %s AND last_date > %s AND n <> 0) g
+          ON g.account_id = t.account_id AND g.direction = t.direction
+         AND g.category = {category}
+        WHERE t.txn_date >= %s AND t.txn_date <= %s
+        GROUP BY t.account_id, {_month_expr(conn, "t.txn_date")}, t.direction, {category}
+    """
+    params = [windows.txn_monthly_from(as_of), this_month, this_month, as_of]
+    params += [this_month, as_of, this_month, as_of]
+    return f"{exact} UNION ALL {partial}", params
+
+
+def _add_counterparty_kind(con) -> None:
+    """The engine's `txn_monthly` carries the counterparty kind derived from the category."""
+    con.execute(
+        "CREATE OR REPLACE TABLE txn_monthly AS SELECT account_id, month, direction, category, "
+        f"{counterparty_kind_sql('category')} AS counterparty_kind, amount_fen, n "
+        "FROM txn_monthly_totals"
+    )
+    con.execute("DROP TABLE txn_monthly_totals")
 
 
 def _txn_detail(conn, as_of: date, th: Thresholds) -> tuple[str, list]:
@@ -162,28 +203,3 @@ def _txn_detail(conn, as_of: date, th: Thresholds) -> tuple[str, list]:
         as_of,
     ]
     return sql, params
-
-
-def _load(con, conn, name: str, sql: str, params: list) -> None:
-    """Stream a query's rows into a DuckDB table of that name, chunk by chunk."""
-    with conn.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        chunks = []
-        while rows := cursor.fetchmany(CHUNK):
-            columns = list(zip(*rows, strict=True))
-            chunks.append(pa.table({n: _array(c) for n, c in zip(names, columns, strict=True)}))
-    if chunks:
-        table = pa.concat_tables(chunks, promote_options="permissive")
-    else:
-        table = pa.table({n: pa.array([], pa.null()) for n in names})
-    con.register("_snapshot_chunk", table)
-    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _snapshot_chunk')
-    con.unregister("_snapshot_chunk")
-
-
-def _array(values) -> pa.Array:
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([None if v is None else str(v) for v in values], pa.string())

@@ -1,7 +1,9 @@
 """Run the screening for a business date and persist everything it found, in bulk, atomically.
 
 The engine computes (``postloan.risk.snapshot``); this module only writes. No per-row
-queries: one query fetches each kind of existing row, then bulk_create / bulk_update.
+queries: one query fetches each kind of existing row; the big result tables (assessments, the
+customers' risk view) are replaced with one DELETE and an `executemany` INSERT of plain rows
+(`core.bulk`), the rest through bulk_create / update_rows.
 """
 
 import datetime as dt
@@ -15,8 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from postloan.core import dbstats, failpoints
 from postloan.core.audit import record
-from postloan.core.bulk import update_rows
+from postloan.core.bulk import delete_where, insert_rows, update_rows
 from postloan.core.fields import from_fen
 from postloan.portfolio.models import Customer, Loan
 from postloan.risk import choices as ch
@@ -36,6 +39,11 @@ from postloan.risk.models import (
 log = logging.getLogger(__name__)
 
 BATCH = 2000
+LEVELS = tuple(ch.SignalLevel.values)
+RESULT_TABLES = tuple(
+    m._meta.db_table for m in (LoanAssessment, CustomerRiskView, Signal, NotEvaluated, DataIssue)
+)
+FAMILIES = tuple(ch.SignalFamily.values)
 DEFAULT_SIGNAL_DUE_DAYS = {"red": 3, "orange": 5, "yellow": 10}
 
 
@@ -81,11 +89,13 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
                 obj=run,
                 after={"as_of": as_of.isoformat(), "source": source, "counts": counts},
             )
+            failpoints.pause("screening.persisted")  # the reliability tests kill it here
     except Exception as exc:
         ScreeningRun.objects.filter(pk=run.pk).update(
             status=ch.RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
         raise
+    dbstats.refresh(RESULT_TABLES)
     return run
 
 
@@ -197,58 +207,60 @@ def _persist_assessments(result, as_of: dt.date, run) -> dict[str, int]:
                 "evidence": _json(f.get("evidence")),
             }
         )
-    loan_ids = [r["loan_id"] for r in rows]
-    loans = Loan.objects.filter(pk__in=loan_ids) if len(loan_ids) < 500 else Loan.objects.all()
-    balances = dict(loans.values_list("loan_id", "balance"))
+    balances = _loan_balances([r["loan_id"] for r in rows])
     existing = {
         e["loan_id"]: e
         for e in LoanAssessment.objects.filter(as_of=as_of).values(
             "id", "loan_id", "suggested_class", *LoanAssessment.WORKFLOW_FIELDS
         )
     }
-    new: list[LoanAssessment] = []
+    new: list[dict] = []
     kept = 0
     for r in rows:
         loan_id = r["loan_id"]
         dpd_row = dpd_rows.get(loan_id, {})
-        obj = LoanAssessment(
-            run=run,
-            as_of=as_of,
-            loan_id=loan_id,
-            customer_id=r["customer_id"],
-            dpd=int(r.get("dpd") or 0),
-            balance=balances.get(loan_id, Decimal("0")),
-            overdue_principal=_money(dpd_row.get("overdue_principal_fen")),
-            overdue_interest=_money(dpd_row.get("overdue_interest_fen")),
-            current_class=r["current_class"],
-            suggested_class=r["suggested_class"],
-            rule_ids=r.get("rule_ids") or "",
-            reasons=r.get("reasons") or "",
-            floors=floors.get(loan_id, []),
-            change=r.get("change") or ch.ClassChange.SAME,
-            waivable_technical=bool(r.get("waivable_technical")),
-        )
+        row = {
+            "run_id": run.pk if run else None,
+            "as_of": as_of,
+            "loan_id": loan_id,
+            "customer_id": r["customer_id"],
+            "dpd": int(r.get("dpd") or 0),
+            "balance": balances.get(loan_id, Decimal("0")),
+            "overdue_principal": _money(dpd_row.get("overdue_principal_fen")),
+            "overdue_interest": _money(dpd_row.get("overdue_interest_fen")),
+            "current_class": r["current_class"],
+            "suggested_class": r["suggested_class"],
+            "rule_ids": r.get("rule_ids") or "",
+            "reasons": r.get("reasons") or "",
+            "floors": floors.get(loan_id, []),
+            "change": r.get("change") or ch.ClassChange.SAME,
+            "waivable_technical": bool(r.get("waivable_technical")),
+        }
         before = existing.get(loan_id)
         if before is not None:
-            obj.id = before["id"]  # same id: the decisions pointing at it stay linked
-            if before["suggested_class"] == obj.suggested_class:
-                for name in LoanAssessment.WORKFLOW_FIELDS:
-                    setattr(obj, name, before[name])
+            row["id"] = before["id"]  # same id: the decisions pointing at it stay linked
+            if before["suggested_class"] == row["suggested_class"]:
+                row.update({name: before[name] for name in LoanAssessment.WORKFLOW_FIELDS})
                 kept += 1
-        new.append(obj)
-    new_loans = {o.loan_id for o in new}
+        new.append(row)
+    new_loans = {o["loan_id"] for o in new}
     gone = [e["id"] for loan_id, e in existing.items() if loan_id not in new_loans]
     if gone:
         ClassificationDecision.objects.filter(assessment_id__in=gone).update(assessment=None)
-    LoanAssessment.objects.filter(as_of=as_of).delete()
-    LoanAssessment.objects.bulk_create(new, batch_size=BATCH)
+    delete_where(LoanAssessment.objects.filter(as_of=as_of))
+    insert_rows(LoanAssessment, new)
     return {
         "loans": len(new),
         "floors": sum(len(v) for v in floors.values()),
-        "downgrades": sum(1 for o in new if o.change == ch.ClassChange.DOWNGRADE),
-        "upgrades": sum(1 for o in new if o.change == ch.ClassChange.UPGRADE),
+        "downgrades": sum(1 for o in new if o["change"] == ch.ClassChange.DOWNGRADE),
+        "upgrades": sum(1 for o in new if o["change"] == ch.ClassChange.UPGRADE),
         "workflow_kept": kept,
     }
+
+
+def _loan_balances(loan_ids: list[str]) -> dict[str, Decimal]:
+    loans = Loan.objects.filter(pk__in=loan_ids) if len(loan_ids) < 500 else Loan.objects.all()
+    return dict(loans.values_list("loan_id", "balance"))
 
 
 def _replace_not_evaluated(result, as_of: dt.date) -> int:
@@ -285,35 +297,29 @@ def _replace_data_issues(result, as_of: dt.date) -> int:
 
 def _view_counts(r: dict) -> dict:
     """Signal counts by level (`n_red` …) and by family (`n_<family>`) of a risk_view row."""
-    levels = {level: int(r.get(f"n_{level}") or 0) for level in ch.SignalLevel.values}
-    families = {
-        family: int(r.get(f"n_{family}") or 0)
-        for family in ch.SignalFamily.values
-        if r.get(f"n_{family}")
-    }
+    levels = {level: int(r.get(f"n_{level}") or 0) for level in LEVELS}
+    families = {family: int(r[f"n_{family}"]) for family in FAMILIES if r.get(f"n_{family}")}
     return {"levels": levels, "families": families, "breadth": int(r.get("n_families") or 0)}
 
 
 def _replace_risk_views(result, as_of: dt.date) -> int:
-    objs = []
-    for r in table_rows(result, "risk_view"):
-        objs.append(
-            CustomerRiskView(
-                as_of=as_of,
-                customer_id=r["customer_id"],
-                exposure=_money(r.get("exposure_fen")),
-                worst_class=r.get("worst_class") or "normal",
-                max_dpd=int(r.get("max_dpd") or 0),
-                npl_balance=_money(r.get("npl_balance_fen")),
-                counts=_view_counts(r),
-                score=Decimal(str(round(float(r.get("score") or 0), 2))),
-                rank=int(r.get("rank") or 0),
-                explanation=r.get("explanation_zh") or "",
-            )
-        )
-    CustomerRiskView.objects.filter(as_of=as_of).delete()
-    CustomerRiskView.objects.bulk_create(objs, batch_size=BATCH)
-    return len(objs)
+    rows = [
+        {
+            "as_of": as_of,
+            "customer_id": r["customer_id"],
+            "exposure": _money(r.get("exposure_fen")),
+            "worst_class": r.get("worst_class") or "normal",
+            "max_dpd": int(r.get("max_dpd") or 0),
+            "npl_balance": _money(r.get("npl_balance_fen")),
+            "counts": _view_counts(r),
+            "score": Decimal(str(round(float(r.get("score") or 0), 2))),
+            "rank": int(r.get("rank") or 0),
+            "explanation": r.get("explanation_zh") or "",
+        }
+        for r in table_rows(result, "risk_view")
+    ]
+    delete_where(CustomerRiskView.objects.filter(as_of=as_of))
+    return insert_rows(CustomerRiskView, rows)
 
 
 def _open_review_tasks(result, as_of: dt.date) -> int:
