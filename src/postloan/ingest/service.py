@@ -27,7 +27,7 @@ from postloan import contract
 from postloan.core import dbstats
 from postloan.core.audit import record_many
 from postloan.core.business_date import current_business_date, set_business_date
-from postloan.ingest import categories, history, load, readers, report, validate
+from postloan.ingest import categories, history, indexes, load, readers, report, validate
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.report import Issue
 from postloan.ingest.signals import import_completed
@@ -112,7 +112,7 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], actor) -> None:
                 cols = [c for c in cols if c != "category"] + ["category"]
                 totals = txn_totals.first_load(stage.con, view)
             started = time.perf_counter()
-            with totals:
+            with totals, indexes.deferred_indexes(t, stage.files[t].rows):
                 by_table[t]["written"] = load.upsert(stage, t, view, cols)
             by_table[t]["seconds"] = round(time.perf_counter() - started, 3)
             if t == "branches":
