@@ -110,7 +110,7 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], actor) -> None:
             if t == "transactions":
                 view = categories.prepare(stage)
                 cols = [c for c in cols if c != "category"] + ["category"]
-                totals = txn_totals.first_load(stage.con, view)
+                totals = txn_totals.first_load(stage, view)
             started = time.perf_counter()
             with totals, indexes.deferred_indexes(t, stage.files[t].rows):
                 by_table[t]["written"] = load.upsert(stage, t, view, cols)

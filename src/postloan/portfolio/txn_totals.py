@@ -179,11 +179,13 @@ def has_transactions() -> bool:
 
 
 @contextmanager
-def first_load(duck, view: str):
+def first_load(stage, view: str):
     """Around the importer's write of `transactions`: when the table is empty, the triggers are
     suspended and, once the rows are in, the totals are written from the staged rows in one
-    set-based insert (`duck` is the stage's DuckDB connection, `view` the rows as loaded).
-    Otherwise the triggers keep the totals as the upsert goes."""
+    set-based insert (`stage` is the import's DuckDB stage, `view` the rows as loaded; COPY on
+    PostgreSQL). Otherwise the triggers keep the totals as the upsert goes."""
+    from postloan.ingest.load import bulk_insert
+
     if has_transactions():
         yield
         return
@@ -191,12 +193,4 @@ def first_load(duck, view: str):
         yield
         with connection.cursor() as cur:
             cur.execute(f"DELETE FROM {TABLE}")  # only zero groups can be left in it
-        _insert(duck, duckdb_select(view))
-
-
-def _insert(duck, select_sql: str, chunk: int = 50_000) -> None:
-    result = duck.execute(select_sql)
-    sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-    with connection.cursor() as cur:
-        while rows := result.fetchmany(chunk):
-            cur.executemany(sql, rows)
+        bulk_insert(stage, TABLE, duckdb_select(view), list(COLUMNS))
