@@ -37,3 +37,13 @@ def screened_bank(bank):
 
     run_screening(AS_OF)
     return bank
+
+
+@pytest.fixture
+def empty_cache():
+    """A cleared Django cache before and after the test (the cached-figures tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -14,14 +14,7 @@ from postloan.risk.actions import confirm_classification, run_screening, start_h
 from postloan.risk.models import LoanAssessment, Signal
 from tests.factories import AS_OF, make_bank
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from postloan.core import cache as figures
@@ -22,14 +21,7 @@ from postloan.risk.models import LoanAssessment
 from postloan.web.queries.dashboard import compute_dashboard, dashboard
 from tests.factories import AS_OF, make_bank
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ nothing is cached inside a transaction.
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from postloan.worklist import inbox, views
 from postloan.worklist.choices import CHECK_ITEMS
@@ -14,14 +13,7 @@ from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF, make_bank
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

@@ -172,21 +172,16 @@ def duckdb_select(view: str, vendor: str | None = None) -> str:
     )
 
 
-def has_transactions() -> bool:
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1 FROM transactions LIMIT 1")
-        return cur.fetchone() is not None
-
-
 @contextmanager
 def first_load(stage, view: str):
     """Around the importer's write of `transactions`: when the table is empty, the triggers are
     suspended and, once the rows are in, the totals are written from the staged rows in one
     set-based insert (`stage` is the import's DuckDB stage, `view` the rows as loaded; COPY on
     PostgreSQL). Otherwise the triggers keep the totals as the upsert goes."""
+    from postloan.ingest.indexes import table_is_empty
     from postloan.ingest.load import bulk_insert
 
-    if has_transactions():
+    if not table_is_empty("transactions"):
         yield
         return
     with suspended():
