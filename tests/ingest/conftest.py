@@ -3,6 +3,8 @@
 import textwrap
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 BANK: dict[str, str] = {
@@ -103,3 +105,44 @@ def imported(db, bank_dir):
     result = run_import(bank_dir)
     assert result.ok, [str(e) for e in result.errors]
     return result
+
+
+def _write_parquet(folder, table: str, header: list[str], rows: list[list[str]]) -> None:
+    """Parquet, because the CSV reader does not take line breaks inside quoted values."""
+    columns = {h: pa.array([r[i] for r in rows], pa.string()) for i, h in enumerate(header)}
+    pq.write_table(pa.table(columns), folder / f"{table}.parquet")
+
+
+AWKWARD_NAMES = {
+    "C001": '杭州"甲"制造, 有限公司',
+    "C002": "李娜\n（个体）",
+    "C003": "back\\slash \\N \\.",
+}
+
+
+@pytest.fixture
+def awkward_bank(tmp_path):
+    folder = write_bank(tmp_path / "awkward")
+    (folder / "customers.csv").unlink()
+    (folder / "transactions.csv").unlink()
+    _write_parquet(
+        folder,
+        "customers",
+        ["customer_id", "name", "type", "branch_code", "manager_id", "industry_code"],
+        [
+            ["C001", AWKWARD_NAMES["C001"], "corporate", "SB1", "S01", "C13"],
+            ["C002", AWKWARD_NAMES["C002"], "retail", "SB1", None, ""],
+            ["C003", AWKWARD_NAMES["C003"], "corporate", "SB2", "S02", "F51"],
+        ],
+    )
+    _write_parquet(
+        folder,
+        "transactions",
+        ["txn_id", "account_id", "txn_date", "direction", "amount", "counterparty_name", "summary"],
+        [
+            ["T001", "A001", "2026-10-02", "in", "1,234,567.89", "某某,商贸", '"货款"'],
+            ["T002", "A001", "2026-10-05", "out", "0.01", "", "第一行\n第二行"],
+            ["T003", "A003", "2026-10-31", "in", "10", "a\\b", ""],
+        ],
+    )
+    return folder

@@ -4,8 +4,6 @@ unchanged rows are not rewritten, and a failure in the middle of the write keeps
 import datetime as dt
 from decimal import Decimal
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -16,7 +14,7 @@ from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
 from postloan.ingest.stage import Stage
 from postloan.portfolio.models import Customer, Loan, Transaction
-from tests.ingest.conftest import BANK, write_bank, write_csv
+from tests.ingest.conftest import AWKWARD_NAMES, BANK, write_csv
 from tests.ingest.test_import import counts
 from tests.portfolio.test_txn_totals import grouped, stored
 
@@ -119,47 +117,6 @@ def test_bulk_insert_keeps_nothing_of_a_call_that_breaks_a_key(stage, scratch):
     with pytest.raises(IntegrityError), transaction.atomic():
         load.bulk_insert(stage, scratch, sql, ["id", "txt", "flag", "day", "ratio", "fen"])
     assert _fetch("SELECT id, txt FROM copy_scratch") == [(1, "a")]
-
-
-def _write_parquet(folder, table: str, header: list[str], rows: list[list[str]]) -> None:
-    """Parquet, because the CSV reader does not take line breaks inside quoted values."""
-    columns = {h: pa.array([r[i] for r in rows], pa.string()) for i, h in enumerate(header)}
-    pq.write_table(pa.table(columns), folder / f"{table}.parquet")
-
-
-AWKWARD_NAMES = {
-    "C001": '杭州"甲"制造, 有限公司',
-    "C002": "李娜\n（个体）",
-    "C003": "back\\slash \\N \\.",
-}
-
-
-@pytest.fixture
-def awkward_bank(tmp_path):
-    folder = write_bank(tmp_path / "awkward")
-    (folder / "customers.csv").unlink()
-    (folder / "transactions.csv").unlink()
-    _write_parquet(
-        folder,
-        "customers",
-        ["customer_id", "name", "type", "branch_code", "manager_id", "industry_code"],
-        [
-            ["C001", AWKWARD_NAMES["C001"], "corporate", "SB1", "S01", "C13"],
-            ["C002", AWKWARD_NAMES["C002"], "retail", "SB1", None, ""],
-            ["C003", AWKWARD_NAMES["C003"], "corporate", "SB2", "S02", "F51"],
-        ],
-    )
-    _write_parquet(
-        folder,
-        "transactions",
-        ["txn_id", "account_id", "txn_date", "direction", "amount", "counterparty_name", "summary"],
-        [
-            ["T001", "A001", "2026-10-02", "in", "1,234,567.89", "某某,商贸", '"货款"'],
-            ["T002", "A001", "2026-10-05", "out", "0.01", "", "第一行\n第二行"],
-            ["T003", "A003", "2026-10-31", "in", "10", "a\\b", ""],
-        ],
-    )
-    return folder
 
 
 def test_an_import_lands_awkward_values_exactly(awkward_bank):

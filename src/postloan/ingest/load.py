@@ -9,8 +9,9 @@ PostgreSQL — COPY, the database's own bulk path:
                                                                           one INSERT … SELECT …
                                                                           ON CONFLICT … DO UPDATE
 
-SQLite — `executemany` of the same `INSERT … ON CONFLICT (<key>) DO UPDATE SET … WHERE <something
-changed>` in chunks of tuples fetched from DuckDB (in-process, fast).
+SQLite — the same `INSERT … ON CONFLICT (<key>) DO UPDATE SET … WHERE <something changed>`, as one
+`INSERT … SELECT` from a side file the `sqlite3` shell wrote before the transaction (`side.py`, the
+big tables), else as `executemany` in chunks of tuples fetched from DuckDB.
 
 On both, rows that did not change are not rewritten, and everything runs in the caller's
 transaction (the importer's: the batch is all-or-nothing). Money is already integer fen; on
@@ -63,7 +64,7 @@ _UNQUOTED = {
     "timestamp_ns",
 }
 # DuckDB type ids sent to SQLite as text (Django stores them as text there).
-_SQLITE_AS_TEXT = {"date", "decimal", "time", "timestamp", "timestamp_ms", "timestamp_s"}
+SQLITE_AS_TEXT = {"date", "decimal", "time", "timestamp", "timestamp_ms", "timestamp_s"}
 
 
 def _q(name: str) -> str:
@@ -95,6 +96,10 @@ def upsert(stage: Stage, t: str, view: str, cols: list[str]) -> int:
     or changed (unchanged rows are neither written nor counted)."""
     if _postgres():
         return _upsert_by_copy(stage, t, view, cols)
+    if t in stage.side:  # SQLite, rows already in a side file: one statement
+        with connection.cursor() as cur:
+            cur.execute(upsert_sql(t, cols, rows=f"{stage.side[t]} WHERE true"))
+            return max(cur.rowcount or 0, 0)
     sql = upsert_sql(t, cols)
     result = stage.con.execute(f"SELECT {_sqlite_select(t, cols)} FROM {view}")
     written = 0
@@ -119,22 +124,25 @@ def bulk_insert(stage: Stage, table: str, select_sql: str, columns: list[str]) -
       stays `''`. On SQLite dates, decimals and timestamps are sent as text, as Django
       stores them there. Nested types (lists, structs) are not supported.
     * PostgreSQL: DuckDB writes a CSV file into the stage's workdir and `COPY … FROM STDIN`
-      reads it — no Python per row. SQLite: `executemany` in chunks.
+      reads it — no Python per row. SQLite: one `INSERT … SELECT` from the side file the
+      importer prepared for `table` (`stage.side`, see `side.py`), else `executemany` in chunks.
     """
     if _postgres():
         with transaction.atomic(savepoint=False), connection.cursor() as cur:
             return _copy(stage, cur, table, select_sql, columns)
     rel = stage.con.sql(select_sql)
     _check_width(rel, columns)
+    names = ", ".join(_q(c) for c in columns)
+    if table in stage.side:  # SQLite, rows already in a side file: one statement
+        with connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {_q(table)} ({names}) {stage.side[table]}")
+            return max(cur.rowcount or 0, 0)
     outer = ", ".join(
-        f"CAST({ident(n)} AS VARCHAR)" if t.id in _SQLITE_AS_TEXT else ident(n)
+        f"CAST({ident(n)} AS VARCHAR)" if t.id in SQLITE_AS_TEXT else ident(n)
         for n, t in zip(rel.columns, rel.types, strict=True)
     )
     result = stage.con.execute(f"SELECT {outer} FROM ({select_sql}) AS q")
-    sql = (
-        f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in columns)})"
-        f" VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
     inserted = 0
     with connection.cursor() as cur:
         while rows := result.fetchmany(CHUNK_ROWS):

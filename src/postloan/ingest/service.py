@@ -6,6 +6,9 @@ good — upserts the whole batch in one database transaction.
                                                                upserts, branch paths, audit
                                                                trail, business date, batch row
 
+(On SQLite the big tables are first written into side files by the `sqlite3` shell, outside the
+transaction, and copied in by one statement each inside it: `side.py`.)
+
 The `ImportBatch` row itself is written outside the data transaction, so a failed import is
 recorded while none of its data is.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +28,13 @@ from django.utils import timezone
 
 from postloan import contract
 from postloan.core import dbstats
-from postloan.core.audit import record_many
 from postloan.core.business_date import current_business_date, set_business_date
-from postloan.ingest import categories, history, indexes, load, readers, report, validate
+from postloan.ingest import categories, history, indexes, load, readers, report, side, validate
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.report import Issue
+from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
+from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
 from postloan.portfolio import txn_totals
 
@@ -91,35 +95,74 @@ def _file_entries(stage: Stage) -> list[dict]:
     return entries
 
 
-def _load(stage: Stage, batch: ImportBatch, files: list[dict], actor) -> None:
+@dataclass(frozen=True)
+class _Write:
+    """One table of the batch as the loader writes it: from DuckDB view `view`, columns `cols`."""
+
+    table: str
+    view: str
+    cols: list[str]
+
+
+def _writes(stage: Stage) -> list[_Write]:
+    """The usable tables in load order; transactions are read with their category filled in."""
+    writes = []
+    for t in contract.LOAD_ORDER:
+        if not stage.usable(t):
+            continue
+        cols, view = list(stage.files[t].columns), f"typed_{t}"
+        if t == "transactions":
+            view = categories.prepare(stage)
+            cols = [c for c in cols if c != "category"] + ["category"]
+        writes.append(_Write(t, view, cols))
+    return writes
+
+
+@contextmanager
+def _side_files(stage: Stage, writes: list[_Write]):
+    """SQLite: the largest tables (and a first load's monthly totals) go into side files that a
+    thread and the `sqlite3` shell write beside the import's transaction (`ingest.side`);
+    nothing to do elsewhere."""
+    if not side.SideFiles.available():
+        yield
+        return
+    files = side.SideFiles(stage)
+    # Largest first: the longest chain (export, shell, copy) starts at once; the month totals,
+    # needed only once the transactions are in, last.
+    by_rows = sorted(writes, key=lambda w: stage.files[w.table].rows, reverse=True)
+    for w in by_rows[: side.MAX_FILES - 1]:
+        if stage.files[w.table].rows < side.MIN_ROWS:
+            break
+        key = [w.cols.index(k) + 1 for k in table_spec(w.table).key]
+        select = ", ".join(ident(c) for c in w.cols)
+        files.add(w.table, f"SELECT {select} FROM {w.view}", order=key)
+    txns = next((w for w in writes if w.table == "transactions"), None)
+    if txns and "transactions" in files and indexes.table_is_empty("transactions"):
+        files.add(txn_totals.TABLE, txn_totals.duckdb_select(txns.view), order=[1, 2, 3, 4])
+    with files.active():
+        yield
+
+
+def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Write], actor):
     """Write the checked batch (the caller holds the transaction)."""
     by_table = {f["table"]: f for f in files}
-    events = []
     for t in history.history_tables(stage):
-        table_events, changes = history.diff(stage, t, actor=actor, batch_id=batch.pk)
-        events.extend(table_events)
+        changes = history.diff(stage, t, actor=actor, batch_id=batch.pk)
         by_table[t]["created"] = changes.created
         by_table[t]["updated"] = changes.updated
     with load.tuned_for_bulk():
-        for t in contract.LOAD_ORDER:
-            if not stage.usable(t):
-                continue
-            cols = list(stage.files[t].columns)
-            view = f"typed_{t}"
+        for w in writes:
             totals = nullcontext()
-            if t == "transactions":
-                view = categories.prepare(stage)
-                cols = [c for c in cols if c != "category"] + ["category"]
-                totals = txn_totals.first_load(stage, view)
+            if w.table == "transactions":
+                totals = txn_totals.first_load(stage, w.view)
             started = time.perf_counter()
-            with totals, indexes.deferred_indexes(t, stage.files[t].rows):
-                by_table[t]["written"] = load.upsert(stage, t, view, cols)
-            by_table[t]["seconds"] = round(time.perf_counter() - started, 3)
-            if t == "branches":
+            with totals, indexes.deferred_indexes(w.table, stage.files[w.table].rows):
+                by_table[w.table]["written"] = load.upsert(stage, w.table, w.view, w.cols)
+            by_table[w.table]["seconds"] = round(time.perf_counter() - started, 3)
+            if w.table == "branches":
                 from postloan.org.tree import rebuild_paths
 
                 rebuild_paths()
-    record_many(events)
 
 
 def run_import(
@@ -193,8 +236,10 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
         if ok:
             batch.as_of = as_of or default_as_of(stage)
             try:
-                with transaction.atomic():
-                    _load(stage, batch, files, actor)
+                writes = _writes(stage)
+                with _side_files(stage, writes), transaction.atomic():
+                    lap("side files")
+                    _load(stage, batch, files, writes, actor)
                     set_business_date(batch.as_of)
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
                     transaction.on_commit(
@@ -204,7 +249,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
                 lap("commit")  # the commit, plus whatever listens to import_completed
                 dbstats.refresh([f["table"] for f in files])
                 lap("statistics")
-            except (DatabaseError, ValueError) as exc:
+            except (DatabaseError, ValueError, side.SideFileError) as exc:
                 log.exception("import batch %s failed while writing", batch.pk)
                 report.add(stage, report.ERROR, "", f"写入数据库失败，本批次未导入任何数据：{exc}")
                 issues = report.collect(stage)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,9 @@ class Stage:
         self.con.execute(f"SET temp_directory = '{(self.workdir / 'spill').as_posix()}'")
         self.con.execute("SET preserve_insertion_order = true")
         self.files: dict[str, LoadedFile] = {}
+        # SQLite: table → an SQL query over an attached side file holding its rows, in the
+        # order of the load's columns (`ingest.side.SideFiles`); the loader copies from it.
+        self.side: Mapping[str, str] = {}
 
     def close(self) -> None:
         self.con.close()

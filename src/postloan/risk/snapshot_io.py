@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from postloan.core.sqlite_shell import path as shell
+from postloan.core.sqlite_shell import usable as _can_use_shell
+
 CHUNK = 100_000
 PARALLEL = max(2, min(4, os.cpu_count() or 2))  # shells at a time (they are separate processes)
 NULL = r"\N"
@@ -90,22 +93,6 @@ def _load_by_copy(con, conn, name: str, sql: str, params: list, types: dict) -> 
 
 
 # --- SQLite: the command-line shell -------------------------------------------------------------
-
-
-def shell() -> str | None:
-    return shutil.which("sqlite3")
-
-
-def _can_use_shell(conn) -> bool:
-    name = str(conn.settings_dict.get("NAME") or "")
-    return (
-        conn.vendor == "sqlite"
-        and not conn.in_atomic_block
-        and shell() is not None
-        and name not in ("", ":memory:")
-        and "mode=memory" not in name
-        and os.path.exists(name)
-    )
 
 
 def literal(value) -> str:
