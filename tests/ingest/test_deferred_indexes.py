@@ -2,7 +2,7 @@
 the import's transaction brings them back; a non-empty table keeps them throughout."""
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from postloan.ingest import indexes
 from postloan.ingest.service import run_import
@@ -47,3 +47,61 @@ def test_a_table_with_rows_keeps_its_indexes(monkeypatch, imported):
     before = indexes.secondary_indexes("transactions")
     with indexes.deferred_indexes("transactions", rows=10):
         assert indexes.secondary_indexes("transactions") == before
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="foreign keys are deferred row by row on PostgreSQL"
+)
+
+
+@postgres_only
+def test_a_first_load_of_fresh_tables_checks_foreign_keys_in_one_go(monkeypatch, bank_dir):
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    before = indexes.foreign_keys("transactions")
+    assert [fk[1] for fk in before] == ["accounts"]
+    seen = []
+    real = indexes.foreign_keys
+
+    def spy(table):
+        found = real(table)
+        seen.append(table)
+        return found
+
+    monkeypatch.setattr(indexes, "foreign_keys", spy)
+    assert run_import(bank_dir).ok
+    assert "transactions" in seen
+    assert real("transactions") == before  # the same constraint, deferrable as before
+
+
+@postgres_only
+def test_a_foreign_key_added_back_checks_every_row(monkeypatch):
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    fresh = frozenset({"transactions", "accounts"})
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        indexes.deferred_indexes("transactions", rows=10, fresh=fresh),
+        connection.cursor() as cur,
+    ):
+        assert indexes.foreign_keys("transactions") == []
+        cur.execute(
+            "INSERT INTO transactions (txn_id, account_id, txn_date, direction, amount,"
+            " counterparty_name, counterparty_account, summary, category)"
+            " VALUES ('T1', 'NO-SUCH-ACCOUNT', '2026-01-01', 'in', 1, '', '', '', 'other')"
+        )
+    assert [fk[1] for fk in indexes.foreign_keys("transactions")] == ["accounts"]
+
+
+@postgres_only
+def test_a_table_referring_to_one_with_rows_keeps_its_foreign_key(monkeypatch):
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    fresh = frozenset({"transactions"})
+    with transaction.atomic(), indexes.deferred_indexes("transactions", rows=10, fresh=fresh):
+        assert [fk[1] for fk in indexes.foreign_keys("transactions")] == ["accounts"]
+
+
+@postgres_only
+def test_the_unused_pattern_index_on_the_flow_key_is_gone():
+    names = [name for name, _ in indexes.secondary_indexes("transactions")]
+    assert "txn_account_date_idx" in names
+    assert not [n for n in names if n.startswith("transactions_txn_id_") and n.endswith("_like")]

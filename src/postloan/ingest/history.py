@@ -84,7 +84,7 @@ def diff(stage: Stage, t: str, *, actor, batch_id: int) -> TableChanges:
 
     events = ident(f"events_{t}")
     stage.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {events} AS SELECT n._row, {key_text} AS object_id,"
+        f"CREATE OR REPLACE TABLE {events} AS SELECT n._row, {key_text} AS object_id,"
         f" o.{ident(keys[0])} IS NULL AS created, {as_json('o')} AS before, {as_json('n')} AS after"
         f" FROM typed_{t} n LEFT JOIN {old} o ON {on}"
         f" WHERE o.{ident(keys[0])} IS NULL OR {changed}"

@@ -3,7 +3,7 @@ on PostgreSQL.
 
 PostgreSQL — COPY, the database's own bulk path:
 
-    DuckDB view ──COPY TO──► <workdir>/copy-<table>.csv ──COPY FROM STDIN──► table is empty?
+    DuckDB view ──COPY TO──► a named pipe (csvpipe) ──COPY FROM STDIN──► table is empty?
                                                                      yes: straight into it
                                                                      no:  a temporary table, then
                                                                           one INSERT … SELECT …
@@ -27,12 +27,12 @@ decimals as plain digits.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.db import connection, transaction
 
+from postloan.ingest import csvpipe
 from postloan.ingest.schema import table_spec
-from postloan.ingest.sql import ident, lit
+from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
 
 CHUNK_ROWS = 50_000  # SQLite: rows per executemany
@@ -115,7 +115,9 @@ def bulk_insert(stage: Stage, table: str, select_sql: str, columns: list[str]) -
     database table `table`; return the number of rows inserted.
 
     * The query's columns are matched to `columns` by position (their names do not matter);
-      there must be as many. Columns of `table` not listed get their database defaults.
+      there must be as many. On PostgreSQL it runs on another DuckDB connection of the stage,
+      in a thread: it may read the stage's tables and views, not TEMP objects or registered
+      relations of `stage.con`. Columns of `table` not listed get their database defaults.
     * Plain `INSERT` semantics, no upsert: a row that breaks a key or a constraint raises
       `django.db.IntegrityError`. Call it inside the transaction that owns the write (the
       importer's), which then rolls back whole. Row triggers of `table` fire as for any insert.
@@ -123,8 +125,8 @@ def bulk_insert(stage: Stage, table: str, select_sql: str, columns: list[str]) -
       timestamps (naive = UTC, as Django stores them), decimals; NULL stays NULL and `''`
       stays `''`. On SQLite dates, decimals and timestamps are sent as text, as Django
       stores them there. Nested types (lists, structs) are not supported.
-    * PostgreSQL: DuckDB writes a CSV file into the stage's workdir and `COPY … FROM STDIN`
-      reads it — no Python per row. SQLite: one `INSERT … SELECT` from the side file the
+    * PostgreSQL: DuckDB writes CSV into a named pipe that `COPY … FROM STDIN` reads as it
+      is written — no Python per row, no file on disk. SQLite: one `INSERT … SELECT` from the side file the
       importer prepared for `table` (`stage.side`, see `side.py`), else `executemany` in chunks.
     """
     if _postgres():
@@ -177,39 +179,33 @@ def _upsert_by_copy(stage: Stage, t: str, view: str, cols: list[str]) -> int:
 
 
 def _copy(stage: Stage, cur, table: str, select_sql: str, columns: list[str]) -> int:
-    """DuckDB writes the query's rows as CSV; `COPY table (columns) FROM STDIN` reads them."""
-    path = _export_csv(stage, select_sql, columns, name=table)
+    """DuckDB writes the query's rows as CSV into a pipe while `COPY table (columns) FROM STDIN`
+    reads them (`csvpipe`): the export and the load overlap."""
+    query, options = _csv_export(stage, select_sql, columns)
     copy_sql = (
         f"COPY {_q(table)} ({', '.join(_q(c) for c in columns)})"
         " FROM STDIN (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULL '')"
     )
-    try:
-        with (
-            connection.wrap_database_errors,
-            path.open("rb") as src,
-            cur.cursor.copy(copy_sql) as copy,
-        ):
-            while block := src.read(COPY_BLOCK):
-                copy.write(block)
-        return max(cur.cursor.rowcount or 0, 0)
-    finally:
-        path.unlink(missing_ok=True)
+    with (
+        connection.wrap_database_errors,
+        csvpipe.exported(stage, query, options, name=table) as src,
+        cur.cursor.copy(copy_sql) as copy,
+    ):
+        while block := src.read(COPY_BLOCK):
+            copy.write(block)
+    return max(cur.cursor.rowcount or 0, 0)
 
 
-def _export_csv(stage: Stage, select_sql: str, columns: list[str], name: str) -> Path:
+def _csv_export(stage: Stage, select_sql: str, columns: list[str]) -> tuple[str, str]:
+    """The query and the DuckDB COPY options that write its rows as the CSV PostgreSQL reads."""
     rel = stage.con.sql(select_sql)
     _check_width(rel, columns)
     aliases = [f"c{i}" for i in range(len(columns))]
     quoted = [a for a, t in zip(aliases, rel.types, strict=True) if t.id not in _UNQUOTED]
-    path = stage.workdir / f"copy-{name}.csv"
     options = "FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR ''"
     if quoted:
         options += f", FORCE_QUOTE ({', '.join(quoted)})"
-    stage.con.execute(
-        f"COPY (SELECT * FROM ({select_sql}) AS q({', '.join(aliases)}))"
-        f" TO {lit(path.as_posix())} ({options})"
-    )
-    return path
+    return f"SELECT * FROM ({select_sql}) AS q({', '.join(aliases)})", options
 
 
 def _check_width(rel, columns: list[str]) -> None:

@@ -146,6 +146,7 @@ def _side_files(stage: Stage, writes: list[_Write]):
 def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Write], actor):
     """Write the checked batch (the caller holds the transaction)."""
     by_table = {f["table"]: f for f in files}
+    fresh = frozenset(w.table for w in writes if indexes.table_is_empty(w.table))
     for t in history.history_tables(stage):
         changes = history.diff(stage, t, actor=actor, batch_id=batch.pk)
         by_table[t]["created"] = changes.created
@@ -156,7 +157,7 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Wri
             if w.table == "transactions":
                 totals = txn_totals.first_load(stage, w.view)
             started = time.perf_counter()
-            with totals, indexes.deferred_indexes(w.table, stage.files[w.table].rows):
+            with totals, indexes.deferred_indexes(w.table, stage.files[w.table].rows, fresh):
                 by_table[w.table]["written"] = load.upsert(stage, w.table, w.view, w.cols)
             by_table[w.table]["seconds"] = round(time.perf_counter() - started, 3)
             if w.table == "branches":

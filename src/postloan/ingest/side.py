@@ -125,9 +125,11 @@ class SideFiles:
             thread.join()
             con.close()
             for side in self.sides.values():
-                if side.process is not None and side.process.poll() is None:
-                    side.process.kill()
-                    side.process.wait()
+                if side.process is not None:
+                    if side.process.poll() is None:
+                        side.process.kill()
+                        side.process.wait()
+                    side.process.stderr.close()
             with connection.cursor() as cur:
                 for schema in self.attached:
                     cur.execute(f"DETACH DATABASE {schema}")

@@ -122,17 +122,23 @@ def uninstall(schema_editor=None) -> None:
 @contextmanager
 def suspended():
     """Switch the triggers off for a bulk write that maintains the totals itself. Call inside
-    the transaction that does the write: the triggers come back with its commit or rollback."""
+    the transaction that does the write: the triggers come back with its commit or rollback.
+
+    PostgreSQL: `ALTER TABLE … DISABLE TRIGGER` (blocks other writers of `transactions`, not
+    its readers, until the commit): the trigger is not even called per row, which its own
+    transaction-local switch `PG_SWITCH` still needed. SQLite: the triggers are dropped."""
+    from postloan.ingest.indexes import checks_done
+
     if not connection.in_atomic_block:
         raise RuntimeError("txn_totals.suspended() must run inside a transaction")
     if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT set_config(%s, 'on', true)", [PG_SWITCH])
+        with connection.cursor() as cur, checks_done(cur):
+            cur.execute("ALTER TABLE transactions DISABLE TRIGGER txn_month_totals_sync")
         try:
             yield
         finally:
-            with connection.cursor() as cur:
-                cur.execute("SELECT set_config(%s, 'off', true)", [PG_SWITCH])
+            with connection.cursor() as cur, checks_done(cur):
+                cur.execute("ALTER TABLE transactions ENABLE TRIGGER txn_month_totals_sync")
         return
     with connection.cursor() as cur:
         for name in SQLITE_TRIGGERS:
