@@ -3,6 +3,8 @@
 Usage:
     .venv/bin/python benchmarks/bench_screen.py DIR [AS_OF]          # an existing demo folder
     .venv/bin/python benchmarks/bench_screen.py --scale S [AS_OF]    # generate one first
+    .venv/bin/python benchmarks/bench_screen.py --memory-limit 6GB DIR   # bounded: DuckDB keeps
+        # the tables in a database file in a temporary folder and spills past the limit
 
 Prints seconds for loading, deriving the monthly/windowed flows (what the snapshot loader does
 in the source database) and `screen()`, with peak RSS and result row counts, as JSON.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -61,6 +64,9 @@ def load_demo(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
 
 
 def main(argv: list[str]) -> None:
+    memory_limit = None
+    if argv and argv[0] == "--memory-limit":
+        memory_limit, argv = argv[1], argv[2:]
     if argv and argv[0] == "--scale":
         scale, rest = argv[1], argv[2:]
         from postloan.demo.generate import generate_bank
@@ -73,8 +79,12 @@ def main(argv: list[str]) -> None:
     else:
         folder, rest = Path(argv[0]), argv[1:]
     as_of = date.fromisoformat(rest[0]) if rest else DEFAULT_AS_OF
-    con = duckdb.connect()
+    scratch = tempfile.mkdtemp(prefix="postloan-screen-db-")
+    con = duckdb.connect(f"{scratch}/bench.duckdb" if memory_limit else ":memory:")
     con.execute("SET threads = 2")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{scratch}/spill'")
     t0 = time.perf_counter()
     counts = load_demo(con, folder)
     t1 = time.perf_counter()
@@ -92,10 +102,13 @@ def main(argv: list[str]) -> None:
         "screen_seconds": round(t2 - t1, 2),
         "screen_again_seconds": round(t3 - t2, 2),
         "identical_rerun": identical,
+        "memory_limit": memory_limit,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "rows": {k: v.num_rows for k, v in result.tables().items()},
     }
     print(json.dumps(report, ensure_ascii=False))
+    con.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ that name exists (see `introspection.table_names()`), e.g. provided later by the
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 from django.db import connection as default_connection
@@ -61,10 +63,24 @@ def build_snapshot(
     if "inspections" in existing:
         reads["inspections_due"] = _inspections_due()
         reads["inspection_findings"] = _inspection_findings(as_of)
-    con = duckdb.connect()
+    con = bounded_duckdb()
     snapshot_io.load_all(con, conn, reads, types=_types(reads), fast=fast)
     if "transactions" in existing:
         _add_counterparty_kind(con)
+    return con
+
+
+def bounded_duckdb() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to `VAR_DIR/tmp` past `POSTLOAN_DUCKDB_MEMORY` (default
+    4 GB), so that a whole province's portfolio is screened within a bounded footprint. The
+    folder is per process: concurrent screenings in other processes never share spill files."""
+    from django.conf import settings
+
+    spill = Path(settings.VAR_DIR) / "tmp" / f"duckdb-spill-{os.getpid()}"
+    spill.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     return con
 
 
