@@ -19,9 +19,12 @@ def test_it_leaves_the_database_as_before_when_an_import_is_killed(db_copy):
     outcomes = [r[0] for r in con.execute("SELECT outcome FROM ingest_importbatch ORDER BY id")]
     con.close()
     assert outcomes == ["succeeded", "running"]  # the killed batch is visible, nothing else
+    scratch = db_copy.parent / "var" / "tmp"
+    assert list(scratch.glob("import-*"))  # the killed import's stage is left behind…
     # and the database is healthy: the same import now succeeds
     run_cmd(db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF)
     assert fingerprint(db_copy, skip=RUN_TABLES) != before
+    assert not list(scratch.glob("import-*"))  # …until the next import sweeps it away
 
 
 def test_it_keeps_the_previous_screening_when_a_screening_is_killed(db_copy):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 
 import duckdb
-from django.conf import settings
 
+from postloan.core import scratch
 from postloan.ingest.readers import LoadedFile
 
 # DuckDB may use this much memory before it spills to the scratch folder.
@@ -18,9 +16,7 @@ MEMORY_LIMIT = "1536MB"
 
 class Stage:
     def __init__(self) -> None:
-        root = Path(settings.VAR_DIR) / "tmp"
-        root.mkdir(parents=True, exist_ok=True)
-        self.workdir = Path(tempfile.mkdtemp(prefix="import-", dir=root))
+        self.workdir = scratch.make("import-")
         self.con = duckdb.connect(str(self.workdir / "stage.duckdb"))
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.con.execute(f"SET temp_directory = '{(self.workdir / 'spill').as_posix()}'")

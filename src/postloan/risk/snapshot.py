@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 from django.db import connection as default_connection
@@ -76,8 +75,9 @@ def bounded_duckdb() -> duckdb.DuckDBPyConnection:
     folder is per process: concurrent screenings in other processes never share spill files."""
     from django.conf import settings
 
-    spill = Path(settings.VAR_DIR) / "tmp" / f"duckdb-spill-{os.getpid()}"
-    spill.parent.mkdir(parents=True, exist_ok=True)
+    from postloan.core import scratch
+
+    spill = scratch.make("", fixed=f"duckdb-spill-{os.getpid()}")
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")
     con.execute(f"SET temp_directory = '{spill.as_posix()}'")

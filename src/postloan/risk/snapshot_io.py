@@ -22,7 +22,6 @@ import decimal
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -54,11 +53,9 @@ def load_all(
 
 
 def _scratch() -> Path:
-    from django.conf import settings
+    from postloan.core import scratch
 
-    root = Path(settings.VAR_DIR) / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix="snapshot-", dir=root))
+    return scratch.make("snapshot-")
 
 
 def _from_csv(con, name: str, path: Path, types: dict[str, str]) -> None:
