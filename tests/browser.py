@@ -17,3 +17,12 @@ CHROMIUM_ARGS = [
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def log_in(page, base: str, username: str, password: str, then: str) -> None:
+    """Sign in through the login form and land on `then` (a path)."""
+    page.goto(f"{base}/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{then}")

@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from postloan.documents.models import PackJob
-from tests.browser import launch
+from tests.browser import launch, log_in
 from tests.factories import PASSWORD
 
 
@@ -25,11 +25,7 @@ def test_it_generates_and_downloads_the_meeting_pack(live_server, signed_meeting
         try:
             context = browser.new_context(accept_downloads=True)
             page = context.new_page()
-            page.goto(f"{base}/login/?next=/meetings/{meeting.pk}/")
-            page.fill("input[name=username]", "rm_branch")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/meetings/{meeting.pk}/")
+            log_in(page, base, "rm_branch", PASSWORD, then=f"/meetings/{meeting.pk}/")
             page.click("text=文书与会议材料")
             page.wait_for_url(f"{base}/documents/meetings/{meeting.pk}/")
             page.click("button:has-text('生成会议材料')")

@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 
 from postloan.ingest.service import run_import
 from postloan.meetings.models import Meeting, Resolution
-from tests.browser import launch
+from tests.browser import launch, log_in
 from tests.factories import PASSWORD
 
 LOANS_CSV = (
@@ -22,11 +22,7 @@ LOANS_CSV = (
 
 def _login(browser, base, username):
     page = browser.new_context().new_page()
-    page.goto(f"{base}/login/?next=/meetings/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/meetings/")
+    log_in(page, base, username, PASSWORD, then="/meetings/")
     return page
 
 

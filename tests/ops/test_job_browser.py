@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from postloan.ops.models import JobProgress
-from tests.browser import launch
+from tests.browser import launch, log_in
 from tests.ingest.conftest import write_bank
 from tests.ingest.test_upload_job import DB_QUEUE, WORKER
 from tests.ingest.test_web import person
@@ -26,11 +26,7 @@ def test_a_web_upload_shows_its_progress_until_the_worker_is_done(live_server, s
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{base}/login/?next=/import/")
-            page.fill("input[name=username]", "rm_chen")
-            page.fill("input[name=password]", "pl-test-password-1")
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/import/")
+            log_in(page, base, "rm_chen", "pl-test-password-1", then="/import/")
             page.set_input_files("input[type=file]", files)
             page.fill("input[name=as_of]", "2026-10-31")
             page.click("button:has-text('开始导入')")

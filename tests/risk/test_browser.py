@@ -7,7 +7,7 @@ from playwright.sync_api import sync_playwright
 from postloan.portfolio.models import Loan
 from postloan.risk.actions import persist_result
 from postloan.risk.models import Signal
-from tests.browser import launch
+from tests.browser import launch, log_in
 from tests.factories import PASSWORD, make_bank
 from tests.risk.results import AS_OF, make_result, signal_row
 
@@ -29,11 +29,7 @@ def test_it_confirms_a_downgrade_and_releases_a_signal(live_server):
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{live_server.url}/login/?next=/risk/classification/")
-            page.fill("input[name=username]", "rm_branch")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/risk/classification/")
+            log_in(page, live_server.url, "rm_branch", PASSWORD, then="/risk/classification/")
 
             page.get_by_role("link", name="L003").click()
             page.wait_for_selector("#confirm-form")

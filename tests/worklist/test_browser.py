@@ -8,7 +8,7 @@ from playwright.sync_api import sync_playwright
 
 from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
-from tests.browser import launch
+from tests.browser import launch, log_in
 from tests.factories import AS_OF, PASSWORD, make_bank
 
 
@@ -22,11 +22,7 @@ def test_it_completes_an_inspection_from_the_inbox(live_server):
         browser = launch(p)
         try:
             page = browser.new_page()
-            page.goto(f"{live_server.url}/login/?next=/work/")
-            page.fill("input[name=username]", "am_zhang")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/work/")
+            log_in(page, live_server.url, "am_zhang", PASSWORD, then="/work/")
             row = page.locator("#inbox-panel tr", has_text="杭州甲制造有限公司")
             assert row.count() == 1
             row.get_by_role("link", name="办理").click()
