@@ -86,7 +86,7 @@ def test_values_arrive_as_the_executemany_path_binds_them(scratch_tables):
         stage.con.executemany("INSERT INTO src VALUES (?, ?, ?, ?, ?, ?)", rows)
         select = "SELECT * FROM src ORDER BY id DESC"  # the side file sorts by `order`
         files = side.SideFiles(stage)
-        files.add("side_scratch", select, order=[1])
+        files.add("side_scratch", select, order=[1], not_null=frozenset({0}))
         with files.active(), transaction.atomic():
             written = load.bulk_insert(stage, "side_scratch", select, SCRATCH_COLUMNS)
         load.bulk_insert(stage, "many_scratch", select, SCRATCH_COLUMNS)  # executemany
@@ -176,6 +176,22 @@ def test_a_failing_shell_fails_the_batch_in_chinese_and_writes_nothing(
     with connection.cursor() as cur:
         cur.execute("PRAGMA database_list")
         assert not [r[1] for r in cur.fetchall() if r[1].startswith("side_")]
+
+
+def test_a_null_where_the_target_refuses_one_fails_the_export(scratch_tables):
+    with Stage() as stage:
+        stage.con.execute("CREATE TABLE src AS SELECT 1 AS id, CAST(NULL AS VARCHAR) AS txt")
+        files = side.SideFiles(stage)
+        files.add("side_scratch", "SELECT id, txt FROM src", order=[1], not_null=frozenset({1}))
+        with (
+            pytest.raises(side.SideFileError, match="第 2 列出现空值"),
+            files.active(),
+            transaction.atomic(),
+        ):
+            load.bulk_insert(stage, "side_scratch", "SELECT id, txt FROM src", ["id", "txt"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM side_scratch")
+        assert cur.fetchone()[0] == 0
 
 
 def test_inside_a_transaction_everything_goes_through_executemany(db, awkward_bank):

@@ -133,12 +133,20 @@ def _side_files(stage: Stage, writes: list[_Write]):
     for w in by_rows[: side.MAX_FILES - 1]:
         if stage.files[w.table].rows < side.MIN_ROWS:
             break
-        key = [w.cols.index(k) + 1 for k in table_spec(w.table).key]
+        spec = table_spec(w.table)
+        key = [w.cols.index(k) + 1 for k in spec.key]
+        not_null = frozenset(i for i, c in enumerate(w.cols) if not spec.column(c).nullable)
         select = ", ".join(ident(c) for c in w.cols)
-        files.add(w.table, f"SELECT {select} FROM {w.view}", order=key)
+        files.add(w.table, f"SELECT {select} FROM {w.view}", order=key, not_null=not_null)
     txns = next((w for w in writes if w.table == "transactions"), None)
     if txns and "transactions" in files and indexes.table_is_empty("transactions"):
-        files.add(txn_totals.TABLE, txn_totals.duckdb_select(txns.view), order=[1, 2, 3, 4])
+        every = frozenset(range(len(txn_totals.COLUMNS)))  # all NOT NULL
+        files.add(
+            txn_totals.TABLE,
+            txn_totals.duckdb_select(txns.view),
+            order=[1, 2, 3, 4],
+            not_null=every,
+        )
     with files.active():
         yield
 

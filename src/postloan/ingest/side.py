@@ -55,6 +55,7 @@ class _Side:
     path: Path
     select_sql: str
     order: list[int]
+    not_null: frozenset[int]  # 0-based positions of columns that never hold NULL
     ready: threading.Event = field(default_factory=threading.Event)  # exported, shell started
     columns: int = 0
     rows: int = 0  # as exported by DuckDB
@@ -79,12 +80,16 @@ class SideFiles:
     def available() -> bool:
         return sqlite_shell.usable(connection)
 
-    def add(self, name: str, select_sql: str, order: list[int]) -> None:
+    def add(
+        self, name: str, select_sql: str, order: list[int], not_null: frozenset[int] = frozenset()
+    ) -> None:
         """Table `name` will be written from the DuckDB query's rows, sorted by the 1-based
-        column positions `order`. Tables are exported in the order they are added."""
+        column positions `order`. `not_null` (0-based positions) names the columns whose target
+        refuses NULL: the export fails on a NULL there, and the shell need not look for NULLs in
+        them. Tables are exported in the order they are added."""
         index = len(self.sides)
         path = self.stage.workdir / f"side-{index}.db"
-        self.sides[name] = _Side(f"side_{index}", path, select_sql, order)
+        self.sides[name] = _Side(f"side_{index}", path, select_sql, order, not_null)
 
     def __contains__(self, name: str) -> bool:
         return name in self.sides
@@ -153,7 +158,10 @@ class SideFiles:
         """Export the rows as CSV and start the shell that writes them into the side file."""
         rel = con.sql(side.select_sql)
         aliases = [f"c{i}" for i in range(len(rel.columns))]
-        casts = ", ".join(_cast(a, t.id) for a, t in zip(aliases, rel.types, strict=True))
+        casts = ", ".join(
+            _refuse_null(a, _cast(a, t.id)) if i in side.not_null else _cast(a, t.id)
+            for i, (a, t) in enumerate(zip(aliases, rel.types, strict=True))
+        )
         by = ", ".join(aliases[i - 1] for i in side.order) or "1"
         csv_path = side.path.with_suffix(".csv")
         side.rows = con.execute(
@@ -163,27 +171,34 @@ class SideFiles:
         ).fetchall()[0][0]
         side.columns = len(aliases)
         token = lit(self.null)
-        script = "\n".join(
-            [
-                "PRAGMA journal_mode = OFF;",
-                "PRAGMA synchronous = OFF;",
-                f"CREATE TABLE rows ({', '.join(aliases)});",
-                f".import --csv '{csv_path.as_posix()}' rows",
-                # the CSV is read: free its disk space before the next table's export
-                f".shell rm -f '{csv_path.as_posix()}'",
-                # NULLs back in this process, beside the importer, not in its copy statement
-                f"UPDATE rows SET {', '.join(f'{a} = NULLIF({a}, {token})' for a in aliases)}"
-                f" WHERE {' OR '.join(f'{a} = {token}' for a in aliases)};",
-            ]
-        )
+        nullable = [a for i, a in enumerate(aliases) if i not in side.not_null]
+        script = [
+            "PRAGMA journal_mode = OFF;",
+            "PRAGMA synchronous = OFF;",
+            f"CREATE TABLE rows ({', '.join(aliases)});",
+            f".import --csv '{csv_path.as_posix()}' rows",
+            # the CSV is read: free its disk space before the next table's export
+            f".shell rm -f '{csv_path.as_posix()}'",
+        ]
+        if nullable:  # NULLs back in this process, beside the importer, not in its copy
+            script.append(
+                f"UPDATE rows SET {', '.join(f'{a} = NULLIF({a}, {token})' for a in nullable)}"
+                f" WHERE {' OR '.join(f'{a} = {token}' for a in nullable)};"
+            )
         side.process = subprocess.Popen(
             [sqlite_shell.path(), "-bail", side.path.as_posix()],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        side.process.stdin.write(script.encode() + b"\n")
+        side.process.stdin.write("\n".join(script).encode() + b"\n")
         side.process.stdin.close()
+
+
+def _refuse_null(alias: str, expr: str) -> str:
+    """`expr`, or an error when the value is NULL (the target column refuses it)."""
+    message = lit(f"旁路导出：第 {int(alias[1:]) + 1} 列出现空值，而目标列不允许为空")
+    return f"CASE WHEN {alias} IS NULL THEN error({message}) ELSE {expr} END"
 
 
 def _cast(alias: str, type_id: str) -> str:
