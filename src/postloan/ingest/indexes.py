@@ -90,7 +90,8 @@ def deferred_indexes(table: str, rows: int, fresh: frozenset[str] = frozenset())
 @contextmanager
 def checks_done(cur):
     """PostgreSQL refuses index, constraint and trigger changes on a table with deferred
-    foreign-key checks pending: run them now (a violation fails the import here, as it would at commit), then defer again."""
+    foreign-key checks pending: run them now (a violation fails the import here, as it would at
+    commit), then defer again."""
     if connection.vendor != "postgresql":
         yield
         return

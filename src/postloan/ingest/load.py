@@ -126,8 +126,9 @@ def bulk_insert(stage: Stage, table: str, select_sql: str, columns: list[str]) -
       stays `''`. On SQLite dates, decimals and timestamps are sent as text, as Django
       stores them there. Nested types (lists, structs) are not supported.
     * PostgreSQL: DuckDB writes CSV into a named pipe that `COPY … FROM STDIN` reads as it
-      is written — no Python per row, no file on disk. SQLite: one `INSERT … SELECT` from the side file the
-      importer prepared for `table` (`stage.side`, see `side.py`), else `executemany` in chunks.
+      is written — no Python per row, no file on disk. SQLite: one `INSERT … SELECT` from the
+      side file the importer prepared for `table` (`stage.side`, see `side.py`), else
+      `executemany` in chunks.
     """
     if _postgres():
         with transaction.atomic(savepoint=False), connection.cursor() as cur:

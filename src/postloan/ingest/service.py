@@ -6,7 +6,7 @@ good — upserts the whole batch in one database transaction.
                                                                upserts, branch paths, audit
                                                                trail, business date, batch row
 
-(On SQLite the big tables are first written into side files by the `sqlite3` shell, outside the
+(On SQLite the big tables are written into side files by the `sqlite3` shell, beside the
 transaction, and copied in by one statement each inside it: `side.py`.)
 
 The `ImportBatch` row itself is written outside the data transaction, so a failed import is

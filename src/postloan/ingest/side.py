@@ -1,7 +1,7 @@
 """SQLite: the big tables of a batch reach the database through side files written by the
 `sqlite3` shell, not through Python.
 
-    a thread, table after table in load order, beside the importer's own work:
+    a thread, table after table (the largest first), beside the importer's own work:
         DuckDB ──COPY TO──► <workdir>/side-<n>.csv ──sqlite3 .import──► <workdir>/side-<n>.db
                                                    (one shell process per table)
     the importer, inside its transaction, when it reaches the table:
@@ -10,12 +10,13 @@
 Binding millions of rows one at a time from Python was most of an SQLite import. DuckDB exports
 in its own thread (it releases the GIL) while the importer diffs history and writes the audit
 trail and the small tables; the shell parses the CSV in C in its own process; the copy into the
-table is one statement inside the database. The side files are separate databases that only the import reads:
-attaching them changes nothing in the main database, so the write stays one all-or-nothing
-transaction. They are detached after it ends and deleted with the stage's scratch folder.
+table is one statement inside the database. The side files are separate databases that only the
+import reads: attaching them changes nothing in the main database, so the write stays one
+all-or-nothing transaction. They are detached after it ends and deleted with the stage's scratch folder.
 
 The values mean what the `executemany` path would bind: the CSV carries text; NULL is a random
-token of this import that the shell turns back into NULL after its import; booleans travel as 1/0; dates, decimals
+token of this import that the shell turns back into NULL after its import (in the columns whose
+target accepts NULL; elsewhere a NULL fails the export); booleans travel as 1/0; dates, decimals
 and times as DuckDB's text of them (what Django stores on SQLite). The side tables declare no
 column types, so the text reaches the target column as bound text would, and the column's own
 type affinity makes the same value of it. Rows are written in the order given (the target's
