@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start (or reuse) a throwaway PostgreSQL cluster on 127.0.0.1 for tests, owned by the
 # `postgres` user (initdb/pg_ctl refuse root). Prints the DATABASE_URL to use.
-# Usage: scripts/pg-test-server.sh start|stop   (env PGPORT, default 55432)
+# Usage: scripts/pg-test-server.sh start|stop   (env PGPORT, default 55432; POSTLOAN_PG_OPTS adds
+# server settings, e.g. "-c shared_buffers=4GB -c maintenance_work_mem=1GB" for a scale-L bench)
 set -euo pipefail
 cmd=${1:-start}
 port=${PGPORT:-55432}
@@ -22,7 +23,7 @@ case $cmd in
       run_pg "$bindir/initdb -D $dir -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null"
     fi
     if ! run_pg "$bindir/pg_ctl -D $dir status" >/dev/null 2>&1; then
-      run_pg "$bindir/pg_ctl -D $dir -l $dir/server.log -w -o '-p $port -h 127.0.0.1 -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off' start >/dev/null"
+      run_pg "$bindir/pg_ctl -D $dir -l $dir/server.log -w -o '-p $port -h 127.0.0.1 -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${POSTLOAN_PG_OPTS:-}' start >/dev/null"
     fi
     echo "postgres://postgres@127.0.0.1:$port/postloan"
     ;;

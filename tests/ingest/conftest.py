@@ -108,7 +108,7 @@ def imported(db, bank_dir):
 
 
 def _write_parquet(folder, table: str, header: list[str], rows: list[list[str]]) -> None:
-    """Parquet, because the CSV reader does not take line breaks inside quoted values."""
+    """Parquet: values as they are, NULL included (a CSV cell cannot tell NULL from empty)."""
     columns = {h: pa.array([r[i] for r in rows], pa.string()) for i, h in enumerate(header)}
     pq.write_table(pa.table(columns), folder / f"{table}.parquet")
 

@@ -37,6 +37,41 @@ def test_it_reads_chinese_csv_in_every_accepted_encoding_without_mojibake(tmp_pa
     assert next(f for f in result.batch.files if f["table"] == "customers")["encoding"] == expected
 
 
+# Excel writes Alt+Enter inside a cell as a line break within a quoted value; the last record
+# is short (its trailing empty column left out), which the reader pads with NULL.
+CUSTOMERS_MULTILINE = (
+    "customer_id,name,type,branch_code,manager_id\r\n"
+    'C001,"杭州甲制造有限公司\r\n（原杭州甲厂）",corporate,SB1,S01\r\n'
+    'C002,"李娜, ""个体""",retail,SB1,S01\r\n'
+    "C003,杭州乙贸易有限公司,法人,SB2\r\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+@pytest.mark.django_db
+def test_a_line_break_inside_a_quoted_value_is_kept(tmp_path, encoding):
+    folder = write_bank(tmp_path / "bank", tables={"branches", "staff"})
+    (folder / "customers.csv").write_bytes(CUSTOMERS_MULTILINE.encode(encoding))
+    result = run_import(folder)
+    assert result.ok, [str(e) for e in result.errors]
+    assert Customer.objects.get(pk="C001").name == "杭州甲制造有限公司\r\n（原杭州甲厂）"
+    assert Customer.objects.get(pk="C002").name == '李娜, "个体"'
+    assert Customer.objects.get(pk="C003").manager_id is None
+
+
+@pytest.mark.django_db
+def test_rows_after_a_multiline_value_are_reported_by_record_as_excel_numbers_them(tmp_path):
+    folder = write_bank(tmp_path / "bank", tables={"branches", "staff"})
+    bad = CUSTOMERS_MULTILINE.replace(
+        "C003,杭州乙贸易有限公司,法人", "C003,杭州乙贸易有限公司,神仙"
+    )
+    (folder / "customers.csv").write_bytes(bad.encode("utf-8"))
+    result = run_import(folder)
+    assert not result.ok
+    assert [(e.file, e.row, e.column) for e in result.errors] == [("customers.csv", 4, "客户类型")]
+    assert not Customer.objects.exists()
+
+
 def test_it_detects_gbk_bytes_that_are_not_utf8(tmp_path):
     p = tmp_path / "x.csv"
     p.write_bytes("客户编号,客户名称\nC1,杭州\n".encode("gbk"))

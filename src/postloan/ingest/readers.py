@@ -215,11 +215,26 @@ def transcode_to_utf8(path: Path, encoding: str, out: Path) -> None:
         dst.write(decoder.decode(b"", final=True))
 
 
-def _read_csv_sql(path: Path) -> str:
+def _read_csv_sql(path: Path, parallel: bool = True) -> str:
     return (
         f"read_csv({lit(path.as_posix())}, header = true, all_varchar = true, delim = ',',"
-        " quote = '\"', escape = '\"', null_padding = true, auto_detect = true)"
+        " quote = '\"', escape = '\"', null_padding = true, auto_detect = true,"
+        f" parallel = {'true' if parallel else 'false'})"
     )
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, raw: str, select: str, path: Path) -> None:
+    """`raw` ← the file's rows. DuckDB's parallel reader refuses a line break inside a quoted
+    value (Excel writes one for Alt+Enter in a cell) when short rows are padded; such a file is
+    read again by the single-threaded reader, which takes it. A file that neither reads keeps
+    the second reader's error."""
+    try:
+        con.execute(f"CREATE TABLE {ident(raw)} AS SELECT {select} FROM {_read_csv_sql(path)}")
+    except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS {ident(raw)}")
+        con.execute(
+            f"CREATE TABLE {ident(raw)} AS SELECT {select} FROM {_read_csv_sql(path, False)}"
+        )
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
@@ -250,7 +265,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Load
         if result.errors:
             return result
         select = ", ".join(f"{ident(h)} AS {ident(code)}" for h, code in mapping.items())
-        con.execute(f"CREATE TABLE {ident(raw)} AS SELECT {select} FROM {_read_csv_sql(path)}")
+        _copy_csv(con, raw, select, path)
     except duckdb.Error as exc:
         result.errors.append(FileError(src.display, "", f"CSV 文件无法解析：{exc}"))
         return result

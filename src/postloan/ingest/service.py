@@ -247,7 +247,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
             try:
                 writes = _writes(stage)
                 with _side_files(stage, writes), transaction.atomic():
-                    lap("side files")
+                    lap("prepare")  # history tables known, side-file exports started
                     _load(stage, batch, files, writes, actor)
                     set_business_date(batch.as_of)
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)

@@ -24,7 +24,6 @@ from django.db import connection
 TABLE = "txn_month_totals"
 COLUMNS = ("account_id", "month", "direction", "category", "n", "amount_fen", "last_date")
 GROUP = "account_id, month, direction, category"
-PG_SWITCH = "postloan.txn_totals_off"
 
 
 def category_sql(column: str) -> str:
@@ -63,14 +62,11 @@ SQLITE_TRIGGERS = {
     ),
 }
 
-# --- PostgreSQL: one row trigger; a transaction-local setting switches it off -----------------
+# --- PostgreSQL: one row trigger, disabled by `ALTER TABLE … DISABLE TRIGGER` to suspend it --
 
 PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION txn_month_totals_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('{PG_SWITCH}', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE {TABLE} SET n = n - 1, amount_fen = amount_fen - OLD.amount
         WHERE account_id = OLD.account_id AND month = {month_sql("OLD.txn_date", "postgresql")}
@@ -125,8 +121,8 @@ def suspended():
     the transaction that does the write: the triggers come back with its commit or rollback.
 
     PostgreSQL: `ALTER TABLE … DISABLE TRIGGER` (blocks other writers of `transactions`, not
-    its readers, until the commit): the trigger is not even called per row, which its own
-    transaction-local switch `PG_SWITCH` still needed. SQLite: the triggers are dropped."""
+    its readers, until the commit): the trigger is not called at all. SQLite: the triggers are
+    dropped."""
     from postloan.ingest.indexes import checks_done
 
     if not connection.in_atomic_block:
