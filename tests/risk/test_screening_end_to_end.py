@@ -45,3 +45,12 @@ def test_it_leaves_the_previous_results_when_a_screening_fails(bank, monkeypatch
         run_screening(AS_OF)
     assert list(LoanAssessment.objects.values_list("loan_id", "suggested_class")) == before
     assert ScreeningRun.objects.filter(status="failed").count() == 1
+
+
+def test_it_logs_how_long_each_phase_took(bank, caplog):
+    with caplog.at_level("INFO", logger="postloan.risk.actions.screening"):
+        run = run_screening(AS_OF)
+    [message] = [r.getMessage() for r in caplog.records if "用时" in r.getMessage()]
+    assert f"运行 {run.pk}" in message
+    for phase in ("snapshot", "engine", "persist", "commit", "statistics"):
+        assert f"{phase} " in message
