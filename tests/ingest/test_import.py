@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
+from postloan.ingest import service
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
 from postloan.ingest.signals import import_completed
@@ -341,3 +342,69 @@ def test_files_that_are_not_contract_tables_are_listed_as_ignored(tmp_path):
 def test_a_missing_path_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         run_import(tmp_path / "nowhere")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's page limit stands in for a full disk"
+)
+def test_a_full_disk_is_reported_as_such_and_loses_nothing(bank_dir, monkeypatch):
+    """An L import once filled the disk of a PostgreSQL server; the report must say so. The
+    disk is full for the batch's rows; the failed batch's small record still fits (as the
+    rollback's freed space let it on that server)."""
+    flows = [f"T{i:05d},A001,2026-10-{1 + i % 28:02d},in,{i + 1}.00,,,,salary" for i in range(3000)]
+    header = "txn_id,account_id,txn_date,direction,amount,counterparty_name,counterparty_account"
+    (bank_dir / "transactions.csv").write_text(
+        f"{header},summary,category\n" + "\n".join(flows) + "\n", encoding="utf-8"
+    )
+
+    def page_limit(pages: int | None) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA max_page_count = {pages or 1073741823}")
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM")  # no free pages left by earlier tests' flushes
+        cur.execute("PRAGMA page_count")
+        page_limit(cur.fetchone()[0] + 2)
+    finish = service._finish
+
+    def finish_with_room(*args, **kwargs):
+        page_limit(None)
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_finish", finish_with_room)
+    try:
+        result = run_import(bank_dir)
+    finally:
+        page_limit(None)
+    assert not result.ok
+    [error] = result.errors
+    assert error.reason.startswith("数据库磁盘空间不足，本批次未导入任何数据")
+    assert not Customer.objects.exists() and not Loan.objects.exists()
+    assert run_import(bank_dir).ok
+
+
+def test_the_reason_names_a_full_disk_on_postgresql_too():
+    import psycopg
+    from django.db import OperationalError
+
+    from postloan.ingest.service import write_failure
+
+    exc = OperationalError('could not extend file "base/16384/18656.2"')
+    exc.__cause__ = psycopg.errors.DiskFull('could not extend file "base/16384/18656.2"')
+    assert write_failure(exc).startswith("数据库磁盘空间不足")
+    assert write_failure(OperationalError("deadlock detected")).startswith("写入数据库失败")
+
+
+def test_a_failure_after_the_commit_leaves_the_batch_imported(db, bank_dir, monkeypatch):
+    from django.db import OperationalError
+
+    from postloan.core import dbstats
+
+    def full(tables):
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(dbstats, "refresh", full)
+    result = run_import(bank_dir)
+    assert result.ok and result.batch.outcome == ImportBatch.Outcome.SUCCEEDED
+    assert Customer.objects.count() == 3

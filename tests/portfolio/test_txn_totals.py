@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from postloan.portfolio import txn_totals
 from postloan.portfolio.models import Account, Customer, Transaction, TxnMonthTotal
@@ -85,6 +85,16 @@ def test_suspended_triggers_come_back_with_a_rollback(account):
         txn(account, "TS1", date(2026, 2, 2), "1.00")
         raise RuntimeError("import failed")
     txn(account, "TS2", date(2026, 2, 3), "2.00")
+    assert stored() == grouped()
+
+
+def test_a_failure_while_suspended_surfaces_as_itself(account):
+    """On PostgreSQL the failed statement aborts the transaction; restoring the trigger then
+    would raise 'current transaction is aborted' instead (a full disk at scale L read so)."""
+    failing = pytest.raises(DatabaseError, match="no_such_table")
+    with failing, transaction.atomic(), txn_totals.suspended(), connection.cursor() as cur:
+        cur.execute("SELECT * FROM no_such_table")
+    txn(account, "TF1", date(2026, 2, 4), "5.00")
     assert stored() == grouped()
 
 

@@ -251,18 +251,20 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
                     _load(stage, batch, files, writes, actor)
                     set_business_date(batch.as_of)
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
-                    transaction.on_commit(
-                        lambda: import_completed.send(sender=ImportBatch, batch=batch)
+                    transaction.on_commit(  # robust: a listener's fault cannot fail the batch
+                        lambda: import_completed.send(sender=ImportBatch, batch=batch),
+                        robust=True,
                     )
                     lap("load")
                 lap("commit")  # the commit, plus whatever listens to import_completed
-                dbstats.refresh([f["table"] for f in files])
-                lap("statistics")
             except (DatabaseError, ValueError, side.SideFileError) as exc:
                 log.exception("import batch %s failed while writing", batch.pk)
-                report.add(stage, report.ERROR, "", f"写入数据库失败，本批次未导入任何数据：{exc}")
+                report.add(stage, report.ERROR, "", write_failure(exc))
                 issues = report.collect(stage)
                 ok = False
+            else:
+                _refresh_statistics(files)  # the batch is in: nothing after this may undo it
+                lap("statistics")
         if not ok:
             batch.as_of = as_of
             _finish(stage, batch, issues, ImportBatch.Outcome.FAILED)
@@ -274,6 +276,28 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
         rows=rows,
         timings=timings,
     )
+
+
+def _refresh_statistics(files: list[dict]) -> None:
+    """The planner's statistics of the tables just written. A failure here (a full disk, say)
+    leaves the committed batch as it is: the statistics only make queries faster."""
+    try:
+        dbstats.refresh([f["table"] for f in files])
+    except DatabaseError:
+        log.warning("导入后更新统计信息失败（批次已成功导入）", exc_info=True)
+
+
+DISK_FULL_SQLSTATE = "53100"  # PostgreSQL's disk_full
+
+
+def write_failure(exc: BaseException) -> str:
+    """The report's reason when the database refused the batch; a full disk is named as such
+    (the operator's fix is space, not the data)."""
+    cause = exc.__cause__ or exc
+    text = str(exc)
+    if getattr(cause, "sqlstate", None) == DISK_FULL_SQLSTATE or "disk is full" in text:
+        return f"数据库磁盘空间不足，本批次未导入任何数据，原有数据未受影响；请扩容后重新导入（{text}）"
+    return f"写入数据库失败，本批次未导入任何数据：{text}"
 
 
 def _finish(stage: Stage, batch: ImportBatch, issues: report.Issues, outcome: str) -> None:

@@ -122,7 +122,9 @@ def suspended():
 
     PostgreSQL: `ALTER TABLE … DISABLE TRIGGER` (blocks other writers of `transactions`, not
     its readers, until the commit): the trigger is not called at all. SQLite: the triggers are
-    dropped."""
+    dropped. When the body fails, nothing is put back here: the rollback of the caller's
+    transaction (or savepoint) restores them, and a statement on an aborted PostgreSQL
+    transaction would only hide the body's error behind its own."""
     from postloan.ingest.indexes import checks_done
 
     if not connection.in_atomic_block:
@@ -130,19 +132,15 @@ def suspended():
     if connection.vendor == "postgresql":
         with connection.cursor() as cur, checks_done(cur):
             cur.execute("ALTER TABLE transactions DISABLE TRIGGER txn_month_totals_sync")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cur, checks_done(cur):
-                cur.execute("ALTER TABLE transactions ENABLE TRIGGER txn_month_totals_sync")
+        yield
+        with connection.cursor() as cur, checks_done(cur):
+            cur.execute("ALTER TABLE transactions ENABLE TRIGGER txn_month_totals_sync")
         return
     with connection.cursor() as cur:
         for name in SQLITE_TRIGGERS:
             cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-    try:
-        yield
-    finally:
-        install()
+    yield
+    install()
 
 
 def rebuild() -> int:
