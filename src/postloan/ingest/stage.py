@@ -6,19 +6,20 @@ import shutil
 from collections.abc import Mapping
 
 import duckdb
+from django.conf import settings
 
 from postloan.core import scratch
 from postloan.ingest.readers import LoadedFile
-
-# DuckDB may use this much memory before it spills to the scratch folder.
-MEMORY_LIMIT = "1536MB"
 
 
 class Stage:
     def __init__(self) -> None:
         self.workdir = scratch.make("import-")
         self.con = duckdb.connect(str(self.workdir / "stage.duckdb"))
-        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        # The same bound as a screening's DuckDB (`POSTLOAN_DUCKDB_MEMORY`); past it, DuckDB
+        # spills to the scratch folder. Grouping 110 M flows by month (scale L) spilled for
+        # minutes under the 1.5 GB this bound used to be.
+        self.con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")
         self.con.execute(f"SET temp_directory = '{(self.workdir / 'spill').as_posix()}'")
         self.con.execute("SET preserve_insertion_order = true")
         self.files: dict[str, LoadedFile] = {}
