@@ -15,7 +15,7 @@ from postloan.worklist.models import (
     Inspection,
     UnassignedFlag,
 )
-from postloan.worklist.planning import plan_worklist
+from postloan.worklist.planning import follow_managers, plan_worklist
 from tests.factories import AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,25 @@ def test_it_plans_a_first_check_15_to_30_days_after_a_disbursement(bank):
     assert not Inspection.objects.filter(
         kind=InspectionKind.FIRST_FOLLOWUP, loan_id="L001"
     ).exists()
+
+
+def test_open_inspections_follow_the_customers_manager_and_only_changed_ones_are_written(bank):
+    plan_worklist(AS_OF)
+    assert follow_managers() == 0  # nothing changed: nothing rewritten
+    done = scheduled("C001")
+    done.done_date = AS_OF
+    done.save()
+    Customer.objects.filter(pk="C001").update(manager_id="AM02")
+    Customer.objects.filter(pk="C002").update(manager=None)
+    moved = Inspection.objects.filter(customer_id__in=["C001", "C002"], done_date__isnull=True)
+    assert follow_managers() == moved.count() > 0
+    assert {i.assignee_id for i in moved.filter(customer_id="C001")} <= {"AM02"}
+    assert {i.assignee_id for i in moved.filter(customer_id="C002")} == {None}
+    assert Inspection.objects.get(pk=done.pk).assignee_id == done.assignee_id  # done: as it was
+    Customer.objects.filter(pk="C002").update(manager_id="AM01")
+    assert follow_managers() == moved.filter(customer_id="C002").count()
+    assert {i.assignee_id for i in moved.filter(customer_id="C002")} == {"AM01"}
+    assert follow_managers() == 0
 
 
 def test_it_flags_customers_with_an_asset_but_no_manager_every_day(bank):
