@@ -87,9 +87,11 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
         .values_list("customer_id", "done_date", "next_interval_months")
     ):
         last_done[customer_id] = (done, adjust)
-    open_scheduled = {
-        i.customer_id: i
-        for i in Inspection.objects.filter(kind=InspectionKind.SCHEDULED, done_date__isnull=True)
+    open_scheduled = {  # customer → (id, reason, due date): no model instance per customer
+        customer_id: (pk, reason, due_date)
+        for customer_id, pk, reason, due_date in Inspection.objects.filter(
+            kind=InspectionKind.SCHEDULED, done_date__isnull=True
+        ).values_list("customer_id", "pk", "reason", "due_date")
     }
     new, changed = [], []
     now = timezone.now()
@@ -115,12 +117,12 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
                     "created_at": now,
                 }
             )
-        elif current.reason != reason:
+        elif current[1] != reason:
             # The class changed: re-plan from the new interval; overdue work stays overdue.
-            if current.due_date < as_of:
-                due = min(due, current.due_date)
-            current.due_date, current.reason = due, reason
-            changed.append(current)
+            pk, _, current_due = current
+            if current_due < as_of:
+                due = min(due, current_due)
+            changed.append(Inspection(pk=pk, due_date=due, reason=reason))
     bulk.insert_rows(Inspection, new)  # 55 k on a first plan: no model instances
     bulk.update_rows(Inspection, changed, ["due_date", "reason"])
     # A customer without an asset any more needs no scheduled inspection: drop the plan
