@@ -105,3 +105,59 @@ def test_the_unused_pattern_index_on_the_flow_key_is_gone():
     names = [name for name, _ in indexes.secondary_indexes("transactions")]
     assert "txn_account_date_idx" in names
     assert not [n for n in names if n.startswith("transactions_txn_id_") and n.endswith("_like")]
+
+
+@postgres_only
+def test_a_first_load_drops_and_restores_the_unique_keys_exactly(monkeypatch, bank_dir):
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    before = {t: indexes.unique_keys(t) for t in ("transactions", "repayments", "txn_month_totals")}
+    assert before["transactions"] == [("transactions_pkey", "PRIMARY KEY (txn_id)")]
+    assert ("repayment_key", "UNIQUE (loan_id, due_date)") in before["repayments"]
+    dropped = []
+    real = indexes.unique_keys
+
+    def spy(table):
+        found = real(table)
+        dropped.append(table)
+        return found
+
+    monkeypatch.setattr(indexes, "unique_keys", spy)
+    assert run_import(bank_dir).ok
+    assert {"transactions", "repayments", "txn_month_totals"} <= set(dropped)
+    assert {t: real(t) for t in before} == before
+
+
+@postgres_only
+def test_a_key_referenced_by_another_table_stays():
+    # loans' primary key carries the foreign keys of repayments, disbursements …
+    assert "loans_pkey" not in [name for name, _ in indexes.unique_keys("loans")]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT 1 FROM pg_constraint WHERE conrelid = 'loans'::regclass AND contype = 'p'"
+        )
+        assert cur.fetchone()
+
+
+@postgres_only
+def test_a_duplicate_key_fails_the_load_when_the_key_comes_back(monkeypatch, imported):
+    from postloan.portfolio.models import Transaction
+
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    Transaction.objects.all().delete()  # empty again: the next load is a first load
+    flow = (
+        "INSERT INTO transactions (txn_id, account_id, txn_date, direction, amount,"
+        " counterparty_name, counterparty_account, summary, category)"
+        " VALUES ('T1', 'A001', '2026-01-01', 'in', 1, '', '', '', 'other')"
+    )
+    with (
+        pytest.raises(IntegrityError, match="transactions_pkey"),
+        transaction.atomic(),
+        indexes.deferred_indexes("transactions", rows=10),
+        connection.cursor() as cur,
+    ):
+        assert indexes.unique_keys("transactions") == []
+        cur.execute(flow)
+        cur.execute(flow)  # accepted while the key is away
+        cur.execute("SELECT COUNT(*) FROM transactions WHERE txn_id = 'T1'")
+        assert cur.fetchone()[0] == 2
+    assert indexes.unique_keys("transactions") == [("transactions_pkey", "PRIMARY KEY (txn_id)")]

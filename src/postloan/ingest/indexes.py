@@ -64,13 +64,34 @@ def foreign_keys(table: str) -> list[tuple[str, str, str]]:
         return [(name, referenced.strip('"'), sql) for name, referenced, sql in cur.fetchall()]
 
 
+def unique_keys(table: str) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of the table's primary key and unique constraints that no
+    foreign key leans on (those must stay while other tables point at them)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " WHERE c.conrelid = %s::regclass AND c.contype IN ('p', 'u')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f'"
+            " AND f.confrelid = c.conrelid AND f.conindid = c.conindid)"
+            " ORDER BY c.contype, c.conname",
+            [connection.ops.quote_name(table)],
+        )
+        return list(cur.fetchall())
+
+
 @contextmanager
 def deferred_indexes(table: str, rows: int, fresh: frozenset[str] = frozenset()):
     """Around the load of `rows` rows into `table` (inside the import's transaction); `fresh`
-    names the tables that were empty before the batch."""
+    names the tables that were empty before the batch. On PostgreSQL the unique keys go too
+    (a first load is a plain COPY, no ON CONFLICT needs them; the validation found no duplicate
+    key, and re-adding the key would fail the batch on one): building a key's index over 110 M
+    rows once is far cheaper than keeping it in step row by row."""
     if rows < MIN_ROWS or not table_is_empty(table):
         yield
         return
+    uniques = unique_keys(table)
     indexes = secondary_indexes(table)
     keys = [fk for fk in foreign_keys(table) if table in fresh and fk[1] in fresh]
     t = connection.ops.quote_name(table)
@@ -79,8 +100,12 @@ def deferred_indexes(table: str, rows: int, fresh: frozenset[str] = frozenset())
             cur.execute(f"ALTER TABLE {t} DROP CONSTRAINT {connection.ops.quote_name(name)}")
         for name, _ in indexes:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        for name, _ in uniques:
+            cur.execute(f"ALTER TABLE {t} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cur, checks_done(cur):
+        for name, sql in uniques:
+            cur.execute(f"ALTER TABLE {t} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}")
         for _, sql in indexes:
             cur.execute(sql)
         for name, _, sql in keys:  # checks every row, by one join

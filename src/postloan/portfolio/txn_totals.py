@@ -178,7 +178,7 @@ def first_load(stage, view: str):
     suspended and, once the rows are in, the totals are written from the staged rows in one
     set-based insert (`stage` is the import's DuckDB stage, `view` the rows as loaded; COPY on
     PostgreSQL). Otherwise the triggers keep the totals as the upsert goes."""
-    from postloan.ingest.indexes import table_is_empty
+    from postloan.ingest.indexes import deferred_indexes, table_is_empty
     from postloan.ingest.load import bulk_insert
 
     if not table_is_empty("transactions"):
@@ -188,4 +188,6 @@ def first_load(stage, view: str):
         yield
         with connection.cursor() as cur:
             cur.execute(f"DELETE FROM {TABLE}")  # only zero groups can be left in it
-        bulk_insert(stage, TABLE, duckdb_select(view), list(COLUMNS))
+        flows = stage.files["transactions"].rows  # the groups are fewer, of the same order
+        with deferred_indexes(TABLE, flows, frozenset({TABLE})):
+            bulk_insert(stage, TABLE, duckdb_select(view), list(COLUMNS))
