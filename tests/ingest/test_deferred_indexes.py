@@ -49,6 +49,18 @@ def test_a_table_with_rows_keeps_its_indexes(monkeypatch, imported):
         assert indexes.secondary_indexes("transactions") == before
 
 
+def _tables_asked(monkeypatch, name: str) -> list[str]:
+    """Spy on `indexes.<name>(table)`: the tables it was asked about, in order."""
+    real, asked = getattr(indexes, name), []
+
+    def spy(table):
+        asked.append(table)
+        return real(table)
+
+    monkeypatch.setattr(indexes, name, spy)
+    return asked
+
+
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="foreign keys are deferred row by row on PostgreSQL"
 )
@@ -59,15 +71,7 @@ def test_a_first_load_of_fresh_tables_checks_foreign_keys_in_one_go(monkeypatch,
     monkeypatch.setattr(indexes, "MIN_ROWS", 1)
     before = indexes.foreign_keys("transactions")
     assert [fk[1] for fk in before] == ["accounts"]
-    seen = []
-    real = indexes.foreign_keys
-
-    def spy(table):
-        found = real(table)
-        seen.append(table)
-        return found
-
-    monkeypatch.setattr(indexes, "foreign_keys", spy)
+    real, seen = indexes.foreign_keys, _tables_asked(monkeypatch, "foreign_keys")
     assert run_import(bank_dir).ok
     assert "transactions" in seen
     assert real("transactions") == before  # the same constraint, deferrable as before
@@ -113,15 +117,7 @@ def test_a_first_load_drops_and_restores_the_unique_keys_exactly(monkeypatch, ba
     before = {t: indexes.unique_keys(t) for t in ("transactions", "repayments", "txn_month_totals")}
     assert before["transactions"] == [("transactions_pkey", "PRIMARY KEY (txn_id)")]
     assert ("repayment_key", "UNIQUE (loan_id, due_date)") in before["repayments"]
-    dropped = []
-    real = indexes.unique_keys
-
-    def spy(table):
-        found = real(table)
-        dropped.append(table)
-        return found
-
-    monkeypatch.setattr(indexes, "unique_keys", spy)
+    real, dropped = indexes.unique_keys, _tables_asked(monkeypatch, "unique_keys")
     assert run_import(bank_dir).ok
     assert {"transactions", "repayments", "txn_month_totals"} <= set(dropped)
     assert {t: real(t) for t in before} == before
