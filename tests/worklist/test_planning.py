@@ -153,6 +153,21 @@ def test_open_inspections_follow_the_customers_manager_and_only_changed_ones_are
     assert follow_managers() == 0
 
 
+def test_a_customer_without_an_asset_loses_the_open_plan_but_keeps_done_inspections(bank):
+    plan_worklist(AS_OF)
+    done = scheduled("C001")
+    done.done_date = AS_OF
+    done.save()
+    plan_worklist(AS_OF)  # C001's next scheduled inspection, after the one done
+    Loan.objects.filter(customer_id__in=["C001", "C002"]).update(balance=0, status="closed")
+    summary = plan_worklist(AS_OF + dt.timedelta(days=1))
+    gone = summary.counts["定期检查（客户已无资产，撤销）"]
+    assert gone == 2
+    open_plan = Inspection.objects.filter(kind=InspectionKind.SCHEDULED, done_date__isnull=True)
+    assert set(open_plan.values_list("customer_id", flat=True)) == {"C003"}
+    assert Inspection.objects.filter(pk=done.pk, done_date=AS_OF).exists()
+
+
 def test_it_flags_customers_with_an_asset_but_no_manager_every_day(bank):
     Customer.objects.filter(pk="C002").update(manager=None)
     plan_worklist(AS_OF)

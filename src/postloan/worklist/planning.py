@@ -87,12 +87,12 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
         .values_list("customer_id", "done_date", "next_interval_months")
     ):
         last_done[customer_id] = (done, adjust)
-    open_scheduled = {  # customer → (id, reason, due date): no model instance per customer
-        customer_id: (pk, reason, due_date)
-        for customer_id, pk, reason, due_date in Inspection.objects.filter(
+    open_rows = list(  # (customer, id, reason, due date): no model instance per inspection
+        Inspection.objects.filter(
             kind=InspectionKind.SCHEDULED, done_date__isnull=True
         ).values_list("customer_id", "pk", "reason", "due_date")
-    }
+    )
+    open_scheduled = {customer_id: (pk, reason, due) for customer_id, pk, reason, due in open_rows}
     new, changed = [], []
     now = timezone.now()
     for customer_id, pos in positions.items():
@@ -127,11 +127,10 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
     bulk.update_rows(Inspection, changed, ["due_date", "reason"])
     # A customer without an asset any more needs no scheduled inspection: drop the plan
     # (never a done inspection), so it cannot turn overdue against the account manager.
-    dropped, _ = (
-        Inspection.objects.filter(kind=InspectionKind.SCHEDULED, done_date__isnull=True)
-        .exclude(customer_id__in=list(positions))
-        .delete()
-    )
+    # (Found in Python: an `exclude(customer_id__in=…)` of 550 k customers at scale L spent
+    # seconds building the statement alone.)
+    gone = [pk for customer_id, pk, _, _ in open_rows if customer_id not in positions]
+    dropped, _ = Inspection.objects.filter(pk__in=gone).delete() if gone else (0, {})
     summary.add("定期检查（新增）", len(new))
     summary.add("定期检查（调整）", len(changed))
     summary.add("定期检查（客户已无资产，撤销）", dropped)
@@ -393,9 +392,14 @@ def plan_collection_cases(
     if dpd_by_loan is None:
         summary.notes.append("尚未运行风险筛查（无逾期天数），未生成逾期催收案件")
         return
-    loan_customer = dict(
-        Loan.objects.filter(loan_id__in=list(dpd_by_loan)).values_list("loan_id", "customer_id")
-    )
+    loans = Loan.objects.all()  # every loan at once: cheaper than 900 k ids in an IN (…) at L
+    if len(dpd_by_loan) < 1000:
+        loans = loans.filter(loan_id__in=list(dpd_by_loan))
+    loan_customer = {
+        loan_id: customer_id
+        for loan_id, customer_id in loans.values_list("loan_id", "customer_id")
+        if loan_id in dpd_by_loan
+    }
     worst: dict[str, int] = {}
     for loan_id, dpd in dpd_by_loan.items():
         customer_id = loan_customer.get(loan_id)
