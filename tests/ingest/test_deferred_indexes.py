@@ -62,7 +62,8 @@ def _tables_asked(monkeypatch, name: str) -> list[str]:
 
 
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="foreign keys are deferred row by row on PostgreSQL"
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's first-load path: foreign keys, unique keys, the pattern index",
 )
 
 
