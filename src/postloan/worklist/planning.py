@@ -130,7 +130,9 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
     # (Found in Python: an `exclude(customer_id__in=…)` of 550 k customers at scale L spent
     # seconds building the statement alone.)
     gone = [pk for customer_id, pk, _, _ in open_rows if customer_id not in positions]
-    dropped, _ = Inspection.objects.filter(pk__in=gone).delete() if gone else (0, {})
+    dropped = 0
+    for start in range(0, len(gone), 10_000):  # bounded statements, however many go
+        dropped += Inspection.objects.filter(pk__in=gone[start : start + 10_000]).delete()[0]
     summary.add("定期检查（新增）", len(new))
     summary.add("定期检查（调整）", len(changed))
     summary.add("定期检查（客户已无资产，撤销）", dropped)
