@@ -105,3 +105,57 @@ def test_a_failing_fast_read_raises():
         snapshot_io.load_all(duckdb.connect(), connection, {"x": ("SELECT * FROM no_such", [])})
     if _can_use_shell(connection):
         assert "sqlite3 读取失败" in str(failure.value)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="side-by-side reads on one exported snapshot are PostgreSQL's path",
+)
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_reads_side_by_side_on_one_snapshot(bank, monkeypatch):
+    """A customer committed while the snapshot is being read is in none of its tables: every
+    reader sees the database as it was when the snapshot was taken."""
+    import threading
+
+    from postloan.risk import snapshot_io
+
+    add_awkward_text(bank)
+    branch = next(iter(bank.branches.values()))
+    real_copy, readers, late = snapshot_io._copy_to_file, set(), []
+
+    first = threading.Lock()
+
+    def copy_after_a_late_commit(cursor, sql, params, path):
+        readers.add(threading.current_thread().name)
+        if first.acquire(blocking=False):  # the first read: another session commits a customer
+            try:
+                customer = Customer.objects.create(
+                    customer_id="LATE1", name="快照之后的客户", type="corporate", branch=branch
+                )
+                account = Account.objects.create(account_id="LATEA1", customer=customer)
+                Transaction.objects.create(
+                    txn_id="LATET1",
+                    account=account,
+                    txn_date=date(2026, 10, 30),
+                    direction="out",
+                    amount=Decimal("900000.00"),
+                )
+                late.append(customer.pk)
+            finally:
+                connection.close()  # this thread's own connection (autocommit: committed)
+        real_copy(cursor, sql, params, path)
+
+    monkeypatch.setattr(snapshot_io, "_copy_to_file", copy_after_a_late_commit)
+    con = build_snapshot(AS_OF, Thresholds())
+
+    assert late == ["LATE1"] and Customer.objects.filter(pk="LATE1").exists()
+    assert not any(name.startswith("MainThread") for name in readers)
+    for table, column in (("customers", "customer_id"), ("accounts", "customer_id")):
+        found = con.execute(f"SELECT count(*) FROM {table} WHERE {column} = 'LATE1'").fetchall()
+        assert found == [(0,)], table
+    assert con.execute("SELECT count(*) FROM txn_detail WHERE txn_id = 'LATET1'").fetchall() == [
+        (0,)
+    ]
+    assert con.execute("SELECT count(*) FROM txn_detail WHERE txn_id LIKE 'IOT%'").fetchall() == [
+        (5,)
+    ]

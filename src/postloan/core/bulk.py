@@ -4,11 +4,15 @@
 PostgreSQL) — for the screening's 100 k result rows, building model instances and
 `bulk_create`'s multi-row SQL took most of the time. `delete_where` removes derived rows in one statement.
 
+`insert_from_duckdb` writes the rows a DuckDB query shapes (the screening's result tables): on
+PostgreSQL as the CSV DuckDB writes, streamed into `COPY … FROM STDIN` — no Python per row.
+
 `QuerySet.bulk_update` builds a CASE WHEN expression per row and field; for tens of thousands of
 rows that compiling dominates. `update_rows` sends one parameterised UPDATE through
 `executemany` instead, with each value prepared by its field exactly as `save()` would.
 """
 
+import shutil
 from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -120,3 +124,44 @@ def delete_where(queryset) -> int:
     """DELETE the queryset's rows in one statement: no per-object collection, no signals. For
     derived rows whose dependants are DO_NOTHING (screening results re-created with their ids)."""
     return queryset._raw_delete(queryset.db)
+
+
+NULL = r"\N"
+BLOCK = 1 << 20
+
+
+def insert_from_duckdb(duck, select: str, table: str, columns: Sequence[str]) -> int:
+    """INSERT the rows of DuckDB query `select` into `table`'s `columns` (in the query's column
+    order, values as the database stores them); returns the rows sent. PostgreSQL reads the CSV
+    DuckDB writes (`COPY … FROM STDIN`); other databases get `executemany` in chunks."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    if connection.vendor != "postgresql":
+        marks = ", ".join(["%s"] * len(columns))
+        statement = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"
+        rows = duck.execute(select)
+        sent = 0
+        with connection.cursor() as cursor:
+            while chunk := rows.fetchmany(5000):
+                cursor.executemany(statement, chunk)
+                sent += len(chunk)
+        return sent
+    from postloan.core import scratch
+
+    folder = scratch.make("bulk-")
+    try:
+        path = folder / "rows.csv"
+        (sent,) = duck.execute(
+            f"COPY ({select}) TO '{path.as_posix()}' (FORMAT csv, HEADER false, NULLSTR '{NULL}')"
+        ).fetchall()[0]
+        copy_sql = f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT csv, NULL '{NULL}')"
+        with (
+            connection.cursor() as cursor,
+            path.open("rb") as source,
+            cursor.cursor.copy(copy_sql) as copy,
+        ):
+            while block := source.read(BLOCK):
+                copy.write(block)
+        return int(sent)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

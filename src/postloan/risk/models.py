@@ -94,11 +94,21 @@ class LoanAssessment(models.Model):
         ScreeningRun, verbose_name="筛查", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     as_of = models.DateField("业务日期")
+    # No index of their own (nor PostgreSQL's `_like` twins): the unique (loan, as_of) and the
+    # (customer, as_of) indexes lead with them. Fewer indexes, a faster 800 k-row screening.
     loan = models.ForeignKey(
-        "portfolio.Loan", verbose_name="借据", on_delete=models.CASCADE, related_name="assessments"
+        "portfolio.Loan",
+        verbose_name="借据",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        db_index=False,
     )
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+        "portfolio.Customer",
+        verbose_name="客户",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     dpd = models.IntegerField("逾期天数", default=0)
     balance = MoneyField("余额", default=0)
@@ -117,7 +127,6 @@ class LoanAssessment(models.Model):
         max_length=16,
         choices=ch.AssessmentStatus.choices,
         default=ch.AssessmentStatus.PENDING,
-        db_index=True,
     )
     proposed_class = models.CharField(
         "初分结果", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
@@ -170,6 +179,7 @@ class LoanAssessment(models.Model):
         ordering = ["-as_of", "loan_id"]
         indexes = [
             models.Index(fields=["as_of", "status"], name="assessment_asof_status_idx"),
+            models.Index(fields=["status"], name="assessment_status_idx"),
             models.Index(fields=["customer", "as_of"], name="assessment_customer_idx"),
             # The default order: lists and the 工作台 inbox stop after a page instead of sorting
             # every suggestion of every date.
@@ -457,8 +467,12 @@ class CustomerRiskView(models.Model):
     """The composite view of one customer on one date; successive dates give the trend."""
 
     as_of = models.DateField("业务日期")
-    customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+    customer = models.ForeignKey(  # indexed by the unique (customer, as_of)
+        "portfolio.Customer",
+        verbose_name="客户",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     exposure = MoneyField("敞口", default=0)
     worst_class = models.CharField("最差分类", max_length=16, choices=ch.LoanClass.choices)
@@ -466,7 +480,7 @@ class CustomerRiskView(models.Model):
     npl_balance = MoneyField("不良余额", default=0)
     counts = models.JSONField("信号计数", default=dict, blank=True)
     score = models.DecimalField("风险分", max_digits=9, decimal_places=2, default=0)
-    rank = models.PositiveIntegerField("排名", db_index=True)
+    rank = models.PositiveIntegerField("排名")
     explanation = models.TextField("排名说明", blank=True, default="")
 
     class Meta:
@@ -474,6 +488,7 @@ class CustomerRiskView(models.Model):
         verbose_name = "客户风险视图"
         verbose_name_plural = "客户风险视图"
         ordering = ["-as_of", "rank"]
+        indexes = [models.Index(fields=["-as_of", "rank"], name="risk_view_asof_rank_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "as_of"],

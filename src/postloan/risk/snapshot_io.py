@@ -3,7 +3,11 @@
 Turning millions of rows into Python tuples was most of a snapshot's time, so the big reads
 go as CSV, written by the database's own C code and read by DuckDB's parallel reader:
 
-    PostgreSQL   COPY (<query>) TO STDOUT (FORMAT csv)  on the same connection (sees what it sees)
+    PostgreSQL   COPY (<query>) TO STDOUT (FORMAT csv): outside a transaction `PARALLEL` reader
+                 connections side by side, all on ONE snapshot of the database (exported by a
+                 REPEATABLE READ transaction, `pg_export_snapshot`), the CSV files read into
+                 DuckDB while the next queries run; inside a transaction, one by one on the
+                 caller's connection (only it sees the caller's uncommitted rows)
     SQLite       the `sqlite3` command-line shell, read-only, on the database file — only when
                  the caller is not inside a transaction (another process cannot see uncommitted
                  rows) and the shell is installed (Debian package `sqlite3`)
@@ -19,9 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 import os
+import re
 import shutil
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,9 +37,14 @@ import pyarrow as pa
 from postloan.core.sqlite_shell import path as shell
 from postloan.core.sqlite_shell import usable as _can_use_shell
 
+log = logging.getLogger(__name__)
+
 CHUNK = 100_000
-PARALLEL = max(2, min(4, os.cpu_count() or 2))  # shells at a time (they are separate processes)
+PARALLEL = max(2, min(4, os.cpu_count() or 2))  # readers at a time (shells, connections)
 NULL = r"\N"
+SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+# The snapshot's big reads, biggest first: side by side, the small ones fill in beside them.
+FIRST = ("txn_monthly_totals", "repayments", "txn_detail", "txn_detail_large", "account_balances")
 CSV_OPTIONS = f"header = true, all_varchar = true, delim = ',', quote = '\"', nullstr = '{NULL}'"
 
 
@@ -45,11 +58,16 @@ def load_all(
     if fast and _can_use_shell(conn):
         _load_by_shell(con, conn, reads, types)
         return
+    if fast and conn.vendor == "postgresql" and not conn.in_atomic_block:
+        _load_side_by_side(con, conn, reads, types)
+        return
     for name, (sql, params) in reads.items():
+        started = time.perf_counter()
         if fast and conn.vendor == "postgresql":
             _load_by_copy(con, conn, name, sql, params, types.get(name, {}))
         else:
             _load_by_cursor(con, conn, name, sql, params)
+        log.info("快照读取 %s：%.1f 秒", name, time.perf_counter() - started)
 
 
 def _scratch() -> Path:
@@ -75,17 +93,64 @@ def _load_by_copy(con, conn, name: str, sql: str, params: list, types: dict) -> 
     folder = _scratch()
     try:
         path = folder / f"{name}.csv"
-        copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER true, NULL '{NULL}')"
-        with (
-            conn.wrap_database_errors,
-            conn.cursor() as cursor,
-            path.open("wb") as out,
-            cursor.cursor.copy(copy_sql, params or None) as copy,
-        ):
-            for block in copy:
-                out.write(block)
+        with conn.wrap_database_errors, conn.cursor() as cursor:
+            _copy_to_file(cursor.cursor, sql, params, path)
         _from_csv(con, name, path, types)
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy_to_file(cursor, sql: str, params: list, path: Path) -> None:
+    """Write a query's rows as CSV (with a header) to `path`, on a psycopg cursor."""
+    copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER true, NULL '{NULL}')"
+    with path.open("wb") as out, cursor.copy(copy_sql, params or None) as copy:
+        for block in copy:
+            out.write(block)
+
+
+def _load_side_by_side(con, conn, reads: dict[str, tuple[str, list]], types: dict) -> None:
+    """The reads on `PARALLEL` connections of their own, all seeing the snapshot one REPEATABLE
+    READ transaction exported; each CSV file goes into DuckDB as soon as it is written. The
+    biggest reads start first (`FIRST`), so that the small ones fill in beside them."""
+    order = sorted(reads, key=lambda n: FIRST.index(n) if n in FIRST else len(FIRST))
+    folder = _scratch()
+    exporter = conn.copy()
+    try:
+        with exporter.wrap_database_errors, exporter.cursor() as cursor:
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        if not SNAPSHOT_ID.fullmatch(snapshot):
+            raise RuntimeError(f"数据库返回的快照标识异常：{snapshot!r}")
+
+        def read(name: str) -> tuple[str, Path, float]:
+            started = time.perf_counter()
+            reader = conn.copy()
+            try:
+                with reader.wrap_database_errors, reader.cursor() as cursor:
+                    cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                    path = folder / f"{name}.csv"
+                    _copy_to_file(cursor.cursor, *reads[name], path)
+                    cursor.execute("COMMIT")
+            finally:
+                reader.close()
+            return name, path, time.perf_counter() - started
+
+        with ThreadPoolExecutor(PARALLEL, thread_name_prefix="snapshot") as pool:
+            pending = [pool.submit(read, name) for name in order]
+            try:
+                for done in as_completed(pending):
+                    name, path, seconds = done.result()
+                    _from_csv(con, name, path, types.get(name, {}))
+                    path.unlink()
+                    log.info("快照读取 %s：%.1f 秒", name, seconds)
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+    finally:
+        exporter.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -6,6 +6,8 @@ customer's inspections) — never a query per customer or loan.
 """
 
 import datetime as dt
+import logging
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,8 +33,11 @@ from postloan.worklist.models import (
 )
 from postloan.worklist.policy import setting
 
+log = logging.getLogger(__name__)
+
 LITIGATION_EVENTS = ("litigation", "enforcement")
 NO_CALENDAR_PRODUCTS = ("bank_acceptance", "letter_of_guarantee")
+CALENDAR_LOOKBACK_DAYS = 180  # a guarantee letter's expiry is still followed up that long after
 
 
 @dataclass
@@ -100,12 +105,14 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
         months = sch.inspection_interval_months(pos["worst"], in_lit)
         label = "涉诉" if in_lit else sch_class_label(pos["worst"])
         reason = f"最差分类/状态：{label}，至少每{months}个月检查一次"
+        current = open_scheduled.get(customer_id)
+        if current is not None and current[1] == reason:
+            continue  # planned on the same grounds: nothing to re-plan (most customers, daily)
         if customer_id in last_done:
             base, adjust = last_done[customer_id]
             due = sch.inspection_due(cal, base, months, adjust)
         else:
             due = sch.first_inspection_due(cal, customer_id, pos["latest_start"], as_of, months)
-        current = open_scheduled.get(customer_id)
         if current is None:
             new.append(
                 {
@@ -117,7 +124,7 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
                     "created_at": now,
                 }
             )
-        elif current[1] != reason:
+        else:
             # The class changed: re-plan from the new interval; overdue work stays overdue.
             pk, _, current_due = current
             if current_due < as_of:
@@ -233,12 +240,22 @@ def plan_department_checks(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSu
 
 def plan_calendar(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) -> None:
     horizon = as_of + dt.timedelta(days=int(setting("WORKLIST_HORIZON_DAYS")))
-    existing = set(CalendarTask.objects.values_list("kind", "loan_id", "event_date"))
+    earliest = as_of - dt.timedelta(days=CALENDAR_LOOKBACK_DAYS)  # no event planned is older
+    existing = set(
+        CalendarTask.objects.filter(event_date__gte=earliest).values_list(
+            "kind", "loan_id", "event_date"
+        )
+    )
     new: list[CalendarTask] = []
 
-    def add(kind, loan, event, due, amount=None):
+    def add(kind, loan, event, due_on, amount=None):
+        """Plan the task unless it is planned already; `due_on()` gives its due date (worked
+        out only for a new task: on a daily re-plan nearly every task exists)."""
         key = (str(kind), loan["loan_id"], event)
-        if key in existing or due > horizon:
+        if key in existing:
+            return
+        due = due_on()
+        if due > horizon:
             return
         existing.add(key)
         new.append(
@@ -263,9 +280,10 @@ def plan_calendar(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) ->
         "interest_rate",
         "status",
     )
-    window = Loan.objects.filter(
-        maturity_date__gte=as_of - dt.timedelta(days=180), start_date__lte=horizon
-    ).values(*fields)
+    window = Loan.objects.filter(maturity_date__gte=earliest, start_date__lte=horizon).values(
+        *fields
+    )
+    interest_days = sch.interest_dates(as_of, horizon)
     for loan in window:
         maturity, active = loan["maturity_date"], loan["status"] == "active" and loan["balance"] > 0
         if loan["product"] == "letter_of_guarantee":
@@ -274,7 +292,7 @@ def plan_calendar(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) ->
                     TaskKind.GUARANTEE_LETTER,
                     loan,
                     maturity,
-                    sch.guarantee_letter_due(cal, maturity),
+                    lambda m=maturity: sch.guarantee_letter_due(cal, m),
                 )
             continue
         if not active or maturity < as_of:
@@ -282,28 +300,34 @@ def plan_calendar(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) ->
         if loan["product"] == "bank_acceptance":
             ratio = loan["deposit_ratio"] or Decimal("0")
             exposure = (loan["balance"] * (Decimal("1") - ratio)).quantize(Decimal("0.01"))
-            add(TaskKind.BILL_FUNDS, loan, maturity, sch.funds_check_due(cal, maturity), exposure)
+            add(
+                TaskKind.BILL_FUNDS,
+                loan,
+                maturity,
+                lambda m=maturity: sch.funds_check_due(cal, m),
+                exposure,
+            )
             continue
         add(
             TaskKind.MATURITY_NOTICE,
             loan,
             maturity,
-            sch.notice_due(cal, loan["start_date"], maturity),
+            lambda s=loan["start_date"], m=maturity: sch.notice_due(cal, s, m),
         )
         add(
             TaskKind.MATURITY_FUNDS,
             loan,
             maturity,
-            sch.funds_check_due(cal, maturity),
+            lambda m=maturity: sch.funds_check_due(cal, m),
             loan["balance"],
         )
-        for day in sch.interest_dates(as_of, horizon):
+        for day in interest_days:
             if loan["start_date"] < day < maturity:
                 add(
                     TaskKind.INTEREST_FUNDS,
                     loan,
                     day,
-                    cal.on_or_before(day),
+                    lambda d=day: cal.on_or_before(d),
                     interest_for_quarter(loan, day),
                 )
     CalendarTask.objects.bulk_create(new)
@@ -450,12 +474,19 @@ def plan_worklist(
     """
     summary = PlanSummary(as_of)
     cal = _calendar(as_of)
+    steps = (
+        ("inspections", lambda: plan_inspections(as_of, cal, summary)),
+        ("department_checks", lambda: plan_department_checks(as_of, cal, summary)),
+        ("calendar", lambda: plan_calendar(as_of, cal, summary)),
+        ("unassigned", lambda: plan_unassigned(as_of, summary)),
+        ("collection_cases", lambda: plan_collection_cases(as_of, summary, dpd_by_loan)),
+    )
+    seconds = []
     with transaction.atomic():
-        plan_inspections(as_of, cal, summary)
-        plan_department_checks(as_of, cal, summary)
-        plan_calendar(as_of, cal, summary)
-        plan_unassigned(as_of, summary)
-        plan_collection_cases(as_of, summary, dpd_by_loan)
+        for name, step in steps:
+            started = time.perf_counter()
+            step()
+            seconds.append(f"{name} {time.perf_counter() - started:.1f} 秒")
         record(
             actor=acting_user,
             action="worklist.plan",
@@ -463,6 +494,7 @@ def plan_worklist(
             object_id=as_of.isoformat(),
             after={"counts": summary.counts, "notes": summary.notes},
         )
+    log.info("工作计划 %s 用时：%s", as_of, "，".join(seconds))
     return summary
 
 

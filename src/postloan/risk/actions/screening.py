@@ -2,16 +2,14 @@
 
 The engine computes (``postloan.risk.snapshot``); this module only writes. No per-row
 queries: one query fetches each kind of existing row; the big result tables (assessments, the
-customers' risk view) are replaced with one DELETE and an `executemany` INSERT of plain rows
-(`core.bulk`), the rest through bulk_create / update_rows.
+customers' risk view) are shaped in DuckDB and replaced set-based (`result_tables`), the rest
+go through bulk_create / update_rows.
 """
 
 import datetime as dt
 import json
 import logging
 import time
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +18,11 @@ from django.utils import timezone
 
 from postloan.core import dbstats, failpoints
 from postloan.core.audit import record
-from postloan.core.bulk import delete_where, insert_rows, update_rows
-from postloan.core.fields import from_fen
-from postloan.portfolio.models import Customer, Loan
+from postloan.core.bulk import update_rows
+from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
+from postloan.risk.actions import result_tables
 from postloan.risk.models import (
-    ClassificationDecision,
     CustomerRiskView,
     DataIssue,
     GroupReviewTask,
@@ -189,98 +186,25 @@ def _json(value) -> Any:
     return value
 
 
-def _date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _money(fen) -> Decimal:
-    return from_fen(int(fen or 0))
-
-
 # --- persistence ---------------------------------------------------------------------------
 
 
 def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None) -> dict:
     """Write a screening result for `as_of`; call inside a transaction."""
+    from postloan.risk.snapshot import bounded_duckdb
+
     counts: dict[str, int] = {}
-    counts.update(_persist_assessments(result, as_of, run))
-    counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
-    counts["data_issues"] = _replace_data_issues(result, as_of)
-    counts["customers"] = _replace_risk_views(result, as_of)
+    duck = bounded_duckdb()  # shapes the big tables' rows (`result_tables`)
+    try:
+        counts.update(result_tables.replace_assessments(duck, result, as_of, run and run.pk))
+        counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
+        counts["data_issues"] = _replace_data_issues(result, as_of)
+        counts["customers"] = result_tables.replace_risk_views(duck, result, as_of)
+    finally:
+        duck.close()
     counts["review_tasks"] = _open_review_tasks(result, as_of)
     counts.update(_persist_signals(result, as_of))
     return counts
-
-
-def _persist_assessments(result, as_of: dt.date, run) -> dict[str, int]:
-    rows = table_rows(result, "loan_classification")
-    dpd_rows = {r["loan_id"]: r for r in table_rows(result, "loan_dpd")}
-    floors: dict[str, list[dict]] = defaultdict(list)
-    for f in table_rows(result, "loan_floors"):
-        floors[f["loan_id"]].append(
-            {
-                "rule_id": f.get("rule_id", ""),
-                "floor_class": f.get("floor_class", ""),
-                "reason": f.get("reason_zh", ""),
-                "evidence": _json(f.get("evidence")),
-            }
-        )
-    balances = _loan_balances([r["loan_id"] for r in rows])
-    existing = {
-        e["loan_id"]: e
-        for e in LoanAssessment.objects.filter(as_of=as_of).values(
-            "id", "loan_id", "suggested_class", *LoanAssessment.WORKFLOW_FIELDS
-        )
-    }
-    new: list[dict] = []
-    kept = 0
-    for r in rows:
-        loan_id = r["loan_id"]
-        dpd_row = dpd_rows.get(loan_id, {})
-        row = {
-            "run_id": run.pk if run else None,
-            "as_of": as_of,
-            "loan_id": loan_id,
-            "customer_id": r["customer_id"],
-            "dpd": int(r.get("dpd") or 0),
-            "balance": balances.get(loan_id, Decimal("0")),
-            "overdue_principal": _money(dpd_row.get("overdue_principal_fen")),
-            "overdue_interest": _money(dpd_row.get("overdue_interest_fen")),
-            "current_class": r["current_class"],
-            "suggested_class": r["suggested_class"],
-            "rule_ids": r.get("rule_ids") or "",
-            "reasons": r.get("reasons") or "",
-            "floors": floors.get(loan_id, []),
-            "change": r.get("change") or ch.ClassChange.SAME,
-            "waivable_technical": bool(r.get("waivable_technical")),
-        }
-        before = existing.get(loan_id)
-        if before is not None:
-            row["id"] = before["id"]  # same id: the decisions pointing at it stay linked
-            if before["suggested_class"] == row["suggested_class"]:
-                row.update({name: before[name] for name in LoanAssessment.WORKFLOW_FIELDS})
-                kept += 1
-        new.append(row)
-    new_loans = {o["loan_id"] for o in new}
-    gone = [e["id"] for loan_id, e in existing.items() if loan_id not in new_loans]
-    if gone:
-        ClassificationDecision.objects.filter(assessment_id__in=gone).update(assessment=None)
-    delete_where(LoanAssessment.objects.filter(as_of=as_of))
-    insert_rows(LoanAssessment, new)
-    return {
-        "loans": len(new),
-        "floors": sum(len(v) for v in floors.values()),
-        "downgrades": sum(1 for o in new if o["change"] == ch.ClassChange.DOWNGRADE),
-        "upgrades": sum(1 for o in new if o["change"] == ch.ClassChange.UPGRADE),
-        "workflow_kept": kept,
-    }
-
-
-def _loan_balances(loan_ids: list[str]) -> dict[str, Decimal]:
-    loans = Loan.objects.filter(pk__in=loan_ids) if len(loan_ids) < 500 else Loan.objects.all()
-    return dict(loans.values_list("loan_id", "balance"))
 
 
 def _replace_not_evaluated(result, as_of: dt.date) -> int:
@@ -313,33 +237,6 @@ def _replace_data_issues(result, as_of: dt.date) -> int:
     DataIssue.objects.filter(as_of=as_of).delete()
     DataIssue.objects.bulk_create(objs, batch_size=BATCH)
     return len(objs)
-
-
-def _view_counts(r: dict) -> dict:
-    """Signal counts by level (`n_red` …) and by family (`n_<family>`) of a risk_view row."""
-    levels = {level: int(r.get(f"n_{level}") or 0) for level in LEVELS}
-    families = {family: int(r[f"n_{family}"]) for family in FAMILIES if r.get(f"n_{family}")}
-    return {"levels": levels, "families": families, "breadth": int(r.get("n_families") or 0)}
-
-
-def _replace_risk_views(result, as_of: dt.date) -> int:
-    rows = [
-        {
-            "as_of": as_of,
-            "customer_id": r["customer_id"],
-            "exposure": _money(r.get("exposure_fen")),
-            "worst_class": r.get("worst_class") or "normal",
-            "max_dpd": int(r.get("max_dpd") or 0),
-            "npl_balance": _money(r.get("npl_balance_fen")),
-            "counts": _view_counts(r),
-            "score": Decimal(str(round(float(r.get("score") or 0), 2))),
-            "rank": int(r.get("rank") or 0),
-            "explanation": r.get("explanation_zh") or "",
-        }
-        for r in table_rows(result, "risk_view")
-    ]
-    delete_where(CustomerRiskView.objects.filter(as_of=as_of))
-    return insert_rows(CustomerRiskView, rows)
 
 
 def _open_review_tasks(result, as_of: dt.date) -> int:

@@ -1,0 +1,256 @@
+"""The screening's two big result tables written set-based: a loan's classification suggestion
+(`LoanAssessment`, 800 k rows at scale L) and a customer's risk view (`CustomerRiskView`, 550 k).
+
+The rows are shaped in DuckDB from the engine's Arrow tables — money as the fen the database
+stores, the floors and signal counts as JSON text — and reach the database through
+`core.bulk.insert_from_duckdb` (COPY of DuckDB's CSV on PostgreSQL). A suggestion then meets
+what people already did with the same loan's suggestion of that date in one INSERT … SELECT:
+an unchanged suggestion keeps its id and its workflow (初分/认定/豁免), a changed one keeps its
+id (the decisions pointing at it stay linked) and starts over. Before, every row went through
+Python dicts and field preparation: 58 s of a 191 s scale-L screening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyarrow as pa
+from django.db import connection
+
+from postloan.core.bulk import insert_from_duckdb
+from postloan.risk import choices as ch
+from postloan.risk.models import ClassificationDecision, CustomerRiskView, LoanAssessment
+
+STAGE = "screening_stage_assessments"
+PREVIOUS = "screening_previous_assessments"
+STAGED = (  # the suggestion's own columns, as staged
+    ("loan_id", "varchar(40)"),
+    ("customer_id", "varchar(40)"),
+    ("dpd", "integer"),
+    ("overdue_principal", "bigint"),
+    ("overdue_interest", "bigint"),
+    ("current_class", "varchar(16)"),
+    ("suggested_class", "varchar(16)"),
+    ("rule_ids", "varchar(400)"),
+    ("reasons", "text"),
+    ("floors", "text"),
+    ("change", "varchar(16)"),
+    ("waivable_technical", "boolean"),
+)
+
+
+def arrow(result: Any, name: str) -> pa.Table | None:
+    """One of the result's tables as Arrow (a list of dicts is converted); None if absent."""
+    table = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
+    if table is None or isinstance(table, pa.Table):
+        return table
+    rows = list(table)
+    return pa.Table.from_pylist(rows) if rows else None
+
+
+def _json_value(column: str) -> str:
+    """A text column holding JSON as a DuckDB JSON value: empty → {}, not JSON → {"text": …}."""
+    return (
+        f"CASE WHEN {column} IS NULL OR CAST({column} AS VARCHAR) = '' THEN CAST('{{}}' AS JSON) "
+        f"WHEN json_valid(CAST({column} AS VARCHAR)) THEN CAST({column} AS JSON) "
+        f"ELSE to_json({{'text': CAST({column} AS VARCHAR)}}) END"
+    )
+
+
+# --- loan assessments -------------------------------------------------------------------------
+
+
+def replace_assessments(duck, result: Any, as_of: dt.date, run_id: int | None) -> dict[str, int]:
+    """Replace the suggestions of `as_of` with the result's; call inside a transaction."""
+    classification = arrow(result, "loan_classification")
+    if classification is None or classification.num_rows == 0:
+        return _replace_with_nothing(as_of)
+    duck.register("res_classification", classification)
+    dpd = _register_or_empty(
+        duck,
+        "res_dpd",
+        arrow(result, "loan_dpd"),
+        "loan_id VARCHAR, overdue_principal_fen BIGINT, overdue_interest_fen BIGINT",
+    )
+    floors = _register_or_empty(
+        duck,
+        "res_floors",
+        arrow(result, "loan_floors"),
+        "loan_id VARCHAR, rule_id VARCHAR, floor_class VARCHAR, reason_zh VARCHAR, "
+        "evidence VARCHAR",
+    )
+    select = f"""
+        WITH f AS (
+            SELECT loan_id, CAST(to_json(list({{
+                'rule_id': coalesce(rule_id, ''), 'floor_class': coalesce(floor_class, ''),
+                'reason': coalesce(reason_zh, ''), 'evidence': {_json_value("evidence")}
+            }} ORDER BY rule_id)) AS VARCHAR) AS floors
+            FROM {floors} GROUP BY loan_id
+        )
+        SELECT c.loan_id, c.customer_id, CAST(coalesce(c.dpd, 0) AS INTEGER),
+               CAST(coalesce(d.overdue_principal_fen, 0) AS BIGINT),
+               CAST(coalesce(d.overdue_interest_fen, 0) AS BIGINT),
+               c.current_class, c.suggested_class, coalesce(c.rule_ids, ''),
+               coalesce(c.reasons, ''), coalesce(f.floors, '[]'),
+               coalesce(nullif(c.change, ''), '{ch.ClassChange.SAME}'),
+               coalesce(c.waivable_technical, false)
+        FROM res_classification c
+        LEFT JOIN {dpd} d USING (loan_id)
+        LEFT JOIN f USING (loan_id)
+    """
+    counts = _staged_counts(duck, floors)
+    with connection.cursor() as cursor:
+        _create_stage(cursor)
+        insert_from_duckdb(duck, select, STAGE, [name for name, _ in STAGED])
+        cursor.execute(
+            f"CREATE TEMP TABLE {PREVIOUS} AS SELECT id, loan_id, suggested_class, "
+            f"{', '.join(_workflow_columns())} FROM {LoanAssessment._meta.db_table} "
+            "WHERE as_of = %s",
+            [as_of],
+        )
+        counts["workflow_kept"] = _merge(cursor, as_of, run_id)
+        cursor.execute(f"DROP TABLE {STAGE}")
+        cursor.execute(f"DROP TABLE {PREVIOUS}")
+    return counts
+
+
+def _register_or_empty(duck, name: str, table: pa.Table | None, columns: str) -> str:
+    """The relation to read `name` from: the registered Arrow table, or an empty one."""
+    if table is not None and table.num_rows:
+        duck.register(name, table)
+        return name
+    duck.execute(f"CREATE OR REPLACE TEMP TABLE {name}_empty ({columns})")
+    return f"{name}_empty"
+
+
+def _staged_counts(duck, floors: str) -> dict[str, int]:
+    loans, down, up = duck.execute(
+        "SELECT count(*), count(*) FILTER (WHERE change = ?), count(*) FILTER (WHERE change = ?) "
+        "FROM res_classification",
+        [ch.ClassChange.DOWNGRADE, ch.ClassChange.UPGRADE],
+    ).fetchall()[0]
+    (n_floors,) = duck.execute(f"SELECT count(*) FROM {floors}").fetchall()[0]
+    return {"loans": loans, "floors": n_floors, "downgrades": down, "upgrades": up}
+
+
+def _replace_with_nothing(as_of: dt.date) -> dict[str, int]:
+    gone = LoanAssessment.objects.filter(as_of=as_of)
+    ClassificationDecision.objects.filter(assessment__in=gone).update(assessment=None)
+    gone._raw_delete(gone.db)
+    return {"loans": 0, "floors": 0, "downgrades": 0, "upgrades": 0, "workflow_kept": 0}
+
+
+def _create_stage(cursor) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind in STAGED)
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {PREVIOUS}")
+    cursor.execute(f"CREATE TEMP TABLE {STAGE} ({columns})")
+
+
+def _workflow_columns() -> list[str]:
+    meta = LoanAssessment._meta
+    return [meta.get_field(name).column for name in LoanAssessment.WORKFLOW_FIELDS]
+
+
+def _workflow_defaults() -> list:
+    meta = LoanAssessment._meta
+    fields = [meta.get_field(name) for name in LoanAssessment.WORKFLOW_FIELDS]
+    return [f.get_db_prep_save(f.get_default(), connection) for f in fields]
+
+
+def _merge(cursor, as_of: dt.date, run_id: int | None) -> int:
+    """Unlink the decisions of suggestions that are gone, replace the date's rows; returns how
+    many kept their workflow."""
+    table = LoanAssessment._meta.db_table
+    decisions = ClassificationDecision._meta.db_table
+    cursor.execute(
+        f"UPDATE {decisions} SET assessment_id = NULL WHERE assessment_id IN ("
+        f"SELECT p.id FROM {PREVIOUS} p WHERE NOT EXISTS ("
+        f"SELECT 1 FROM {STAGE} s WHERE s.loan_id = p.loan_id))"
+    )
+    cursor.execute(
+        f"SELECT count(*) FROM {STAGE} s JOIN {PREVIOUS} p "
+        "ON p.loan_id = s.loan_id AND p.suggested_class = s.suggested_class"
+    )
+    (kept,) = cursor.fetchone()
+    cursor.execute(f"DELETE FROM {table} WHERE as_of = %s", [as_of])
+    workflow = _workflow_columns()
+    own = [name for name, _ in STAGED if name != "floors"]
+    floors = "CAST(s.floors AS jsonb)" if connection.vendor == "postgresql" else "s.floors"
+    values = ", ".join([f"s.{c}" for c in own] + [floors, "COALESCE(l.balance, 0)"])
+    columns = ", ".join([*own, "floors", "balance", "run_id", "as_of", *workflow])
+    loans = "LEFT JOIN loans l ON l.loan_id = s.loan_id"
+    kept_values = ", ".join(
+        f"CASE WHEN p.suggested_class = s.suggested_class THEN p.{c} ELSE %s END" for c in workflow
+    )
+    defaults = _workflow_defaults()
+    cursor.execute(
+        f"INSERT INTO {table} (id, {columns}) "
+        f"SELECT p.id, {values}, %s, %s, {kept_values} "
+        f"FROM {STAGE} s JOIN {PREVIOUS} p ON p.loan_id = s.loan_id {loans}",
+        [run_id, as_of, *defaults],
+    )
+    new_values = ", ".join(["%s"] * len(workflow))
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) "
+        f"SELECT {values}, %s, %s, {new_values} FROM {STAGE} s {loans} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {PREVIOUS} p WHERE p.loan_id = s.loan_id)",
+        [run_id, as_of, *defaults],
+    )
+    return kept
+
+
+# --- customer risk views ----------------------------------------------------------------------
+
+
+def replace_risk_views(duck, result: Any, as_of: dt.date) -> int:
+    """Replace the customers' risk views of `as_of`; call inside a transaction."""
+    views = arrow(result, "risk_view")
+    table = CustomerRiskView._meta
+    gone = CustomerRiskView.objects.filter(as_of=as_of)
+    gone._raw_delete(gone.db)
+    if views is None or views.num_rows == 0:
+        return 0
+    duck.register("res_risk_view", views)
+    present = set(views.column_names)
+
+    def count(column: str) -> str:
+        return f"CAST(coalesce({column}, 0) AS BIGINT)" if column in present else "0"
+
+    levels = ", ".join(f"'{level}': {count(f'n_{level}')}" for level in ch.SignalLevel.values)
+    families = ", ".join(
+        f"{{'key': '{family}', 'value': {count(f'n_{family}')}}}"
+        for family in ch.SignalFamily.values
+    )
+    select = f"""
+        SELECT customer_id, DATE '{as_of.isoformat()}',
+               CAST(coalesce(exposure_fen, 0) AS BIGINT),
+               coalesce(nullif(worst_class, ''), 'normal'), CAST(coalesce(max_dpd, 0) AS INTEGER),
+               CAST(coalesce(npl_balance_fen, 0) AS BIGINT),
+               CAST(to_json({{
+                   'levels': {{{levels}}},
+                   'families': map_from_entries(list_filter([{families}],
+                                                            lambda e: e.value > 0)),
+                   'breadth': {count("n_families")}
+               }}) AS VARCHAR),
+               CAST(round(coalesce(CAST(score AS DOUBLE), 0), 2) AS DECIMAL(9, 2)),
+               CAST(coalesce(rank, 0) AS INTEGER), coalesce(explanation_zh, '')
+        FROM res_risk_view
+    """
+    columns = [
+        table.get_field(name).column
+        for name in (
+            "customer",
+            "as_of",
+            "exposure",
+            "worst_class",
+            "max_dpd",
+            "npl_balance",
+            "counts",
+            "score",
+            "rank",
+            "explanation",
+        )
+    ]
+    return insert_from_duckdb(duck, select, table.db_table, columns)
