@@ -181,6 +181,7 @@ def _batch_keys(stage: Stage, rt: str, rc: str) -> str:
 def check_references(stage: Stage) -> None:
     """A referenced id must be in this batch or already in the database."""
     refs = _references(stage)
+    missing: dict[tuple[str, str], set[str]] = {}  # (table, column): ids not in the batch
     wanted: dict[tuple[str, str], set[str]] = {}
     for t, code, rt, rc in refs:
         rows = stage.con.execute(
@@ -188,16 +189,21 @@ def check_references(stage: Stage) -> None:
             f" ANTI JOIN ({_batch_keys(stage, rt, rc)}) b ON b.k = v.{ident(code)}"
             f" WHERE v.{ident(code)} IS NOT NULL AND v.{ident(code)} <> ''"
         ).fetchall()
-        wanted.setdefault((rt, rc), set()).update(r[0] for r in rows)
+        missing[(t, code)] = {r[0] for r in rows}
+        wanted.setdefault((rt, rc), set()).update(missing[(t, code)])
+    in_database: dict[str, set[str]] = {}
     for (rt, rc), values in wanted.items():
         known = ident(f"known_{rt}")
         stage.con.execute(f"CREATE OR REPLACE TABLE {known} (k VARCHAR)")
         found = [r[0] for r in dbread.rows_for_keys(rt, rc, [], list(values))] if values else []
+        in_database[rt] = set(found)
         if found:
             stage.con.register("found_keys", pa.table({"k": pa.array(found, pa.string())}))
             stage.con.execute(f"INSERT INTO {known} SELECT k FROM found_keys")
             stage.con.unregister("found_keys")
     for t, code, rt, rc in refs:
+        if missing[(t, code)] <= in_database.get(rt, set()):
+            continue  # every id is in the batch or the database: no second scan of the file
         label = contract.table(rt).column(rc).label
         c = ident(code)
         select = (
