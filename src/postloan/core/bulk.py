@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from postloan.core import scratch
+
 
 def update_rows(model, objects: Iterable, fields: Sequence[str], chunk: int = 5000) -> int:
     """UPDATE `fields` of each object by primary key; returns the number of objects sent."""
@@ -146,8 +148,6 @@ def insert_from_duckdb(duck, select: str, table: str, columns: Sequence[str]) ->
                 cursor.executemany(statement, chunk)
                 sent += len(chunk)
         return sent
-    from postloan.core import scratch
-
     folder = scratch.make("bulk-")
     try:
         path = folder / "rows.csv"

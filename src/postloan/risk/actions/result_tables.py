@@ -18,7 +18,8 @@ from typing import Any
 import pyarrow as pa
 from django.db import connection
 
-from postloan.core.bulk import insert_from_duckdb
+from postloan.core.bulk import delete_where, insert_from_duckdb
+from postloan.portfolio.models import Loan
 from postloan.risk import choices as ch
 from postloan.risk.models import ClassificationDecision, CustomerRiskView, LoanAssessment
 
@@ -137,7 +138,7 @@ def _staged_counts(duck, floors: str) -> dict[str, int]:
 def _replace_with_nothing(as_of: dt.date) -> dict[str, int]:
     gone = LoanAssessment.objects.filter(as_of=as_of)
     ClassificationDecision.objects.filter(assessment__in=gone).update(assessment=None)
-    gone._raw_delete(gone.db)
+    delete_where(gone)
     return {"loans": 0, "floors": 0, "downgrades": 0, "upgrades": 0, "workflow_kept": 0}
 
 
@@ -180,7 +181,7 @@ def _merge(cursor, as_of: dt.date, run_id: int | None) -> int:
     floors = "CAST(s.floors AS jsonb)" if connection.vendor == "postgresql" else "s.floors"
     values = ", ".join([f"s.{c}" for c in own] + [floors, "COALESCE(l.balance, 0)"])
     columns = ", ".join([*own, "floors", "balance", "run_id", "as_of", *workflow])
-    loans = "LEFT JOIN loans l ON l.loan_id = s.loan_id"
+    loans = f"LEFT JOIN {Loan._meta.db_table} l ON l.loan_id = s.loan_id"
     kept_values = ", ".join(
         f"CASE WHEN p.suggested_class = s.suggested_class THEN p.{c} ELSE %s END" for c in workflow
     )
@@ -208,8 +209,7 @@ def replace_risk_views(duck, result: Any, as_of: dt.date) -> int:
     """Replace the customers' risk views of `as_of`; call inside a transaction."""
     views = arrow(result, "risk_view")
     table = CustomerRiskView._meta
-    gone = CustomerRiskView.objects.filter(as_of=as_of)
-    gone._raw_delete(gone.db)
+    delete_where(CustomerRiskView.objects.filter(as_of=as_of))
     if views is None or views.num_rows == 0:
         return 0
     duck.register("res_risk_view", views)
