@@ -1,37 +1,13 @@
 """How figures read on paper: 元/万元 with separators, percentages, dates — and the quality report
 laid out as titled sections of text lines and tables of strings, shared by the HTML page, the
-Word file and the PDF so the three always show the same figures. Formats, never computes."""
+Word file and the PDF so the three always show the same figures. Formats, never computes; the
+figures themselves are written by the one formatter, `postloan.core.formats`."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
+from postloan.core.formats import EMPTY, day, pct, wan, yuan  # noqa: F401 - the one formatter
 from postloan.reports.quality import SEGMENT_TITLES
 from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT
-
-EMPTY = "—"
-
-
-def yuan(v) -> str:
-    if v is None or v == "":
-        return EMPTY
-    return f"{Decimal(v).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-
-
-def wan(v) -> str:
-    if v is None or v == "":
-        return EMPTY
-    return f"{(Decimal(v) / 10000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-
-
-def pct(v, places: int = 2) -> str:
-    if v is None:
-        return EMPTY
-    q = Decimal(1).scaleb(-places)
-    return f"{(Decimal(v) * 100).quantize(q, rounding=ROUND_HALF_UP)}%"
-
-
-def day(d) -> str:
-    return f"{d:%Y-%m-%d}" if isinstance(d, dt.date) else EMPTY
 
 
 def _stock_rows(rows):

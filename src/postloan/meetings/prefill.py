@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
+from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
 
 ZERO = Decimal("0")
@@ -19,11 +20,11 @@ MONTHS = 12
 
 
 def _yuan(value) -> str:
-    return f"{(value or ZERO):,.2f}"
+    return formats.yuan(value or ZERO)
 
 
 def _wan(value) -> str:
-    return f"{((value or ZERO) / 10000):,.2f}万元"
+    return formats.wan_text(value or ZERO)
 
 
 def _month_start(day: dt.date, back: int) -> dt.date:
@@ -155,8 +156,8 @@ def _financials_text(customer) -> str:
         return "系统中无财务报表，请客户经理补充。"
     parts = []
     for f in rows:
-        debt = f"{f.debt_ratio * 100:.1f}%" if f.debt_ratio is not None else "—"
-        cur = f"{f.current_ratio:.2f}" if f.current_ratio is not None else "—"
+        debt = formats.pct(f.debt_ratio, 1)
+        cur = formats.ratio(f.current_ratio)
         parts.append(
             f"{f.period_end:%Y-%m-%d}{f.get_period_type_display()}：营业收入{_wan(f.revenue)}，"
             f"净利润{_wan(f.net_profit)}，资产负债率{debt}，流动比率{cur}"

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from postloan.core.formats import pct, punctuation, yuan_text
 from postloan.meetings.choices import ResolutionType as T
 from postloan.meetings.errors import MeetingError
 from postloan.portfolio.choices import CLASS_LABELS
@@ -86,18 +87,18 @@ def describe(resolution) -> str:
     p, label = resolution.params or {}, resolution.get_type_display()
     rtype = resolution.type
     if rtype == T.REDUCE_EXPOSURE:
-        core = f"{label}：于{p.get('target_date')}前将信用余额压降至{p.get('target_balance')}元"
+        core = f"{label}：于{p.get('target_date')}前将信用余额压降至{yuan_text(p.get('target_balance'))}"
     elif rtype == T.ADD_COLLATERAL:
         bits = []
         if p.get("amount"):
-            bits.append(f"金额不低于{p['amount']}元")
+            bits.append(f"金额不低于{yuan_text(p['amount'])}")
         if p.get("guarantor"):
             bits.append(f"保证人{p['guarantor']}")
         core = f"{label}（{'，'.join(bits)}）"
     elif rtype == T.TIGHTEN_MONITORING:
         bits = []
         if p.get("min_return_ratio"):
-            bits.append(f"销售资金归行率不低于{Decimal(p['min_return_ratio']) * 100:.1f}%")
+            bits.append(f"销售资金归行率不低于{pct(p['min_return_ratio'], 1)}")
         if p.get("review_frequency"):
             bits.append(f"检查频率：{p['review_frequency']}")
         core = f"{label}（{'，'.join(bits)}）"
@@ -105,4 +106,4 @@ def describe(resolution) -> str:
         core = f"{label}为{CLASS_LABELS.get(p.get('new_class'), '')}"
     else:
         core = label
-    return f"{core}{('。' + resolution.text) if resolution.text else ''}"
+    return punctuation(f"{core}{('。' + resolution.text.strip()) if resolution.text else ''}")

@@ -27,6 +27,7 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core.audit import record_many
+from postloan.core.formats import yuan_text
 from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
@@ -194,13 +195,13 @@ def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
         target = Decimal(p["target_balance"])
         target_date = dt.date.fromisoformat(p.get("target_date") or res.deadline.isoformat())
         if bal <= target:
-            return S.VERIFIED, f"{as_of}余额{bal:,.2f}元，已压降至目标{target:,.2f}元以内"
+            return S.VERIFIED, f"{as_of}余额{yuan_text(bal)}，已压降至目标{yuan_text(target)}以内"
         if as_of > target_date:
             return (
                 S.FAILED,
-                f"压降期限{target_date}已过，{as_of}余额{bal:,.2f}元仍高于目标{target:,.2f}元",
+                f"压降期限{target_date}已过，{as_of}余额{yuan_text(bal)}仍高于目标{yuan_text(target)}",
             )
-        return keep, f"{as_of}余额{bal:,.2f}元，目标{target:,.2f}元"
+        return keep, f"{as_of}余额{yuan_text(bal)}，目标{yuan_text(target)}"
     if res.type == T.STOP_NEW_CREDIT:
         new = [
             d
@@ -220,7 +221,7 @@ def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
         total = sum((g["amount"] or ZERO for g in new), ZERO)
         if new and total >= Decimal(p.get("amount") or "0"):
             ids = "、".join(g["id"] for g in new)
-            return S.VERIFIED, f"新增担保{ids}，担保金额合计{total:,.2f}元"
+            return S.VERIFIED, f"新增担保{ids}，担保金额合计{yuan_text(total)}"
         if past_deadline:
             return S.FAILED, f"期限{res.deadline}已过，未见符合要求的新增担保"
         return keep, "尚未见新增担保记录"
@@ -244,8 +245,8 @@ def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
                 "且无有效授信" if res.type == T.EXIT else ""
             )
         if past_deadline:
-            return S.FAILED, f"期限已过，{as_of}余额{bal:,.2f}元"
-        return keep, f"{as_of}余额{bal:,.2f}元"
+            return S.FAILED, f"期限已过，{as_of}余额{yuan_text(bal)}"
+        return keep, f"{as_of}余额{yuan_text(bal)}"
     if res.type == T.RECLASSIFY:
         classes = facts.classes.get(cid, set())
         if classes and classes == {p.get("new_class")}:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from postloan.core.formats import yuan_text
 from postloan.reports.quality import ratio
 from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
 
@@ -72,7 +73,7 @@ def fund_use(customer) -> Table:
         trail = trail_for_loan(loan)
         for t in trail.trails:
             went = "；".join(
-                f"{f.date:%m-%d} {f.counterparty or '（未记对方户名）'} {f.amount:,.2f}元"
+                f"{f.date:%m-%d} {f.counterparty or '（未记对方户名）'} {yuan_text(f.amount)}"
                 for f in t.flows
                 if f.direction == "out"
             )
@@ -86,7 +87,7 @@ def fund_use(customer) -> Table:
                     t.declared_purpose,
                     loan.purpose,
                     went or ("；".join(t.notes) or "跟踪期内无非日常支出"),
-                    "、".join(t.flag_labels) or "未发现",
+                    "、".join(t.flag_labels) or ("未发现" if t.verified else "未能核实"),
                 ]
             )
         table.notes.extend(n for n in trail.notes if n not in table.notes)
@@ -203,7 +204,7 @@ def revenue_return(customer, as_of: dt.date, flows=None, invoices=None) -> Table
     )
     for period_end, revenue in fin:
         if revenue is not None:
-            table.notes.append(f"财务报表营业收入：{period_end:%Y-%m-%d}期 {revenue:,.2f}元。")
+            table.notes.append(f"财务报表营业收入：{period_end:%Y-%m-%d}期 {yuan_text(revenue)}。")
     return table
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, DateTimeField, F, Min, OuterRef, Q, Subquery
 
+from postloan.core.formats import round_half_up
 from postloan.core.workdays import add_working_days
 from postloan.org.models import Branch, Staff
 from postloan.reports.quality import (
@@ -84,7 +85,7 @@ class KpiBoard:
     def chart_data(self) -> dict:
         def pct(cell):
             r = cell.rate
-            return None if r is None else str((r * 100).quantize(Decimal("0.1")))
+            return None if r is None else str(round_half_up(r * 100, 1))
 
         def series(rows):
             return {

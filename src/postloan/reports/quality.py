@@ -35,6 +35,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Substr, Upper
 
+from postloan.core.formats import round_half_up
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
 from postloan.reports.industries import section_label
 from postloan.reports.scope import Scope
@@ -147,7 +148,7 @@ class QualityReport:
         """What the page's ECharts read (amounts in 万元 as strings, never floats)."""
 
         def wan(v):
-            return str((_money(v) / 10000).quantize(Decimal("0.01")))
+            return str(round_half_up(_money(v) / 10000))
 
         return {
             "classes": [
@@ -157,9 +158,7 @@ class QualityReport:
             "trend": {
                 "dates": [p["as_of"].isoformat() for p in self.trend],
                 "ratio": [
-                    str((p["ratio"] * 100).quantize(Decimal("0.01")))
-                    if p["ratio"] is not None
-                    else None
+                    str(round_half_up(p["ratio"] * 100)) if p["ratio"] is not None else None
                     for p in self.trend
                 ],
                 "npl": [wan(p["npl"]) for p in self.trend],

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
+from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import FinancialStatement, Loan, TaxInvoice, Transaction
 from postloan.worklist import risk_link
@@ -30,11 +31,11 @@ NARRATIVE_SECTIONS = [
 
 
 def _money(v) -> str:
-    return "" if v is None else f"{Decimal(v):,.2f}"
+    return formats.yuan(v, empty="")
 
 
 def _pct(v) -> str:
-    return "" if v is None else f"{Decimal(v) * 100:.1f}%"
+    return "" if v is None else formats.pct(v, 1)
 
 
 def prefill(customer, as_of: dt.date) -> dict:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from postloan.core.formats import yuan_text
 from postloan.portfolio.models import Collateral, CollateralValue, Guarantee, Loan
 from postloan.worklist import risk_link
 from postloan.worklist.policy import setting
@@ -89,7 +90,7 @@ def collateral_statuses(as_of: dt.date, customer_ids) -> list[CollateralStatus]:
             value_source = source or "重估/市场价"
             if c.appraised_value and value <= c.appraised_value * drop:
                 problems.append(
-                    f"市场价值{value:,.2f}元低于评估价值的{drop:.0%}（评估{c.appraised_value:,.2f}元）"
+                    f"市场价值{yuan_text(value)}低于评估价值的{drop:.0%}（评估{yuan_text(c.appraised_value)}）"
                 )
         else:
             day, value, value_source = c.appraisal_date, c.appraised_value, "评估价值"

@@ -96,6 +96,7 @@ class DisbursementTrail:
     flags: list[str] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    verified: bool = True  # False: no account transactions to follow the money with
 
     @property
     def flag_labels(self) -> list[str]:
@@ -210,6 +211,7 @@ def _trail(
         trail.notes.append("支付方式未填写，无法判断受托/自主支付")
     if not txns:
         trail.notes.append("无账户流水，未能核实资金去向及回流")
+        trail.verified = False
         return trail
     share = d.amount * rules.payee_differs_share
     for date, direction, amount, name, account, summary, category, acct in txns:

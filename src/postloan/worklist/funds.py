@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection
 
 from postloan.core.fields import from_fen
+from postloan.core.formats import yuan_text
 
 STALE_DAYS = 7
 
@@ -97,7 +98,9 @@ def evaluate(required: Decimal | None, info: dict | None, on: dt.date) -> FundsR
     shortfall = max(required - available, Decimal("0"))
     status = "sufficient" if shortfall == 0 else "short"
     head = (
-        "结算账户余额足以覆盖应还金额" if status == "sufficient" else f"资金缺口{shortfall:,.2f}元"
+        "结算账户余额足以覆盖应还金额"
+        if status == "sufficient"
+        else f"资金缺口{yuan_text(shortfall)}"
     )
     return FundsResult(status, required, available, shortfall, "；".join([head, *notes]), oldest)
 

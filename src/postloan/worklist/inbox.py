@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from postloan.core.formats import yuan_text
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
 from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches, visible_customers
@@ -130,7 +131,7 @@ def collect(user, today: dt.date) -> list[InboxItem]:
             items.append(
                 InboxItem(
                     "逾期催收",
-                    f"还款承诺到期：{p.amount:,.2f}元",
+                    f"还款承诺到期：{yuan_text(p.amount)}",
                     p.case.customer.name,
                     p.promised_date,
                     reverse("worklist:case", args=[p.case_id]),

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
 from postloan.org.roles import user_roles
@@ -336,8 +337,8 @@ def task_notice_docx(request, pk):
         "bank": task.customer.branch.name,
         "customer": task.customer.name,
         "loan_id": loan.loan_id,
-        "principal": f"{loan.principal:,.2f}",
-        "balance": f"{loan.balance:,.2f}",
+        "principal": formats.yuan(loan.principal),
+        "balance": formats.yuan(loan.balance),
         "start_date": f"{loan.start_date:%Y年%m月%d日}",
         "maturity_date": f"{loan.maturity_date:%Y年%m月%d日}",
         "notice_date": f"{max(task.due_date, today()):%Y年%m月%d日}",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
+from postloan.core.formats import round_half_up
 from postloan.org.visibility import visible_customers
 from postloan.portfolio.models import (
     Account,
@@ -47,7 +48,7 @@ def in_wan(amount: Decimal | None) -> str | None:
     """An amount in 万元 as a string with two decimals, for chart data (never a float)."""
     if amount is None:
         return None
-    return str((amount / TEN_THOUSAND).quantize(Decimal("0.01")))
+    return str(round_half_up(amount / TEN_THOUSAND))
 
 
 @dataclass
