@@ -164,8 +164,8 @@ def test_it_shows_the_audit_trail_to_auditors_only(login, screened_bank):
         action="risk.confirm_signal", object_type="risk.signal", object_id="1"
     )
     client = login(auditor)
-    page = client.get("/ops/audit/?action=risk.")
-    assert page.status_code == 200 and "risk.confirm_signal" in page.content.decode()
+    page = client.get("/ops/audit/?object_type=risk.signal")
+    assert page.status_code == 200 and "风险预警与分类操作" in page.content.decode()
     assert client.get("/admin/core/auditevent/").status_code == 200
     event = AuditEvent.objects.first()
     assert (

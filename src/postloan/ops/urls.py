@@ -10,4 +10,5 @@ urlpatterns = [
     path("ops/jobs/", views.job_list, name="jobs"),
     path("ops/jobs/<int:pk>/", views.job_detail, name="job"),
     path("ops/audit/", views.audit_trail, name="audit"),
+    path("ops/audit/export.xlsx", views.audit_export, name="audit_export"),
 ]

@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
+from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs
 from postloan.ops.access import can_read_audit, can_see_jobs
 from postloan.ops.models import JobProgress
@@ -94,17 +96,47 @@ def job_detail(request, pk: int):
     return render(request, "ops/job_detail.html", context)
 
 
-@login_required
-def audit_trail(request):
+def _audit_events(request):
     if not can_read_audit(request.user):
         raise PermissionDenied("只有内控/审计人员和系统管理员可以查看审计记录")
-    events = AuditEvent.objects.select_related("actor")
-    for key in ("action", "object_type", "object_id"):
-        value = request.GET.get(key, "").strip()
-        if value:
-            events = events.filter(**{f"{key}__startswith": value})
-    actor = request.GET.get("actor", "").strip()
-    if actor:
-        events = events.filter(actor__username=actor)
+    return audit_trail_rows.filter_events(audit_trail_rows.base_queryset(), request.GET)
+
+
+@login_required
+@require_GET
+def audit_trail(request):
+    events, filters, errors = _audit_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "ops/audit_trail.html", {"page": page, "filters": request.GET})
+    everything = AuditEvent.objects.all()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ops/audit_trail.html",
+        {
+            "page": page,
+            "entries": audit_trail_rows.entries(page.object_list),
+            "filters": filters,
+            "errors": errors,
+            "typed": request.GET,
+            "query": query.urlencode(),
+            "actions": audit_trail_rows.action_choices(everything),
+            "object_types": audit_trail_rows.object_type_choices(everything),
+        },
+    )
+
+
+@login_required
+@require_GET
+def audit_export(request):
+    """The filtered audit trail as an Excel workbook: exactly the rows the page lists."""
+    from postloan.documents.excel import list_workbook
+    from postloan.documents.views import XLSX, download
+
+    events, filters, errors = _audit_events(request)
+    if errors:
+        events = events.none()
+    info = "筛选条件：" + (audit_trail_rows.filters_text(filters) or "全部")
+    rows = audit_trail_rows.export_rows(events)
+    content = list_workbook("审计记录", "审计记录", audit_trail_rows.EXPORT_COLUMNS, rows, info)
+    return download(content, f"审计记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 # Column kinds: how a renderer formats a cell.
 MONEY, INT, DATE, TEXT, PERCENT, MONTH = "money", "int", "date", "text", "percent", "month"
+DATETIME = "datetime"  # a time stamp (audit trail): Excel date-time, YYYY-MM-DD HH:MM on paper
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,480 @@
+"""The audit trail as an auditor reads it: who (姓名, role, unit), when, which object (linked), and
+each changed field as 字段中文名: 原值 → 新值, with the model's own labels and choices and the one
+formatter's figures. Shared by the page and its Excel export; reads, never writes.
+
+An event's `before`/`after` are JSON copies of field values (`core.audit.snapshot`) or a few named
+values an action chose to record; keys that are not a model field are named by EXTRA_LABELS."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.dateparse import parse_date, parse_datetime
+
+from postloan.core import formats
+from postloan.core.fields import MoneyField
+from postloan.org.choices import Role
+from postloan.reports.tables import DATETIME, TEXT, Column
+
+EMPTY_VALUE = "（空）"
+NOT_RECORDED = "未记录"
+SYSTEM = "系统"
+
+AREA_LABELS = {
+    "risk": "风险预警与分类",
+    "meetings": "贷后管理例会",
+    "worklist": "贷后检查与催收",
+    "reports": "报表与问责",
+    "documents": "会议文书",
+    "ops": "系统运维",
+    "api": "数据接口",
+    "admin": "维护页面",
+    "portfolio": "信贷台账",
+    "ingest": "数据导入",
+    "org": "机构与人员",
+}
+
+ACTION_LABELS = {
+    "admin.create": "维护页面新增",
+    "admin.update": "维护页面修改",
+    "admin.delete": "维护页面删除",
+    "api.issue_token": "发放接口令牌",
+    "api.revoke_token": "吊销接口令牌",
+    "documents.pack_requested": "申请生成会议材料",
+    "ops.backup": "数据备份",
+    "ops.restore": "数据恢复",
+    "ops.login_locked": "登录锁定",
+    "ops.recover_job": "恢复后台任务",
+    "ops.submit_job": "提交后台任务",
+    "portfolio.loan.classification": "借据五级分类变更",
+    "reports.consequence_recorded": "登记问责处理",
+    "reports.finding_confirmed": "确认问责发现",
+    "reports.finding_dismissed": "排除问责发现",
+    "reports.finding_detected": "发现问责线索",
+    "risk.confirm_classification": "认定五级分类",
+    "risk.propose_classification": "提出分类调整",
+    "risk.release_event": "解除风险事件",
+    "risk.run_screening": "运行风险筛查",
+    "risk.update_thresholds": "修改预警阈值",
+    "risk.complete_review_task": "完成集团成员复核",
+    "risk.raise_manual_signal": "人工发起预警信号",
+    "risk.release_signal": "解除预警信号",
+    "risk.start_handling": "受理预警信号",
+    "risk.submit_feedback": "反馈预警处置情况",
+    "worklist.plan": "生成检查计划",
+    "worklist.add_attachment": "上传检查附件",
+    "worklist.close_collection_case": "结束催收",
+    "worklist.complete_calendar_task": "完成本息催收提醒",
+    "worklist.complete_department_check": "完成部门季度检查",
+    "worklist.complete_inspection": "完成贷后检查",
+    "worklist.record_collection_action": "登记催收记录",
+    "worklist.record_promise": "登记还款承诺",
+    "worklist.schedule_adhoc_inspection": "安排临时检查",
+    "meetings.agenda.added": "增加上会客户",
+    "meetings.agenda.dropped": "撤出上会客户",
+    "meetings.amendment.proposed": "提出会议记录更正",
+    "meetings.amendment.signed": "签署会议记录更正",
+    "meetings.committee.created": "设立例会委员会",
+    "meetings.committee.member_added": "增补委员",
+    "meetings.committee.member_certified": "确认委员资格",
+    "meetings.committee.member_removed": "免去委员",
+    "meetings.item.decided": "作出审议结论",
+    "meetings.item.recused": "登记回避",
+    "meetings.leave.decided": "审批请假",
+    "meetings.leave.requested": "申请请假",
+    "meetings.meeting.closed": "结束会议",
+    "meetings.meeting.noticed": "发出会议通知",
+    "meetings.meeting.scheduled": "安排例会",
+    "meetings.meeting.sections_saved": "保存会议纪要",
+    "meetings.meeting.signed": "会议记录签署完成",
+    "meetings.meeting.started": "开始会议",
+    "meetings.record.signed": "签署会议记录",
+    "meetings.report.commented": "风险经理提出意见",
+    "meetings.report.saved": "保存汇报材料",
+    "meetings.report.submitted": "提交汇报材料",
+    "meetings.resolution.adopted": "通过决议",
+    "meetings.resolution.checked": "系统核实决议执行",
+    "meetings.resolution.claimed": "报告决议已执行",
+    "meetings.settings.saved": "修改例会设置",
+}
+
+# Values recorded under names that are not a field of the object.
+EXTRA_LABELS = {
+    "sha256": "文书摘要（SHA-256）",
+    "role": "身份",
+    "kind": "任务类型",
+    "rule_id": "规则",
+    "level": "预警级别",
+    "owner": "责任人",
+    "due_date": "处置期限",
+    "as_of": "数据日期",
+    "user_id": "提交人",
+    "label": "名称",
+    "counts": "数量",
+    "loans": "借据笔数",
+    "customers": "客户笔数",
+    "signals": "预警信号数",
+    "reason": "原因",
+    "file": "文件",
+    "username": "登录名",
+}
+
+# Where an object is read on the site (the maintenance pages are the fallback).
+OBJECT_URLS = {
+    "risk.signal": "risk:signal",
+    "risk.loanassessment": "risk:assessment",
+    "risk.groupreviewtask": "risk:review_task",
+    "meetings.meeting": "meetings:detail",
+    "meetings.resolution": "meetings:resolution",
+    "portfolio.customer": "web:customer",
+    "portfolio.loan": "web:loan",
+    "worklist.inspection": "worklist:inspection",
+    "worklist.departmentcheck": "worklist:department_check",
+    "worklist.calendartask": "worklist:task",
+    "worklist.collectioncase": "worklist:case",
+    "ingest.importbatch": "ingest:detail",
+    "ops.jobprogress": "ops:job",
+    "documents.packjob": None,
+}
+
+
+def action_label(code: str) -> str:
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    area = AREA_LABELS.get(code.split(".", 1)[0])
+    return f"{area}操作" if area else "其他操作"
+
+
+def model_for(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    model = model_for(object_type)
+    if model is not None:
+        return str(model._meta.verbose_name)
+    area = AREA_LABELS.get(object_type.split(".", 1)[0])
+    return f"{area}记录" if area else "业务记录"
+
+
+def object_url(object_type: str, object_id: str) -> str:
+    if not object_id:
+        return ""
+    name = OBJECT_URLS.get(object_type, "")
+    candidates = [name] if name else []
+    if name is not None and "." in object_type:
+        app, model = object_type.split(".", 1)
+        candidates.append(f"admin:{app}_{model}_change")
+    for candidate in candidates:
+        try:
+            return reverse(candidate, args=[object_id])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@dataclass
+class Actor:
+    name: str
+    roles: str
+    unit: str
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    event: object
+    at: dt.datetime
+    actor: Actor
+    action: str
+    object_type: str
+    object_label: str
+    object_id: str
+    url: str
+    changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def changes_text(self) -> str:
+        return "\n".join(f"{c.label}：{c.before} → {c.after}" for c in self.changes)
+
+
+ROLE_LABELS = dict(Role.choices)
+
+
+def actor_of(user) -> Actor:
+    if user is None:
+        return Actor(SYSTEM, "", "")
+    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
+    roles = "、".join(
+        str(ROLE_LABELS[g.name]) for g in user.groups.all() if g.name in ROLE_LABELS
+    ) or ("系统管理员" if user.is_superuser else "")
+    if staff is None:
+        return Actor(user.get_full_name() or user.get_username(), roles, "")
+    return Actor(staff.name, roles, staff.branch.name)
+
+
+def _field(model, key: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist and reverse relations alike
+        return None
+
+
+def field_label(model, key: str) -> str:
+    f = _field(model, key)
+    if f is not None and getattr(f, "verbose_name", None):
+        return str(f.verbose_name)
+    return EXTRA_LABELS.get(key, "其他信息")
+
+
+def _plain(value) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY_VALUE
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{EXTRA_LABELS.get(k, k)}：{_plain(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        when = parse_datetime(value) if "T" in value else None
+        if when is not None:
+            return formats.moment(when)
+        if len(value) == 10 and parse_date(value) is not None:
+            return value
+    return str(value)
+
+
+def format_value(model, key: str, value, related: dict) -> str:
+    f = _field(model, key)
+    if value is None or value == "":
+        return EMPTY_VALUE
+    if f is None:
+        return _plain(value)
+    if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one):
+        obj = related.get((f.related_model, str(value)))
+        return str(obj) if obj is not None else str(value)
+    if f.is_relation and f.many_to_many and isinstance(value, list):
+        names = [related.get((f.related_model, str(v))) for v in value]
+        return "、".join(str(n if n is not None else v) for n, v in zip(names, value, strict=True))
+    choices = dict(f.flatchoices) if f.choices else None
+    if choices:
+        if isinstance(value, list):
+            return "、".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+    if isinstance(f, MoneyField):
+        return formats.yuan_text(value)
+    if isinstance(f, models.BooleanField):
+        return _plain(bool(value))
+    if isinstance(f, models.DateTimeField) and isinstance(value, str):
+        when = parse_datetime(value)
+        return formats.moment(when) if when else value
+    if isinstance(f, models.DecimalField | models.FloatField) and not isinstance(value, bool):
+        return str(formats.decimal(value))
+    return _plain(value)
+
+
+def changed_keys(before: dict | None, after: dict | None) -> list[str]:
+    before, after = before or {}, after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    keys = list(dict.fromkeys([*before, *after]))
+    if before and after:
+        return [k for k in keys if before.get(k) != after.get(k)]
+    return [k for k in keys if (before or after).get(k) not in (None, "", [], {})]
+
+
+def _related_lookups(events) -> dict:
+    """Every related object the changes name, fetched once per model (no query per row)."""
+    wanted = defaultdict(set)
+    for e in events:
+        model = model_for(e.object_type)
+        if model is None:
+            continue
+        for key in changed_keys(e.before, e.after):
+            f = _field(model, key)
+            if f is None or not f.is_relation or f.related_model is None:
+                continue
+            for side in (e.before or {}, e.after or {}):
+                value = side.get(key) if isinstance(side, dict) else None
+                for v in value if isinstance(value, list) else [value]:
+                    if v not in (None, ""):
+                        wanted[f.related_model].add(v)
+    related = {}
+    for model, pks in wanted.items():
+        for pk, obj in model._default_manager.in_bulk(list(pks)).items():
+            related[(model, str(pk))] = obj
+    return related
+
+
+def _side(model, key, raw, values: dict, related) -> str:
+    """One side of a change: 无 where the object did not exist (creation, deletion), 未记录 where
+    the action recorded other values only."""
+    if raw is None:
+        return "无"
+    if key not in values:
+        return NOT_RECORDED
+    return format_value(model, key, values[key], related)
+
+
+def entries(events) -> list[Entry]:
+    """Readable entries for a page (or chunk) of events; the queryset should select `actor`,
+    `actor__staff__branch` and prefetch `actor__groups`."""
+    events = list(events)
+    related = _related_lookups(events)
+    out = []
+    for e in events:
+        model = model_for(e.object_type)
+        before = e.before if isinstance(e.before, dict) else {}
+        after = e.after if isinstance(e.after, dict) else {}
+        changes = [
+            Change(
+                field_label(model, k),
+                _side(model, k, e.before, before, related),
+                _side(model, k, e.after, after, related),
+            )
+            for k in changed_keys(e.before, e.after)
+        ]
+        out.append(
+            Entry(
+                event=e,
+                at=e.at,
+                actor=actor_of(e.actor),
+                action=action_label(e.action),
+                object_type=e.object_type,
+                object_label=object_type_label(e.object_type),
+                object_id=e.object_id,
+                url=object_url(e.object_type, e.object_id),
+                changes=changes,
+                reason=e.reason,
+            )
+        )
+    return out
+
+
+def filter_events(events, params) -> tuple:
+    """Apply the page's filters; returns (queryset, cleaned filters, errors by field)."""
+    from django.db.models import Q
+
+    cleaned, errors = {}, {}
+    action = (params.get("action") or "").strip()
+    if action:
+        events = events.filter(action=action)
+        cleaned["action"] = action
+    object_type = (params.get("object_type") or "").strip()
+    if object_type:
+        events = events.filter(object_type=object_type)
+        cleaned["object_type"] = object_type
+    object_id = (params.get("object_id") or "").strip()
+    if object_id:
+        events = events.filter(object_id=object_id)
+        cleaned["object_id"] = object_id
+    person = (params.get("person") or "").strip()
+    if person:
+        events = events.filter(Q(actor__username=person) | Q(actor__staff__name__icontains=person))
+        cleaned["person"] = person
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        raw = (params.get(key) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = dt.date.fromisoformat(raw)
+        except ValueError:
+            errors[key] = "日期格式应为 YYYY-MM-DD"
+            continue
+        events = events.filter(**{lookup: value})
+        cleaned[key] = raw
+    return events, cleaned, errors
+
+
+def base_queryset():
+    from postloan.core.models import AuditEvent
+
+    return AuditEvent.objects.select_related("actor", "actor__staff__branch").prefetch_related(
+        "actor__groups"
+    )
+
+
+def action_choices(events) -> list[tuple[str, str]]:
+    codes = events.order_by().values_list("action", flat=True).distinct()
+    return sorted(((c, action_label(c)) for c in codes), key=lambda p: p[1])
+
+
+def object_type_choices(events) -> list[tuple[str, str]]:
+    codes = events.order_by().values_list("object_type", flat=True).distinct()
+    return sorted(((c, object_type_label(c)) for c in codes if c), key=lambda p: p[1])
+
+
+FILTER_LABELS = {
+    "person": "操作人",
+    "action": "操作",
+    "object_type": "对象类型",
+    "object_id": "对象编号",
+    "date_from": "起始日期",
+    "date_to": "截止日期",
+}
+
+EXPORT_COLUMNS = [
+    Column("时间", DATETIME, 17),
+    Column("操作人", TEXT, 10),
+    Column("角色", TEXT, 14),
+    Column("所在机构", TEXT, 14),
+    Column("操作", TEXT, 18),
+    Column("对象", TEXT, 14),
+    Column("对象编号", TEXT, 14),
+    Column("变更内容（字段：原值 → 新值）", TEXT, 60),
+    Column("原因", TEXT, 24),
+]
+
+
+def filters_text(filters: dict) -> str:
+    shown = dict(filters)
+    if "action" in shown:
+        shown["action"] = action_label(shown["action"])
+    if "object_type" in shown:
+        shown["object_type"] = object_type_label(shown["object_type"])
+    return "；".join(f"{FILTER_LABELS[k]}：{v}" for k, v in shown.items() if k in FILTER_LABELS)
+
+
+def export_rows(events, chunk: int = 500):
+    """The export's rows, read in chunks so related objects are still fetched per chunk."""
+    batch = []
+    for event in events.iterator(chunk_size=chunk):
+        batch.append(event)
+        if len(batch) == chunk:
+            yield from _export_chunk(batch)
+            batch = []
+    if batch:
+        yield from _export_chunk(batch)
+
+
+def _export_chunk(batch):
+    for e in entries(batch):
+        yield [
+            e.at,
+            e.actor.name,
+            e.actor.roles,
+            e.actor.unit,
+            e.action,
+            e.object_label,
+            e.object_id,
+            e.changes_text,
+            e.reason,
+        ]
