@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 
+from postloan import contract
 from postloan.core import formats
 from postloan.core.fields import MoneyField
 from postloan.org.choices import Role
@@ -99,6 +100,8 @@ ACTION_LABELS = {
     "meetings.resolution.checked": "系统核实决议执行",
     "meetings.resolution.claimed": "报告决议已执行",
     "meetings.settings.saved": "修改例会设置",
+    "import.create": "数据导入新增",
+    "import.update": "数据导入变更",
 }
 
 # Values recorded under names that are not a field of the object.
@@ -120,6 +123,17 @@ EXTRA_LABELS = {
     "reason": "原因",
     "file": "文件",
     "username": "登录名",
+    "dpd": "逾期天数",
+    "target_balance": "目标余额（元）",
+    "target_date": "压降期限",
+    "amount": "金额（元）",
+    "guarantor": "保证人",
+    "min_return_ratio": "销售资金归行率下限",
+    "review_frequency": "检查频率",
+    "new_class": "调整后分类",
+    "floors": "分类底线",
+    "downgrades": "建议下调",
+    "upgrades": "建议上调",
 }
 
 # Where an object is read on the site (the maintenance pages are the fallback).
@@ -138,6 +152,9 @@ OBJECT_URLS = {
     "ingest.importbatch": "ingest:detail",
     "ops.jobprogress": "ops:job",
     "documents.packjob": None,
+    # the data contract's tables (import.create / import.update events)
+    "customers": "web:customer",
+    "loans": "web:loan",
 }
 
 
@@ -159,6 +176,8 @@ def object_type_label(object_type: str) -> str:
     model = model_for(object_type)
     if model is not None:
         return str(model._meta.verbose_name)
+    if object_type in contract.TABLES_BY_NAME:
+        return contract.TABLES_BY_NAME[object_type].label
     area = AREA_LABELS.get(object_type.split(".", 1)[0])
     return f"{area}记录" if area else "业务记录"
 
@@ -235,11 +254,34 @@ def _field(model, key: str):
         return None
 
 
-def field_label(model, key: str) -> str:
+def _contract_column(object_type: str, key: str):
+    table = contract.TABLES_BY_NAME.get(object_type)
+    if table is None:
+        return None
+    return next((c for c in table.columns if c.code == key), None)
+
+
+def field_label(model, key: str, object_type: str = "") -> str:
     f = _field(model, key)
     if f is not None and getattr(f, "verbose_name", None):
         return str(f.verbose_name)
+    column = _contract_column(object_type, key)
+    if column is not None:
+        return column.label
     return EXTRA_LABELS.get(key, "其他信息")
+
+
+def contract_value(column, value) -> str:
+    """A value of an imported row as its column reads (label, 元, 是/否)."""
+    if value is None or value == "":
+        return EMPTY_VALUE
+    if column.choices:
+        return dict(column.choices).get(value, str(value))
+    if column.type == "money":
+        return formats.yuan_text(value)
+    if column.type == "bool":
+        return _plain(value in (True, 1, "1", "true", "True"))
+    return _plain(value)
 
 
 def _plain(value) -> str:
@@ -298,7 +340,8 @@ def changed_keys(before: dict | None, after: dict | None) -> list[str]:
     keys = list(dict.fromkeys([*before, *after]))
     if before and after:
         return [k for k in keys if before.get(k) != after.get(k)]
-    return [k for k in keys if (before or after).get(k) not in (None, "", [], {})]
+    # a creation or deletion: the values the object had, without its bare row number
+    return [k for k in keys if k != "id" and (before or after).get(k) not in (None, "", [], {})]
 
 
 def _related_lookups(events) -> dict:
@@ -324,13 +367,17 @@ def _related_lookups(events) -> dict:
     return related
 
 
-def _side(model, key, raw, values: dict, related) -> str:
+def _side(model, object_type, key, raw, values: dict, related) -> str:
     """One side of a change: 无 where the object did not exist (creation, deletion), 未记录 where
     the action recorded other values only."""
     if raw is None:
         return "无"
     if key not in values:
         return NOT_RECORDED
+    if model is None:
+        column = _contract_column(object_type, key)
+        if column is not None:
+            return contract_value(column, values[key])
     return format_value(model, key, values[key], related)
 
 
@@ -346,9 +393,9 @@ def entries(events) -> list[Entry]:
         after = e.after if isinstance(e.after, dict) else {}
         changes = [
             Change(
-                field_label(model, k),
-                _side(model, k, e.before, before, related),
-                _side(model, k, e.after, after, related),
+                field_label(model, k, e.object_type),
+                _side(model, e.object_type, k, e.before, before, related),
+                _side(model, e.object_type, k, e.after, after, related),
             )
             for k in changed_keys(e.before, e.after)
         ]
