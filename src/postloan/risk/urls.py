@@ -22,4 +22,6 @@ urlpatterns = [
     path("dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),
     path("export/classification.csv", views.export_classification, name="export_classification"),
     path("export/signals.csv", views.export_signals, name="export_signals"),
+    path("export/signals.xlsx", views.signals_xlsx, name="signals_xlsx"),
+    path("export/suggestions.xlsx", views.suggestions_xlsx, name="suggestions_xlsx"),
 ]

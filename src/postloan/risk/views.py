@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postloan.core.business_date import current_business_date
@@ -74,8 +75,8 @@ def _apply(form, call):
 # --- classification ---------------------------------------------------------------------------
 
 
-@login_required
-def suggestions(request):
+def _filtered_suggestions(request):
+    """The suggestion list's rows for the request's filters: shared by the page and its export."""
     qs = visible_assessments(request.user)
     dates = queries.screening_dates(qs)
     as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
@@ -98,23 +99,28 @@ def suggestions(request):
         rows = rows.filter(status=status)
     order = {"dpd": "dpd", "-dpd": "-dpd", "balance": "balance", "-balance": "-balance"}
     rows = rows.order_by(order.get(request.GET.get("o", ""), "-dpd"), "loan_id")
+    filters = {"as_of": as_of, "dates": dates, "branch": branch, "change": change}
+    return rows, {**filters, "rule": rule, "status": status}
+
+
+@login_required
+def suggestions(request):
+    rows, filters = _filtered_suggestions(request)
     page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "risk/suggestions.html",
         {
             "page": page,
-            "as_of": as_of,
-            "dates": dates,
+            **filters,
             "branches": visible_branches(request.user),
-            "branch": branch,
-            "change": change,
-            "rule": rule,
-            "status": status,
             "changes": ch.ClassChange.choices,
             "statuses": ch.AssessmentStatus.choices,
             "can_screen": is_risk_department(request.user),
             "last_run": ScreeningRun.objects.first(),
+            "export_query": query.urlencode(),
         },
     )
 
@@ -258,8 +264,8 @@ def screen(request):
 # --- signals --------------------------------------------------------------------------------
 
 
-@login_required
-def signals(request):
+def _filtered_signals(request):
+    """The signal list's rows for the request's filters: shared by the page and its export."""
     qs = visible_signals(request.user)
     status = request.GET.get("status", "open")
     if status == "open":
@@ -278,25 +284,32 @@ def signals(request):
         qs = qs.filter(customer__branch__path__startswith=branch.path)
     if request.GET.get("mine") and getattr(request.user, "staff", None):
         qs = qs.filter(owner=request.user.staff)
+    return qs, {"status": status, "rule": rule, "branch": branch}
+
+
+@login_required
+def signals(request):
+    qs, filters = _filtered_signals(request)
     counts = queries.signal_counts(qs)
     rows = qs.select_related("customer", "owner").order_by("-raised_on", "-id")
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts["total"]  # the same rows: no second COUNT
     page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "risk/signals.html",
         {
             "page": page,
             "counts": counts,
-            "status": status,
-            "rule": rule,
-            "branch": branch,
+            **filters,
             "branches": visible_branches(request.user),
             "families": ch.SignalFamily.choices,
             "levels": ch.SignalLevel.choices,
             "statuses": ch.SignalStatus.choices,
             "export_as_of": current_business_date(),
+            "export_query": query.urlencode(),
         },
     )
 
@@ -589,3 +602,31 @@ def export_signals(request):
     if as_of is None:
         raise Http404("系统尚无业务日期")
     return _csv_response("signals", exports.write_signals, as_of, visible_signals(request.user))
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    from postloan.documents.views import XLSX, download
+
+    return download(content, filename, XLSX)
+
+
+@login_required
+def signals_xlsx(request):
+    """The signal list as people read it: exactly the rows filtered on the page."""
+    qs, filters = _filtered_signals(request)
+    rows = qs.select_related("customer", "customer__branch", "owner").order_by("-raised_on", "-id")
+    as_of = current_business_date()
+    info = exports.filters_info(request, as_of, branch=filters["branch"])
+    content = exports.signals_workbook(rows, info)
+    return _xlsx_response(content, f"预警信号-{as_of or timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def suggestions_xlsx(request):
+    """The classification suggestions as people read them: exactly the rows filtered on the page."""
+    rows, filters = _filtered_suggestions(request)
+    if filters["as_of"] is None:
+        raise Http404("尚未筛查，无分类建议可导出")
+    info = exports.filters_info(request, filters["as_of"], branch=filters["branch"])
+    content = exports.suggestions_workbook(rows, info)
+    return _xlsx_response(content, f"五级分类建议-{filters['as_of']:%Y%m%d}.xlsx")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import xlsxwriter
 
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType
+from postloan.reports.industries import section_label
 from postloan.web.queries.classes import CLASS_BY_RANK
 
 COLUMNS = (
@@ -19,6 +20,7 @@ COLUMNS = (
     ("贷款余额（元）", 18),
     ("最差分类", 10),
     ("逾期贷款数", 11),
+    ("所属行业门类", 24),
 )
 TYPE_LABELS = dict(CustomerType.choices)
 
@@ -54,6 +56,7 @@ def customer_workbook(rows, as_of: dt.date | None) -> bytes:
             sheet.write_blank(n, 8, None)
         else:
             sheet.write_number(n, 8, c.overdue_loans, count)
+        sheet.write_string(n, 9, section_label(c.industry_code[:1]) if c.industry_code else "")
     sheet.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
     if as_of is not None:
         book.set_properties({"title": f"客户清单（业务日期 {as_of:%Y-%m-%d}）"})
