@@ -252,7 +252,15 @@ def quality_sections(report) -> list[dict]:
             ],
         }
     )
+    for section in sections:
+        for t in section.get("tables", []):
+            t["wide"] = len(t["headers"]) > WIDE_COLUMNS
     return sections
+
+
+# A table with more columns than this is printed on a landscape page (A4 portrait gives each of
+# eleven columns less than four characters).
+WIDE_COLUMNS = 8
 
 
 def table_strings(table) -> dict:
@@ -275,8 +283,11 @@ def table_strings(table) -> dict:
 
     kinds = [c.kind for c in table.columns]
     numeric = [k in (MONEY, INT, PERCENT) for k in kinds]
+    weights = [max(c.width, 4) for c in table.columns]
     return {
         "title": table.title,
+        "widths": [f"{100 * w / sum(weights):.1f}%" for w in weights],
+        "wide": len(table.columns) > WIDE_COLUMNS or sum(weights) > 120,
         "heads": list(zip([c.label for c in table.columns], numeric, strict=True)),
         "rows": [
             [(cell(v, k), n) for v, k, n in zip(r, kinds, numeric, strict=True)] for r in table.rows

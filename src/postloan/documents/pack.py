@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from postloan.documents import formatting as fmt
+from postloan.documents.charts import quality_charts
 from postloan.documents.choices import PackStatus
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf_with_pages
@@ -62,6 +63,7 @@ def pack_context(job: PackJob, progress=None) -> dict:
         "notice": notice,
         "report": report,
         "sections": fmt.quality_sections(report),
+        "charts": quality_charts(report),
         "customers": customers,
         "generated_at": timezone.localtime(),
     }

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from postloan.documents import actions, excel, word
+from postloan.documents import actions, charts, excel, word
 from postloan.documents import formatting as fmt
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf
@@ -46,9 +46,12 @@ def quality_docx(request):
 @login_required
 def quality_pdf(request):
     report = _quality(request)
-    html = render_to_string(
-        "documents/quality.html", {"report": report, "sections": fmt.quality_sections(report)}
-    )
+    context = {
+        "report": report,
+        "sections": fmt.quality_sections(report),
+        "charts": charts.quality_charts(report),
+    }
+    html = render_to_string("documents/quality.html", context)
     name = f"信贷资产质量整体报告-{report.scope.branch.name}-{report.as_of:%Y%m%d}.pdf"
     return download(html_to_pdf(html), name, PDF)
 

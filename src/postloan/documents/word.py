@@ -5,8 +5,13 @@
 (`postloan.worklist.documents`), re-exported here so every Word document has one door.
 """
 
-from docx.enum.text import WD_BREAK
+import io
 
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+
+from postloan.documents import charts
 from postloan.documents import formatting as fmt
 from postloan.documents.docx_base import base_document
 from postloan.worklist.documents import analysis_report, maturity_notice
@@ -213,7 +218,8 @@ def review_forms(forms: list[dict]) -> bytes:
 
 
 def quality_report(report) -> bytes:
-    """The 全行信贷资产质量整体报告 with its tables (charts are given as tables in Word)."""
+    """The 全行信贷资产质量整体报告 with the web page's charts (PNG) and its tables; a table too wide
+    for A4 portrait gets a landscape page."""
     s = report.scope
     doc = base_document(
         "quality_report",
@@ -227,14 +233,50 @@ def quality_report(report) -> bytes:
         f"统计期间：{fmt.day(report.period_start)}至{fmt.day(report.as_of)}　　金额单位：万元",
         indent=False,
     )
+    _charts(doc, charts.quality_charts(report))
     for section in fmt.quality_sections(report):
         heading(doc, section["title"])
         for line in section.get("lines", []):
             para(doc, line)
         for tbl in section.get("tables", []):
+            if tbl.get("wide"):
+                _orient(doc, landscape=True)
             if tbl.get("caption"):
                 para(doc, tbl["caption"], indent=False, bold=True)
-            table(
+            t = table(
                 doc, tbl["headers"], tbl["rows"] or [["无数据"] + [""] * (len(tbl["headers"]) - 1)]
             )
+            if tbl.get("wide"):
+                _small(t)
+                _orient(doc, landscape=False)
     return to_bytes(doc)
+
+
+def _charts(doc, drawn) -> None:
+    """The web page's four charts, two to a row, as pictures (PNG) in a borderless table."""
+    if not drawn:
+        return
+    heading(doc, "图表")
+    grid = doc.add_table(rows=(len(drawn) + 1) // 2, cols=2)
+    for n, chart in enumerate(drawn):
+        cell = grid.cell(n // 2, n % 2)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].add_run().add_picture(io.BytesIO(chart.png), width=Cm(7.8))
+        caption = cell.add_paragraph(f"图{n + 1} {chart.title}")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _orient(doc, *, landscape: bool) -> None:
+    """A new section on a new page, A4 landscape for a wide table or back to portrait."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    long, short = Cm(29.7), Cm(21.0)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
+def _small(t) -> None:
+    for row in t.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
