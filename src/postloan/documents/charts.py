@@ -21,6 +21,7 @@ CLASS_COLOURS = {
 BAR = "#1677ff"
 NPL = "#f5222d"
 FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "DejaVu Sans"]
+SVG, PNG = "svg", "png"
 SIZE = (6.4, 3.4)  # inches: half an A4 text width each, two per row
 
 
@@ -28,8 +29,8 @@ SIZE = (6.4, 3.4)  # inches: half an A4 text width each, two per row
 class Chart:
     key: str
     title: str
-    svg: str
-    png: bytes
+    svg: str = ""
+    png: bytes = b""
 
     @property
     def svg_data_uri(self) -> str:
@@ -73,20 +74,26 @@ def _thousands(ax) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
 
 
-def _render(plt, fig, key: str, title: str) -> Chart:
+def _render(plt, fig, key: str, title: str, kind: str) -> Chart:
     fig.tight_layout()
-    svg, png = io.StringIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None})
-    fig.savefig(png, format="png", dpi=200)
+    chart = Chart(key, title)
+    if kind == SVG:
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+        chart.svg = out.getvalue()
+    else:
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=200)
+        chart.png = out.getvalue()
     plt.close(fig)
-    return Chart(key, title, svg.getvalue(), png.getvalue())
+    return chart
 
 
 def _short(label: str, n: int = 8) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
-def _bars(plt, key, title, labels, values, unit):
+def _bars(plt, kind, key, title, labels, values, unit):
     fig, ax = plt.subplots(figsize=SIZE)
     xs = range(len(labels))
     bars = ax.bar(xs, [_num(v) for v in values], color=BAR, width=0.55)
@@ -98,11 +105,12 @@ def _bars(plt, key, title, labels, values, unit):
     ax.margins(y=0.15)
     _thousands(ax)
     ax.set_title(title, fontsize=10)
-    return _render(plt, fig, key, title)
+    return _render(plt, fig, key, title, kind)
 
 
-def quality_charts(report) -> list[Chart]:
-    """五级分类（余额）, 不良率走势, 逾期天数分段（余额）, 前五大行业（余额） — as on the web page."""
+def quality_charts(report, kind: str = SVG) -> list[Chart]:
+    """五级分类（余额）, 不良率走势, 逾期天数分段（余额）, 前五大行业（余额） — as on the web page;
+    `kind` SVG for the PDF, PNG for Word."""
     if not report.has_data:
         return []
     plt = _pyplot()
@@ -127,7 +135,7 @@ def quality_charts(report) -> list[Chart]:
     )
     ax.set_title("五级分类（余额）", fontsize=10)
     ax.axis("equal")
-    charts.append(_render(plt, fig, "classes", "五级分类（余额）"))
+    charts.append(_render(plt, fig, "classes", "五级分类（余额）", kind))
 
     fig, ax = plt.subplots(figsize=SIZE)
     t = d["trend"]
@@ -164,10 +172,14 @@ def quality_charts(report) -> list[Chart]:
         fontsize=7,
     )
     ax.set_title("不良率走势", fontsize=10)
-    charts.append(_render(plt, fig, "npl_trend", "不良率走势"))
+    charts.append(_render(plt, fig, "npl_trend", "不良率走势", kind))
 
     b = d["buckets"]
-    charts.append(_bars(plt, "buckets", "逾期天数分段（余额）", b["labels"], b["balance"], "万元"))
+    charts.append(
+        _bars(plt, kind, "buckets", "逾期天数分段（余额）", b["labels"], b["balance"], "万元")
+    )
     i = d["industries"]
-    charts.append(_bars(plt, "industries", "前五大行业（余额）", i["labels"], i["balance"], "万元"))
+    charts.append(
+        _bars(plt, kind, "industries", "前五大行业（余额）", i["labels"], i["balance"], "万元")
+    )
     return charts

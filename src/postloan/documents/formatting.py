@@ -261,6 +261,33 @@ def quality_sections(report) -> list[dict]:
 # A table with more columns than this is printed on a landscape page (A4 portrait gives each of
 # eleven columns less than four characters).
 WIDE_COLUMNS = 8
+PORTRAIT_CHARACTERS = 48  # 9pt characters across an A4 portrait text width (176 mm)
+LANDSCAPE_CHARACTERS = 82  # and across a landscape one (269 mm)
+SHORT_TEXT = 12  # values up to this many characters are never wrapped
+
+
+def text_width(text: str) -> float:
+    """A string's width in Chinese characters (Latin letters and digits count about half)."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in text)
+
+
+def column_weights(headers: list[str], rows: list[list[str]], cap: float = 26) -> list[float]:
+    """How much of the line each column gets on paper, in characters: enough for its longest
+    value (so a 借据号, a date or a short label never breaks), for half its heading (headings
+    wrap onto two lines), and for at least two characters; long free text is capped and wraps,
+    and gives way first when the page is too narrow for all the columns."""
+    padding = 1.6  # the cell's left and right padding, in characters
+    needs = []
+    for col, header in enumerate(headers):
+        longest = max((text_width(r[col]) for r in rows), default=0)
+        needs.append(max(2.0, min(cap, max(longest, text_width(header) / 2))) + padding)
+    line = LANDSCAPE_CHARACTERS if sum(needs) > PORTRAIT_CHARACTERS else PORTRAIT_CHARACTERS
+    free = [n for n in needs if n > SHORT_TEXT + padding]
+    fixed = sum(needs) - sum(free)
+    if free and sum(needs) > line and line - fixed > 0:
+        scale = (line - fixed) / sum(free)
+        needs = [n * scale if n > SHORT_TEXT + padding else n for n in needs]
+    return needs
 
 
 def table_strings(table) -> dict:
@@ -283,11 +310,12 @@ def table_strings(table) -> dict:
 
     kinds = [c.kind for c in table.columns]
     numeric = [k in (MONEY, INT, PERCENT) for k in kinds]
-    weights = [max(c.width, 4) for c in table.columns]
+    rows = [[cell(v, k) for v, k in zip(r, kinds, strict=True)] for r in table.rows]
+    weights = column_weights([c.label for c in table.columns], rows)
     return {
         "title": table.title,
         "widths": [f"{100 * w / sum(weights):.1f}%" for w in weights],
-        "wide": len(table.columns) > WIDE_COLUMNS or sum(weights) > 120,
+        "wide": len(table.columns) > WIDE_COLUMNS or sum(weights) > PORTRAIT_CHARACTERS,
         "heads": list(zip([c.label for c in table.columns], numeric, strict=True)),
         "rows": [
             [(cell(v, k), n) for v, k, n in zip(r, kinds, numeric, strict=True)] for r in table.rows

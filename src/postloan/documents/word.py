@@ -233,7 +233,7 @@ def quality_report(report) -> bytes:
         f"统计期间：{fmt.day(report.period_start)}至{fmt.day(report.as_of)}　　金额单位：万元",
         indent=False,
     )
-    _charts(doc, charts.quality_charts(report))
+    _charts(doc, charts.quality_charts(report, charts.PNG))
     for section in fmt.quality_sections(report):
         heading(doc, section["title"])
         for line in section.get("lines", []):
