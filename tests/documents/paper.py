@@ -96,17 +96,61 @@ def words(pdf: bytes) -> tuple[list[Word], list[tuple[float, float]]]:
     return found, sizes
 
 
-def outside_page(pdf: bytes, tolerance: float = 1.0) -> list[Word]:
-    """Words whose box is not wholly on the page."""
+def text_starts(pdf: bytes) -> list[tuple[int, float, float, float, str]]:
+    """(page, x, y, size, text) of every text run as pypdf reads it, wherever it is drawn —
+    pdftotext leaves out what falls off the page, which is what is looked for here."""
+    import io
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found = []
+    for n, page in enumerate(reader.pages):
+
+        def visit(text, cm, tm, font, size, n=n):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                scale = abs(tm[0] * cm[0]) or 1
+                found.append((n, x, y, size * scale, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def outside_page(pdf: bytes, tolerance: float = 1.0) -> list:
+    """Text not wholly on its page: words whose box crosses an edge (pdftotext), and runs that
+    start off the page or, at their size, run past its right edge (pypdf)."""
     found, sizes = words(pdf)
     bad = []
     for w in found:
         width, height = sizes[w.page]
-        if w.x0 < -tolerance or w.y0 < -tolerance:
+        if (
+            w.x0 < -tolerance
+            or w.y0 < -tolerance
+            or w.x1 > width + tolerance
+            or w.y1 > height + tolerance
+        ):
             bad.append(w)
-        elif w.x1 > width + tolerance or w.y1 > height + tolerance:
-            bad.append(w)
+    for page, x, y, size, text in text_starts(pdf):
+        width, height = sizes[page] if page < len(sizes) else page_sizes(pdf)[page]
+        wide = text_width_points(text, size)
+        if (
+            not (-tolerance <= x <= width + tolerance and -tolerance <= y <= height + tolerance)
+            or x + wide > width + size
+        ):
+            bad.append(Word(page, x, height - y, x + wide, height - y + size, text))
     return bad
+
+
+def text_width_points(text: str, size: float) -> float:
+    """An estimate of a run's width: CJK characters one em, letters and digits a little over
+    half an em, spaces and ASCII punctuation (a table of contents' leader dots) less."""
+
+    def em(ch: str) -> float:
+        if CJK.match(ch):
+            return 1.0
+        return 0.6 if ch.isalnum() else 0.3
+
+    return sum(em(ch) for ch in text) * size
 
 
 def one_character_columns(pdf: bytes, stacked: int = 3) -> list[list[Word]]:
@@ -137,7 +181,8 @@ def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     import io
 
     return [
-        (float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(io.BytesIO(pdf)).pages
+        (float(p.mediabox.width), float(p.mediabox.height))
+        for p in PdfReader(io.BytesIO(pdf)).pages
     ]
 
 
@@ -165,3 +210,30 @@ def assert_fits_paper(pdf: bytes, name: str) -> list[Path]:
 def text_of(pdf: bytes) -> str:
     found, _ = words(pdf)
     return "".join(w.text for w in found)
+
+
+def office_many_to_pdf(files: dict[str, tuple[bytes, str]]) -> dict[str, bytes]:
+    """Several Word/Excel files through one LibreOffice start: {name: (content, suffix)}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, (content, suffix) in files.items():
+            path = Path(tmp) / f"{name}{suffix}"
+            path.write_bytes(content)
+            paths.append(str(path))
+        out = Path(tmp) / "pdf"
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                *paths,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        return {name: (out / f"{name}.pdf").read_bytes() for name in files}

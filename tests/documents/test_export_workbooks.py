@@ -10,7 +10,7 @@ import pytest
 
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.risk import choices as ch
-from postloan.risk.models import LoanAssessment, Signal
+from postloan.risk.models import LoanAssessment
 
 
 def _sheet(response):
@@ -73,14 +73,19 @@ def test_it_exports_only_what_the_user_may_see(login, screened_bank):
         _, rows = _rows(_sheet(login(user).get("/risk/export/suggestions.xlsx", {"change": "all"})))
         mine = set(visible_customers(user).values_list("customer_id", flat=True))
         assert {r[1].value for r in rows} <= mine
-        assert len(rows) == LoanAssessment.objects.filter(
-            customer_id__in=mine, as_of=dt.date(2026, 10, 31)
-        ).exclude(status="confirmed").count()
+        assert (
+            len(rows)
+            == LoanAssessment.objects.filter(customer_id__in=mine, as_of=dt.date(2026, 10, 31))
+            .exclude(status="confirmed")
+            .count()
+        )
 
 
 def test_it_keeps_the_machine_csv_with_codes(login, screened_bank):
     client = login(screened_bank.users["rm_branch"])
-    text = client.get("/risk/export/signals.csv", {"as_of": "2026-10-31"}).content.decode("utf-8-sig")
+    text = client.get("/risk/export/signals.csv", {"as_of": "2026-10-31"}).content.decode(
+        "utf-8-sig"
+    )
     assert text.splitlines()[0].startswith("signal_id,customer_id,loan_id,rule_id,severity,status")
     page = client.get("/risk/signals/").content.decode()
     assert "/risk/export/signals.xlsx" in page and "接口文件（CSV）" in page
