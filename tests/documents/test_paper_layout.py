@@ -71,7 +71,21 @@ def test_it_prints_the_quality_report_pdf_with_its_charts_and_a_landscape_table_
 
 
 def test_it_prints_the_meeting_pack_with_attachment_1_on_landscape_pages(signed_meeting, login):
+    from decimal import Decimal
+
+    from postloan.portfolio.models import Disbursement, Loan
+
     bank = signed_meeting
+    loan = Loan.objects.filter(customer_id="C001").order_by("loan_id").first()
+    for n, payee in enumerate(["杭州锦程设备有限公司", "宁波华鑫材料有限公司"]):
+        Disbursement.objects.create(
+            loan=loan,
+            pay_date=loan.start_date + dt.timedelta(days=n),
+            amount=Decimal("810000.00"),
+            payee_name=payee,
+            payment_method="entrusted",
+            declared_purpose="生产线技术改造",
+        )
     client = login(bank.users["rm_branch"])
     client.post(f"/documents/meetings/{bank.meeting.pk}/pack/")
     job = build_meeting_pack(PackJob.objects.get(meeting=bank.meeting).pk)
@@ -82,6 +96,8 @@ def test_it_prints_the_meeting_pack_with_attachment_1_on_landscape_pages(signed_
     attachment_1 = _pages_with(pdf, "附件1")
     assert attachment_1
     assert any(sizes[p] == LANDSCAPE for p in attachment_1)
+    found, _ = paper.words(pdf)
+    assert any(w.text == "杭州锦程设备有限公司" for w in found)  # the payee on one line
     text = paper.text_of(pdf)
     assert "。。" not in text and "，，" not in text
 
