@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,7 +265,9 @@ def diagnose(path: Path, encoding: str, found: Scan | None = None) -> Problem | 
             except StopIteration:
                 return None
             except csv.Error as exc:
-                return _csv_problem(str(exc), row + 1, start, reader.line_num, header)
+                problem = _csv_problem(str(exc), row + 1, start, reader.line_num)
+                problem.column = _column(header, _quote_field(path, encoding, problem.line))
+                return problem
             if not values:
                 continue
             row += 1
@@ -285,7 +288,35 @@ def _column(header: list[str], index: int) -> str:
     return header[index] if 0 <= index < len(header) else ""
 
 
-def _csv_problem(message: str, row: int, start: int, line: int, header: list[str]) -> Problem:
+def _quote_field(path: Path, encoding: str, line: int) -> int:
+    """The field (0-based) of text line `line` whose quote goes wrong: a quote left open at
+    the end of the line, or a closing quote followed by something other than a comma; -1."""
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        text = next(itertools.islice(fh, line - 1, None), "")
+    field, quoted, opened, i = 0, False, -1, 0
+    at_start = True
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text[i + 1 : i + 2] == '"':
+                i += 1
+            elif ch == '"':
+                quoted = False
+                if text[i + 1 : i + 2] not in ("", ",", "\r", "\n"):
+                    return field
+        elif ch == '"' and at_start:
+            quoted, opened = True, field
+        elif ch == ",":
+            field += 1
+            at_start = True
+            i += 1
+            continue
+        at_start = False
+        i += 1
+    return opened if quoted else -1
+
+
+def _csv_problem(message: str, row: int, start: int, line: int) -> Problem:
     if "field larger than field limit" in message:
         reason = f"一个值超过 {MAX_VALUE_CHARS // 1024 // 1024} MB，可能是引号未闭合或缺少换行符"
         return Problem(row, start, "", reason)

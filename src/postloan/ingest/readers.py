@@ -350,11 +350,10 @@ def _count_mismatch(src: Source, rows: int, found: csvcheck.Scan, path: Path) ->
     hint = f"；{problem.text()}" if problem else ""
     return FileError(
         src.display,
-        "",
+        problem.column if problem else "",
         f"读取到 {rows:,} 行数据，逐字节核对为 {found.records:,} 行，两者不一致；"
         f"为免遗漏数据，本文件不予导入（请检查空行、引号和换行）{hint}",
         row=problem.row if problem else None,
-        column=problem.column if problem else "",
     )
 
 
