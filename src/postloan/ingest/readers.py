@@ -269,9 +269,17 @@ def _csv_error(src: Source, problem: csvcheck.Problem | None, fallback: str) -> 
     its first problem (never the reader's own message, which names server paths)."""
     if problem is None:
         return FileError(src.display, "", f"CSV 文件无法解析：{fallback}")
+    problem.column = _column_label(src.table, problem.column)
     return FileError(
         src.display, problem.column, f"CSV 文件无法解析：{problem.text()}", row=problem.row
     )
+
+
+def _column_label(table: str, header: str) -> str:
+    """The contract's label of a header as typed (`name` → 客户名称); else the header."""
+    mapping, _, _ = map_headers(table, [header]) if header else ({}, [], [])
+    code = mapping.get(header)
+    return contract.table(table).column(code).label if code else header
 
 
 def _scan_errors(src: Source, found: csvcheck.Scan) -> list[FileError]:
