@@ -29,6 +29,7 @@ from pathlib import Path
 
 CHUNK_BYTES = 8 * 1024 * 1024
 MAX_VALUE_CHARS = 1024 * 1024  # one value; DuckDB's own line limit is 2 MB
+_BLANK = re.compile(rb"\n\n")
 _BLANK_RUN = re.compile(rb"\n{2,}")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _CJK = re.compile("[\u4e00-\u9fff]")
@@ -59,7 +60,7 @@ class _Counter:
         self.irregular = False  # a quote that is not at the edge of a value
 
     def feed(self, data: bytes) -> None:
-        parts = data.split(b'"')
+        parts = data.split(b'"') if b'"' in data else [data]
         last = len(parts) - 1
         for i, part in enumerate(parts):
             inside = self.in_quote if i % 2 == 0 else not self.in_quote
@@ -92,7 +93,9 @@ class _Counter:
             self.after_term = False
             return
         self.lf += n
-        blank = sum(len(m.group()) - 1 for m in _BLANK_RUN.finditer(part)) if b"\n\n" in part else 0
+        blank = 0
+        if _BLANK.search(part):  # `re` finds it faster than `in`
+            blank = sum(len(m.group()) - 1 for m in _BLANK_RUN.finditer(part))
         if self.after_term and part[0] == 10:
             blank += 1
         self.records += n - blank
@@ -114,27 +117,25 @@ class _Counter:
 
 
 class _Encoding:
-    """Strict UTF-8 or not, and where a UTF-8 file turns into something else."""
+    """Strict UTF-8 or not, and where a UTF-8 file turns into something else (byte offsets;
+    turned into line numbers only when needed)."""
 
     def __init__(self) -> None:
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.utf8 = True
         self.offset = 0  # bytes before the current chunk
-        self.lines = 0  # line endings (LF) before the current chunk
-        self.first_non_ascii_line: int | None = None
-        self.bad_line: int | None = None
+        self.first_non_ascii: int | None = None
+        self.bad: int | None = None
 
     def feed(self, data: bytes) -> None:
         if self.utf8:
-            if self.first_non_ascii_line is None and not data.isascii():
-                pos = _NON_ASCII.search(data).start()
-                self.first_non_ascii_line = self.lines + data.count(b"\n", 0, pos) + 1
+            if self.first_non_ascii is None and not data.isascii():
+                self.first_non_ascii = self.offset + _NON_ASCII.search(data).start()
             try:
                 self.decoder.decode(data)
             except UnicodeDecodeError as exc:
                 self.utf8 = False
-                self.bad_line = self.lines + data.count(b"\n", 0, max(exc.start, 0)) + 1
-        self.lines += data.count(b"\n")
+                self.bad = self.offset + max(exc.start, 0)
         self.offset += len(data)
 
     def close(self) -> None:
@@ -143,17 +144,25 @@ class _Encoding:
                 self.decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 self.utf8 = False
-                self.bad_line = self.lines + 1
+                self.bad = self.offset
 
-    @property
-    def mixed(self) -> tuple[int, int] | None:
+    def mixed(self, path: Path) -> tuple[int, int] | None:
         """A UTF-8 file with a line that is not: (the first UTF-8 line with Chinese, the bad
         line). A GBK file's first non-ASCII bytes are (nearly always) not UTF-8 at once."""
-        if self.utf8 or self.first_non_ascii_line is None or self.bad_line is None:
+        if self.utf8 or self.first_non_ascii is None or self.bad is None:
             return None
-        if self.first_non_ascii_line < self.bad_line:
-            return (self.first_non_ascii_line, self.bad_line)
-        return None
+        good, bad = _line_of(path, self.first_non_ascii), _line_of(path, self.bad)
+        return (good, bad) if good < bad else None
+
+
+def _line_of(path: Path, offset: int) -> int:
+    """The text line (1-based) holding byte `offset`."""
+    lines, done = 1, 0
+    with path.open("rb") as fh:
+        while done < offset and (chunk := fh.read(min(CHUNK_BYTES, offset - done))):
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+    return lines
 
 
 def scan(path: Path) -> Scan:
@@ -174,7 +183,7 @@ def scan(path: Path) -> Scan:
     counter.close()
     enc.close()
     encoding = "utf-8" if enc.utf8 else "gb18030"
-    mixed = enc.mixed
+    mixed = enc.mixed(path)
     if encoding == "gb18030" and mixed is None:
         mixed = _utf8_line_in_gb18030(path)
     result = Scan(
