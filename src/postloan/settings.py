@@ -141,6 +141,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # DuckDB memory of a screening before it spills to VAR_DIR/tmp (a DuckDB size, e.g. "4GB").
 POSTLOAN_DUCKDB_MEMORY = env_str("POSTLOAN_DUCKDB_MEMORY", "4GB")
 POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+# Import hardening (postloan.ingest.archives / readers): an .xlsx unpacks to at most this many
+# bytes and cells; no part of a ZIP or .xlsx may unpack to more than 100 times its packed size;
+# a web or API upload larger than POSTLOAN_IMPORT_INLINE_MAX_BYTES always runs in the database
+# task queue, never in the request (also under the immediate backend).
+POSTLOAN_XLSX_MAX_UNPACKED_BYTES = env_int("POSTLOAN_XLSX_MAX_UNPACKED_BYTES", 512 * 1024 * 1024)
+POSTLOAN_XLSX_MAX_CELLS = env_int("POSTLOAN_XLSX_MAX_CELLS", 10_000_000)
+POSTLOAN_ZIP_MAX_RATIO = env_int("POSTLOAN_ZIP_MAX_RATIO", 100)
+POSTLOAN_IMPORT_INLINE_MAX_BYTES = env_int("POSTLOAN_IMPORT_INLINE_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -433,6 +433,7 @@ def push_import(
         JobProgress.Kind.IMPORT,
         import_job,
         user,
+        backend=uploads.queue_for(folder),
         label=f"接口导入 {folder.name}",
         path=str(folder),
         as_of=as_of.isoformat() if as_of else None,
