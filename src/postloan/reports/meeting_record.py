@@ -287,3 +287,80 @@ def as_of_for(meeting) -> dt.date:
 
     today = current_business_date() or meeting.date
     return min(today, meeting.date)
+
+
+def record_tables(meeting) -> tuple[list, str]:
+    """The record as Excel tables (审议结果, 决议) and the info line under each title.
+
+    From the same data as the 会议纪要 (`minutes`): the signed snapshot once signed."""
+    from postloan.reports.tables import Column, Table
+
+    doc = minutes(meeting)
+    results = Table(
+        key="record_items",
+        title=f"{doc['title']} — 审议结果",
+        sheet="审议结果",
+        columns=[
+            Column("序号", width=6),
+            Column("客户编号", width=12),
+            Column("客户名称", width=26),
+            Column("客户经理", width=10),
+            Column("上会原因", width=30),
+            Column("会前分类", width=10),
+            Column("审议认定分类", width=12),
+            Column("决策方式", width=10),
+            Column("表决", width=24),
+            Column("审议结果", width=10),
+            Column("审议情况", width=40),
+        ],
+        rows=[
+            [
+                i["rank"],
+                i["customer_id"],
+                i["customer"],
+                i["manager"],
+                i["reasons"],
+                i["class_before"],
+                i["class_decided"],
+                i["method"],
+                i["votes"],
+                i["outcome"],
+                i["summary"],
+            ]
+            for i in doc["items"]
+        ],
+        empty_text="本次例会无上会客户",
+    )
+    resolutions = Table(
+        key="record_resolutions",
+        title=f"{doc['title']} — 决议",
+        sheet="决议",
+        columns=[
+            Column("客户编号", width=12),
+            Column("客户名称", width=26),
+            Column("决议事项", width=50),
+            Column("执行部门", width=12),
+            Column("责任人", width=10),
+            Column("完成期限", width=12),
+        ],
+        rows=[
+            [
+                i["customer_id"],
+                i["customer"],
+                r["text"],
+                r["department"],
+                r["responsible"],
+                r["deadline"],
+            ]
+            for i in doc["items"]
+            for r in i["resolutions"]
+        ],
+        empty_text="无决议事项",
+    )
+    signed = "；".join(f"{s['role']}{s['name']}（{s['at']}）" for s in doc["signatures"])
+    info = f"{doc['bank']} {doc['date']} {doc['kind']}　主持人：{doc['presiding']}"
+    if doc["sha256"]:
+        info += f"　已签署：{signed}　签署内容SHA-256：{doc['sha256']}"
+    else:
+        info += f"　{doc['status']}（未签署，按当前记录）"
+    return [results, resolutions], info

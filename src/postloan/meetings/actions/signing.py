@@ -208,3 +208,34 @@ def propose_amendment(meeting, *, text: str, acting_user) -> Amendment:
     )
     audit(acting_user, "amendment.proposed", amendment, before=None, after=snapshot(amendment))
     return amendment
+
+
+def check_signatures() -> tuple[int, list[dict]]:
+    """Recompute every signature's SHA-256: (signatures checked, the mismatches found).
+
+    A mismatch is a stored content whose hash is not the one signed, or two signatures of one
+    record (or one amendment) that cover different contents."""
+    checked, problems = 0, []
+    first: dict[tuple, Signature] = {}
+    for sig in Signature.objects.select_related("meeting", "meeting__branch", "amendment").order_by(
+        "meeting_id", "amendment_id", "signed_at", "pk"
+    ):
+        checked += 1
+        where = f"{sig.meeting}" + (f" 更正{sig.amendment.number}" if sig.amendment else "")
+        row = {"signature": sig.pk, "meeting": sig.meeting_id, "record": where}
+        row |= {"role": sig.get_role_display(), "signer": sig.signer_name}
+        actual = sha256(sig.content)
+        if actual != sig.content_sha256:
+            problems.append(
+                {
+                    **row,
+                    "problem": "签署内容与SHA-256不符",
+                    "stored": sig.content_sha256,
+                    "actual": actual,
+                }
+            )
+        key = (sig.meeting_id, sig.amendment_id)
+        if key in first and first[key].content != sig.content:
+            problems.append({**row, "problem": f"与同一记录的签署{first[key].pk}内容不同"})
+        first.setdefault(key, sig)
+    return checked, problems
