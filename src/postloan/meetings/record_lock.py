@@ -13,7 +13,8 @@ Both databases raise an integrity error (SQLite `RAISE(ABORT)`, PostgreSQL SQLST
 
 Emptying the whole database is not a change of a record: PostgreSQL's `flush` is TRUNCATE,
 which fires no row triggers; on SQLite, where `flush` deletes row by row, `postloan flush`
-drops these triggers for the flush and re-creates them after (`suspended`). Restores copy pages
+drops these triggers for the flush and re-creates them after (`suspended`, which disables them
+on PostgreSQL). Restores copy pages
 (SQLite backup API), recreate the tables (pg_restore) or flush and insert (JSON), so none of them
 updates or deletes a locked row either. A new column of these tables is protected on SQLite only
 once listed below (tests/meetings/test_record_lock.py checks the lists against the models).
@@ -238,23 +239,38 @@ def installed(connection) -> list[str]:
 
 @contextmanager
 def suspended(connection):
-    """SQLite only: the triggers dropped while the whole database is emptied (`flush`).
+    """The triggers out of the way while the whole database is emptied (`flush`).
 
-    PostgreSQL needs nothing: its flush is TRUNCATE, which fires no row triggers."""
-    if connection.vendor != "sqlite":
-        yield
-        return
+    SQLite drops and re-creates them; PostgreSQL disables and re-enables them (its flush is
+    TRUNCATE, which fires no row trigger anyway). Both are part of the caller's transaction
+    where there is one."""
     present = set(installed(connection))
+    lock_rules = rules(connection.vendor)
     with connection.cursor() as cursor:
-        for name in present:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks block ALTER
+        for table, op, _c, _m in lock_rules:
+            name = trigger_name(table, op)
+            if name not in present:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for (table, op, _c, _m), sql in zip(rules("sqlite"), _sqlite_statements(), strict=True):
-                if trigger_name(table, op) in present:
-                    cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                for table, op, _c, _m in lock_rules:
+                    if trigger_name(table, op) in present:
+                        cursor.execute(
+                            f"ALTER TABLE {table} ENABLE TRIGGER {trigger_name(table, op)}"
+                        )
+            else:
+                for (table, op, _c, _m), sql in zip(lock_rules, _sqlite_statements(), strict=True):
+                    if trigger_name(table, op) in present:
+                        cursor.execute(sql)
 
 
 MIGRATION = ("meetings", "0003_record_lock_triggers")
