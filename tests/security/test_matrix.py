@@ -137,8 +137,8 @@ def test_it_lets_only_the_presider_and_president_sign(committee_bank, run):
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     for who in ("vice", "rm_branch", "am_zhang", "risk_head"):
         with pytest.raises(MeetingError, match="会议主持人和行长"):
-            actions.sign(meeting, acting_user=bank.users[who])
-    actions.sign(meeting, acting_user=bank.users["chair"])
+            run.sign_as(bank.users[who], meeting, ["presider"])
+    run.sign_as(bank.users["chair"], meeting)
     meeting.refresh_from_db()
     assert meeting.status == "signed"
     meeting.chair_summary = "事后修改"

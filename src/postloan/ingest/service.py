@@ -264,7 +264,9 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
                     _load(stage, batch, files, writes, actor)
-                    set_business_date(batch.as_of)
+                    set_business_date(
+                        batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
+                    )
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
                     transaction.on_commit(  # robust: a listener's fault cannot fail the batch
                         lambda: import_completed.send(sender=ImportBatch, batch=batch),

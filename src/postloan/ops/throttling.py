@@ -63,7 +63,11 @@ def _on_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username") or ""
     if not username:
         return
-    ip = client_ip(request)
+    record_failure(username, client_ip(request))
+
+
+def record_failure(username: str, ip: str) -> None:
+    """Count one failed password (a login, or re-entering it to sign) for username + address."""
     LoginFailure.objects.create(username=username[:150], ip=ip)
     if recent_failures(username, ip) == max_failures():
         record(
