@@ -120,8 +120,14 @@ class AttachmentForm(PhotoFields):
 class AmendmentForm(PhotoFields):
     """A correction of a completed inspection (the original stays as recorded)."""
 
-    reason = forms.CharField(label="更正原因", max_length=200)
-    text = forms.CharField(label="更正内容", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="更正原因", max_length=200, error_messages={"required": "请填写更正原因"}
+    )
+    text = forms.CharField(
+        label="更正内容",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写更正内容"},
+    )
     item_code = forms.ChoiceField(
         label="更正检查事项", choices=_choose(ch.CHECK_ITEMS, "不更正检查事项"), required=False
     )

@@ -85,14 +85,53 @@ def _inbox(user) -> dict:
     return remember(key, lambda: inbox.grouped(user, day))
 
 
+SECTION_ROWS = 15  # rows of each section on the 工作台 before "查看本组全部"
+PANEL_ROWS = 10  # the most urgent items on the home page
+
+
 @login_required
 def inbox_page(request):
-    return render(request, "worklist/inbox.html", _inbox(request.user))
+    """The 工作台: counts per kind, filters (kind, section, customer), each section ranked;
+    one section alone (`?section=`) is the bulk view of it, paged."""
+    data = _inbox(request.user)
+    kind = request.GET.get("kind", "")
+    section = request.GET.get("section", "")
+    q = request.GET.get("q", "").strip()
+    kinds = {k["code"] for k in data["kinds"]}
+    kind = kind if kind in kinds else ""
+    sections = dict(inbox.SECTIONS)
+    section = section if section in sections or section == "overdue" else ""
+    page = None
+    shown = []
+    for key, label, items in inbox.filtered(data, kind=kind, section=section, q=q):
+        if section and section != "overdue":
+            page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+            shown.append((key, label, list(page.object_list), len(items)))
+        else:
+            shown.append((key, label, items[:SECTION_ROWS], len(items)))
+    query = {"kind": kind, "q": q}
+    return render(
+        request,
+        "worklist/inbox.html",
+        dict(
+            data,
+            shown=shown,
+            shown_total=sum(n for _, _, _, n in shown),
+            page=page,
+            kind=kind,
+            section=section,
+            q=q,
+            query="&".join(f"{k}={_quote(v)}" for k, v in query.items() if v),
+            section_choices=[("overdue", "全部逾期"), *inbox.SECTIONS],
+        ),
+    )
 
 
 @login_required
 def inbox_panel(request):
-    return render(request, "worklist/_inbox_panel.html", _inbox(request.user))
+    data = _inbox(request.user)
+    ranked = [item for _, _, items in data["sections"] for item in items]
+    return render(request, "worklist/_inbox_panel.html", dict(data, urgent=ranked[:PANEL_ROWS]))
 
 
 # ── 贷后检查 ──────────────────────────────────────────────────────────────
