@@ -406,3 +406,13 @@ def test_the_word_report_shows_the_items_photos_and_amendments(planned, login):
     assert "补充现场照片" in cells and "补充照片" in cells
     assert "拍摄位置：北纬30.260000°，东经120.150000°" in text
     assert len(doc.inline_shapes) == 1  # the photo itself is in the report
+
+
+def test_it_says_everything_missing_at_once_even_without_a_date(planned, login):
+    inspection = open_inspection()
+    html = post(login(planned.users["am_zhang"]), inspection, {}).content.decode()
+    assert "请填写检查日期" in html and "请选择检查方式" in html and "请选择检查结论" in html
+    html = post(
+        login(planned.users["am_zhang"]), inspection, inspection_form(done_date="30/10/2026")
+    ).content.decode()
+    assert "请按“年-月-日”填写检查日期" in html and "请填写检查日期" not in html

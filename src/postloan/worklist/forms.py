@@ -36,7 +36,12 @@ class InspectionForm(PhotoFields):
     mode = forms.ChoiceField(
         label="检查方式", choices=_choose(ch.InspectionMode.choices), required=False
     )
-    done_date = forms.DateField(label="检查日期", **DATE)
+    done_date = forms.DateField(
+        label="检查日期",
+        required=False,
+        error_messages={"invalid": "请按“年-月-日”填写检查日期"},
+        **DATE,
+    )
     conclusion = forms.ChoiceField(
         label="检查结论", choices=_choose(ch.Conclusion.choices), required=False
     )
@@ -75,8 +80,6 @@ class InspectionForm(PhotoFields):
 
     def clean(self):
         data = super().clean()
-        if "done_date" in self.errors:
-            return data
         errors = completion_errors(
             mode=data.get("mode", ""),
             done_date=data.get("done_date"),
@@ -87,8 +90,9 @@ class InspectionForm(PhotoFields):
             disbursed=disbursed_on(self.inspection) if self.inspection else None,
         )
         for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field, message)
+            if field not in self.errors:  # e.g. a date that could not be read is said once
+                for message in messages:
+                    self.add_error(field, message)
         return data
 
     def findings(self) -> dict:

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 
 from postloan.org.choices import Role
@@ -106,24 +106,34 @@ class InboxItem:
 
 
 @dataclass
-class Source:
-    """How many items of a kind there are, when more than `LIMIT` were found."""
-
-    kind: str
-    listed: int
-    total: int
-
-
-@dataclass
 class Collected:
-    items: list[InboxItem] = field(default_factory=list)
-    capped: dict[str, Source] = field(default_factory=dict)
+    """The listed items, and for a source with more than `LIMIT` its exact counts per bucket
+    (one aggregate query), so the counts on the page are never those of a truncated list."""
 
-    def take(self, kind: str, queryset, build) -> None:
+    today: dt.date
+    items: list[InboxItem] = field(default_factory=list)
+    capped: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def take(self, kind: str, queryset, build, due: str | None = "due_date") -> None:
         rows = list(queryset[: LIMIT + 1])
         if len(rows) > LIMIT:
             rows = rows[:LIMIT]
-            self.capped[kind] = Source(kind, LIMIT, queryset.count())
+            counts = self.capped.setdefault(kind, {b: 0 for b, _ in BUCKETS})
+            if due is None:  # due today, every one
+                counts["today"] += queryset.count()
+            else:
+                horizon = self.today + dt.timedelta(days=WEEK_DAYS)
+                found = queryset.order_by().aggregate(
+                    overdue=Count("pk", filter=Q(**{f"{due}__lt": self.today})),
+                    today=Count(
+                        "pk", filter=Q(**{due: self.today}) | Q(**{f"{due}__isnull": True})
+                    ),
+                    week=Count(
+                        "pk", filter=Q(**{f"{due}__gt": self.today, f"{due}__lte": horizon})
+                    ),
+                )
+                for bucket, n in found.items():
+                    counts[bucket] += n
         for row in rows:
             item = build(row)
             if item is not None:
@@ -151,13 +161,13 @@ def _d(day: dt.date) -> str:
 def inspection_action(i: Inspection) -> str:
     if i.kind == InspectionKind.FIRST_FOLLOWUP:
         return (
-            f"对借据{i.loan_id or ''}做首次跟踪检查：核实贷款资金是否按约定用途使用，"
-            f"{_d(i.due_date)}前登记检查事项与分析报告"
+            f"应于{_d(i.due_date)}前对借据{i.loan_id or ''}做首次跟踪检查：核实贷款资金是否"
+            "按约定用途使用，登记检查事项与分析报告"
         )
     if i.kind == InspectionKind.ADHOC:
-        return f"红色预警已认定：{_d(i.due_date)}前到现场做临时检查，登记发现的问题与处置措施"
+        return f"红色预警已认定：应于{_d(i.due_date)}前到现场做临时检查，登记发现的问题与处置措施"
     return (
-        f"{_d(i.due_date)}前完成定期检查（{i.reason or '按制度频率'}），"
+        f"应于{_d(i.due_date)}前完成定期检查（{i.reason or '按制度频率'}）："
         "逐项登记检查事项并填写《贷后管理定期分析报告》"
     )
 
@@ -190,7 +200,7 @@ def gather(user, today: dt.date) -> Collected:
     horizon = today + dt.timedelta(days=WEEK_DAYS)
     roles = user_roles(user)
     unit_wide = is_unit_wide(user)
-    out = Collected()
+    out = Collected(today)
 
     inspections = visible(user, Inspection.objects.filter(done_date__isnull=True))
     tasks = visible(user, CalendarTask.objects.filter(done_date__isnull=True))
@@ -302,6 +312,7 @@ def gather(user, today: dt.date) -> Collected:
                 action=f"审核借据{a.loan_id}的分类建议与依据，认定五级分类",
                 customer_id=a.loan.customer_id,
             ),
+            due=None,
         )
     if unit_wide:
         flags = visible(
@@ -320,6 +331,7 @@ def gather(user, today: dt.date) -> Collected:
                 action="为该客户指定唯一的责任客户经理（人户合一）",
                 customer_id=f.customer_id,
             ),
+            due=None,
         )
     if Role.CREDIT_MGMT.value in roles or user.is_superuser:
         checks = DepartmentCheck.objects.filter(
@@ -373,7 +385,14 @@ def _collections(user, today, horizon, out: Collected) -> None:
             customer_id=case.customer_id,
         )
 
-    out.take("collection", cases.prefetch_related("actions").order_by("opened_on", "pk"), case_item)
+    # An account manager's own open cases (never a supervisor's): a few dozen at most; their
+    # due day comes from the latest action, so a truncated list counts them as due today.
+    out.take(
+        "collection",
+        cases.prefetch_related("actions").order_by("opened_on", "pk"),
+        case_item,
+        due=None,
+    )
     promises = visible(
         user,
         PromiseToPay.objects.filter(
@@ -393,6 +412,7 @@ def _collections(user, today, horizon, out: Collected) -> None:
             action=f"核实客户是否按承诺于{_d(p.promised_date)}归还{p.amount:,.2f}元，登记兑现情况",
             customer_id=p.case.customer_id,
         ),
+        due="promised_date",
     )
     customer_ids = visible_customers(user).values_list("pk", flat=True)
     for lim in limitation_items(today, customer_ids)[:LIMIT]:
@@ -439,6 +459,7 @@ def _resolutions(user, horizon: dt.date, out: Collected) -> None:
             action=f"执行例会决议：{r.describe()}，{_d(r.deadline)}前完成并由数据验证",
             customer_id=r.customer_id,
         ),
+        due="deadline",
     )
 
 
@@ -510,15 +531,16 @@ def grouped(user, today: dt.date) -> dict:
     for key, values in sections.items():
         bucket = "overdue" if key in OVERDUE else key
         for item in values:
-            row = counts.setdefault(item.kind, {b: 0 for b, _ in BUCKETS} | {"total": 0})
-            row[bucket] += 1
-            row["total"] += 1
+            counts.setdefault(item.kind, {b: 0 for b, _ in BUCKETS})[bucket] += 1
     kinds = []
     for code, (label, names, query) in KINDS.items():
         if code not in counts and code not in collected.capped:
             continue
-        row = counts.get(code, {b: 0 for b, _ in BUCKETS} | {"total": 0})
-        capped = collected.capped.get(code)
+        row = dict(counts.get(code, {b: 0 for b, _ in BUCKETS}))
+        capped = code in collected.capped
+        if capped:  # the exact counts, not those of the truncated list
+            row.update({b: n for b, n in collected.capped[code].items() if b != "later"})
+        row["total"] = sum(row.values())
         link = safe_reverse(names)
         kinds.append(
             {
@@ -526,14 +548,15 @@ def grouped(user, today: dt.date) -> dict:
                 "label": label,
                 "counts": row,
                 "all_url": link + query if link else "",
-                "capped": capped.total if capped else None,
+                "capped": capped,
+                "listed": sum(1 for v in sections.values() for i in v if i.kind == code),
             }
         )
-    overdue = sum(len(sections[k]) for k in OVERDUE)
     return {
         "sections": [(key, label, sections[key]) for key, label in SECTIONS],
-        "total": sum(len(v) for v in sections.values()),
-        "overdue": overdue,
+        "total": sum(k["counts"]["total"] for k in kinds),
+        "overdue": sum(k["counts"]["overdue"] for k in kinds),
+        "listed": sum(len(v) for v in sections.values()),
         "kinds": kinds,
         "supervision": supervision(user, today),
         "today": today,
@@ -542,7 +565,8 @@ def grouped(user, today: dt.date) -> dict:
 
 def filtered(data: dict, *, kind: str = "", section: str = "", q: str = "") -> list:
     """The sections of `grouped(...)` with only the items of a kind, a section (or a bucket:
-    `overdue` is the three overdue sections) and a customer whose name contains `q`."""
+    `overdue` is the three overdue sections) and whose customer, title or responsible person
+    contains `q`."""
     wanted = set(OVERDUE) if section == "overdue" else {section} if section else None
     out = []
     for key, label, items in data["sections"]:
@@ -551,7 +575,8 @@ def filtered(data: dict, *, kind: str = "", section: str = "", q: str = "") -> l
         rows = [
             i
             for i in items
-            if (not kind or i.kind == kind) and (not q or q in i.customer or q in i.title)
+            if (not kind or i.kind == kind)
+            and (not q or q in i.customer or q in i.title or q in i.who)
         ]
         out.append((key, label, rows))
     return out
