@@ -416,3 +416,14 @@ def test_it_says_everything_missing_at_once_even_without_a_date(planned, login):
         login(planned.users["am_zhang"]), inspection, inspection_form(done_date="30/10/2026")
     ).content.decode()
     assert "请按“年-月-日”填写检查日期" in html and "请填写检查日期" not in html
+
+
+def test_it_names_people_as_the_bank_does(planned, login):
+    """The staff record's name (张伟), not the login's first/last name order."""
+    user = planned.users["am_zhang"]
+    user.first_name, user.last_name = "伟", "张"
+    user.save(update_fields=["first_name", "last_name"])
+    inspection = completed(planned, login)
+    actions.amend_inspection(inspection, acting_user=user, reason="遗漏", text="补充")
+    page = login(user).get(f"/work/inspections/{inspection.pk}/").content.decode()
+    assert "检查人：张伟" in page and "<td>张伟</td>" in page and "伟 张" not in page

@@ -64,6 +64,14 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+def person_name(user) -> str:
+    """A person as the bank names them: the staff record's name (沈云伟), else the login."""
+    if user is None:
+        return ""
+    staff = staff_of(user)
+    return staff.name if staff is not None else user.get_username()
+
+
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
@@ -205,8 +213,12 @@ def inspection_detail(request, pk, amendment_form=None):
         access.require_worker(request.user)
         messages.error(request, "该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
         return redirect("worklist:inspection", pk=inspection.pk)
-    amendments = list(inspection.amendments.select_related("created_by"))
-    attachments = list(inspection.attachments.select_related("uploaded_by", "amendment"))
+    amendments = list(inspection.amendments.select_related("created_by__staff"))
+    attachments = list(inspection.attachments.select_related("uploaded_by__staff", "amendment"))
+    for a in amendments:
+        a.by_name = person_name(a.created_by)
+    for a in attachments:
+        a.by_name = person_name(a.uploaded_by)
     return render(
         request,
         "worklist/inspection_detail.html",
@@ -227,6 +239,7 @@ def inspection_detail(request, pk, amendment_form=None):
                 for code, label in NARRATIVE_SECTIONS
             ],
             "overdue": inspection.is_overdue(as_of),
+            "inspector": person_name(inspection.inspector),
         },
     )
 
@@ -316,17 +329,17 @@ def inspection_docx(request, pk):
         data, meta = prefill(inspection.customer, today()), {}
     else:
         data = inspection.report
-        amendments = list(inspection.amendments.select_related("created_by"))
+        amendments = list(inspection.amendments.select_related("created_by__staff"))
         meta = {
             "mode": inspection.get_mode_display(),
             "done_date": inspection.done_date.isoformat(),
-            "inspector": inspection.inspector.get_full_name() or inspection.inspector.username
-            if inspection.inspector
-            else "",
+            "inspector": person_name(inspection.inspector),
             "conclusion": Conclusion(inspection.effective_conclusion(amendments)).label,
             "proposed_class": inspection.get_proposed_class_display(),
             "findings": inspection.effective_findings(amendments),
-            "amendments": [report_doc.amendment_row(a) for a in amendments],
+            "amendments": [
+                report_doc.amendment_row(a, person_name(a.created_by)) for a in amendments
+            ],
             "photos": [
                 report_doc.photo_row(a, place_label(a.latitude, a.longitude))
                 for a in inspection.attachments.select_related("amendment")

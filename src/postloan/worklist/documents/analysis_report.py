@@ -136,12 +136,11 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def amendment_row(amendment) -> dict:
-    who = amendment.created_by
+def amendment_row(amendment, who: str) -> dict:
     return {
         "number": str(amendment.number),
         "created_at": _local(amendment.created_at),
-        "created_by": (who.get_full_name() or who.username) if who else "",
+        "created_by": who,
         "reason": amendment.reason,
         "text": amendment.text,
     }
