@@ -494,24 +494,14 @@ def supervision(user, today: dt.date) -> list[dict]:
     if not is_unit_wide(user):
         return []
     rows: dict[str, dict] = {}
-    overdue_inspections = (
-        visible(user, Inspection.objects.filter(done_date__isnull=True, due_date__lt=today))
-        .values("assignee__name")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for r in overdue_inspections:
-        name = r["assignee__name"] or "未分配"
-        rows.setdefault(name, {"who": name, "inspections": 0, "tasks": 0})["inspections"] = r["n"]
-    overdue_tasks = (
-        visible(user, CalendarTask.objects.filter(done_date__isnull=True, due_date__lt=today))
-        .values("customer__manager__name")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for r in overdue_tasks:
-        name = r["customer__manager__name"] or "未分配"
-        rows.setdefault(name, {"who": name, "inspections": 0, "tasks": 0})["tasks"] = r["n"]
+    for column, model, who in (
+        ("inspections", Inspection, "assignee__name"),
+        ("tasks", CalendarTask, "customer__manager__name"),
+    ):
+        overdue = visible(user, model.objects.filter(done_date__isnull=True, due_date__lt=today))
+        for r in overdue.values(who).annotate(n=Count("id")).order_by():
+            name = r[who] or "未分配"
+            rows.setdefault(name, {"who": name, "inspections": 0, "tasks": 0})[column] = r["n"]
     for row in rows.values():
         row["total"] = row["inspections"] + row["tasks"]
     return sorted(rows.values(), key=lambda r: (-r["total"], r["who"]))
