@@ -101,9 +101,9 @@ def change_required(user) -> str:
     if sec.must_change_password:
         return "该账号的密码由系统管理员设置（首次登录或重置后），请先修改密码。"
     days = max_age_days()
-    if days and sec.password_changed_at is not None:
-        if timezone.now() - sec.password_changed_at > dt.timedelta(days=days):
-            return f"密码已超过 {days} 天未修改，请修改密码后继续使用。"
+    changed = sec.password_changed_at
+    if days and changed is not None and timezone.now() - changed > dt.timedelta(days=days):
+        return f"密码已超过 {days} 天未修改，请修改密码后继续使用。"
     return ""
 
 

@@ -10,3 +10,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are issued by `postloan api-token create` (shown once)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # revoked by `postloan api-token revoke ID` (audited)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

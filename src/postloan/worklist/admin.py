@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from postloan.core.admin_audit import AuditedAdmin
 from postloan.worklist.models import (
     CalendarTask,
     CollectionAction,
@@ -12,7 +13,7 @@ from postloan.worklist.models import (
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditedAdmin):
     list_display = ("customer", "kind", "due_date", "done_date", "has_problem", "assignee")
     list_filter = ("kind", "has_problem")
     search_fields = ("customer__name", "customer__customer_id")
@@ -20,7 +21,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarTask)
-class CalendarTaskAdmin(admin.ModelAdmin):
+class CalendarTaskAdmin(AuditedAdmin):
     list_display = ("kind", "loan", "customer", "event_date", "due_date", "done_date")
     list_filter = ("kind",)
     raw_id_fields = ("customer", "loan", "done_by")
@@ -37,12 +38,12 @@ class PromiseInline(admin.TabularInline):
 
 
 @admin.register(CollectionCase)
-class CollectionCaseAdmin(admin.ModelAdmin):
+class CollectionCaseAdmin(AuditedAdmin):
     list_display = ("customer", "owner", "opened_on", "status", "outcome")
     list_filter = ("status",)
     raw_id_fields = ("customer", "owner")
     inlines = [ActionInline, PromiseInline]
 
 
-admin.site.register(DepartmentCheck)
-admin.site.register(UnassignedFlag)
+admin.site.register(DepartmentCheck, AuditedAdmin)
+admin.site.register(UnassignedFlag, AuditedAdmin)
