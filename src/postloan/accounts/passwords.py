@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +25,16 @@ CHARACTER_CLASSES = (
     ("数字", str.isdigit),
     ("符号", lambda ch: not ch.isalnum() and not ch.isspace()),
 )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese (Django 5.2 has no translation of it)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
 
 
 class CharacterClassesValidator:
@@ -56,7 +67,9 @@ class PasswordHistoryValidator:
                 : self.count
             ]
         )
-        current = type(user)._default_manager.filter(pk=user.pk).values_list("password", flat=True)
+        current = (
+            get_user_model()._default_manager.filter(pk=user.pk).values_list("password", flat=True)
+        )
         hashes += [h for h in current if h not in hashes]
         if any(check_password(password, encoded) for encoded in hashes if encoded):
             raise ValidationError(self.get_help_text(), code="password_reused")

@@ -24,7 +24,7 @@ def idle_seconds() -> int:
 
 def _login_redirect(request):
     login = reverse("login") + "?" + urlencode({"next": request.get_full_path()})
-    if getattr(request, "htmx", False):
+    if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
         response["HX-Redirect"] = login
         return response
@@ -76,7 +76,7 @@ class PasswordChangeRequiredMiddleware:
                 url = (
                     reverse("password_change") + "?" + urlencode({"next": request.get_full_path()})
                 )
-                if getattr(request, "htmx", False):
+                if request.headers.get("HX-Request") == "true":
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = url
                     return response
