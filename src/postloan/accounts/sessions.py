@@ -22,13 +22,17 @@ def idle_seconds() -> int:
     return int(getattr(settings, "POSTLOAN_SESSION_IDLE_MINUTES", 30)) * 60
 
 
-def _login_redirect(request):
-    login = reverse("login") + "?" + urlencode({"next": request.get_full_path()})
+def _go_to(request, url: str):
+    """A redirect; for an HTMX request the header that makes HTMX load the whole page."""
     if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = login
+        response["HX-Redirect"] = url
         return response
-    return redirect(login)
+    return redirect(url)
+
+
+def _with_next(name: str, request) -> str:
+    return reverse(name) + "?" + urlencode({"next": request.get_full_path()})
 
 
 class IdleTimeoutMiddleware:
@@ -53,7 +57,7 @@ class IdleTimeoutMiddleware:
                 messages.warning(
                     request, f"超过 {limit // 60} 分钟未操作，已自动退出，请重新登录。"
                 )
-                return _login_redirect(request)
+                return _go_to(request, _with_next("login", request))
             if last is None or now - int(last) >= LAST_SEEN_RESOLUTION:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
@@ -73,14 +77,7 @@ class PasswordChangeRequiredMiddleware:
             if user is not None and user.is_authenticated and not self._allowed_path(request):
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "请先修改密码"}, status=403)
-                url = (
-                    reverse("password_change") + "?" + urlencode({"next": request.get_full_path()})
-                )
-                if request.headers.get("HX-Request") == "true":
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return redirect(url)
+                return _go_to(request, _with_next("password_change", request))
         return self.get_response(request)
 
     def _allowed_path(self, request) -> bool:
