@@ -201,6 +201,9 @@ POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
 
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# API tokens: days a new token is valid unless `--days` says otherwise, and the most allowed.
+POSTLOAN_API_TOKEN_DAYS = env_int("POSTLOAN_API_TOKEN_DAYS", 90)
+POSTLOAN_API_TOKEN_MAX_DAYS = env_int("POSTLOAN_API_TOKEN_MAX_DAYS", 365)
 
 LOGGING = {
     "version": 1,
