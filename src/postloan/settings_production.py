@@ -16,6 +16,7 @@ from postloan.settings import *  # noqa: F403
 from postloan.settings import DATABASES, LOGGING
 
 DEBUG = False
+POSTLOAN_PRODUCTION = True  # e.g. `postloan demo` refuses to run (postloan.demo.guard)
 
 SECRET_KEY = env_str("POSTLOAN_SECRET_KEY")
 if len(SECRET_KEY) < 50:

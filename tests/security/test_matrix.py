@@ -146,7 +146,8 @@ def test_it_lets_only_the_presider_and_president_sign(committee_bank, run):
         meeting.save()
 
 
-def test_it_offers_no_api_write_on_meetings_or_resolutions(client, db):
+def test_it_offers_no_api_write_on_meetings_or_resolutions(client, bank):
+    client.force_login(bank.users["am_zhang"])  # the document is served after login
     paths = client.get("/api/openapi.json").json()["paths"]
     for path, ops in paths.items():
         if path.startswith(("/api/meetings", "/api/resolutions")):
