@@ -116,7 +116,7 @@ CACHES = {
 # set through a form; a required change after an administrator sets a password; expiry.
 AUTHENTICATION_BACKENDS = ["postloan.accounts.backends.NormalizedUsernameBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "postloan.accounts.passwords.UserAttributeSimilarityValidator"},
     {
         "NAME": "postloan.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -125,8 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "postloan.accounts.passwords.CharacterClassesValidator",
         "OPTIONS": {"min_classes": 3},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.NumericPasswordValidator"},
     {"NAME": "postloan.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 POSTLOAN_PASSWORD_MAX_AGE_DAYS = env_int("POSTLOAN_PASSWORD_MAX_AGE_DAYS", 90)  # 0: no expiry

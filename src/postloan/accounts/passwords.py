@@ -27,14 +27,43 @@ CHARACTER_CLASSES = (
 )
 
 
-class MinimumLengthValidator(password_validation.MinimumLengthValidator):
-    """Django's length rule with its message in Chinese (Django 5.2 has no translation of it)."""
+# Django's own rules with their messages in the bank's Chinese whatever the browser's language
+# (Django 5.2 has no Chinese for the length rule at all).
 
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     def get_error_message(self):
         return f"密码太短，至少需要 {self.min_length} 个字符。"
 
     def get_help_text(self):
         return f"密码至少需要 {self.min_length} 个字符。"
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def validate(self, password, user=None):
+        try:
+            super().validate(password, user)
+        except ValidationError as exc:
+            raise ValidationError(self.get_help_text(), code="password_too_similar") from exc
+
+    def get_help_text(self):
+        return "密码不能与用户名、姓名或邮箱过于相似。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self):
+        return "这个密码太常见，容易被猜中，请换一个。"
+
+    def get_help_text(self):
+        return "密码不能是常见密码。"
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self):
+        return "密码不能全部是数字。"
+
+    def get_help_text(self):
+        return self.get_error_message()
 
 
 class CharacterClassesValidator:

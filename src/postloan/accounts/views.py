@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.accounts.authlog import SESSION_CHANGE_REQUIRED, log
+from postloan.accounts.forms import PasswordChangeForm
 from postloan.accounts.models import AuthEvent
 from postloan.accounts.passwords import password_changed_by_user
 from postloan.accounts.usernames import normalize_username
