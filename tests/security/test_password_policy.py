@@ -27,7 +27,8 @@ def test_it_asks_for_ten_characters_of_three_classes(bank):
     assert "至少需要 10 个字符" in _messages("Ab-1")
     assert "3 类" in _messages("abcdefghijkl")  # one class
     assert "3 类" in _messages("abcdefghij12")  # two classes
-    assert "只包含数字" in _messages("3849205718")
+    assert "不能全部是数字" in _messages("3849205718")
+    assert "太常见" in _messages("Password123")
     assert _messages("Qiantang-river-26") == ""
 
 
