@@ -149,42 +149,40 @@ def change_required(user) -> str:
     return ""
 
 
+@transaction.atomic
+def _set_must_change(user, value: bool, *, acting_user, action: str, reason: str) -> None:
+    sec = security_of(user)
+    before = sec.must_change_password
+    if before != value:
+        sec.must_change_password = value
+        sec.save(update_fields=["must_change_password"])
+    record(
+        actor=acting_user,
+        action=action,
+        obj=user,
+        object_type="auth.user",
+        before={"must_change_password": before},
+        after={"must_change_password": value},
+        reason=reason,
+    )
+
+
 def require_password_change(user, *, acting_user, reason: str) -> None:
     """An administrator created the account or set its password: the user must change it."""
-    with transaction.atomic():
-        sec = security_of(user)
-        if sec.must_change_password:
-            return
-        sec.must_change_password = True
-        sec.save(update_fields=["must_change_password"])
-        record(
-            actor=acting_user,
-            action="accounts.require_password_change",
-            obj=user,
-            object_type="auth.user",
-            before={"must_change_password": False},
-            after={"must_change_password": True},
-            reason=reason,
-        )
+    _set_must_change(
+        user,
+        True,
+        acting_user=acting_user,
+        action="accounts.require_password_change",
+        reason=reason,
+    )
 
 
 def password_changed_by_user(user) -> None:
     """The user set their own new password: nothing more is required of them."""
-    with transaction.atomic():
-        sec = security_of(user)
-        before = sec.must_change_password
-        if before:
-            sec.must_change_password = False
-            sec.save(update_fields=["must_change_password"])
-        record(
-            actor=user,
-            action="accounts.change_password",
-            obj=user,
-            object_type="auth.user",
-            before={"must_change_password": before},
-            after={"must_change_password": False},
-            reason="用户本人修改密码",
-        )
+    _set_must_change(
+        user, False, acting_user=user, action="accounts.change_password", reason="用户本人修改密码"
+    )
 
 
 def mark_demo_account(user) -> None:
