@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "postloan.web",
     "postloan.api",
     "postloan.ops",
+    "postloan.accounts",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "postloan.ops.throttling.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "postloan.accounts.sessions.IdleTimeoutMiddleware",
+    "postloan.accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -108,10 +111,27 @@ CACHES = {
     }
 }
 
+# Identification and authentication (等保三级, postloan.accounts, docs/security.md): one
+# normalised user name for login and lock-out; the password policy below for every password
+# set through a form; a required change after an administrator sets a password; expiry.
+AUTHENTICATION_BACKENDS = ["postloan.accounts.backends.NormalizedUsernameBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "postloan.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {
+        "NAME": "postloan.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+    {"NAME": "postloan.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+POSTLOAN_PASSWORD_MAX_AGE_DAYS = env_int("POSTLOAN_PASSWORD_MAX_AGE_DAYS", 90)  # 0: no expiry
+POSTLOAN_SESSION_IDLE_MINUTES = env_int("POSTLOAN_SESSION_IDLE_MINUTES", 30)
+POSTLOAN_AUTH_LOG_DAYS = env_int("POSTLOAN_AUTH_LOG_DAYS", 180)  # never less than 180
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -167,8 +187,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (postloan.ops.throttling): failures per username + address within a window.
+# Login throttling (postloan.ops.throttling): failures per username + address within a window;
+# per account from any address, and per address for any user name.
 POSTLOAN_LOGIN_MAX_FAILURES = env_int("POSTLOAN_LOGIN_MAX_FAILURES", 5)
+POSTLOAN_LOGIN_ACCOUNT_MAX_FAILURES = env_int("POSTLOAN_LOGIN_ACCOUNT_MAX_FAILURES", 10)
+POSTLOAN_LOGIN_ADDRESS_MAX_FAILURES = env_int("POSTLOAN_LOGIN_ADDRESS_MAX_FAILURES", 20)
 POSTLOAN_LOGIN_WINDOW_MINUTES = env_int("POSTLOAN_LOGIN_WINDOW_MINUTES", 15)
 POSTLOAN_TRUST_X_FORWARDED_FOR = env_bool("POSTLOAN_TRUST_X_FORWARDED_FOR", False)
 
@@ -186,6 +209,9 @@ POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
 
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# API tokens: days a new token is valid unless `--days` says otherwise, and the most allowed.
+POSTLOAN_API_TOKEN_DAYS = env_int("POSTLOAN_API_TOKEN_DAYS", 90)
+POSTLOAN_API_TOKEN_MAX_DAYS = env_int("POSTLOAN_API_TOKEN_MAX_DAYS", 365)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from postloan.core.admin_audit import AuditedAdmin
 from postloan.worklist.models import (
     CalendarTask,
     CollectionAction,
@@ -41,7 +42,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditedAdmin):
     """A completed inspection is read-only here as everywhere (corrections are amendments,
     made on the inspection's page); only open, planned ones may be maintained."""
 
@@ -82,7 +83,7 @@ class InspectionAmendmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarTask)
-class CalendarTaskAdmin(admin.ModelAdmin):
+class CalendarTaskAdmin(AuditedAdmin):
     list_display = ("kind", "loan", "customer", "event_date", "due_date", "done_date")
     list_filter = ("kind",)
     raw_id_fields = ("customer", "loan", "done_by")
@@ -99,12 +100,12 @@ class PromiseInline(admin.TabularInline):
 
 
 @admin.register(CollectionCase)
-class CollectionCaseAdmin(admin.ModelAdmin):
+class CollectionCaseAdmin(AuditedAdmin):
     list_display = ("customer", "owner", "opened_on", "status", "outcome")
     list_filter = ("status",)
     raw_id_fields = ("customer", "owner")
     inlines = [ActionInline, PromiseInline]
 
 
-admin.site.register(DepartmentCheck)
-admin.site.register(UnassignedFlag)
+admin.site.register(DepartmentCheck, AuditedAdmin)
+admin.site.register(UnassignedFlag, AuditedAdmin)
