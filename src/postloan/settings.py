@@ -141,6 +141,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # DuckDB memory of a screening before it spills to VAR_DIR/tmp (a DuckDB size, e.g. "4GB").
 POSTLOAN_DUCKDB_MEMORY = env_str("POSTLOAN_DUCKDB_MEMORY", "4GB")
 POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+# Evidence files (core.evidence): largest accepted; stored files readable by the service only.
+POSTLOAN_EVIDENCE_MAX_BYTES = env_int("POSTLOAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

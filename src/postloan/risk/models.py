@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from postloan.core import evidence
 from postloan.core.fields import MoneyField
 from postloan.risk import choices as ch
 
@@ -383,6 +384,10 @@ class Signal(models.Model):
         return self.confirmed_level or self.level
 
 
+def signal_evidence_path(instance, filename: str) -> str:
+    return evidence.generated_name("signals", filename)
+
+
 class SignalStep(models.Model):
     """One step of a signal's closed loop: who moved it, when, why and with what evidence."""
 
@@ -405,7 +410,9 @@ class SignalStep(models.Model):
     note = models.TextField("说明", blank=True, default="")
     evidence = models.TextField("证据", blank=True, default="")
     due_date = models.DateField("期限", null=True, blank=True)
-    attachment = models.FileField("附件", upload_to="signals/%Y/%m/", blank=True)
+    # Stored under a generated name (core.evidence); the person's file name is kept beside it.
+    attachment = models.FileField("附件", upload_to=signal_evidence_path, blank=True)
+    attachment_name = models.CharField("附件原文件名", max_length=200, blank=True, default="")
 
     class Meta:
         db_table = "signal_steps"
