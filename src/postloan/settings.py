@@ -179,6 +179,11 @@ TASKS = {
     "db": _DATABASE,
 }
 POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
+# An import batch or screening run still 运行中 whose heartbeat is older than this is closed as
+# 已中断 by `postloan recover-jobs` (ops.stale_runs); keep it above the longest phase on SQLite.
+POSTLOAN_STALE_RUN_MINUTES = env_int("POSTLOAN_STALE_RUN_MINUTES", 15)
+# Uploaded import files are deleted this many days after their import finished (clean-uploads).
+POSTLOAN_UPLOAD_KEEP_DAYS = env_int("POSTLOAN_UPLOAD_KEEP_DAYS", 7)
 
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)

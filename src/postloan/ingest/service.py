@@ -36,6 +36,7 @@ from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
 from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
+from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,8 @@ def run_import(
         user=actor, source=source, path=str(path)[:500], started_at=timezone.now()
     )
     try:
-        return _run(path, batch, as_of, actor)
+        with Heartbeat(batch, outcome=ImportBatch.Outcome.RUNNING):  # recover-jobs: ops.heartbeat
+            return _run(path, batch, as_of, actor)
     except Exception as exc:
         # A fault of the importer itself, not of the data: record it, then let it surface.
         batch.outcome = ImportBatch.Outcome.FAILED
@@ -219,6 +221,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
         now = time.perf_counter()
         timings[phase] = round(now - clock, 3)
         clock = now
+        beat(ImportBatch, batch.pk, outcome=ImportBatch.Outcome.RUNNING)
 
     with Stage() as stage:
         found = readers.discover(path)

@@ -77,6 +77,10 @@ class ScreeningRun(models.Model):
         related_name="+",
     )
     error = models.TextField("错误", blank=True, default="")
+    # While it runs (ops.heartbeat); a run whose process died is closed by `recover-jobs`.
+    worker = models.CharField("筛查进程", max_length=120, blank=True, default="")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted = models.BooleanField("已中断", default=False)
 
     class Meta:
         db_table = "risk_screening_runs"
@@ -86,6 +90,13 @@ class ScreeningRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d} {self.get_status_display()}"
+
+    @property
+    def status_label(self) -> str:
+        """状态 as shown: 已中断 for a run whose process died, else the status."""
+        if self.interrupted and self.status == ch.RunStatus.FAILED:
+            return "已中断"
+        return self.get_status_display()
 
 
 class LoanAssessment(models.Model):
