@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "postloan.ops.logs.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,8 +139,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# DuckDB memory of a screening before it spills to VAR_DIR/tmp (a DuckDB size, e.g. "4GB").
+# DuckDB memory of a screening before it spills to the scratch dir (a DuckDB size, e.g. "4GB").
 POSTLOAN_DUCKDB_MEMORY = env_str("POSTLOAN_DUCKDB_MEMORY", "4GB")
+# Where imports stage and DuckDB spills (core.scratch): a local disk of each worker, not the
+# shared VAR_DIR (an NFS mount); empty = VAR_DIR/tmp.
+POSTLOAN_SCRATCH_DIR = env_str("POSTLOAN_SCRATCH_DIR", "")
 POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
 # Evidence files (core.evidence): largest accepted; stored files readable by the service only.
 POSTLOAN_EVIDENCE_MAX_BYTES = env_int("POSTLOAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
@@ -188,9 +192,22 @@ POSTLOAN_UPLOAD_KEEP_DAYS = env_int("POSTLOAN_UPLOAD_KEEP_DAYS", 7)
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 
+# Logs (postloan.ops.logs): time, level, logger, request id and user on every line; one JSON
+# object per line with POSTLOAN_LOG_FORMAT=json (for the bank's log collector).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "postloan.ops.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "postloan.ops.logs.TextFormatter"},
+        "json": {"()": "postloan.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if env_str("POSTLOAN_LOG_FORMAT", "text") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("POSTLOAN_LOG_LEVEL", "WARNING")},
 }

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from postloan.core.audit import record
+from postloan.ops import logs
 from postloan.ops.models import JobProgress
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ def running(job_id: int):
         worker=worker_name(),
         message="运行中",
     )
-    job = JobProgress.objects.get(pk=job_id)
+    job = JobProgress.objects.select_related("created_by").get(pk=job_id)
+    by = job.created_by.get_username() if job.created_by else "-"
+    log_context = (logs.request_id_var.set(f"job-{job_id}"), logs.user_var.set(by))
     beat = None
     every = heartbeat_seconds()
     if every > 0 and _in_worker():
@@ -127,6 +130,8 @@ def running(job_id: int):
     finally:
         if beat is not None:
             beat.stop.set()
+        logs.request_id_var.reset(log_context[0])
+        logs.user_var.reset(log_context[1])
 
 
 def recover_stale_jobs(
