@@ -56,6 +56,32 @@ def _beat_before(obj, cutoff) -> bool:
     return cutoff is None or (when is not None and when < cutoff)
 
 
+def _close(model, state: str, running: str, failed: str, pk, how, acting_user, now, cutoff):
+    """The one closing of a run row: locked, re-checked (still running, still silent since
+    `cutoff`), marked failed and interrupted — `how(obj)` records the reason and returns it
+    with the fields it set — saved with update_fields, audited. False when the run finished or
+    beat meanwhile."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        obj = model.objects.select_for_update().filter(pk=pk).first()
+        if obj is None or getattr(obj, state) != running or not _beat_before(obj, cutoff):
+            return False
+        before = {state: running, "worker": obj.worker, "heartbeat_at": _iso(obj)}
+        setattr(obj, state, failed)
+        obj.interrupted, obj.finished_at = True, now
+        reason, fields = how(obj)
+        obj.save(update_fields=[state, "interrupted", "finished_at", *fields])
+        record(
+            actor=acting_user,
+            action="ops.recover_run",
+            obj=obj,
+            before=before,
+            after={state: failed, "interrupted": True},
+            reason=reason,
+        )
+    return True
+
+
 def close_interrupted_batch(
     batch_id: int, reason: str = "", acting_user=None, now=None, cutoff=None
 ) -> bool:
@@ -63,31 +89,15 @@ def close_interrupted_batch(
     interrupted; False if it has finished or beaten meanwhile."""
     from postloan.ingest.models import ImportBatch
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.outcome != ImportBatch.Outcome.RUNNING:
-            return False
-        if not _beat_before(batch, cutoff):
-            return False
-        reason = reason or batch_reason(batch)
-        before = {"outcome": batch.outcome, "worker": batch.worker, "heartbeat_at": _iso(batch)}
-        batch.outcome = ImportBatch.Outcome.FAILED
-        batch.interrupted = True
-        batch.finished_at = now
+    def how(batch):
+        text = reason or batch_reason(batch)
         batch.error_count = max(batch.error_count, 1)
         error = {"level": "error", "file": "", "row": None, "column": "", "value": ""}
-        batch.report = {"errors": [{**error, "reason": reason}], "warnings": []}
-        batch.save(update_fields=["outcome", "interrupted", "finished_at", "error_count", "report"])
-        record(
-            actor=acting_user,
-            action="ops.recover_run",
-            obj=batch,
-            before=before,
-            after={"outcome": batch.outcome, "interrupted": True},
-            reason=reason,
-        )
-    return True
+        batch.report = {"errors": [{**error, "reason": text}], "warnings": []}
+        return text, ["error_count", "report"]
+
+    running, failed = ImportBatch.Outcome.RUNNING, ImportBatch.Outcome.FAILED
+    return _close(ImportBatch, "outcome", running, failed, batch_id, how, acting_user, now, cutoff)
 
 
 def close_interrupted_run(
@@ -97,29 +107,12 @@ def close_interrupted_run(
     from postloan.risk import choices as ch
     from postloan.risk.models import ScreeningRun
 
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = ScreeningRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != ch.RunStatus.RUNNING:
-            return False
-        if not _beat_before(run, cutoff):
-            return False
-        reason = reason or run_reason(run)
-        before = {"status": run.status, "worker": run.worker, "heartbeat_at": _iso(run)}
-        run.status = ch.RunStatus.FAILED
-        run.interrupted = True
-        run.finished_at = now
-        run.error = reason
-        run.save(update_fields=["status", "interrupted", "finished_at", "error"])
-        record(
-            actor=acting_user,
-            action="ops.recover_run",
-            obj=run,
-            before=before,
-            after={"status": run.status, "interrupted": True},
-            reason=reason,
-        )
-    return True
+    def how(run):
+        run.error = reason or run_reason(run)
+        return run.error, ["error"]
+
+    running, failed = ch.RunStatus.RUNNING, ch.RunStatus.FAILED
+    return _close(ScreeningRun, "status", running, failed, run_id, how, acting_user, now, cutoff)
 
 
 def _iso(obj) -> str | None:
