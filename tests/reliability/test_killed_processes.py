@@ -32,8 +32,11 @@ def test_it_leaves_the_database_as_before_when_an_import_is_killed(db_copy):
 def test_it_keeps_the_previous_screening_when_a_screening_is_killed(db_copy):
     run_cmd(db_copy, "import", str(db_copy.parent / "seed2"), "--as-of", AS_OF)  # new data
     before = fingerprint(db_copy, skip=RUN_TABLES)
+    # The failpoint holds the data transaction for 60 s: wait for the lock to be held for
+    # ≈ 0.5 s, so the short writes before it (the run row, its heartbeats) are not mistaken
+    # for it.
     kill_inside_write_transaction(
-        db_copy, "screen", "--as-of", AS_OF, failpoint="screening.persisted:60"
+        db_copy, "screen", "--as-of", AS_OF, failpoint="screening.persisted:60", held_polls=50
     )
     assert fingerprint(db_copy, skip=RUN_TABLES) == before
     con = sqlite3.connect(db_copy)
