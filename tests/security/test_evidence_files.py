@@ -225,3 +225,14 @@ def test_it_checks_in_the_action_not_only_in_the_page(handling):
         submit_feedback(handling, "已核实", "", handling.owner.user, attachment=upload)
     assert refused.value.field == "attachment"
     assert evidence.extension("A.Tar.GZ") == "gz"
+
+
+def test_the_maintenance_page_links_the_checked_download_only(handling, login):
+    _feedback(login(handling.owner.user), handling, "还款凭证<script>.pdf", PDF)
+    step = SignalStep.objects.get(signal=handling, to_status="feedback")
+    admin = handling.owner.user.__class__.objects.get(username="admin")
+    page = login(admin).get(f"/admin/risk/signal/{handling.pk}/change/").content.decode()
+    assert (
+        f'href="/risk/signals/steps/{step.pk}/attachment/">还款凭证&lt;script&gt;.pdf</a>' in page
+    )
+    assert "/media/" not in page and 'type="file"' not in page
