@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "postloan.ops.logs.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,8 +159,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# DuckDB memory of a screening before it spills to VAR_DIR/tmp (a DuckDB size, e.g. "4GB").
+# DuckDB memory of a screening before it spills to the scratch dir (a DuckDB size, e.g. "4GB").
 POSTLOAN_DUCKDB_MEMORY = env_str("POSTLOAN_DUCKDB_MEMORY", "4GB")
+# Where imports stage and DuckDB spills (core.scratch): a local disk of each worker, not the
+# shared VAR_DIR (an NFS mount); empty = VAR_DIR/tmp.
+POSTLOAN_SCRATCH_DIR = env_str("POSTLOAN_SCRATCH_DIR", "")
 POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
 # Import hardening (postloan.ingest.archives / readers): an .xlsx unpacks to at most this many
 # bytes and cells; no part of a ZIP or .xlsx may unpack to more than 100 times its packed size;
@@ -169,6 +173,10 @@ POSTLOAN_XLSX_MAX_UNPACKED_BYTES = env_int("POSTLOAN_XLSX_MAX_UNPACKED_BYTES", 5
 POSTLOAN_XLSX_MAX_CELLS = env_int("POSTLOAN_XLSX_MAX_CELLS", 10_000_000)
 POSTLOAN_ZIP_MAX_RATIO = env_int("POSTLOAN_ZIP_MAX_RATIO", 100)
 POSTLOAN_IMPORT_INLINE_MAX_BYTES = env_int("POSTLOAN_IMPORT_INLINE_MAX_BYTES", 20 * 1024 * 1024)
+# Evidence files (core.evidence): largest accepted; stored files readable by the service only.
+POSTLOAN_EVIDENCE_MAX_BYTES = env_int("POSTLOAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -206,6 +214,11 @@ TASKS = {
     "db": _DATABASE,
 }
 POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
+# An import batch or screening run still 运行中 whose heartbeat is older than this is closed as
+# 已中断 by `postloan recover-jobs` (ops.stale_runs); keep it above the longest phase on SQLite.
+POSTLOAN_STALE_RUN_MINUTES = env_int("POSTLOAN_STALE_RUN_MINUTES", 15)
+# Uploaded import files are deleted this many days after their import finished (clean-uploads).
+POSTLOAN_UPLOAD_KEEP_DAYS = env_int("POSTLOAN_UPLOAD_KEEP_DAYS", 7)
 
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
@@ -213,9 +226,22 @@ POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1
 POSTLOAN_API_TOKEN_DAYS = env_int("POSTLOAN_API_TOKEN_DAYS", 90)
 POSTLOAN_API_TOKEN_MAX_DAYS = env_int("POSTLOAN_API_TOKEN_MAX_DAYS", 365)
 
+# Logs (postloan.ops.logs): time, level, logger, request id and user on every line; one JSON
+# object per line with POSTLOAN_LOG_FORMAT=json (for the bank's log collector).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "postloan.ops.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "postloan.ops.logs.TextFormatter"},
+        "json": {"()": "postloan.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if env_str("POSTLOAN_LOG_FORMAT", "text") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("POSTLOAN_LOG_LEVEL", "WARNING")},
 }

@@ -37,6 +37,7 @@ from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
 from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
+from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,8 @@ def run_import(
         user=actor, source=source, path=str(path)[:500], started_at=timezone.now()
     )
     try:
-        return _run(path, batch, as_of, actor, progress or _silent)
+        with Heartbeat(batch, outcome=ImportBatch.Outcome.RUNNING):  # recover-jobs: ops.heartbeat
+            return _run(path, batch, as_of, actor, progress or _silent)
     except Exception as exc:
         # A fault of the importer itself, not of the data: record it, then let it surface.
         batch.outcome = ImportBatch.Outcome.FAILED
@@ -230,6 +232,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
         now = time.perf_counter()
         timings[phase] = round(now - clock, 3)
         clock = now
+        beat(ImportBatch, batch.pk, outcome=ImportBatch.Outcome.RUNNING)
 
     with Stage() as stage:
         progress(5, "正在检查文件")

@@ -9,6 +9,7 @@ from postloan.risk.catalogue import rule_choices
 CLASS_CHOICES = [("", "请选择")] + list(ch.LoanClass.choices)
 LEVEL_CHOICES = [("", "请选择")] + list(ch.SignalLevel.choices)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+EVIDENCE_HELP = "可上传 PDF、图片或 Office 文件（Word、Excel、PowerPoint，不含宏）"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -42,7 +43,7 @@ class HandleForm(forms.Form):
 class FeedbackForm(forms.Form):
     note = forms.CharField(label="反馈情况", widget=TEXTAREA)
     evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
 
 class ConfirmSignalForm(forms.Form):
@@ -59,7 +60,7 @@ class ConfirmSignalForm(forms.Form):
 class ReleaseForm(forms.Form):
     reason = forms.CharField(label="消除理由", widget=TEXTAREA)
     evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
 
 class ManualSignalForm(forms.Form):
@@ -69,7 +70,7 @@ class ManualSignalForm(forms.Form):
     level = forms.ChoiceField(label="级别", choices=LEVEL_CHOICES)
     title = forms.CharField(label="标题", max_length=200, required=False)
     evidence = forms.CharField(label="预警依据", widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
