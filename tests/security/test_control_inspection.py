@@ -115,8 +115,8 @@ def test_web_photos_are_served_only_inside_the_scope_and_never_sniffed(done, pla
 
 
 # ── REST API ─────────────────────────────────────────────────────────────────
-def test_api_offers_no_path_to_inspections(client, db):
-    spec = client.get("/api/openapi.json").json()
+def test_api_offers_no_path_to_inspections(planned, login):
+    spec = login(planned.users["am_zhang"]).get("/api/openapi.json").json()
     assert spec["paths"]
     assert not [p for p in spec["paths"] if "inspection" in p.lower()]
 

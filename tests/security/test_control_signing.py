@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from postloan.api.models import Scope
 from postloan.api.tokens import issue_token
 from postloan.core.models import AuditEvent
 from postloan.meetings import actions
@@ -81,7 +82,7 @@ def test_web_refuses_a_signature_of_content_changed_since_it_was_read(committee_
 
 
 def test_api_offers_no_way_to_sign_or_change_a_meeting(committee_bank, signed, client):
-    _t, raw = issue_token(committee_bank.users["chair"])
+    _t, raw = issue_token(committee_bank.users["chair"], scopes=Scope.values)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     for path in (f"/api/meetings/{signed.pk}/sign", f"/api/meetings/{signed.pk}"):
         assert client.post(path, {}, content_type="application/json", **auth).status_code in (
@@ -229,7 +230,7 @@ def test_cli_verify_signatures_finds_a_row_changed_around_the_locks(signed):
 def test_api_import_renaming_a_customer_leaves_the_signed_minutes(
     committee_bank, signed, client, login
 ):
-    _t, raw = issue_token(committee_bank.users["rm_branch"])
+    _t, raw = issue_token(committee_bank.users["rm_branch"], scopes=Scope.values)
     csv = (
         "customer_id,name,type,branch_code,manager_id,industry_code,region_code,actual_controller\n"
         "C001,杭州甲新材料股份有限公司,corporate,SB01,AM01,C3011,330106,赵刚\n"
