@@ -59,9 +59,12 @@ CODE = re.compile(r"^[A-Z]$|^[A-Z]{1,5}\d[\dA-Z]*(-\d+)?$")
 FILE_NAME = re.compile(r"^[\w.-]+\.(csv|xlsx|docx|pdf|zip|json|sqlite3|txt|parquet)$", re.I)
 # Python's \b sees Chinese characters as word characters: ASCII boundaries instead.
 _B, _E = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"
+FILE_NAMES = re.compile(
+    r"(?<![A-Za-z0-9_])[\w-]+\.(?:csv|xlsx|docx|pdf|zip|json|sqlite3|txt|parquet)(?![A-Za-z0-9])"
+)
 RULE_ID = re.compile(_B + r"(?:EW|CLS)-[A-Z0-9]+(?:-[A-Z0-9]+)*" + _E)
-# Where a rule id may stand: its small tag (class "rule-id").
-RULE_ID_CLASSES = {"rule-id"}
+# Where a rule id may stand: its small tag (class "rule-id"), or an option of a rule picker.
+RULE_ID_CLASSES = {"rule-id", "<option>"}
 
 REPR = re.compile(
     r"(\{'|\['|'\]|'\}|Decimal\(|datetime\.|<[\w.]+ object at 0x|object at 0x|"
@@ -129,7 +132,7 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._hidden or not data.strip():
             return
-        classes = set().union(*(c for _, c in self._stack)) if self._stack else set()
+        classes = set().union(*(c | {f"<{t}>"} for t, c in self._stack)) if self._stack else set()
         self.texts.append((data.strip(), classes))
 
 
@@ -156,7 +159,7 @@ def text_leaks(text: str, classes: set[str] = frozenset()) -> list[str]:
         kinds.append("字符丢失为 ?")
     if not classes & RULE_ID_CLASSES and RULE_ID.search(text):
         kinds.append("规则编号不在小标签中")
-    rest = RULE_ID.sub(" ", text)
+    rest = FILE_NAMES.sub(" ", RULE_ID.sub(" ", text))  # file names are read as they are
     if SNAKE.search(rest):
         kinds.append("snake_case")
     if BARE.search(rest):

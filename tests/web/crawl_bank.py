@@ -54,7 +54,9 @@ def play_meeting_to_signing(as_of: dt.date) -> Meeting:
     )
     individual = list(meeting.items.filter(batch=False, dropped=False).order_by("rank"))
     for item in individual[REVIEWED:]:
-        actions.drop_agenda_item(item, reason="本次例会重点审议排名靠前的客户", acting_user=secretary)
+        actions.drop_agenda_item(
+            item, reason="本次例会重点审议排名靠前的客户", acting_user=secretary
+        )
     actions.send_notice(meeting, acting_user=secretary)
     restore = current_business_date() or as_of
     try:
@@ -77,7 +79,9 @@ def play_meeting_to_signing(as_of: dt.date) -> Meeting:
                 acting_user=secretary,
             )
         if meeting.items.filter(batch=True, dropped=False).exists():
-            actions.decide_batch(meeting, summary="零售客户批量审议，维持原分类", acting_user=secretary)
+            actions.decide_batch(
+                meeting, summary="零售客户批量审议，维持原分类", acting_user=secretary
+            )
         actions.save_sections(meeting, acting_user=secretary, chair_summary="按决议抓好落实。")
         actions.close_meeting(meeting, acting_user=secretary)
         sign_record(meeting, chair)

@@ -45,4 +45,7 @@ class MoneyField(models.BigIntegerField):
     def formfield(self, **kwargs):
         from django import forms
 
-        return forms.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+        # models.Field.formfield keeps the field's verbose name as the label, its help text,
+        # default and blank-ness (the integer bounds of BigIntegerField are fen, not 元).
+        defaults = {"form_class": forms.DecimalField, "max_digits": 18, "decimal_places": 2}
+        return models.Field.formfield(self, **{**defaults, **kwargs})

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
 from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches, visible_customers
+from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
 from postloan.worklist.choices import CaseStatus
 from postloan.worklist.limitation import limitation_items
@@ -161,7 +162,7 @@ def collect(user, today: dt.date) -> list[InboxItem]:
             items.append(
                 InboxItem(
                     "预警信号",
-                    f"处置预警：{s.rule_id}",
+                    f"处置预警：{rule_title(s.rule_id)}",
                     s.customer.name,
                     getattr(s, "due_date", None) or today,
                     safe_reverse(("risk:signal", "risk:signal_detail"), s.pk),
@@ -176,7 +177,7 @@ def collect(user, today: dt.date) -> list[InboxItem]:
                 items.append(
                     InboxItem(
                         "预警信号",
-                        f"认定预警：{s.rule_id}",
+                        f"认定预警：{rule_title(s.rule_id)}",
                         s.customer.name,
                         getattr(s, "due_date", None) or today,
                         safe_reverse(("risk:signal", "risk:signal_detail"), s.pk),
