@@ -95,6 +95,8 @@ class _Page(HTMLParser):
         self.links: list[tuple[str, bool]] = []  # (url, is an HTMX fragment)
         self._stack: list[tuple[str, set[str]]] = []
         self._hidden = 0
+        self._form: dict | None = None  # the GET form being read: action and its fields
+        self._select: str | None = None
 
     VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"}
     HIDDEN = {"script", "style", "template", "noscript"}
@@ -103,6 +105,7 @@ class _Page(HTMLParser):
         a = dict(attrs)
         if tag == "a" and a.get("href"):
             self.links.append((a["href"], False))
+        self._read_form(tag, a)
         for key in ("hx-get",):
             if a.get(key):
                 self.links.append((a[key], True))
@@ -118,7 +121,39 @@ class _Page(HTMLParser):
         if tag not in self.VOID and self._stack and self._stack[-1][0] == tag:
             self._stack.pop()
 
+    def _read_form(self, tag, a):
+        """A GET form (filters, 生成计划) is a link too: submitted with its pre-filled values."""
+        if tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._form = (
+                {"action": a.get("action") or "", "fields": []} if method == "get" else None
+            )
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "file", "image", "reset"):
+                self._form["fields"].append((a["name"], a.get("value") or ""))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form["fields"].append((a["name"], None))  # the selected (or first) option
+        elif tag == "option" and self._select:
+            fields = self._form["fields"]
+            name, value = fields[-1]
+            if value is None or "selected" in a:
+                fields[-1] = (name, a.get("value", ""))
+
     def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "form" and self._form is not None:
+            from urllib.parse import urlencode
+
+            query = urlencode([(k, v or "") for k, v in self._form["fields"]])
+            self.links.append((f"{self._form['action'] or '?'}?{query}".replace("??", "?"), False))
+            self._form = None
         if tag in self.VOID:
             return
         for i in range(len(self._stack) - 1, -1, -1):
