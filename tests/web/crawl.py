@@ -254,10 +254,15 @@ def crawl(
     per_pattern: int = 3,
     max_pages: int = 400,
     downloads_per_pattern: int = 1,
+    downloads_seen: set[str] | None = None,
 ) -> CrawlResult:
     """Visit `start` and every in-app link reachable from it, at most `per_pattern` URLs per
-    resolved URL name (`downloads_per_pattern` for files such as .docx/.xlsx/.pdf)."""
+    resolved URL name (`downloads_per_pattern` for files such as .docx/.xlsx/.pdf).
+
+    `downloads_seen`, shared between the crawls of several roles, fetches each file pattern once
+    for all of them (a PDF takes seconds to render; pages are what differ between roles)."""
     result = CrawlResult(username)
+    downloads_seen = set() if downloads_seen is None else downloads_seen
     queue: deque[tuple[str, bool]] = deque((u, False) for u in start)
     seen: set[str] = set()
     per_name: dict[str, int] = defaultdict(int)
@@ -277,8 +282,10 @@ def crawl(
         )
         limit = downloads_per_pattern if download else per_pattern
         key = name + ("?" if parts.query and not download else "")
-        if per_name[key] >= limit:
+        if per_name[key] >= limit or (download and name in downloads_seen):
             continue
+        if download:
+            downloads_seen.add(name)
         seen.add(url)
         per_name[key] += 1
         headers = {"HTTP_HX_REQUEST": "true"} if fragment else {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from postloan.core.codetables import industry_label
 from postloan.meetings import choices as ch
 from postloan.portfolio.choices import CLASS_LABELS
 
@@ -177,7 +178,7 @@ def review_form(item) -> dict:
         "customer_type": customer.get_type_display(),
         "manager": customer.manager.name if customer.manager else "未分配",
         "branch": customer.branch.name,
-        "industry": customer.industry_code or "—",
+        "industry": industry_label(customer.industry_code),
         "controller": customer.actual_controller or "—",
         "limit": limit or ZERO,
         "balance": agg["b"] or ZERO,

@@ -58,7 +58,7 @@ def _jsonable(value):
 # What each threshold is called on the 预警阈值 page (early-warning.md), with the unit of its
 # value; amounts the engine holds in fen (`…_fen`) are shown and entered in 元.
 LABELS: dict[str, tuple[str, str]] = {
-    "dpd_warning_from": ("逾期预警起点（天，EW-DPD 自此天数起）", "天"),
+    "dpd_warning_from": ("逾期预警起点（逾期天数达到此数起预警）", "天"),
     "dpd_orange_over": ("逾期橙色预警（超过天数）", "天"),
     "dpd_red_over": ("逾期红色预警（超过天数）", "天"),
     "maturity_funds_days_before": ("到期前检查账户资金的天数", "天"),

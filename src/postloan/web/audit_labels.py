@@ -97,6 +97,17 @@ EXTRA_KEYS = {
     "loan": "借据",
     "dpd": "逾期天数",
     "class": "分类",
+    "branch": "机构",
+    "date": "日期",
+    "customers": "客户",
+    "customer_id": "客户编号",
+    "reasons": "上会原因",
+    "batch": "批量审议",
+    "rank": "序号",
+    "credit": "授信/用信（元）",
+    "risk_rank": "风险排名",
+    "max_dpd": "最大逾期天数",
+    "name": "名称",
 }
 SOURCES = {"demo": "演示数据", "import": "数据导入", "cli": "命令行", "web": "页面", "api": "接口"}
 
@@ -133,13 +144,26 @@ def _field_label(model, key: str) -> str:
             return str(model._meta.get_field(key).verbose_name)
         except FieldDoesNotExist:
             pass
+    if key in EXTRA_KEYS:
+        return EXTRA_KEYS[key]
     from postloan import contract
 
     for table in contract.TABLES:
         for column in table.columns:
-            if column.name == key:
+            if column.code == key:
                 return column.label
-    return EXTRA_KEYS.get(key, "其他信息")
+    return "其他信息"
+
+
+def _enumerations() -> dict[str, str]:
+    from postloan.meetings import choices as mch
+
+    return {
+        **dict(mch.Reason.choices),
+        **dict(mch.MeetingKind.choices),
+        **dict(mch.MeetingStatus.choices),
+        **VALUE_LABELS,
+    }
 
 
 def _value(model, key: str, value) -> str:
@@ -149,6 +173,9 @@ def _value(model, key: str, value) -> str:
         return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(_value(model, key, v) for v in value) or EMPTY
+    if isinstance(value, Mapping) and isinstance(value.get("customers"), list):  # a meeting plan
+        kind = _enumerations().get(value.get("kind"), "")
+        return f"{kind} {value.get('date', '')} 上会客户 {len(value['customers'])} 户".strip()
     if isinstance(value, Mapping):
         return "；".join(f"{_field_label(None, k)} {_value(None, k, v)}" for k, v in value.items())
     if model is not None:
@@ -162,7 +189,7 @@ def _value(model, key: str, value) -> str:
     if key == "source":
         return SOURCES.get(value, str(value))
     if isinstance(value, str):
-        return str(VALUE_LABELS.get(value, value))
+        return str(_enumerations().get(value, value))
     return str(value)
 
 
