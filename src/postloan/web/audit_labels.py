@@ -54,6 +54,7 @@ ACTIONS = {
     "reports.finding_confirmed": "认定问责事项",
     "reports.finding_detected": "发现问责事项",
     "risk.complete_review_task": "完成复核任务",
+    "risk.confirm_signal": "认定预警",
     "risk.confirm_classification": "认定五级分类",
     "risk.propose_classification": "提交分类初分",
     "risk.raise_manual_signal": "人工发起预警",
