@@ -42,6 +42,8 @@ def test_it_serves_every_page_in_the_banks_words(demo_bank, client, role):
         f"\n[crawl] {role}: {len(result.visits)} pages, {len(result.errors)} 5xx, "
         f"{len(result.leaks)} leaks; slowest {slowest}"
     )
+    for leak in result.leaks:
+        print(f"[crawl]   leak {leak}")
     assert len(result.visits) > 40  # the crawl reached the work areas, not only the home page
     assert f"/meetings/{demo_bank.pk}/" in {v.url for v in result.visits} or role in (
         "account_manager",
