@@ -48,7 +48,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,8 +133,11 @@ POSTLOAN_PASSWORD_MAX_AGE_DAYS = env_int("POSTLOAN_PASSWORD_MAX_AGE_DAYS", 90)  
 POSTLOAN_SESSION_IDLE_MINUTES = env_int("POSTLOAN_SESSION_IDLE_MINUTES", 30)
 POSTLOAN_AUTH_LOG_DAYS = env_int("POSTLOAN_AUTH_LOG_DAYS", 180)  # never less than 180
 
+# The UI is Chinese whatever the browser asks: no LocaleMiddleware negotiation, one language.
+# Django's own messages come from its zh_Hans catalogue, ours from locale/zh_Hans (docs/
+# architecture.md, "Language"); there is no complete English catalogue to offer.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

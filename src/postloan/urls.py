@@ -23,3 +23,8 @@ urlpatterns = [
     path("", include("postloan.ops.urls")),  # /health/ and /ops/…
     path("", include("postloan.web.urls")),
 ]
+
+# 403/404/500 in the app frame, in Chinese (postloan.web.views.errors).
+handler403 = "postloan.web.views.errors.permission_denied"
+handler404 = "postloan.web.views.errors.page_not_found"
+handler500 = "postloan.web.views.errors.server_error"

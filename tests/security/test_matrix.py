@@ -166,7 +166,7 @@ def test_it_shows_the_audit_trail_to_auditors_only(login, screened_bank):
     )
     client = login(auditor)
     page = client.get("/ops/audit/?action=risk.")
-    assert page.status_code == 200 and "risk.confirm_signal" in page.content.decode()
+    assert page.status_code == 200 and "认定预警" in page.content.decode()  # risk.confirm_signal
     assert client.get("/admin/core/auditevent/").status_code == 200
     event = AuditEvent.objects.first()
     assert (

@@ -158,7 +158,7 @@ def _review_form(doc, data: dict):
         [
             ["客户名称", data["customer"], "客户编号", data["customer_id"]],
             ["客户类型", data["customer_type"], "管户机构", data["branch"]],
-            ["管户客户经理", data["manager"], "行业代码", data["industry"]],
+            ["管户客户经理", data["manager"], "行业", data["industry"]],
             ["实际控制人", data["controller"], "上会原因", data["reasons"]],
             [
                 "授信额度（元）",

@@ -10,6 +10,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+from postloan.core.codetables import industry_label
 from postloan.meetings import choices as ch
 from postloan.portfolio.choices import CLASS_LABELS
 
@@ -49,7 +50,7 @@ def _customer_figures(customer) -> dict:
         "customer_type": customer.get_type_display(),
         "branch": customer.branch.name,
         "manager": customer.manager.name if customer.manager else "未分配",
-        "industry": customer.industry_code or "—",
+        "industry": industry_label(customer.industry_code),
         "controller": customer.actual_controller or "—",
         "limit": _money(limit),
         "balance": _money(sum((loan.balance for loan in loans), ZERO)),

@@ -93,9 +93,18 @@ class ThresholdForm(forms.Form):
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.current = current
+        from postloan.risk.thresholds import label_for
+
         for name, value in current.items():
-            shown = "，".join(value) if isinstance(value, list) else str(value)
-            self.fields[name] = forms.CharField(label=name, initial=shown, max_length=400)
+            if isinstance(value, list):
+                shown = "，".join(value)
+            elif name.endswith("_fen") and isinstance(value, int):
+                shown = f"{value // 100}.{value % 100:02d}"  # amounts are entered in 元
+            else:
+                shown = str(value)
+            self.fields[name] = forms.CharField(
+                label=label_for(name), initial=shown, max_length=400
+            )
         self.order_fields([*current, "reason"])
 
     def clean(self):
@@ -109,6 +118,14 @@ class ThresholdForm(forms.Form):
                 new = [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]
             elif isinstance(value, bool):
                 new = raw.lower() in {"1", "true", "是", "yes"}
+            elif isinstance(value, int) and name.endswith("_fen"):
+                from decimal import Decimal, InvalidOperation
+
+                try:
+                    new = int((Decimal(raw.replace(",", "")) * 100).to_integral_value())
+                except InvalidOperation:
+                    self.add_error(name, "请输入金额（元），如 50000.00")
+                    continue
             elif isinstance(value, int):
                 try:
                     new = int(raw)

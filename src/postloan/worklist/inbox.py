@@ -21,6 +21,7 @@ from postloan.org.choices import Role
 from postloan.org.roles import user_roles
 from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches, visible_customers
 from postloan.portfolio.models import Loan
+from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
 from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
 from postloan.worklist.limitation import limitation_items
@@ -261,7 +262,7 @@ def gather(user, today: dt.date) -> Collected:
             def build(s):
                 return InboxItem(
                     "预警信号",
-                    f"{verb}预警：{s.get_family_display()}",
+                    f"{verb}预警：{rule_title(s.rule_id)}",
                     s.customer.name,
                     getattr(s, "due_date", None) or today,
                     safe_reverse(("risk:signal", "risk:signal_detail"), s.pk),
