@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
-apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0 sqlite3)
+apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0 sqlite3 gettext)
 if [[ $want_test == 1 ]]; then
   apt_packages+=(chromium chromium-driver postgresql libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 fi
@@ -39,4 +39,6 @@ if [[ ! -f $stamp ]] || ! grep -qxF -- "$want" "$stamp"; then
   .venv/bin/python -m pip install -q -e ".${extras}"
   echo "$want" > "$stamp"
 fi
+echo "==> 编译界面文字目录 / compiling the zh_Hans message catalogue"
+POSTLOAN="$PWD/.venv/bin/postloan" scripts/messages.sh --compile-only
 echo "==> 就绪 / ready: .venv/bin/postloan"

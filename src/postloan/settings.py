@@ -40,18 +40,21 @@ INSTALLED_APPS = [
     "postloan.web",
     "postloan.api",
     "postloan.ops",
+    "postloan.accounts",
 ]
 
 MIDDLEWARE = [
+    "postloan.ops.logs.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "postloan.ops.throttling.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "postloan.accounts.sessions.IdleTimeoutMiddleware",
+    "postloan.accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -108,13 +111,33 @@ CACHES = {
     }
 }
 
+# Identification and authentication (等保三级, postloan.accounts, docs/security.md): one
+# normalised user name for login and lock-out; the password policy below for every password
+# set through a form; a required change after an administrator sets a password; expiry.
+AUTHENTICATION_BACKENDS = ["postloan.accounts.backends.NormalizedUsernameBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "postloan.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {
+        "NAME": "postloan.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+    {"NAME": "postloan.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.NumericPasswordValidator"},
+    {"NAME": "postloan.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+POSTLOAN_PASSWORD_MAX_AGE_DAYS = env_int("POSTLOAN_PASSWORD_MAX_AGE_DAYS", 90)  # 0: no expiry
+POSTLOAN_SESSION_IDLE_MINUTES = env_int("POSTLOAN_SESSION_IDLE_MINUTES", 30)
+POSTLOAN_AUTH_LOG_DAYS = env_int("POSTLOAN_AUTH_LOG_DAYS", 180)  # never less than 180
 
+# The UI is Chinese whatever the browser asks: no LocaleMiddleware negotiation, one language.
+# Django's own messages come from its zh_Hans catalogue, ours from locale/zh_Hans (docs/
+# architecture.md, "Language"); there is no complete English catalogue to offer.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -138,9 +161,24 @@ LOGOUT_REDIRECT_URL = "login"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# DuckDB memory of a screening before it spills to VAR_DIR/tmp (a DuckDB size, e.g. "4GB").
+# DuckDB memory of a screening before it spills to the scratch dir (a DuckDB size, e.g. "4GB").
 POSTLOAN_DUCKDB_MEMORY = env_str("POSTLOAN_DUCKDB_MEMORY", "4GB")
+# Where imports stage and DuckDB spills (core.scratch): a local disk of each worker, not the
+# shared VAR_DIR (an NFS mount); empty = VAR_DIR/tmp.
+POSTLOAN_SCRATCH_DIR = env_str("POSTLOAN_SCRATCH_DIR", "")
 POSTLOAN_UPLOAD_MAX_BYTES = env_int("POSTLOAN_UPLOAD_MAX_BYTES", 512 * 1024 * 1024)
+# Import hardening (postloan.ingest.archives / readers): an .xlsx unpacks to at most this many
+# bytes and cells; no part of a ZIP or .xlsx may unpack to more than 100 times its packed size;
+# a web or API upload larger than POSTLOAN_IMPORT_INLINE_MAX_BYTES always runs in the database
+# task queue, never in the request (also under the immediate backend).
+POSTLOAN_XLSX_MAX_UNPACKED_BYTES = env_int("POSTLOAN_XLSX_MAX_UNPACKED_BYTES", 512 * 1024 * 1024)
+POSTLOAN_XLSX_MAX_CELLS = env_int("POSTLOAN_XLSX_MAX_CELLS", 10_000_000)
+POSTLOAN_ZIP_MAX_RATIO = env_int("POSTLOAN_ZIP_MAX_RATIO", 100)
+POSTLOAN_IMPORT_INLINE_MAX_BYTES = env_int("POSTLOAN_IMPORT_INLINE_MAX_BYTES", 20 * 1024 * 1024)
+# Evidence files (core.evidence): largest accepted; stored files readable by the service only.
+POSTLOAN_EVIDENCE_MAX_BYTES = env_int("POSTLOAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -159,8 +197,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling (postloan.ops.throttling): failures per username + address within a window.
+# Login throttling (postloan.ops.throttling): failures per username + address within a window;
+# per account from any address, and per address for any user name.
 POSTLOAN_LOGIN_MAX_FAILURES = env_int("POSTLOAN_LOGIN_MAX_FAILURES", 5)
+POSTLOAN_LOGIN_ACCOUNT_MAX_FAILURES = env_int("POSTLOAN_LOGIN_ACCOUNT_MAX_FAILURES", 10)
+POSTLOAN_LOGIN_ADDRESS_MAX_FAILURES = env_int("POSTLOAN_LOGIN_ADDRESS_MAX_FAILURES", 20)
 POSTLOAN_LOGIN_WINDOW_MINUTES = env_int("POSTLOAN_LOGIN_WINDOW_MINUTES", 15)
 POSTLOAN_TRUST_X_FORWARDED_FOR = env_bool("POSTLOAN_TRUST_X_FORWARDED_FOR", False)
 
@@ -175,13 +216,34 @@ TASKS = {
     "db": _DATABASE,
 }
 POSTLOAN_JOB_HEARTBEAT_SECONDS = env_int("POSTLOAN_JOB_HEARTBEAT_SECONDS", 30)
+# An import batch or screening run still 运行中 whose heartbeat is older than this is closed as
+# 已中断 by `postloan recover-jobs` (ops.stale_runs); keep it above the longest phase on SQLite.
+POSTLOAN_STALE_RUN_MINUTES = env_int("POSTLOAN_STALE_RUN_MINUTES", 15)
+# Uploaded import files are deleted this many days after their import finished (clean-uploads).
+POSTLOAN_UPLOAD_KEEP_DAYS = env_int("POSTLOAN_UPLOAD_KEEP_DAYS", 7)
 
 # The REST API (postloan.api): largest upload of one import batch through the API.
 POSTLOAN_API_UPLOAD_MAX_BYTES = env_int("POSTLOAN_API_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+# API tokens: days a new token is valid unless `--days` says otherwise, and the most allowed.
+POSTLOAN_API_TOKEN_DAYS = env_int("POSTLOAN_API_TOKEN_DAYS", 90)
+POSTLOAN_API_TOKEN_MAX_DAYS = env_int("POSTLOAN_API_TOKEN_MAX_DAYS", 365)
 
+# Logs (postloan.ops.logs): time, level, logger, request id and user on every line; one JSON
+# object per line with POSTLOAN_LOG_FORMAT=json (for the bank's log collector).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "postloan.ops.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"()": "postloan.ops.logs.TextFormatter"},
+        "json": {"()": "postloan.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if env_str("POSTLOAN_LOG_FORMAT", "text") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("POSTLOAN_LOG_LEVEL", "WARNING")},
 }

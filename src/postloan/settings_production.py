@@ -13,9 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from postloan.core.envconfig import env_bool, env_int, env_list, env_str
 from postloan.settings import *  # noqa: F403
-from postloan.settings import AUTH_PASSWORD_VALIDATORS, DATABASES, LOGGING
+from postloan.settings import DATABASES, LOGGING
 
 DEBUG = False
+POSTLOAN_PRODUCTION = True  # e.g. `postloan demo` refuses to run (postloan.demo.guard)
 
 SECRET_KEY = env_str("POSTLOAN_SECRET_KEY")
 if len(SECRET_KEY) < 50:
@@ -45,16 +46,6 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-postloan-session"
 CSRF_COOKIE_NAME = "__Host-postloan-csrftoken"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    *AUTH_PASSWORD_VALIDATORS[1:],
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
 # Static files: `postloan collectstatic` once per release, then whitenoise serves the hashed,
 # compressed copies from STATIC_ROOT (no finders at run time).

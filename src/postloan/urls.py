@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from postloan.accounts import views as account_views
+
 urlpatterns = [
     path(
         "login/",
@@ -9,6 +11,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.password_change, name="password_change"),
     path("admin/", admin.site.urls),
     path("import/", include("postloan.ingest.urls")),
     path("work/", include("postloan.worklist.urls")),
@@ -20,3 +23,8 @@ urlpatterns = [
     path("", include("postloan.ops.urls")),  # /health/ and /ops/…
     path("", include("postloan.web.urls")),
 ]
+
+# 403/404/500 in the app frame, in Chinese (postloan.web.views.errors).
+handler403 = "postloan.web.views.errors.permission_denied"
+handler404 = "postloan.web.views.errors.page_not_found"
+handler500 = "postloan.web.views.errors.server_error"

@@ -14,7 +14,8 @@ from postloan.ops.models import JobProgress
 from postloan.risk.models import Signal
 
 
-def test_it_serves_openapi_and_docs_without_login(client, db):
+def test_it_serves_openapi_and_docs_after_login(client, bank):
+    client.force_login(bank.users["am_zhang"])
     spec = client.get("/api/openapi.json")
     assert spec.status_code == 200
     paths = spec.json()["paths"]
@@ -44,7 +45,7 @@ def test_it_refuses_requests_without_a_valid_token(client, bank):
 def test_it_refuses_a_revoked_token(client, bank):
     from postloan.api.tokens import issue_token
 
-    token, raw = issue_token(bank.users["am_zhang"])
+    token, raw = issue_token(bank.users["am_zhang"], scopes=["read"])
     ok = client.get("/api/customers", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert ok.status_code == 200
     revoke_token(token)
@@ -53,7 +54,7 @@ def test_it_refuses_a_revoked_token(client, bank):
 
 
 def test_it_stores_only_a_hash_and_prints_the_token_once(bank, capsys, client):
-    call_command("api-token", "create", "rm_branch", "--name", "核心系统")
+    call_command("api-token", "create", "rm_branch", "--scope", "read", "--name", "核心系统")
     raw = capsys.readouterr().out.strip()
     assert raw.startswith("plk_")
     token = ApiToken.objects.get(user=bank.users["rm_branch"])
@@ -229,6 +230,10 @@ def test_it_limits_the_upload_size(api_client, bank, settings):
     rm = api_client(bank.users["rm_branch"])
     r = rm.post("/api/imports", {"files": [SimpleUploadedFile("branches.csv", b"x" * 500)]})
     assert r.status_code == 413 and "上限" in r.json()["detail"]
+    settings.POSTLOAN_API_UPLOAD_MAX_BYTES = 2_000_000  # not "1 MB" (issue 15, part 8)
+    r = rm.post("/api/imports", {"files": [SimpleUploadedFile("branches.csv", b"x" * 2_000_001)]})
+    assert r.status_code == 413
+    assert "2,000,000 字节（约 1.9 MB）" in r.json()["detail"]
 
 
 def test_it_answers_422_not_500_for_nul_bytes(api_client, bank):
@@ -238,7 +243,7 @@ def test_it_answers_422_not_500_for_nul_bytes(api_client, bank):
 
 
 def test_it_lists_and_revokes_tokens_from_the_command_line(bank, capsys, client):
-    call_command("api-token", "create", "am_zhang")
+    call_command("api-token", "create", "am_zhang", "--scope", "read")
     raw = capsys.readouterr().out.strip()
     token = ApiToken.objects.get()
     call_command("api-token", "list")

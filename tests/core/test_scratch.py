@@ -47,3 +47,16 @@ def test_a_new_folder_is_owned_and_sweeps_first(settings, tmp_path):
     assert (
         again == scratch.root() / "duckdb-spill-1" and scratch.make("", fixed=again.name) == again
     )
+
+
+def test_it_stages_and_spills_on_the_configured_local_disk(settings, tmp_path):
+    from postloan.ingest.stage import Stage
+
+    settings.VAR_DIR = tmp_path / "shared-var"
+    settings.POSTLOAN_SCRATCH_DIR = str(tmp_path / "local-disk")
+    assert scratch.root() == tmp_path / "local-disk"
+    with Stage() as stage:
+        spill = stage.con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+        assert stage.workdir.parent == tmp_path / "local-disk"
+        assert spill.startswith(str(tmp_path / "local-disk"))
+    assert not (tmp_path / "shared-var" / "tmp").exists()

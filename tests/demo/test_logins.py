@@ -74,8 +74,9 @@ def test_it_is_idempotent(xs_bank):
     rows = create_demo_logins(password_for=lambda role: f"x-{role}")
     assert get_user_model().objects.count() == len(Role)
     assert Staff.objects.filter(user__isnull=False).count() == len(Role) - 1
-    assert get_user_model().objects.get(username="chair").check_password("x-chair")
-    assert len(rows) == len(Role)
+    # the second run changes no existing user (issue 15, part 5)
+    assert get_user_model().objects.get(username="chair").check_password("postloan-chair")
+    assert len(rows) == len(Role) and all(r["existing"] for r in rows)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from postloan.core.business_date import set_business_date
 from postloan.meetings import actions
 from postloan.org.models import Staff
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 MEETING_DATE = dt.date(2026, 11, 18)
 
@@ -85,11 +85,32 @@ def held_meeting(bank, present=None, presiding="P01", date=MEETING_DATE):
     return meeting, {i.customer_id: i for i in meeting.items.all()}
 
 
+def sign_as(user, meeting, roles=("presider", "president"), *, amendment=None, opinion="同意"):
+    """Sign in each role as a signer does: opinion, the hash they saw, their password."""
+    from postloan.meetings.actions.signing import content_to_sign
+
+    signatures = []
+    for role in roles:
+        _content, digest = content_to_sign(meeting, amendment)
+        signatures.append(
+            actions.sign(
+                meeting,
+                acting_user=user,
+                role=role,
+                opinion=opinion,
+                confirmed_sha256=digest,
+                password=PASSWORD,
+                amendment=amendment,
+            )
+        )
+    return signatures
+
+
 def sign_off(bank, meeting):
     sec = bank.users["rm_branch"]
     actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
     actions.close_meeting(meeting, acting_user=sec)
-    actions.sign(meeting, acting_user=bank.users["chair"])
+    sign_as(bank.users["chair"], meeting)  # 周强 presided and is the 行长: he signs twice
     meeting.refresh_from_db()
     return meeting
 
@@ -99,4 +120,6 @@ def run():
     def set_date(day):
         return set_business_date(day, only_forward=False)
 
-    return SimpleNamespace(held_meeting=held_meeting, sign_off=sign_off, set_date=set_date)
+    return SimpleNamespace(
+        held_meeting=held_meeting, sign_off=sign_off, sign_as=sign_as, set_date=set_date
+    )

@@ -72,7 +72,7 @@ def test_it_reports_lower_units_meetings_reviews_and_execution(bank, run):
     )
     actions.save_sections(meeting, acting_user=sec, chair_summary="总结")
     actions.close_meeting(meeting, acting_user=sec)
-    actions.sign(meeting, acting_user=chair)
+    run.sign_as(chair, meeting)
     run.set_date(dt.date(2026, 10, 31))
     actions.run_verification(dt.date(2026, 10, 31))
     rows = {r.branch.pk: r for r in oversight(bank.branches["BR01"], dt.date(2026, 10, 31))}

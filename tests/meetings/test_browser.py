@@ -90,7 +90,14 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             # 4. the chair (presiding, and the president) signs; the record is locked
             chair = _login(browser, base, "chair")
             chair.goto(detail)
-            chair.click("#sign")
+            chair.click("#sign")  # to the signing page: what is signed, then one role a step
+            for step in ("会议主持人", "行长"):
+                chair.wait_for_selector(f"text=以{step}")
+                assert len(chair.locator("#sign-sha256").inner_text()) == 64
+                chair.fill("textarea[name=opinion]", "同意，按决议执行")
+                chair.check("input[name=confirm]")
+                chair.fill("input[name=password]", PASSWORD)
+                chair.click("#sign")
             chair.wait_for_selector("text=已签署锁定")
             assert chair.locator("#meeting-status").inner_text() == "已签署"
         finally:

@@ -111,12 +111,12 @@ def test_it_locks_the_signed_record_and_amends_with_new_signatures(committee_ban
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行。")
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     with pytest.raises(MeetingError, match="会议主持人和行长"):
-        actions.sign(meeting, acting_user=bank.users["vice"])
+        run.sign_as(bank.users["vice"], meeting, ["presider"])
     with pytest.raises(MeetingError, match="会议主持人和行长"):
-        actions.sign(meeting, acting_user=bank.users["rm_branch"])
-    # 周强 presided and is the president: his signature covers both roles
-    sigs = actions.sign(meeting, acting_user=bank.users["chair"], opinion="同意")
-    assert {s.role for s in sigs} == {"presider", "president"}
+        run.sign_as(bank.users["rm_branch"], meeting, ["president"])
+    # 周强 presided and is the president: he signs twice, once in each role
+    sigs = run.sign_as(bank.users["chair"], meeting)
+    assert [s.role for s in sigs] == ["presider", "president"]
     assert len(sigs[0].content_sha256) == 64
     meeting.refresh_from_db()
     assert meeting.status == "signed"
@@ -161,7 +161,7 @@ def test_it_locks_the_signed_record_and_amends_with_new_signatures(committee_ban
         amendment=amendment,
     )
     assert not added.in_force
-    actions.sign(meeting, acting_user=bank.users["chair"], amendment=amendment)
+    run.sign_as(bank.users["chair"], meeting, amendment=amendment)
     amendment.refresh_from_db()
     assert amendment.signed_at is not None
     added.refresh_from_db()
@@ -178,7 +178,7 @@ def test_it_puts_a_signed_resolution_in_the_responsible_persons_inbox(committee_
     _reduce(bank, items["C001"])
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行。")
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
-    actions.sign(meeting, acting_user=bank.users["chair"], opinion="同意")
+    run.sign_as(bank.users["chair"], meeting)
 
     def resolution_titles(user, today):
         sections = grouped(user, today)["sections"]

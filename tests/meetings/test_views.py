@@ -131,7 +131,7 @@ def test_it_prints_minutes_and_review_forms_and_refuses_other_signers(committee_
     resp = vice.post(reverse("meetings:sign", args=[meeting.pk]), follow=True)
     assert "只有会议主持人和行长" in resp.content.decode()
     chair = login(bank.users["chair"])
-    chair.post(reverse("meetings:sign", args=[meeting.pk]))
+    run.sign_as(bank.users["chair"], meeting)
     minutes = chair.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
     assert "会议纪要" in minutes and "size: A4" in minutes and "SHA-256" in minutes
     form = chair.get(reverse("meetings:review_form", args=[items["C001"].pk])).content.decode()

@@ -46,7 +46,7 @@ def test_it_shows_who_when_what_and_each_change_in_words(login, handled, auditor
     html = _table(login(auditor).get("/ops/audit/", {"object_type": "risk.signal"}))
     rm = bank.staff["RM01"]
     assert rm.name in html and rm.branch.name in html and "风险经理" in html
-    assert "受理预警信号" in html
+    assert "安排预警处置" in html
     assert f'href="{reverse("risk:signal", args=[signal.pk])}"' in html
     assert "<b>状态</b>：发布 → 处置" in html
     assert "<b>责任人</b>：未记录 → " in html
@@ -69,7 +69,7 @@ def test_it_labels_choices_booleans_money_and_blanks(login, bank, auditor):
         after={"classification": "substandard", "balance": "10000000.00", "purpose": "流动资金"},
     )
     html = _table(login(auditor).get("/ops/audit/", {"object_id": loan.pk}))
-    assert "借据五级分类变更" in html
+    assert "变更借据分类" in html
     assert "正常 → 次级" in html
     assert "1,250.00元 → 10,000,000.00元" in html
     assert "（空） → 流动资金" in html

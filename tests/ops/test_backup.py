@@ -26,6 +26,7 @@ def test_it_round_trips_the_database(transactional_db, tmp_path):
     out = tmp_path / "postloan.backup"
     call_command("backup", "-o", str(out))
     assert out.stat().st_size > 0
+    assert out.stat().st_mode & 0o777 == 0o600  # owner only: it holds every customer's data
     assert kind_of(out) in {"sqlite", "pg_dump", "dumpdata"}
 
     Loan.objects.filter(loan_id="L001").update(balance=1)
@@ -45,8 +46,11 @@ def test_it_round_trips_through_json_too(transactional_db, tmp_path):
     out = tmp_path / "postloan.json.gz"
     from postloan.ops.backup import backup, restore
 
+    out.write_bytes(b"")
+    out.chmod(0o644)  # an older, world-readable file of the same name is made private
     backup(out, json=True)
     assert kind_of(out) == "dumpdata"
+    assert out.stat().st_mode & 0o777 == 0o600
     Customer.objects.filter(customer_id="C001").update(name="改")
     Transaction.objects.all().delete()
     restore(out)

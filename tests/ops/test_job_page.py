@@ -72,7 +72,7 @@ def test_the_api_reports_a_job_to_its_submitter_only(bank, client):
     job = _running_import(bank.users["am_zhang"])
 
     def get(user):
-        _token, raw = issue_token(user, name="test")
+        _token, raw = issue_token(user, scopes=["read"], name="test")
         return client.get(f"/api/jobs/{job.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     mine = get(bank.users["am_zhang"])

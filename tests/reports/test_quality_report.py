@@ -59,6 +59,8 @@ def test_it_shows_segments_by_type_industry_and_region(quality_bank):
     assert [i.key for i in r.top_industries] == ["C", "F"]
     regions = {row.key: row.balance for row in r.segments["region"]}
     assert regions == {"330106": D("4150000.00"), "330108": D("3000000.00")}
+    labels = {row.key: row.label for row in r.segments["region"]}
+    assert labels["330106"] == "浙江省杭州市西湖区（330106）"
 
 
 def test_it_compares_with_the_previous_screening_date(quality_bank):

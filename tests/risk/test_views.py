@@ -33,7 +33,8 @@ def test_it_hides_another_managers_customers(screened, login):
     assert client.get("/risk/classification/loan/L003/").status_code == 404
     assert client.get("/risk/customers/C003/panel/").status_code == 404
     page = client.get("/risk/signals/").content.decode()
-    assert "<code>EW-NEWS</code>" in page and "<code>EW-DPD</code>" not in page
+    assert '<small class="rule-id">EW-NEWS</small>' in page
+    assert '<small class="rule-id">EW-DPD</small>' not in page
 
 
 def test_it_shows_the_suggestions_with_their_rules(screened, login):

@@ -6,10 +6,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import sync_playwright
 
+from postloan.worklist.choices import CHECK_ITEMS
 from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.browser import launch, log_in
 from tests.factories import AS_OF, PASSWORD, make_bank
+from tests.worklist.helpers import NARRATIVE
 
 
 @pytest.mark.browser
@@ -30,10 +32,20 @@ def test_it_completes_an_inspection_from_the_inbox(live_server):
             # The report is pre-filled from data: the balance and the October inflow.
             body = page.content()
             assert "4,000,000.00" in body and "810,000.00" in body
+            # Nothing is preselected: an empty submission is refused next to the fields.
+            page.click("#inspection-form button[type=submit]")
+            page.wait_for_selector("text=请选择检查方式")
+            assert Inspection.objects.filter(customer_id="C001", done_date__isnull=True).exists()
+            page.select_option("select[name=mode]", "on_site")
+            page.fill("input[name=done_date]", "2026-10-30")
+            for code, _ in CHECK_ITEMS:
+                if code != "operations":
+                    page.select_option(f"select[name=item_{code}]", "normal")
             page.select_option("select[name=item_operations]", "watch")
             page.fill("input[name=note_operations]", "订单较上季减少")
+            for code, text in NARRATIVE.items():
+                page.fill(f"textarea[name=narrative_{code}]", text)
             page.fill("textarea[name=narrative_operations]", "产销基本正常，订单略降")
-            page.fill("textarea[name=narrative_measures]", "下季度继续现场检查")
             page.select_option("select[name=conclusion]", "watch")
             page.click("#inspection-form button[type=submit]")
             page.wait_for_selector("text=检查已完成")

@@ -15,10 +15,18 @@ from tests.factories import AS_OF, make_user
 pytestmark = pytest.mark.django_db
 
 
+def by_bucket(user, today=AS_OF):
+    """{overdue|today|week|later: [items]} (the three overdue sections together)."""
+    out = {key: [] for key, _ in inbox.BUCKETS}
+    for key, _, values in inbox.grouped(user, today)["sections"]:
+        out["overdue" if key in inbox.OVERDUE else key].extend(values)
+    return out
+
+
 def items(user, today=AS_OF):
-    grouped = inbox.grouped(user, today)
     return {
-        key: [(i.category, i.customer) for i in values] for key, _, values in grouped["sections"]
+        key: [(i.category, i.customer) for i in values]
+        for key, values in by_bucket(user, today).items()
     }
 
 
@@ -42,8 +50,7 @@ def test_it_moves_work_to_overdue_when_its_day_has_passed(planned):
     got = items(planned.users["am_zhang"])
     assert got["overdue"] == [("贷后检查", "杭州甲制造有限公司")]
     # The risk manager of the unit supervises overdue work (督办) but not work not yet due.
-    rm = inbox.grouped(planned.users["rm_xihu"], AS_OF)["sections"]
-    overdue = rm[0][2]
+    overdue = by_bucket(planned.users["rm_xihu"])["overdue"]
     assert [(i.title, i.customer) for i in overdue] == [
         ("督办：定期检查（张伟）", "杭州甲制造有限公司")
     ]
@@ -76,7 +83,7 @@ def test_it_gives_the_credit_management_department_its_quarterly_checks(planned)
     user = make_user("cm_sun", staff, Role.CREDIT_MGMT)
     assert items(user)["week"] == []
     DepartmentCheck.objects.filter(branch_id="SB02").update(due_date=dt.date(2026, 10, 30))
-    got = inbox.grouped(user, AS_OF)["sections"][0][2]
+    got = by_bucket(user)["overdue"]
     assert [i.title for i in got] == ["季度贷后工作检查：滨江支行"]
 
 

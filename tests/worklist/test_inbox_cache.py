@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from postloan.worklist import inbox, views
-from postloan.worklist.choices import CHECK_ITEMS
 from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF, make_bank
+from tests.worklist.helpers import inspection_form
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
@@ -25,19 +25,7 @@ def planned():
 
 
 def done_form() -> dict:
-    data = {
-        "mode": "on_site",
-        "done_date": "2026-10-30",
-        "conclusion": "normal",
-        "proposed_class": "",
-        "next_interval_months": "",
-        "narrative_operations": "订单饱满，产销正常",
-        "narrative_measures": "继续按季检查",
-    }
-    for code, _ in CHECK_ITEMS:
-        data[f"item_{code}"] = "normal"
-        data[f"note_{code}"] = ""
-    return data
+    return inspection_form()
 
 
 def test_it_serves_each_person_their_own_inbox_as_computed_afresh(planned):

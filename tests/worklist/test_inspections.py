@@ -12,14 +12,15 @@ from docx import Document
 
 from postloan.core.models import AuditEvent
 from postloan.org.choices import Role
-from postloan.worklist.choices import CHECK_ITEMS, InspectionKind
+from postloan.worklist.choices import InspectionKind
 from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF, make_user
+from tests.worklist.helpers import inspection_form, png
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def open_inspection(customer_id):
@@ -29,20 +30,7 @@ def open_inspection(customer_id):
 
 
 def form_data(**extra):
-    data = {
-        "mode": "on_site",
-        "done_date": "2026-10-30",
-        "conclusion": "normal",
-        "proposed_class": "",
-        "next_interval_months": "",
-        "narrative_operations": "订单饱满，产销正常",
-        "narrative_measures": "继续按季检查",
-    }
-    for code, _ in CHECK_ITEMS:
-        data[f"item_{code}"] = "normal"
-        data[f"note_{code}"] = ""
-    data.update(extra)
-    return data
+    return inspection_form(**extra)
 
 
 @pytest.fixture

@@ -68,10 +68,10 @@ def test_it_lists_signals_to_handle_for_their_owner_and_to_confirm_for_risk_mana
     feedback = signal("C001", "feedback", owner="AM01", rule="EW-NEWS", level="yellow")
     zhang = titles(bank.users["am_zhang"])
     handle = [(t, n, u) for c, t, n, u in zhang if c == "预警信号"]
-    assert handle == [("处置预警：EW-DPD", "杭州甲制造有限公司", f"/risk/signals/{handling.pk}/")]
+    assert handle == [("处置预警：贷款逾期", "杭州甲制造有限公司", f"/risk/signals/{handling.pk}/")]
     assert not any(t.startswith("认定预警") for _, t, _, _ in zhang)
     rm = titles(bank.users["rm_xihu"])
-    assert [t for c, t, _, _ in rm if c == "预警信号"] == ["认定预警：EW-NEWS"]
+    assert [t for c, t, _, _ in rm if c == "预警信号"] == ["认定预警：负面舆情"]
     assert any(str(feedback.pk) in u for c, _, _, u in rm if c == "预警信号")
     assert not any(c == "预警信号" for c, *_ in titles(bank.users["am_wang"]))
 

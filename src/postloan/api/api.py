@@ -20,7 +20,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from postloan.api import schemas as s
-from postloan.api.auth import ApiTokenAuth
+from postloan.api.auth import ApiTokenAuth, docs_login_required
+from postloan.api.models import Scope
 from postloan.org.visibility import get_customer_for_user, visible_customers
 from postloan.risk.errors import TransitionError
 
@@ -30,11 +31,15 @@ api = NinjaAPI(
     description=(
         "贷后管理系统接口。认证：`Authorization: Bearer <令牌>`（`postloan api-token create 用户名`"
         " 生成）。可见范围与网页一致：客户经理只见自己管户的客户，支行只见本支行，分行见辖内。"
-        "金额单位：元（十进制字符串）。"
+        "金额单位：元（十进制字符串）。令牌有权限范围（read 查询、import 数据导入、signals 预警处置）"
+        "和有效期；本文档需登录后查看。"
     ),
     urls_namespace="api",
-    auth=[ApiTokenAuth(), django_auth],
+    auth=[ApiTokenAuth(Scope.READ), django_auth],
+    docs_decorator=docs_login_required,
 )
+IMPORT_AUTH = [ApiTokenAuth(Scope.IMPORT), django_auth]
+SIGNALS_AUTH = [ApiTokenAuth(Scope.SIGNALS), django_auth]
 
 Limit = Query(50, ge=1, le=500, description="每页条数（1–500）")
 Offset = Query(0, ge=0, le=10_000_000, description="跳过条数")
@@ -204,6 +209,7 @@ def get_signal(request, signal_id: int):
     "/signals/{signal_id}/transitions",
     response={200: s.SignalOut, 409: s.Message, 422: s.Message, **ERRORS},
     tags=["预警"],
+    auth=SIGNALS_AUTH,
 )
 def transition_signal(request, signal_id: int, body: s.SignalTransitionIn):
     """推进预警闭环：处置（start_handling）→ 反馈（submit_feedback）→ 认定（confirm）→ 消除
@@ -281,10 +287,8 @@ def get_meeting(request, meeting_id: int):
     from postloan.meetings import access
 
     meeting = access.get_meeting(request.auth, meeting_id)
-    out = s.MeetingOut.from_orm(meeting).dict()
-    items = access.visible_items(request.auth, meeting)
-    out["items"] = [s.AgendaItemOut.from_orm(i).dict() for i in items]
-    return out
+    meeting.visible_agenda = list(access.visible_items(request.auth, meeting))
+    return meeting
 
 
 def _visible_resolutions(user):
@@ -334,13 +338,21 @@ UPLOAD_FILES = File(..., description="CSV/XLSX/Parquet 文件（文件名为表�
 UPLOAD_AS_OF = Form(None, description="数据日期；留空取本批流水/余额的最新日期")
 
 
+def size_label(limit: int) -> str:
+    """A byte limit as a person reads it, never rounded below the truth (2,000,000 ≠ 1 MB)."""
+    mib = 1024 * 1024
+    if limit % mib == 0:
+        return f"{limit // mib} MB"
+    return f"{limit:,} 字节（约 {limit / mib:.1f} MB）"
+
+
 def _check_upload(files: list[UploadedFile]) -> None:
     """Type and size checks before anything is written (the importer re-checks contents)."""
     if not files:
         raise HttpError(422, "请上传数据文件")
     limit = settings.POSTLOAN_API_UPLOAD_MAX_BYTES
     if sum(f.size or 0 for f in files) > limit:
-        raise HttpError(413, f"上传文件合计超过上限 {limit // (1024 * 1024)} MB")
+        raise HttpError(413, f"上传文件合计超过上限 {size_label(limit)}")
     zips = 0
     for f in files:
         suffix = Path(f.name or "").suffix.lower()
@@ -402,6 +414,7 @@ def _batch_out(batch, job) -> dict:
         **ERRORS,
     },
     tags=["导入"],
+    auth=IMPORT_AUTH,
 )
 def push_import(
     request,
@@ -433,6 +446,7 @@ def push_import(
         JobProgress.Kind.IMPORT,
         import_job,
         user,
+        backend=uploads.queue_for(folder),
         label=f"接口导入 {folder.name}",
         path=str(folder),
         as_of=as_of.isoformat() if as_of else None,
@@ -441,7 +455,12 @@ def push_import(
     return Status(200 if job.finished else 202, _batch_out(import_batch(job), job))
 
 
-@api.get("/imports/{batch_id}", response={200: s.ImportBatchOut, **ERRORS}, tags=["导入"])
+@api.get(
+    "/imports/{batch_id}",
+    response={200: s.ImportBatchOut, **ERRORS},
+    tags=["导入"],
+    auth=IMPORT_AUTH,
+)
 def get_import(request, batch_id: int):
     from postloan.ingest.models import ImportBatch
     from postloan.ingest.views import can_upload

@@ -1,4 +1,5 @@
-"""API tokens: a long random secret shown once; only its SHA-256 is stored."""
+"""API tokens: a long random secret shown once; only its SHA-256 is stored. Each token has
+scopes (what it may be used for) and an expiry; its last use is recorded."""
 
 import hashlib
 import secrets
@@ -11,6 +12,14 @@ TOKEN_PREFIX = "plk_"
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class Scope(models.TextChoices):
+    """What a token may be used for (besides its user's own rights, which always apply)."""
+
+    READ = "read", "查询"
+    IMPORT = "import", "数据导入"
+    SIGNALS = "signals", "预警处置"
 
 
 class ApiToken(models.Model):
@@ -26,6 +35,8 @@ class ApiToken(models.Model):
     created = models.DateTimeField("创建时间", auto_now_add=True)
     last_used = models.DateTimeField("最近使用", null=True, blank=True)
     revoked = models.DateTimeField("吊销时间", null=True, blank=True)
+    scopes = models.JSONField("权限范围", default=list, blank=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = "接口令牌"
@@ -33,7 +44,19 @@ class ApiToken(models.Model):
         ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.hint}… {'已吊销' if self.revoked else '有效'}"
+        return f"{self.user} {self.hint}… {self.state_label()}"
+
+    def state_label(self, now=None) -> str:
+        from django.utils import timezone
+
+        if self.revoked:
+            return "已吊销"
+        if self.expires_at is None or self.expires_at <= (now or timezone.now()):
+            return "已过期"
+        return "有效"
+
+    def scope_labels(self) -> str:
+        return "、".join(Scope(s).label for s in self.scopes if s in Scope.values)
 
     @staticmethod
     def new_secret() -> str:

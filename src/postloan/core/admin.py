@@ -27,7 +27,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessDate)
-class BusinessDateAdmin(admin.ModelAdmin):
+class BusinessDateAdmin(AuditedAdmin):
     list_display = ("as_of", "updated_at")
 
 

@@ -10,13 +10,29 @@ def current_business_date() -> dt.date | None:
     return row.as_of if row else None
 
 
-def set_business_date(as_of: dt.date, *, only_forward: bool = True) -> dt.date:
+def set_business_date(
+    as_of: dt.date, *, only_forward: bool = True, acting_user=None, reason: str = ""
+) -> dt.date:
+    """Move the business date; every change is an audit row (`core.business_date_set`)."""
+    from postloan.core.audit import record
+
     row = BusinessDate.objects.filter(pk=1).first()
+    before = row.as_of if row is not None else None
     if row is None:
-        BusinessDate.objects.create(pk=1, as_of=as_of)
-        return as_of
-    if only_forward and row.as_of >= as_of:
+        row = BusinessDate.objects.create(pk=1, as_of=as_of)
+    elif only_forward and row.as_of >= as_of:
         return row.as_of
-    row.as_of = as_of
-    row.save(update_fields=["as_of", "updated_at"])
+    elif row.as_of != as_of:
+        row.as_of = as_of
+        row.save(update_fields=["as_of", "updated_at"])
+    else:
+        return as_of
+    record(
+        actor=acting_user,
+        action="core.business_date_set",
+        obj=row,
+        before={"as_of": before.isoformat()} if before else None,
+        after={"as_of": as_of.isoformat()},
+        reason=reason,
+    )
     return as_of

@@ -45,4 +45,7 @@ class MoneyField(models.BigIntegerField):
     def formfield(self, **kwargs):
         from django import forms
 
-        return forms.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+        # Field.formfield, not BigIntegerField's: the label, help text and `required = not
+        # blank` of the model field, in yuan (no integer range of the stored fen).
+        defaults = {"form_class": forms.DecimalField, "max_digits": 18, "decimal_places": 2}
+        return models.Field.formfield(self, **{**defaults, **kwargs})

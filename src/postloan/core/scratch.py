@@ -1,4 +1,4 @@
-"""Scratch folders under `VAR_DIR/tmp` that a killed process does not leave behind for ever.
+"""Scratch folders under POSTLOAN_SCRATCH_DIR (default `VAR_DIR/tmp`) that a killed process does not leave behind for ever.
 
 An import stages gigabytes (DuckDB's database, side files) and a screening may spill; a process
 killed mid-way (SIGKILL, out of memory, a machine restart) cannot clean up after itself. Each
@@ -21,7 +21,9 @@ OWNER = "owner"
 
 
 def root() -> Path:
-    path = Path(settings.VAR_DIR) / "tmp"
+    """POSTLOAN_SCRATCH_DIR (a fast local disk of this machine), else `VAR_DIR/tmp`."""
+    configured = getattr(settings, "POSTLOAN_SCRATCH_DIR", "")
+    path = Path(configured) if configured else Path(settings.VAR_DIR) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

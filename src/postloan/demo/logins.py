@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 
+from postloan.accounts.passwords import mark_demo_account
 from postloan.org.choices import Role
 from postloan.org.models import Staff
 from postloan.org.roles import ensure_groups, grant_role
@@ -48,7 +49,11 @@ def _pick(role: str) -> Staff | None:
 
 @transaction.atomic
 def create_demo_logins(password_for: Callable[[str], str] = default_password) -> list[dict]:
-    """Create (or refresh) a user per role, linked to a suitable staff member; idempotent."""
+    """Create a user per role, linked to a suitable staff member; idempotent.
+
+    A user that already exists is never changed (no new password, role or staff link): it is
+    listed with `existing=True`. New logins are marked as demo accounts (no forced password
+    change, no expiry: docs/security.md)."""
     User = get_user_model()
     ensure_groups()
     rows = []
@@ -56,8 +61,13 @@ def create_demo_logins(password_for: Callable[[str], str] = default_password) ->
         staff = None if role == Role.ADMIN else _pick(role)
         if role != Role.ADMIN and staff is None:
             continue
-        user, _ = User.objects.get_or_create(username=role.value)
         password = password_for(role.value)
+        existing = User.objects.filter(username=role.value).first()
+        if existing is not None:
+            linked = getattr(existing, "staff", None)
+            rows.append(_row(existing, password, role, linked, existing=True))
+            continue
+        user = User(username=role.value)
         user.set_password(password)
         if staff is not None:
             parts = staff.name
@@ -72,13 +82,17 @@ def create_demo_logins(password_for: Callable[[str], str] = default_password) ->
             staff.user = user
             staff.save(update_fields=["user"])
         grant_role(user, role.value)
-        rows.append(
-            {
-                "username": user.username,
-                "password": password,
-                "role": str(role.label),
-                "name": staff.name if staff else "系统管理员",
-                "unit": staff.branch.name if staff else "",
-            }
-        )
+        mark_demo_account(user)
+        rows.append(_row(user, password, role, staff))
     return rows
+
+
+def _row(user, password: str, role, staff, existing: bool = False) -> dict:
+    return {
+        "username": user.username,
+        "password": password,
+        "role": str(role.label),
+        "name": staff.name if staff else "系统管理员",
+        "unit": staff.branch.name if staff else "",
+        "existing": existing,
+    }

@@ -166,6 +166,23 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
         meeting, acting_user=secretary, chair_summary="各责任部门按决议抓好落实。"
     )
     actions.close_meeting(meeting, acting_user=secretary)
-    actions.sign(meeting, acting_user=chair)
+    _sign_as_the_chair(meeting, chair)
     meeting.refresh_from_db()
     return meeting
+
+
+def _sign_as_the_chair(meeting, chair) -> None:
+    """The chair presided and is the 行长: he signs twice, with his opinion and his password."""
+    from postloan.demo.logins import default_password
+    from postloan.meetings.actions.signing import content_to_sign, pending_roles
+
+    for role in pending_roles(chair, meeting):
+        _content, digest = content_to_sign(meeting)
+        actions.sign(
+            meeting,
+            acting_user=chair,
+            role=role,
+            opinion="同意会议纪要及决议，责任部门按期落实",
+            confirmed_sha256=digest,
+            password=default_password("chair"),
+        )

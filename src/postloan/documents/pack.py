@@ -57,8 +57,10 @@ def pack_context(job: PackJob, progress=None) -> dict:
                 ],
             }
         )
+    signed = meeting_record.signed_record(meeting)
     return {
         "meeting": meeting,
+        "record_sha256": signed.sha256 if signed else "",
         "as_of": as_of,
         "notice": notice,
         "report": report,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_documents, name="meeting"),
     path("meetings/<int:pk>/notice.docx", views.notice_docx, name="notice_docx"),
     path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
+    path("meetings/<int:pk>/minutes.xlsx", views.minutes_xlsx, name="minutes_xlsx"),
     path("meetings/<int:pk>/review-forms.docx", views.review_forms_docx, name="review_forms_docx"),
     path(
         "meetings/<int:pk>/items/<int:item_pk>/review-form.docx",

@@ -103,6 +103,13 @@ def minutes_docx(request, pk):
 
 
 @login_required
+def minutes_xlsx(request, pk):
+    meeting = _meeting_reader(request, pk)
+    tables, info = meeting_record.record_tables(meeting)
+    return download(excel.workbook(tables, info), f"会议审议结果-{meeting.date:%Y%m%d}.xlsx", XLSX)
+
+
+@login_required
 def review_forms_docx(request, pk):
     meeting = _meeting_reader(request, pk)
     forms = [meeting_record.review_form(i) for i in meeting_record.review_items(meeting)]

@@ -134,7 +134,23 @@ def minutes(data: dict) -> bytes:
         rows or [["会议主持人", "", "", ""], ["行长（主任委员）", "", "", ""]],
     )
     para(doc, f"记录状态：{data['status']}", indent=False)
+    for a in data.get("amendments", []):
+        heading(doc, f"更正{a['number']}")
+        para(doc, a["text"])
+        for r in a["resolutions"]:
+            para(doc, f"补充决议：{r['text']}；责任人{r['responsible']}；期限{r['deadline']}")
+        for s in a["signatures"]:
+            para(doc, f"{s['role']}：{s['name']}　{s['at']}　{s['opinion']}", indent=False)
+        if a["sha256"]:
+            para(doc, f"更正签署内容SHA-256：{a['sha256']}", indent=False)
+    _signed_hash(doc, data)
     return to_bytes(doc)
+
+
+def _signed_hash(doc, data: dict) -> None:
+    """A signed record says so, with the SHA-256 of the snapshot it was rendered from."""
+    if data.get("sha256"):
+        para(doc, f"本文书按签署时的内容生成。签署内容SHA-256：{data['sha256']}", indent=False)
 
 
 def _review_form(doc, data: dict):
@@ -147,7 +163,7 @@ def _review_form(doc, data: dict):
         [
             ["客户名称", data["customer"], "客户编号", data["customer_id"]],
             ["客户类型", data["customer_type"], "管户机构", data["branch"]],
-            ["管户客户经理", data["manager"], "行业代码", data["industry"]],
+            ["管户客户经理", data["manager"], "行业", data["industry"]],
             ["实际控制人", data["controller"], "上会原因", data["reasons"]],
             [
                 "授信额度（元）",
@@ -190,12 +206,17 @@ def _review_form(doc, data: dict):
         or [["无决议事项", "", "", ""]],
     )
     heading(doc, "五、签署")
-    rows = [[s["role"], s["name"], s["at"]] for s in data["signatures"]]
+    rows = [[s["role"], s["name"], s["day"], s["opinion"]] for s in data["signatures"]]
     table(
         doc,
-        ["签署身份", "签署人", "日期"],
-        rows or [["会议主持人", "", "　　年　月　日"], ["行长（主任委员）", "", "　　年　月　日"]],
+        ["签署身份", "签署人", "日期", "签署意见"],
+        rows
+        or [
+            ["会议主持人", "", "　　年　月　日", ""],
+            ["行长（主任委员）", "", "　　年　月　日", ""],
+        ],
     )
+    _signed_hash(doc, data)
 
 
 def review_form(data: dict) -> bytes:

@@ -47,6 +47,11 @@ class ImportBatch(models.Model):
         help_text="errors / warnings 列表（过多时截断，完整内容见 CSV）",
     )
     report_csv = models.CharField("报告文件", max_length=500, blank=True)
+    # While it runs (ops.heartbeat): which process, and when it last proved to be alive. A batch
+    # whose process died is closed as failed by `postloan recover-jobs`, marked interrupted.
+    worker = models.CharField("导入进程", max_length=120, blank=True, default="")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted = models.BooleanField("已中断", default=False)
 
     class Meta:
         verbose_name = "导入批次"
@@ -59,6 +64,21 @@ class ImportBatch(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.outcome == self.Outcome.SUCCEEDED
+
+    @property
+    def outcome_label(self) -> str:
+        """结果 as shown: 已中断 for a batch whose process died, else the outcome."""
+        if self.interrupted and self.outcome == self.Outcome.FAILED:
+            return "已中断"
+        return self.get_outcome_display()
+
+    @property
+    def interruption(self) -> str:
+        """Why the batch was closed as interrupted (its report's reason), else ""."""
+        if not (self.interrupted and self.outcome == self.Outcome.FAILED):
+            return ""
+        errors = (self.report or {}).get("errors") or [{}]
+        return errors[0].get("reason", "")
 
     @property
     def tables(self) -> list[str]:

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from django.conf import settings
 
 from postloan import contract
+from postloan.ingest import archives, csvcheck
 from postloan.ingest.sql import ident, lit
+
+log = logging.getLogger(__name__)
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -32,11 +38,19 @@ for _t in contract.TABLES:
 
 
 @dataclass
+class WorkbookCheck:
+    """What `check_workbook` found in an .xlsx that passed its limits."""
+
+    has_formulas: bool = False
+
+
+@dataclass
 class Source:
     table: str
     path: Path
     fmt: str  # csv | xlsx | parquet
     sheet: str | None = None
+    workbook: WorkbookCheck | None = None  # an .xlsx already checked by `check_workbook`
 
     @property
     def display(self) -> str:
@@ -48,7 +62,7 @@ class FileError:
     file: str
     column: str
     reason: str
-    row: int = 1
+    row: int | None = None  # the row as Excel numbers it (the header is row 1); None: the file
     value: str = ""
 
 
@@ -84,18 +98,16 @@ def table_for_name(stem: str) -> str | None:
 
 
 def _workbook_sheets(path: Path) -> list[str]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
+    wb = _open_workbook(path)
     try:
         return list(wb.sheetnames)
     finally:
         wb.close()
 
 
-def _sheet_sources(path: Path) -> list[Source]:
+def _sheet_sources(path: Path, checked: WorkbookCheck) -> list[Source]:
     return [
-        Source(table=table_for_name(name), path=path, fmt="xlsx", sheet=name)
+        Source(table=table_for_name(name), path=path, fmt="xlsx", sheet=name, workbook=checked)
         for name in _workbook_sheets(path)
         if table_for_name(name)
     ]
@@ -115,16 +127,29 @@ def discover(path: Path) -> Discovery:
             continue
         if fmt == "xlsx":
             try:
-                sheets = _sheet_sources(p)
-            except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported
-                found.errors.append(FileError(p.name, "", f"Excel 文件无法打开：{exc}"))
+                checked = check_workbook(p)
+                sheets = _sheet_sources(p, checked)
+            except archives.ArchiveRefused as exc:
+                found.errors.append(FileError(p.name, "", str(exc)))
+                continue
+            except Exception:  # noqa: BLE001 - any unreadable workbook is reported
+                log.warning("workbook %s could not be opened", p, exc_info=True)
+                found.errors.append(
+                    FileError(
+                        p.name,
+                        "",
+                        "Excel 文件无法打开：文件已损坏，或不是 Excel 2007 及以后的 .xlsx 格式",
+                    )
+                )
                 continue
             if name:
                 own = [s for s in sheets if s.table == name]
                 if own:
                     found.sources.append(own[0])
                 else:  # `<table>.xlsx`: its first sheet holds the table
-                    found.sources.append(Source(table=name, path=p, fmt="xlsx", sheet=None))
+                    found.sources.append(
+                        Source(table=name, path=p, fmt="xlsx", sheet=None, workbook=checked)
+                    )
             elif sheets:
                 found.sources.extend(sheets)
             else:
@@ -183,11 +208,11 @@ def _header_errors(src: Source, table: str, mapping, duplicates) -> list[FileErr
     for col in t.columns:
         if col.required and col.code not in present:
             errors.append(
-                FileError(src.display, col.label, f"缺少必填列“{col.label}”（{col.code}）")
+                FileError(src.display, col.label, f"缺少必填列“{col.label}”（{col.code}）", row=1)
             )
     for code in duplicates:
         col = t.column(code)
-        errors.append(FileError(src.display, col.label, f"列“{col.label}”出现多次"))
+        errors.append(FileError(src.display, col.label, f"列“{col.label}”出现多次", row=1))
     return errors
 
 
@@ -216,10 +241,12 @@ def transcode_to_utf8(path: Path, encoding: str, out: Path) -> None:
 
 
 def _read_csv_sql(path: Path, parallel: bool = True) -> str:
+    # No comment character and no skipped lines, whatever the sniffer thinks: DuckDB took the
+    # `#` that began four customer ids for a comment marker and dropped those rows.
     return (
         f"read_csv({lit(path.as_posix())}, header = true, all_varchar = true, delim = ',',"
-        " quote = '\"', escape = '\"', null_padding = true, auto_detect = true,"
-        f" parallel = {'true' if parallel else 'false'})"
+        " quote = '\"', escape = '\"', comment = '', skip = 0, null_padding = true,"
+        f" auto_detect = true, parallel = {'true' if parallel else 'false'})"
     )
 
 
@@ -237,19 +264,59 @@ def _copy_csv(con: duckdb.DuckDBPyConnection, raw: str, select: str, path: Path)
         )
 
 
+def _csv_error(src: Source, problem: csvcheck.Problem | None, fallback: str) -> FileError:
+    """A CSV file that could not be read, in Chinese: the row, the text line and the column of
+    its first problem (never the reader's own message, which names server paths)."""
+    if problem is None:
+        return FileError(src.display, "", f"CSV 文件无法解析：{fallback}")
+    problem.column = _column_label(src.table, problem.column)
+    return FileError(
+        src.display, problem.column, f"CSV 文件无法解析：{problem.text()}", row=problem.row
+    )
+
+
+def _column_label(table: str, header: str) -> str:
+    """The contract's label of a header as typed (`name` → 客户名称); else the header."""
+    mapping, _, _ = map_headers(table, [header]) if header else ({}, [], [])
+    code = mapping.get(header)
+    return contract.table(table).column(code).label if code else header
+
+
+def _scan_errors(src: Source, found: csvcheck.Scan) -> list[FileError]:
+    """What the byte scan alone refuses: mixed encodings, mixed line endings."""
+    if found.mixed_encoding:
+        good, bad = found.mixed_encoding
+        return [
+            FileError(
+                src.display,
+                "",
+                f"文件编码混杂：第 {good} 行是 UTF-8 编码，第 {bad} 行是另一种编码（如 GBK），"
+                "导入会产生乱码；请将整个文件另存为同一种编码（UTF-8 或 GBK）后重新导入",
+                row=bad,
+            )
+        ]
+    if found.line_ending == "mixed":
+        problem = csvcheck.diagnose(src.path, found.encoding, found)
+        return [_csv_error(src, problem, "换行符不一致")]
+    return []
+
+
 def load_csv(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
     raw = f"raw_{src.table}"
     result = LoadedFile(src, raw, [], [], 0, "rowid + 2")
     if src.path.stat().st_size == 0:
         result.errors.append(FileError(src.display, "", "文件为空"))
         return result
-    encoding = detect_encoding(src.path)
-    result.encoding = encoding
+    found = csvcheck.scan(src.path)  # the encoding, and the records counted without DuckDB
+    result.encoding = found.encoding
+    result.errors = _scan_errors(src, found)
+    if result.errors:
+        return result
     path = src.path
-    if encoding != "utf-8":
+    if found.encoding != "utf-8":
         path = workdir / f"{src.table}.utf8.csv"
         try:
-            transcode_to_utf8(src.path, encoding, path)
+            transcode_to_utf8(src.path, found.encoding, path)
         except UnicodeDecodeError:
             result.errors.append(
                 FileError(src.display, "", "文件编码无法识别，请保存为 UTF-8 或 GB18030（GBK）编码")
@@ -267,11 +334,35 @@ def load_csv(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Load
         select = ", ".join(f"{ident(h)} AS {ident(code)}" for h, code in mapping.items())
         _copy_csv(con, raw, select, path)
     except duckdb.Error as exc:
-        result.errors.append(FileError(src.display, "", f"CSV 文件无法解析：{exc}"))
+        log.info("CSV %s refused by DuckDB: %s", src.display, exc)
+        problem = csvcheck.diagnose(path, "utf-8", found)
+        result.errors.append(_csv_error(src, problem, _duckdb_where(exc)))
         return result
     result.columns = list(mapping.values())
     result.rows = con.execute(f"SELECT count(*) FROM {ident(raw)}").fetchall()[0][0]
+    if result.rows != found.records:
+        result.errors.append(_count_mismatch(src, result.rows, found, path))
     return result
+
+
+def _duckdb_where(exc: duckdb.Error) -> str:
+    """Where DuckDB stopped, without its text: `CSV Error on Line: 7` → 第 7 行附近不符合 CSV 格式."""
+    m = re.search(r"Line: (\d+)", str(exc))
+    if m:
+        return f"第 {m.group(1)} 行附近不符合 CSV 格式（请检查引号、逗号和换行）"
+    return "无法识别文件的格式（请检查引号、逗号和换行是否成对、一致）"
+
+
+def _count_mismatch(src: Source, rows: int, found: csvcheck.Scan, path: Path) -> FileError:
+    problem = csvcheck.diagnose(path, "utf-8", found)
+    hint = f"；{problem.text()}" if problem else ""
+    return FileError(
+        src.display,
+        problem.column if problem else "",
+        f"读取到 {rows:,} 行数据，逐字节核对为 {found.records:,} 行，两者不一致；"
+        f"为免遗漏数据，本文件不予导入（请检查空行、引号和换行）{hint}",
+        row=problem.row if problem else None,
+    )
 
 
 # ---- Parquet -------------------------------------------------------------------------------
@@ -296,8 +387,11 @@ def load_parquet(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> 
                 expr = f"CAST({expr} AS DATE)"
             parts.append(f"CAST({expr} AS VARCHAR) AS {ident(code)}")
         con.execute(f"CREATE TABLE {ident(raw)} AS SELECT {', '.join(parts)} FROM {relation}")
-    except duckdb.Error as exc:
-        result.errors.append(FileError(src.display, "", f"Parquet 文件无法读取：{exc}"))
+    except duckdb.Error:
+        log.info("Parquet %s could not be read", src.display, exc_info=True)
+        result.errors.append(
+            FileError(src.display, "", "Parquet 文件无法读取：文件已损坏或不是 Parquet 格式")
+        )
         return result
     result.columns = list(mapping.values())
     result.rows = con.execute(f"SELECT count(*) FROM {ident(raw)}").fetchall()[0][0]
@@ -326,16 +420,97 @@ def cell_text(value) -> str | None:
     return str(value)
 
 
-def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(path: Path) -> WorkbookCheck:
+    """The limits of an .xlsx before openpyxl reads it: the unpacked size and ratio of every
+    part, each sheet's declared range against the cell limit, every part read once (a forged
+    size or CRC is refused here); also whether any sheet holds formulas."""
+    max_bytes = settings.POSTLOAN_XLSX_MAX_UNPACKED_BYTES
+    max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
+    found = WorkbookCheck()
+    with archives.inspect(path, path.name, max_bytes) as archive:
+        archives.verify(archive, path.name)
+        for m in archive.infolist():
+            if not (m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")):
+                continue
+            with archive.open(m) as fh:
+                head = fh.read(64 * 1024)
+                dim = _DIMENSION.search(head)
+                if dim and dim.group(3):
+                    rows = int(dim.group(4)) - int(dim.group(2)) + 1
+                    cols = _column_number(dim.group(3)) - _column_number(dim.group(1)) + 1
+                    if rows * cols > max_cells:
+                        raise archives.ArchiveRefused(
+                            f"{path.name}：工作表范围 {dim.group(1).decode()}{dim.group(2).decode()}:"
+                            f"{dim.group(3).decode()}{dim.group(4).decode()} 共 {rows * cols:,} 个"
+                            f"单元格，超过上限 {max_cells:,}；请删除多余的行列或分成几个文件"
+                        )
+                tail = b""
+                chunk = head
+                while chunk and not found.has_formulas:
+                    found.has_formulas = bool(_FORMULA.search(tail + chunk))
+                    tail = chunk[-16:]
+                    chunk = fh.read(archives.CHUNK)
+    return found
+
+
+def _open_workbook(path: Path, data_only: bool = True):
     from openpyxl import load_workbook
 
+    return load_workbook(path, read_only=True, data_only=data_only)
+
+
+def _sheet(wb, src: Source):
+    ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
+    # The declared range is not trusted: a range smaller than the data would cut rows off.
+    ws.reset_dimensions()
+    return ws
+
+
+def _uncomputed(src: Source, number: int, row, formulas, positions) -> list[FileError]:
+    """Cells holding a formula Excel never computed (no cached value): the data-only reader
+    sees them as empty, which is not what the user typed."""
+    errors = []
+    for i, code in positions:
+        f = formulas[i] if i < len(formulas) else None
+        if isinstance(f, str) and f.startswith("=") and (i >= len(row) or row[i] is None):
+            label = contract.table(src.table).column(code).label
+            errors.append(
+                FileError(
+                    src.display,
+                    label,
+                    "单元格是公式，但文件中没有保存计算结果（常见于程序生成的表格）；"
+                    "请在 Excel 中打开并保存，或把公式粘贴为数值后重新导入",
+                    row=number,
+                    value=f[:200],
+                )
+            )
+    return errors
+
+
+def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
     raw = f"raw_{src.table}"
     result = LoadedFile(src, raw, [], [], 0, ident("_row"))
-    wb = load_workbook(src.path, read_only=True, data_only=True)
+    max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
+    has_formulas = (src.workbook or check_workbook(src.path)).has_formulas
+    wb = _open_workbook(src.path)
+    fwb = _open_workbook(src.path, data_only=False) if has_formulas else None
     try:
-        ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        rows = _sheet(wb, src).iter_rows(values_only=True)
+        formula_rows = _sheet(fwb, src).iter_rows(values_only=True) if fwb else None
         header = next(rows, None)
+        if formula_rows is not None:
+            next(formula_rows, None)
         if header is None:
             result.errors.append(FileError(src.display, "", "工作表为空"))
             return result
@@ -362,7 +537,24 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
             for b in buffer:
                 b.clear()
 
+        cells = len(header)
         for number, row in enumerate(rows, start=2):
+            cells += len(row)
+            if cells > max_cells:
+                result.errors.append(
+                    FileError(
+                        src.display,
+                        "",
+                        f"工作表超过 {max_cells:,} 个单元格的上限（读到第 {number:,} 行）；"
+                        "请删除多余的行列或分成几个文件",
+                        row=number,
+                    )
+                )
+                return result
+            if formula_rows is not None:
+                result.errors.extend(
+                    _uncomputed(src, number, row, next(formula_rows, ()), positions)
+                )
             values = [cell_text(row[i]) if i < len(row) else None for i, _ in positions]
             if all(v is None or not str(v).strip() for v in values):
                 continue  # blank lines at the end of a sheet
@@ -376,6 +568,8 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
             flush()
     finally:
         wb.close()
+        if fwb is not None:
+            fwb.close()
     result.columns = codes
     return result
 
@@ -386,7 +580,12 @@ LOADERS = {"csv": load_csv, "parquet": load_parquet, "xlsx": load_xlsx}
 def load(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
     try:
         return LOADERS[src.fmt](con, src, workdir)
-    except Exception as exc:  # noqa: BLE001 - a broken file is a file-level error, not a crash
-        result = LoadedFile(src, f"raw_{src.table}", [], [], 0, "rowid + 2")
-        result.errors.append(FileError(src.display, "", f"文件无法读取：{exc}"))
-        return result
+    except archives.ArchiveRefused as exc:
+        reason = str(exc)
+    except Exception:  # noqa: BLE001 - a broken file is a file-level error, not a crash
+        # The exception's text is for the log: it is English and may name server paths.
+        log.warning("import file %s could not be read", src.display, exc_info=True)
+        reason = "文件无法读取：文件已损坏，或内容与文件类型不符"
+    result = LoadedFile(src, f"raw_{src.table}", [], [], 0, "rowid + 2")
+    result.errors.append(FileError(src.display, "", reason))
+    return result

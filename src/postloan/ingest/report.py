@@ -6,6 +6,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from postloan.core import csvsafe
 from postloan.ingest.sql import lit
 from postloan.ingest.stage import Stage
 
@@ -74,10 +75,15 @@ def write_csv(stage: Stage, path: Path) -> None:
     body = stage.workdir / "report-body.csv"
     labels = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in LEVEL_LABELS.items())
     names = [f'"{h}"' for h in CSV_HEADER]
+    # Formula-safe: a bad value such as `=HYPERLINK(…)` is written as text (`core.csvsafe`).
+    file, column, value, reason = (
+        csvsafe.duckdb_escape(e) for e in ("file", '"column"', "coalesce(value, '')", "reason")
+    )
     stage.con.execute(
-        f"COPY (SELECT CASE level {labels} END AS {names[0]}, file AS {names[1]},"
-        f" row AS {names[2]}, \"column\" AS {names[3]}, coalesce(value, '') AS {names[4]},"
-        f' reason AS {names[5]} FROM issues ORDER BY level, file, row NULLS FIRST, "column")'
+        f"COPY (SELECT CASE level {labels} END AS {names[0]}, {file} AS {names[1]},"
+        f" row AS {names[2]}, {column} AS {names[3]}, {value} AS {names[4]},"
+        f" {reason} AS {names[5]}"
+        f' FROM issues ORDER BY level, file, row NULLS FIRST, "column")'
         f" TO {lit(body.as_posix())} (HEADER, DELIMITER ',')"
     )
     with path.open("wb") as out, body.open("rb") as src:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
 from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
+from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
@@ -175,10 +177,16 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Wri
 
 
 def run_import(
-    path: str | Path, *, as_of: dt.date | None = None, user=None, source: str = "cli"
+    path: str | Path,
+    *,
+    as_of: dt.date | None = None,
+    user=None,
+    source: str = "cli",
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
     """Import the batch at `path`. Never raises for bad data (returns ok=False); raises
-    FileNotFoundError when `path` does not exist."""
+    FileNotFoundError when `path` does not exist. `progress(percent, message)` is told each
+    phase (the background job shows it)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"导入路径不存在：{path}")
@@ -187,7 +195,8 @@ def run_import(
         user=actor, source=source, path=str(path)[:500], started_at=timezone.now()
     )
     try:
-        return _run(path, batch, as_of, actor)
+        with Heartbeat(batch, outcome=ImportBatch.Outcome.RUNNING):  # recover-jobs: ops.heartbeat
+            return _run(path, batch, as_of, actor, progress or _silent)
     except Exception as exc:
         # A fault of the importer itself, not of the data: record it, then let it surface.
         batch.outcome = ImportBatch.Outcome.FAILED
@@ -210,7 +219,11 @@ def run_import(
         raise
 
 
-def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
+def _silent(percent: int, message: str) -> None:
+    pass
+
+
+def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -219,12 +232,15 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
         now = time.perf_counter()
         timings[phase] = round(now - clock, 3)
         clock = now
+        beat(ImportBatch, batch.pk, outcome=ImportBatch.Outcome.RUNNING)
 
     with Stage() as stage:
+        progress(5, "正在检查文件")
         found = readers.discover(path)
         validate.create_issues_table(stage)
         validate.add_file_errors(stage, found.errors)
-        for src in found.sources:
+        for n, src in enumerate(found.sources):
+            progress(10 + 40 * n // len(found.sources), f"正在读取 {src.display}")
             loaded = readers.load(stage.con, src, stage.workdir)
             stage.files[src.table] = loaded
             validate.add_file_errors(stage, loaded.errors)
@@ -233,6 +249,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
                 stage, report.ERROR, path.name, "没有找到可导入的文件（文件名应为数据契约中的表名）"
             )
         lap("read")
+        progress(50, "正在校验数据")
         validate.validate(stage)
         issues = report.collect(stage)
         lap("validate")
@@ -244,12 +261,15 @@ def _run(path: Path, batch: ImportBatch, as_of, actor) -> ImportResult:
         ok = issues.error_count == 0
         if ok:
             batch.as_of = as_of or default_as_of(stage)
+            progress(65, "校验通过，正在写入数据库")
             try:
                 writes = _writes(stage)
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
                     _load(stage, batch, files, writes, actor)
-                    set_business_date(batch.as_of)
+                    set_business_date(
+                        batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
+                    )
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
                     transaction.on_commit(  # robust: a listener's fault cannot fail the batch
                         lambda: import_completed.send(sender=ImportBatch, batch=batch),

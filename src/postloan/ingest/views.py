@@ -58,6 +58,7 @@ def _submit_upload(request, folder, as_of):
         JobProgress.Kind.IMPORT,
         import_job,
         request.user,
+        backend=uploads.queue_for(folder),
         label=f"网页上传导入 {folder.name}",
         path=str(folder),
         as_of=as_of.isoformat() if as_of else None,
@@ -79,9 +80,17 @@ def _submit_upload(request, folder, as_of):
     return job
 
 
+def _batch_for_importer(user, pk: int, qs=None) -> ImportBatch:
+    """A batch's report names customers, accounts and the bad values themselves: only those
+    who may import read it (the list of batches stays visible to every role)."""
+    if not can_upload(user):
+        raise PermissionDenied("只有系统管理员和风险经理可以查看导入报告")
+    return get_object_or_404(qs if qs is not None else ImportBatch.objects, pk=pk)
+
+
 @login_required
 def batch_detail(request, pk: int):
-    batch = get_object_or_404(ImportBatch.objects.select_related("user"), pk=pk)
+    batch = _batch_for_importer(request.user, pk, ImportBatch.objects.select_related("user"))
     return render(
         request,
         "ingest/batch_detail.html",
@@ -96,7 +105,7 @@ def batch_detail(request, pk: int):
 
 @login_required
 def batch_report(request, pk: int):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch_for_importer(request.user, pk)
     filename = f"import-{batch.pk}-report.csv"
     try:
         return FileResponse(
@@ -107,13 +116,13 @@ def batch_report(request, pk: int):
         )
     except (FileNotFoundError, IsADirectoryError, OSError):
         pass
-    import csv
     import io
 
+    from postloan.core import csvsafe
     from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
 
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csvsafe.writer(buf)
     writer.writerow(CSV_HEADER)
     for level in ("errors", "warnings"):
         for i in batch.report.get(level, []):

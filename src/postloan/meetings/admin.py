@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from postloan.core.admin_audit import AuditedAdmin
 from postloan.meetings import models as m
 
 
-class LockAwareAdmin(admin.ModelAdmin):
+class LockAwareAdmin(AuditedAdmin):
     def _locked(self, obj) -> bool:
         return obj is not None and hasattr(obj, "is_locked") and obj.is_locked()
 
@@ -21,7 +22,7 @@ class LockAwareAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.MeetingSettings)
-class MeetingSettingsAdmin(admin.ModelAdmin):
+class MeetingSettingsAdmin(AuditedAdmin):
     list_display = ("__str__", "large_credit_threshold", "notice_working_days", "quorum_ratio")
 
 
@@ -32,7 +33,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(m.Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(AuditedAdmin):
     list_display = ("branch", "established_on")
     inlines = [MemberInline]
 
@@ -74,5 +75,5 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     list_display = ("recipient", "kind", "title", "sent_on", "read_at")

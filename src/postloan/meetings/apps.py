@@ -7,6 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = "贷后管理例会"
 
     def ready(self):
-        from postloan.meetings import receivers
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from postloan.meetings import receivers, record_lock
 
         receivers.connect()
+        pre_migrate.connect(record_lock.before_migrate, sender=self)
+        post_migrate.connect(record_lock.after_migrate, sender=self)

@@ -1,74 +1,179 @@
-"""The record as signed content: minutes (会议纪要) and 审议表 data, canonical JSON and its hash."""
+"""The record as signed content: minutes (会议纪要) and 审议表 data, canonical JSON and its hash.
+
+A signature stores the canonical JSON of `record_content` (or `amendment_content`) and its
+SHA-256. The content holds what a person reads — names, amounts, classes, resolutions as they
+were — so the signed record's page, Word, Excel and PDF render from it, never from the live
+rows a later import may change (`postloan.reports.meeting_record.signed_content`).
+"""
 
 import hashlib
 import json
+from decimal import Decimal
 
+from postloan.core.codetables import industry_label
 from postloan.meetings import choices as ch
+from postloan.portfolio.choices import CLASS_LABELS
+
+ZERO = Decimal("0")
 
 
-def _item(item) -> dict:
-    return {
-        "customer_id": item.customer_id,
-        "customer": item.customer.name,
-        "reasons": item.reasons,
-        "batch": item.batch,
-        "dropped": item.dropped,
-        "summary": item.summary,
-        "class_before": item.class_before,
-        "class_decided": item.class_decided,
-        "method": item.method,
-        "votes": [item.votes_for, item.votes_against, item.votes_abstain],
-        "dissent": item.dissent,
-        "dissenters": sorted(item.dissenters.values_list("staff_id", flat=True)),
-        "outcome": item.outcome,
-        "recusals": sorted([r.staff_id, r.reason] for r in item.recusals.all()),
-        "resolutions": [_resolution(r) for r in item.resolutions.filter(amendment__isnull=True)],
-    }
+FORMAT = 2  # the snapshot's layout; `verify-signatures` recomputes hashes of any layout
+
+
+def _money(value) -> str:
+    return str(value if value is not None else Decimal("0"))
+
+
+def _person(staff) -> dict | None:
+    return {"staff_id": staff.staff_id, "name": staff.name} if staff is not None else None
 
 
 def _resolution(r) -> dict:
     return {
         "id": r.pk,
         "type": r.type,
+        "type_label": r.get_type_display(),
         "params": r.params,
-        "text": r.text,
-        "department": r.department,
-        "responsible": r.responsible_id,
+        "text": r.describe(),
+        "department": r.get_department_display(),
+        "responsible_id": r.responsible_id,
+        "responsible": r.responsible.name,
         "deadline": r.deadline.isoformat(),
     }
 
 
-def record_content(meeting) -> dict:
+def _customer_figures(customer) -> dict:
+    """The customer as the 审议表 shows it: names, limit, balance, loans and their classes."""
+    loans = [loan for loan in customer.loans.all() if loan.status == "active"]
+    limit = sum((f.limit_amount for f in customer.facilities.all() if f.status == "active"), ZERO)
     return {
+        "customer_type": customer.get_type_display(),
+        "branch": customer.branch.name,
+        "manager": customer.manager.name if customer.manager else "未分配",
+        "industry": industry_label(customer.industry_code),
+        "controller": customer.actual_controller or "—",
+        "limit": _money(limit),
+        "balance": _money(sum((loan.balance for loan in loans), ZERO)),
+        "loans": [
+            {
+                "loan_id": loan.loan_id,
+                "product": loan.get_product_display(),
+                "balance": _money(loan.balance),
+                "maturity": f"{loan.maturity_date:%Y-%m-%d}",
+                "class": loan.get_classification_display(),
+            }
+            for loan in sorted(loans, key=lambda x: x.loan_id)
+        ],
+    }
+
+
+def item_content(item) -> dict:
+    """One customer of the record: the deliberation, its resolutions and the 审议表 data."""
+    report = getattr(item, "report", None)
+    answers = (report.answers if report else {}) or {}
+    prefill = (report.prefill if report else {}) or {}
+    return {
+        "rank": item.rank,
+        "customer_id": item.customer_id,
+        "customer": item.customer.name,
+        **_customer_figures(item.customer),
+        "reasons": "、".join(item.reason_labels()),
+        "batch": item.batch,
+        "credit": _money(item.credit),
+        "report_status": report.get_status_display() if report else "",
+        "report_items": [
+            {"label": label, "text": answers.get(code) or prefill.get(code) or "（未填写）"}
+            for code, label in ch.REPORT_ITEMS
+        ],
+        "risk_comment": (report.risk_comment if report else "") or "（未填写）",
+        "summary": item.summary,
+        "class_before": item.class_before,
+        "class_before_label": CLASS_LABELS.get(item.class_before, "—"),
+        "class_decided": item.class_decided,
+        "class_decided_label": CLASS_LABELS.get(item.class_decided, "—"),
+        "method": item.method,
+        "method_label": item.get_method_display() or "—",
+        "votes": [item.votes_for, item.votes_against, item.votes_abstain],
+        "dissent": item.dissent,
+        "dissenters": sorted(s.name for s in item.dissenters.all()),
+        "recusals": sorted(
+            ({"name": r.staff.name, "reason": r.reason} for r in item.recusals.all()),
+            key=lambda r: (r["name"], r["reason"]),
+        ),
+        "outcome": item.outcome,
+        "outcome_label": item.get_outcome_display(),
+        "resolutions": [_resolution(r) for r in item.resolutions.all() if r.amendment_id is None],
+    }
+
+
+def record_items(meeting):
+    """The agenda items of the record (not dropped), with everything `item_content` reads."""
+    return (
+        meeting.items.filter(dropped=False)
+        .select_related("customer", "customer__manager", "customer__branch", "report")
+        .prefetch_related(
+            "customer__loans",
+            "customer__facilities",
+            "resolutions__responsible",
+            "recusals__staff",
+            "dissenters",
+        )
+        .order_by("rank")
+    )
+
+
+def record_content(meeting) -> dict:
+    """The record as it is now: what a signature freezes (names, amounts, classes, resolutions)."""
+    leave = {
+        lr.staff_id: lr.reason
+        for lr in meeting.leave_requests.filter(status=ch.LeaveStatus.APPROVED)
+    }
+    attendance = meeting.attendance.select_related("staff").order_by("-is_member", "staff_id")
+    _, quorum_text = quorum(meeting)
+    return {
+        "format": FORMAT,
         "meeting": meeting.pk,
         "branch": meeting.branch_id,
+        "bank": meeting.branch.name,
         "date": meeting.date.isoformat(),
         "kind": meeting.kind,
-        "presiding": meeting.presiding_id,
+        "kind_label": meeting.get_kind_display(),
+        "location": meeting.location,
+        "presiding": _person(meeting.presiding),
+        "president": _person(meeting.president),
         "quorum_met": meeting.quorum_met,
+        "quorum": quorum_text,
         "sections": {
             "quality_report": meeting.quality_report,
             "risk_findings": meeting.risk_findings,
             "execution_report": meeting.execution_report,
             "chair_summary": meeting.chair_summary,
         },
-        "attendance": sorted(
-            [a.staff_id, a.is_member, a.present, a.on_leave] for a in meeting.attendance.all()
-        ),
-        "items": [
-            _item(i)
-            for i in meeting.items.select_related("customer").order_by("rank")
-            if not i.dropped
+        "attendance": [
+            {
+                "staff_id": a.staff_id,
+                "name": a.staff.name,
+                "member": a.is_member,
+                "present": a.present,
+                "on_leave": a.on_leave,
+                "note": a.note,
+                "reason": "" if a.present else (leave.get(a.staff_id) or a.note or "未请假缺席"),
+            }
+            for a in attendance
         ],
+        "items": [item_content(i) for i in record_items(meeting)],
     }
 
 
 def amendment_content(amendment) -> dict:
     return {
+        "format": FORMAT,
         "meeting": amendment.meeting_id,
         "amendment": amendment.number,
         "text": amendment.text,
-        "resolutions": [_resolution(r) for r in amendment.resolutions.all()],
+        "resolutions": [
+            _resolution(r) for r in amendment.resolutions.select_related("responsible")
+        ],
     }
 
 

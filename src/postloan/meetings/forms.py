@@ -183,3 +183,23 @@ class AmendmentForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label="风险经理意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignForm(forms.Form):
+    """One signature: the signer's opinion, the confirmation of what is signed, the password.
+
+    The rules (opinion not empty, the confirmed hash is the content's, the password) are the
+    `sign` action's; the form only carries what was typed back to the page."""
+
+    role = forms.CharField(widget=forms.HiddenInput)
+    sha256 = forms.CharField(widget=forms.HiddenInput)
+    opinion = forms.CharField(
+        label="签署意见", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+    confirm = forms.BooleanField(label="我已核对上述签署内容及其SHA-256，确认签署", required=False)
+    password = forms.CharField(
+        label="登录密码（确认本人签署）",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

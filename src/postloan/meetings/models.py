@@ -221,6 +221,15 @@ class Meeting(LockedRecord):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    president = models.ForeignKey(
+        "org.Staff",
+        verbose_name="行长（签署人）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="开会时按机构记录确定，此后委员会变动不影响签署人",
+    )
     quorum_met = models.BooleanField("达到法定人数", default=False)
     quality_report = models.TextField("全行近期信贷资产质量整体报告", blank=True, default="")
     risk_findings = models.TextField("风险经理通报的问题及整改要求", blank=True, default="")

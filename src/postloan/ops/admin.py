@@ -10,6 +10,9 @@ class ReadOnly(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(JobProgress)
 class JobProgressAdmin(ReadOnly):

@@ -9,7 +9,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -19,111 +18,25 @@ from postloan.core import formats
 from postloan.core.fields import MoneyField
 from postloan.org.choices import Role
 from postloan.reports.tables import DATETIME, TEXT, Column
+from postloan.web import audit_labels
 
 EMPTY_VALUE = "（空）"
 NOT_RECORDED = "未记录"
 SYSTEM = "系统"
 
-AREA_LABELS = {
-    "risk": "风险预警与分类",
-    "meetings": "贷后管理例会",
-    "worklist": "贷后检查与催收",
-    "reports": "报表与问责",
-    "documents": "会议文书",
-    "ops": "系统运维",
-    "api": "数据接口",
-    "admin": "维护页面",
-    "portfolio": "信贷台账",
-    "ingest": "数据导入",
-    "org": "机构与人员",
-}
-
-ACTION_LABELS = {
-    "admin.create": "维护页面新增",
-    "admin.update": "维护页面修改",
-    "admin.delete": "维护页面删除",
-    "api.issue_token": "发放接口令牌",
-    "api.revoke_token": "吊销接口令牌",
-    "documents.pack_requested": "申请生成会议材料",
-    "ops.backup": "数据备份",
-    "ops.restore": "数据恢复",
-    "ops.login_locked": "登录锁定",
-    "ops.recover_job": "恢复后台任务",
-    "ops.submit_job": "提交后台任务",
-    "portfolio.loan.classification": "借据五级分类变更",
-    "reports.consequence_recorded": "登记问责处理",
-    "reports.finding_confirmed": "确认问责发现",
-    "reports.finding_dismissed": "排除问责发现",
-    "reports.finding_detected": "发现问责线索",
-    "risk.confirm_classification": "认定五级分类",
-    "risk.propose_classification": "提出分类调整",
-    "risk.release_event": "解除风险事件",
-    "risk.run_screening": "运行风险筛查",
-    "risk.update_thresholds": "修改预警阈值",
-    "risk.complete_review_task": "完成集团成员复核",
-    "risk.raise_manual_signal": "人工发起预警信号",
-    "risk.release_signal": "解除预警信号",
-    "risk.start_handling": "受理预警信号",
-    "risk.submit_feedback": "反馈预警处置情况",
-    "worklist.plan": "生成检查计划",
-    "worklist.add_attachment": "上传检查附件",
-    "worklist.close_collection_case": "结束催收",
-    "worklist.complete_calendar_task": "完成本息催收提醒",
-    "worklist.complete_department_check": "完成部门季度检查",
-    "worklist.complete_inspection": "完成贷后检查",
-    "worklist.record_collection_action": "登记催收记录",
-    "worklist.record_promise": "登记还款承诺",
-    "worklist.schedule_adhoc_inspection": "安排临时检查",
-    "meetings.agenda.added": "增加上会客户",
-    "meetings.agenda.dropped": "撤出上会客户",
-    "meetings.amendment.proposed": "提出会议记录更正",
-    "meetings.amendment.signed": "签署会议记录更正",
-    "meetings.committee.created": "设立例会委员会",
-    "meetings.committee.member_added": "增补委员",
-    "meetings.committee.member_certified": "确认委员资格",
-    "meetings.committee.member_removed": "免去委员",
-    "meetings.item.decided": "作出审议结论",
-    "meetings.item.recused": "登记回避",
-    "meetings.leave.decided": "审批请假",
-    "meetings.leave.requested": "申请请假",
-    "meetings.meeting.closed": "结束会议",
-    "meetings.meeting.noticed": "发出会议通知",
-    "meetings.meeting.scheduled": "安排例会",
-    "meetings.meeting.sections_saved": "保存会议纪要",
-    "meetings.meeting.signed": "会议记录签署完成",
-    "meetings.meeting.started": "开始会议",
-    "meetings.record.signed": "签署会议记录",
-    "meetings.report.commented": "风险经理提出意见",
-    "meetings.report.saved": "保存汇报材料",
-    "meetings.report.submitted": "提交汇报材料",
-    "meetings.resolution.adopted": "通过决议",
-    "meetings.resolution.checked": "系统核实决议执行",
-    "meetings.resolution.claimed": "报告决议已执行",
-    "meetings.settings.saved": "修改例会设置",
-    "import.create": "数据导入新增",
-    "import.update": "数据导入变更",
-}
-
 # Values recorded under names that are not a field of the object.
 EXTRA_LABELS = {
-    "sha256": "文书摘要（SHA-256）",
-    "role": "身份",
-    "kind": "任务类型",
+    **audit_labels.EXTRA_KEYS,
     "rule_id": "规则",
     "level": "预警级别",
     "owner": "责任人",
     "due_date": "处置期限",
-    "as_of": "数据日期",
     "user_id": "提交人",
     "label": "名称",
-    "counts": "数量",
-    "loans": "借据笔数",
-    "customers": "客户笔数",
     "signals": "预警信号数",
     "reason": "原因",
     "file": "文件",
     "username": "登录名",
-    "dpd": "逾期天数",
     "target_balance": "目标余额（元）",
     "target_date": "压降期限",
     "amount": "金额（元）",
@@ -131,9 +44,6 @@ EXTRA_LABELS = {
     "min_return_ratio": "销售资金归行率下限",
     "review_frequency": "检查频率",
     "new_class": "调整后分类",
-    "floors": "分类底线",
-    "downgrades": "建议下调",
-    "upgrades": "建议上调",
 }
 
 # Where an object is read on the site (the maintenance pages are the fallback).
@@ -158,18 +68,8 @@ OBJECT_URLS = {
 }
 
 
-def action_label(code: str) -> str:
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
-    area = AREA_LABELS.get(code.split(".", 1)[0])
-    return f"{area}操作" if area else "其他操作"
-
-
-def model_for(object_type: str):
-    try:
-        return apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return None
+action_label = audit_labels.action_label
+model_for = audit_labels.model_for
 
 
 def object_type_label(object_type: str) -> str:
@@ -178,8 +78,7 @@ def object_type_label(object_type: str) -> str:
         return str(model._meta.verbose_name)
     if object_type in contract.TABLES_BY_NAME:
         return contract.TABLES_BY_NAME[object_type].label
-    area = AREA_LABELS.get(object_type.split(".", 1)[0])
-    return f"{area}记录" if area else "业务记录"
+    return "业务记录"
 
 
 def object_url(object_type: str, object_id: str) -> str:
@@ -294,13 +193,14 @@ def _plain(value) -> str:
     if isinstance(value, list):
         return "、".join(_plain(v) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{EXTRA_LABELS.get(k, k)}：{_plain(v)}" for k, v in value.items())
+        return audit_labels._value(None, "", value)
     if isinstance(value, str):
         when = parse_datetime(value) if "T" in value else None
         if when is not None:
             return formats.moment(when)
         if len(value) == 10 and parse_date(value) is not None:
             return value
+        return audit_labels._value(None, "", value)
     return str(value)
 
 

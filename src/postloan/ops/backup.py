@@ -5,6 +5,7 @@
                 the machine, else Django's `dumpdata` / `loaddata` (JSON, gzip) — slower, but
                 needs nothing beyond the app
 The file's first bytes say which kind it is; `restore` refuses a file of the wrong kind.
+Backup files are created 0600 (owner only): they hold every customer's data.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def backup(out: Path, *, use_pg_dump: bool = True, json: bool = False) -> str:
     `json=True` forces the portable dumpdata format on either database."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    private_file(out)
     vendor = connection.vendor
     if vendor == "sqlite" and not json:
         connection.ensure_connection()
@@ -82,6 +84,14 @@ def backup(out: Path, *, use_pg_dump: bool = True, json: bool = False) -> str:
         # the monthly totals are derived: restore recomputes them (the triggers fire on load)
         call_command("dumpdata", exclude=["sessions", "portfolio.TxnMonthTotal"], stdout=fh)
     return "dumpdata"
+
+
+def private_file(path: Path) -> None:
+    """Create (or empty) `path` readable and writable by its owner only (0600) before a byte of
+    the bank's data goes into it; every writer below truncates it and keeps that mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # an existing file keeps its old mode on open
 
 
 def kind_of(path: Path) -> str:
@@ -141,6 +151,7 @@ def restore(path: Path) -> str:
     # everything with its original keys (one transaction inside loaddata)
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     tmp = path.with_suffix(".restore.json")
+    private_file(tmp)
     with gzip.open(path, "rb") as src, tmp.open("wb") as dst:
         shutil.copyfileobj(src, dst)
     try:

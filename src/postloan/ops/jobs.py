@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from postloan.core.audit import record
+from postloan.ops import logs
 from postloan.ops.models import JobProgress
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ def running(job_id: int):
         worker=worker_name(),
         message="运行中",
     )
-    job = JobProgress.objects.get(pk=job_id)
+    job = JobProgress.objects.select_related("created_by").get(pk=job_id)
+    by = job.created_by.get_username() if job.created_by else "-"
+    log_context = (logs.request_id_var.set(f"job-{job_id}"), logs.user_var.set(by))
     beat = None
     every = heartbeat_seconds()
     if every > 0 and _in_worker():
@@ -127,6 +130,8 @@ def running(job_id: int):
     finally:
         if beat is not None:
             beat.stop.set()
+        logs.request_id_var.reset(log_context[0])
+        logs.user_var.reset(log_context[1])
 
 
 def recover_stale_jobs(
@@ -171,7 +176,7 @@ def recover_stale_jobs(
                 )
                 done["failed"].append(job.pk)
             job.save(update_fields=["status", "message", "finished_at"])
-            _close_interrupted_runs(job, now)
+            _close_interrupted_runs(job, now, acting_user)
             record(
                 actor=acting_user,
                 action="ops.recover_job",
@@ -197,17 +202,23 @@ def _db_task(task_id: str):
     return DBTaskResult.objects.select_for_update().filter(id=task_id, status="RUNNING").first()
 
 
-def _close_interrupted_runs(job: JobProgress, now) -> None:
-    """The importer's and the screening's own run rows of a lost job: no longer 运行中."""
+def _close_interrupted_runs(job: JobProgress, now, acting_user=None) -> None:
+    """The importer's and the screening's own run rows of a lost job: closed as 已中断
+    (ops.stale_runs), not left 运行中."""
+    from postloan.ops import stale_runs
+
     if job.kind == JobProgress.Kind.IMPORT and job.params.get("path"):
         from postloan.ingest.models import ImportBatch
 
-        ImportBatch.objects.filter(
+        running = ImportBatch.objects.filter(
             path=str(job.params["path"])[:500], outcome=ImportBatch.Outcome.RUNNING
-        ).update(outcome=ImportBatch.Outcome.FAILED, finished_at=now, error_count=1)
+        )
+        for batch in running:
+            reason = f"{job.message}；本批次未写入任何数据"
+            stale_runs.close_interrupted_batch(batch.pk, reason, acting_user, now)
     if job.kind == JobProgress.Kind.SCREENING and job.params.get("as_of"):
         from postloan.risk.models import ScreeningRun
 
-        ScreeningRun.objects.filter(as_of=job.params["as_of"], status="running").update(
-            status="failed", finished_at=now, error="工作进程中断，本次筛查未写入结果"
-        )
+        for run in ScreeningRun.objects.filter(as_of=job.params["as_of"], status="running"):
+            reason = f"{job.message}；本次筛查未写入结果，原有结果不变"
+            stale_runs.close_interrupted_run(run.pk, reason, acting_user, now)

@@ -44,7 +44,13 @@ def import_job(
 
     with running(job_id) as (_job, outcome):
         set_progress(job_id, 5, "正在读取、校验并写入数据")
-        result = run_import(path, as_of=_date(as_of), user=_user(user_id), source=source)
+        result = run_import(
+            path,
+            as_of=_date(as_of),
+            user=_user(user_id),
+            source=source,
+            progress=lambda percent, message: set_progress(job_id, percent, message),
+        )
         outcome.update(
             ok=result.ok,
             batch_id=result.batch.pk,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from postloan.accounts import views as account_views
 from postloan.ops import health, views
 
 app_name = "ops"
@@ -11,4 +12,5 @@ urlpatterns = [
     path("ops/jobs/<int:pk>/", views.job_detail, name="job"),
     path("ops/audit/", views.audit_trail, name="audit"),
     path("ops/audit/export.xlsx", views.audit_export, name="audit_export"),
+    path("ops/audit/logins/", account_views.auth_log, name="auth_log"),
 ]

@@ -59,10 +59,20 @@ def ensure_groups() -> dict[str, Group]:
     return groups
 
 
-def grant_role(user, role: str) -> None:
-    """Give `user` a role; admins and auditors also get into the maintenance pages."""
+def grant_role(user, role: str, *, acting_user=None) -> None:
+    """Give `user` a role; admins and auditors also get into the maintenance pages. Audited."""
+    from postloan.core.audit import record
+
     groups = ensure_groups()
+    before = sorted(user.groups.values_list("name", flat=True))
     user.groups.add(groups[str(role)])
+    record(
+        actor=acting_user,
+        action="org.role_granted",
+        obj=user,
+        before={"roles": before},
+        after={"roles": sorted(user.groups.values_list("name", flat=True))},
+    )
     if str(role) in ADMIN_SITE_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -1,18 +1,25 @@
 """What the meeting's documents say, read from the meetings records as plain data.
 
 The 会议通知, 会议纪要, 贷后管理例会审议表 and the meeting pack render these dicts; they query
-nothing themselves. Texts are the record's own (what was signed), amounts in 元.
+nothing themselves. Texts are the record's own, amounts in 元. Once a record is signed, every
+document reads the signed snapshot (`signed_record`: the content the signatures cover, with its
+SHA-256), so a later import that renames a customer or moves a balance changes none of them.
 """
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.utils import timezone
 
 from postloan.meetings import choices as ch
-from postloan.portfolio.choices import CLASS_LABELS
-
-ZERO = Decimal("0")
+from postloan.meetings.documents import (
+    amendment_content,
+    item_content,
+    record_content,
+    record_items,
+)
 
 
 def _date(d) -> str:
@@ -20,28 +27,40 @@ def _date(d) -> str:
 
 
 def _items(meeting):
-    return (
-        meeting.items.filter(dropped=False)
-        .select_related("customer", "customer__manager")
-        .prefetch_related("resolutions__responsible", "recusals__staff", "dissenters")
-        .order_by("rank")
-    )
+    return record_items(meeting)
 
 
 def agenda(meeting) -> list[dict]:
-    """The five sections of the agenda (征求意见稿) with the customers under section two."""
-    customers = [
-        {
-            "rank": i.rank,
-            "customer": i.customer.name,
-            "customer_id": i.customer_id,
-            "manager": i.customer.manager.name if i.customer.manager else "未分配",
-            "reasons": "、".join(i.reason_labels()),
-            "batch": i.batch,
-            "credit": i.credit,
-        }
-        for i in _items(meeting)
-    ]
+    """The five sections of the agenda (征求意见稿) with the customers under section two.
+
+    Once the record is signed, the customers are listed as signed (names as they were)."""
+    signed = signed_record(meeting)
+    if signed is not None:
+        customers = [
+            {
+                "rank": i["rank"],
+                "customer": i["customer"],
+                "customer_id": i["customer_id"],
+                "manager": i["manager"],
+                "reasons": i["reasons"],
+                "batch": i["batch"],
+                "credit": Decimal(i["credit"]),
+            }
+            for i in signed.content["items"]
+        ]
+    else:
+        customers = [
+            {
+                "rank": i.rank,
+                "customer": i.customer.name,
+                "customer_id": i.customer_id,
+                "manager": i.customer.manager.name if i.customer.manager else "未分配",
+                "reasons": "、".join(i.reason_labels()),
+                "batch": i.batch,
+                "credit": i.credit,
+            }
+            for i in _items(meeting)
+        ]
     return [
         {"code": code, "title": title, "customers": customers if code == "customer_reports" else []}
         for code, title in ch.AGENDA_SECTIONS
@@ -72,145 +91,189 @@ def notice(meeting) -> dict:
     }
 
 
-def _resolution(r) -> dict:
+@dataclass
+class SignedRecord:
+    """A signed record: the snapshot every signature covers, its hash and the signatures."""
+
+    content: dict
+    sha256: str
+    signatures: list
+
+
+def signed_record(meeting, amendment=None) -> SignedRecord | None:
+    """The frozen snapshot of a signed (or partly signed) record; None while unsigned."""
+    cache = meeting.__dict__.setdefault("_signed_records", {})
+    key = getattr(amendment, "pk", None)
+    if key not in cache:
+        from postloan.meetings.models import Signature
+
+        signatures = list(
+            Signature.objects.filter(meeting=meeting, amendment=amendment).order_by(
+                "signed_at", "pk"
+            )
+        )
+        cache[key] = (
+            SignedRecord(
+                json.loads(signatures[0].content), signatures[0].content_sha256, signatures
+            )
+            if signatures
+            else None
+        )
+    return cache[key]
+
+
+def record_of(meeting) -> tuple[dict, SignedRecord | None]:
+    """The record a document shows: the signed snapshot once signed, else the live record."""
+    signed = signed_record(meeting)
+    return (signed.content if signed else record_content(meeting)), signed
+
+
+def _resolution(r: dict) -> dict:
     return {
-        "type": r.get_type_display(),
-        "text": r.describe() if hasattr(r, "describe") else r.text,
-        "department": r.get_department_display(),
-        "responsible": r.responsible.name,
-        "deadline": f"{r.deadline:%Y-%m-%d}",
-        "status": r.get_status_display(),
+        "type": r["type_label"],
+        "text": r["text"],
+        "department": r["department"],
+        "responsible": r["responsible"],
+        "deadline": r["deadline"],
     }
+
+
+def _votes(votes) -> str:
+    return f"同意{votes[0]}票，反对{votes[1]}票，弃权{votes[2]}票"
+
+
+def _signatures(signed: SignedRecord | None) -> list[dict]:
+    return [
+        {
+            "role": s.get_role_display(),
+            "role_code": s.role,
+            "name": s.signer_name,
+            "at": f"{timezone.localtime(s.signed_at):%Y-%m-%d %H:%M}",
+            "day": f"{timezone.localtime(s.signed_at):%Y-%m-%d}",
+            "opinion": s.opinion,
+        }
+        for s in (signed.signatures if signed else [])
+    ]
+
+
+def _minutes_item(i: dict) -> dict:
+    return {
+        "rank": i["rank"],
+        "customer": i["customer"],
+        "customer_id": i["customer_id"],
+        "manager": i["manager"],
+        "reasons": i["reasons"],
+        "batch": i["batch"],
+        "summary": i["summary"] or "（未记录）",
+        "class_before": i["class_before_label"],
+        "class_decided": i["class_decided_label"],
+        "method": i["method_label"],
+        "votes": _votes(i["votes"]),
+        "dissent": i["dissent"],
+        "dissenters": "、".join(i["dissenters"]),
+        "recusals": "、".join(f"{r['name']}（{r['reason']}）" for r in i["recusals"]),
+        "outcome": i["outcome_label"],
+        "resolutions": [_resolution(r) for r in i["resolutions"]],
+    }
+
+
+def _amendments(meeting) -> list[dict]:
+    out = []
+    for a in meeting.amendments.order_by("number"):
+        signed = signed_record(meeting, a)
+        content = signed.content if signed else amendment_content(a)
+        out.append(
+            {
+                "number": content["amendment"],
+                "text": content["text"],
+                "resolutions": [_resolution(r) for r in content["resolutions"]],
+                "signatures": _signatures(signed),
+                "sha256": signed.sha256 if signed else "",
+                "signed": a.signed_at is not None,
+            }
+        )
+    return out
 
 
 def minutes(meeting) -> dict:
-    attendance = list(meeting.attendance.select_related("staff").order_by("-is_member", "staff_id"))
-    leave = {
-        lr.staff_id: lr.reason
-        for lr in meeting.leave_requests.filter(status=ch.LeaveStatus.APPROVED)
-    }
-    present = [a for a in attendance if a.present]
-    absent = [a for a in attendance if not a.present]
-    signatures = list(meeting.signatures.filter(amendment__isnull=True))
-    from postloan.meetings.documents import quorum
-
-    _, quorum_text = quorum(meeting)
-    items = []
-    for i in _items(meeting):
-        items.append(
-            {
-                "rank": i.rank,
-                "customer": i.customer.name,
-                "customer_id": i.customer_id,
-                "manager": i.customer.manager.name if i.customer.manager else "未分配",
-                "reasons": "、".join(i.reason_labels()),
-                "summary": i.summary or "（未记录）",
-                "class_before": CLASS_LABELS.get(i.class_before, "—"),
-                "class_decided": CLASS_LABELS.get(i.class_decided, "—"),
-                "method": i.get_method_display() or "—",
-                "votes": f"同意{i.votes_for}票，反对{i.votes_against}票，弃权{i.votes_abstain}票",
-                "dissent": i.dissent,
-                "recusals": "、".join(f"{r.staff.name}（{r.reason}）" for r in i.recusals.all()),
-                "outcome": i.get_outcome_display(),
-                "resolutions": [
-                    _resolution(r) for r in i.resolutions.all() if r.amendment_id is None
-                ],
-            }
-        )
+    """The 会议纪要: the signed snapshot once signed (with its hash), the live record before."""
+    content, signed = record_of(meeting)
+    attendance = content["attendance"]
     return {
-        "bank": meeting.branch.name,
-        "title": f"{meeting.branch.name}贷后管理例会会议纪要",
-        "kind": meeting.get_kind_display(),
-        "date": _date(meeting.date),
-        "location": meeting.location or "—",
-        "presiding": meeting.presiding.name if meeting.presiding else "—",
-        "quorum": quorum_text,
-        "present": [{"name": a.staff.name, "member": a.is_member, "note": a.note} for a in present],
+        "bank": content["bank"],
+        "title": f"{content['bank']}贷后管理例会会议纪要",
+        "kind": content["kind_label"],
+        "date": _date(dt.date.fromisoformat(content["date"])),
+        "location": content["location"] or "—",
+        "presiding": (content["presiding"] or {}).get("name") or "—",
+        "president": (content["president"] or {}).get("name") or "—",
+        "quorum": content["quorum"],
+        "quorum_met": content["quorum_met"],
+        "present": [
+            {"name": a["name"], "member": a["member"], "note": a["note"]}
+            for a in attendance
+            if a["present"]
+        ],
         "absent": [
-            {
-                "name": a.staff.name,
-                "member": a.is_member,
-                "reason": leave.get(a.staff_id)
-                or (a.note or ("已请假" if a.on_leave else "未请假缺席")),
-            }
-            for a in absent
+            {"name": a["name"], "member": a["member"], "reason": a["reason"]}
+            for a in attendance
+            if not a["present"]
         ],
-        "sections": {
-            "quality_report": meeting.quality_report,
-            "risk_findings": meeting.risk_findings,
-            "execution_report": meeting.execution_report,
-            "chair_summary": meeting.chair_summary,
-        },
-        "items": items,
-        "signatures": [
-            {
-                "role": s.get_role_display(),
-                "name": s.signer_name,
-                "at": f"{s.signed_at:%Y-%m-%d %H:%M}",
-                "opinion": s.opinion,
-            }
-            for s in signatures
-        ],
+        "sections": content["sections"],
+        "items": [_minutes_item(i) for i in content["items"]],
+        "signatures": _signatures(signed),
+        "amendments": _amendments(meeting),
+        "sha256": signed.sha256 if signed else "",
+        "signed": signed is not None,
         "status": meeting.get_status_display(),
     }
 
 
 def review_form(item) -> dict:
-    """One 贷后管理例会审议表 (附件4) per customer reviewed."""
-    from postloan.portfolio.models import Loan
-
+    """One 贷后管理例会审议表 (附件4) per customer reviewed; as signed once signed."""
     meeting = item.meeting
-    customer = item.customer
-    report = getattr(item, "report", None)
-    answers = (report.answers if report else {}) or {}
-    prefill = (report.prefill if report else {}) or {}
-    loans = Loan.objects.filter(customer=customer, status="active")
-    agg = loans.aggregate(b=Sum("balance"))
-    limit = customer.facilities.filter(status="active").aggregate(t=Sum("limit_amount"))["t"]
-    signatures = list(meeting.signatures.filter(amendment__isnull=True))
+    signed = signed_record(meeting)
+    entry = None
+    if signed is not None:
+        entry = next(
+            (i for i in signed.content["items"] if i["customer_id"] == item.customer_id), None
+        )
+    if entry is None:
+        entry = item_content(item)
+        signed = None
+    bank = signed.content["bank"] if signed else meeting.branch.name
+    kind = signed.content["kind_label"] if signed else meeting.get_kind_display()
     return {
-        "bank": meeting.branch.name,
+        "bank": bank,
         "meeting_date": _date(meeting.date),
-        "kind": meeting.get_kind_display(),
-        "customer": customer.name,
-        "customer_id": customer.customer_id,
-        "customer_type": customer.get_type_display(),
-        "manager": customer.manager.name if customer.manager else "未分配",
-        "branch": customer.branch.name,
-        "industry": customer.industry_code or "—",
-        "controller": customer.actual_controller or "—",
-        "limit": limit or ZERO,
-        "balance": agg["b"] or ZERO,
-        "loans": [
-            {
-                "loan_id": loan.loan_id,
-                "product": loan.get_product_display(),
-                "balance": loan.balance,
-                "maturity": f"{loan.maturity_date:%Y-%m-%d}",
-                "class": loan.get_classification_display(),
-            }
-            for loan in loans.order_by("loan_id")
-        ],
-        "reasons": "、".join(item.reason_labels()),
-        "report_items": [
-            {
-                "label": label,
-                "text": (answers.get(code) or prefill.get(code) or "（未填写）"),
-            }
-            for code, label in ch.REPORT_ITEMS
-        ],
-        "risk_comment": (report.risk_comment if report else "") or "（未填写）",
-        "summary": item.summary or "（未记录）",
-        "class_before": CLASS_LABELS.get(item.class_before, "—"),
-        "class_decided": CLASS_LABELS.get(item.class_decided, "—"),
-        "outcome": item.get_outcome_display(),
-        "votes": f"同意{item.votes_for}票，反对{item.votes_against}票，弃权{item.votes_abstain}票",
-        "dissent": item.dissent,
-        "resolutions": [_resolution(r) for r in item.resolutions.select_related("responsible")],
-        "signatures": [
-            {"role": s.get_role_display(), "name": s.signer_name, "at": f"{s.signed_at:%Y-%m-%d}"}
-            for s in signatures
-        ],
+        "kind": kind,
+        "customer": entry["customer"],
+        "customer_id": entry["customer_id"],
+        "customer_type": entry["customer_type"],
+        "manager": entry["manager"],
+        "branch": entry["branch"],
+        "industry": entry["industry"],
+        "controller": entry["controller"],
+        "limit": Decimal(entry["limit"]),
+        "balance": Decimal(entry["balance"]),
+        "loans": [{**loan, "balance": Decimal(loan["balance"])} for loan in entry["loans"]],
+        "reasons": entry["reasons"],
+        "report_status": entry["report_status"],
+        "report_items": entry["report_items"],
+        "risk_comment": entry["risk_comment"],
+        "summary": entry["summary"] or "（未记录）",
+        "class_before": entry["class_before_label"],
+        "class_decided": entry["class_decided_label"],
+        "method": entry["method_label"],
+        "outcome": entry["outcome_label"],
+        "votes": _votes(entry["votes"]),
+        "vote_method": entry["method"],
+        "dissent": entry["dissent"],
+        "recusals": "、".join(f"{r['name']}（{r['reason']}）" for r in entry["recusals"]),
+        "resolutions": [_resolution(r) for r in entry["resolutions"]],
+        "signatures": _signatures(signed),
+        "sha256": signed.sha256 if signed else "",
+        "signed": signed is not None,
     }
 
 
@@ -224,3 +287,80 @@ def as_of_for(meeting) -> dt.date:
 
     today = current_business_date() or meeting.date
     return min(today, meeting.date)
+
+
+def record_tables(meeting) -> tuple[list, str]:
+    """The record as Excel tables (审议结果, 决议) and the info line under each title.
+
+    From the same data as the 会议纪要 (`minutes`): the signed snapshot once signed."""
+    from postloan.reports.tables import Column, Table
+
+    doc = minutes(meeting)
+    results = Table(
+        key="record_items",
+        title=f"{doc['title']} — 审议结果",
+        sheet="审议结果",
+        columns=[
+            Column("序号", width=6),
+            Column("客户编号", width=12),
+            Column("客户名称", width=26),
+            Column("客户经理", width=10),
+            Column("上会原因", width=30),
+            Column("会前分类", width=10),
+            Column("审议认定分类", width=12),
+            Column("决策方式", width=10),
+            Column("表决", width=24),
+            Column("审议结果", width=10),
+            Column("审议情况", width=40),
+        ],
+        rows=[
+            [
+                i["rank"],
+                i["customer_id"],
+                i["customer"],
+                i["manager"],
+                i["reasons"],
+                i["class_before"],
+                i["class_decided"],
+                i["method"],
+                i["votes"],
+                i["outcome"],
+                i["summary"],
+            ]
+            for i in doc["items"]
+        ],
+        empty_text="本次例会无上会客户",
+    )
+    resolutions = Table(
+        key="record_resolutions",
+        title=f"{doc['title']} — 决议",
+        sheet="决议",
+        columns=[
+            Column("客户编号", width=12),
+            Column("客户名称", width=26),
+            Column("决议事项", width=50),
+            Column("执行部门", width=12),
+            Column("责任人", width=10),
+            Column("完成期限", width=12),
+        ],
+        rows=[
+            [
+                i["customer_id"],
+                i["customer"],
+                r["text"],
+                r["department"],
+                r["responsible"],
+                r["deadline"],
+            ]
+            for i in doc["items"]
+            for r in i["resolutions"]
+        ],
+        empty_text="无决议事项",
+    )
+    signed = "；".join(f"{s['role']}{s['name']}（{s['at']}）" for s in doc["signatures"])
+    info = f"{doc['bank']} {doc['date']} {doc['kind']}　主持人：{doc['presiding']}"
+    if doc["sha256"]:
+        info += f"　已签署：{signed}　签署内容SHA-256：{doc['sha256']}"
+    else:
+        info += f"　{doc['status']}（未签署，按当前记录）"
+    return [results, resolutions], info

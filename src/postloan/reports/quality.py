@@ -273,11 +273,18 @@ def by_class(at, total: Row) -> list[Row]:
     return rows
 
 
+def _region_label(code: str) -> str:
+    """330106 → 浙江省杭州市西湖区（330106）; empty stays empty (未填写)."""
+    from postloan.core.codetables import region_name
+
+    return f"{region_name(code)}（{code}）" if code else ""
+
+
 SEGMENTS = {
     "type": ("客户类型", "customer__type", dict(CustomerType.choices).get),
     "product": ("产品", "loan__product", dict(Product.choices).get),
     "industry": ("行业（GB/T 4754门类）", "industry", section_label),
-    "region": ("地区（GB/T 2260）", "customer__region_code", None),
+    "region": ("地区（GB/T 2260）", "customer__region_code", _region_label),
 }
 
 

@@ -57,6 +57,16 @@ def get_signal_for_user(user, pk):
     return signal
 
 
+def get_signal_step_for_user(user, pk):
+    """A step of a signal the user may see (its evidence file is served only through this)."""
+    from postloan.risk.models import SignalStep
+
+    step = SignalStep.objects.filter(pk=pk, signal__in=visible_signals(user)).first()
+    if step is None:
+        raise Http404("附件不存在或无权查看")
+    return step
+
+
 def get_loan_for_user(user, loan_id: str):
     loan = visible_loans(user).select_related("customer").filter(pk=loan_id).first()
     if loan is None:

@@ -1,6 +1,8 @@
 """Maintenance views of the risk tables: read-only, since every change goes through an action."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from postloan.risk import models as m
 
@@ -41,10 +43,20 @@ class SignalStepInline(admin.TabularInline):
     model = m.SignalStep
     extra = 0
     can_delete = False
-    readonly_fields = ("from_status", "to_status", "actor", "at", "note", "evidence", "due_date")
+    readonly_fields = (
+        "from_status", "to_status", "actor", "at", "note", "evidence", "due_date", "attachment_link"
+    )  # fmt: skip
+    exclude = ("attachment", "attachment_name")  # the file only through its checked download
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="附件")
+    def attachment_link(self, step):
+        if not step.attachment:
+            return "—"
+        url = reverse("risk:signal_attachment", args=[step.pk])
+        return format_html('<a href="{}">{}</a>', url, step.attachment_name or "下载")
 
 
 @admin.register(m.Signal)

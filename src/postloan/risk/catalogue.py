@@ -58,7 +58,7 @@ def family_of(rule_id: str) -> str:
 def rule_choices() -> list[tuple[str, str]]:
     rules = signal_rules()
     return [(MANUAL_RULE_ID, "人工发起（其他）")] + [
-        (rule_id, f"{rule_id} {title}") for rule_id, (_, title) in sorted(rules.items())
+        (rule_id, f"{title}（{rule_id}）") for rule_id, (_, title) in sorted(rules.items())
     ]
 
 

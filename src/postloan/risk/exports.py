@@ -1,13 +1,13 @@
 """The two files the system writes back (data contract, last section): one code path for the
 CLI (`postloan export …`) and the web downloads."""
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 
+from postloan.core import csvsafe
 from postloan.reports.tables import DATE, INT, MONEY, TEXT, Column
 from postloan.risk import choices as ch
 from postloan.risk.models import LoanAssessment, Signal
@@ -84,7 +84,7 @@ def signal_rows(as_of: dt.date, signals: QuerySet | None = None) -> Iterator[lis
 
 
 def write_csv(out, columns: Iterable[str], rows: Iterable[list]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")  # a text cell never runs as a formula
     writer.writerow(columns)
     n = 0
     for row in rows:

@@ -38,7 +38,7 @@ def floor_citation(entry: dict) -> str:
     """《商业银行金融资产风险分类办法》第十二条（一）：… 至少归为损失类 — for a refusal message."""
     meta = META.get(entry.get("rule_id", ""))
     title = meta.title_zh if meta else entry.get("reason", "")
-    article = meta.article.replace("?", "") if meta else ""
+    article = meta.article if meta else ""
     source = f"{REGULATION}{article}：" if article.startswith("第") else ""
     return f"{source}{title}，至少归为{CLASS_ZH.get(entry['floor_class'], entry['floor_class'])}"
 

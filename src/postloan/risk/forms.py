@@ -9,6 +9,7 @@ from postloan.risk.catalogue import rule_choices
 CLASS_CHOICES = [("", "请选择")] + list(ch.LoanClass.choices)
 LEVEL_CHOICES = [("", "请选择")] + list(ch.SignalLevel.choices)
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+EVIDENCE_HELP = "可上传 PDF、图片或 Office 文件（Word、Excel、PowerPoint，不含宏）"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -42,7 +43,7 @@ class HandleForm(forms.Form):
 class FeedbackForm(forms.Form):
     note = forms.CharField(label="反馈情况", widget=TEXTAREA)
     evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
 
 class ConfirmSignalForm(forms.Form):
@@ -59,7 +60,7 @@ class ConfirmSignalForm(forms.Form):
 class ReleaseForm(forms.Form):
     reason = forms.CharField(label="消除理由", widget=TEXTAREA)
     evidence = forms.CharField(label="证据说明", required=False, widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
 
 class ManualSignalForm(forms.Form):
@@ -69,7 +70,7 @@ class ManualSignalForm(forms.Form):
     level = forms.ChoiceField(label="级别", choices=LEVEL_CHOICES)
     title = forms.CharField(label="标题", max_length=200, required=False)
     evidence = forms.CharField(label="预警依据", widget=TEXTAREA)
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件", required=False, help_text=EVIDENCE_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,9 +93,18 @@ class ThresholdForm(forms.Form):
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.current = current
+        from postloan.risk.thresholds import label_for
+
         for name, value in current.items():
-            shown = "，".join(value) if isinstance(value, list) else str(value)
-            self.fields[name] = forms.CharField(label=name, initial=shown, max_length=400)
+            if isinstance(value, list):
+                shown = "，".join(value)
+            elif name.endswith("_fen") and isinstance(value, int):
+                shown = f"{value // 100}.{value % 100:02d}"  # amounts are entered in 元
+            else:
+                shown = str(value)
+            self.fields[name] = forms.CharField(
+                label=label_for(name), initial=shown, max_length=400
+            )
         self.order_fields([*current, "reason"])
 
     def clean(self):
@@ -108,6 +118,14 @@ class ThresholdForm(forms.Form):
                 new = [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]
             elif isinstance(value, bool):
                 new = raw.lower() in {"1", "true", "是", "yes"}
+            elif isinstance(value, int) and name.endswith("_fen"):
+                from decimal import Decimal, InvalidOperation
+
+                try:
+                    new = int((Decimal(raw.replace(",", "")) * 100).to_integral_value())
+                except InvalidOperation:
+                    self.add_error(name, "请输入金额（元），如 50000.00")
+                    continue
             elif isinstance(value, int):
                 try:
                     new = int(raw)

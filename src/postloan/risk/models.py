@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from postloan.core import evidence
 from postloan.core.fields import MoneyField
 from postloan.risk import choices as ch
 
@@ -76,6 +77,10 @@ class ScreeningRun(models.Model):
         related_name="+",
     )
     error = models.TextField("错误", blank=True, default="")
+    # While it runs (ops.heartbeat); a run whose process died is closed by `recover-jobs`.
+    worker = models.CharField("筛查进程", max_length=120, blank=True, default="")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted = models.BooleanField("已中断", default=False)
 
     class Meta:
         db_table = "risk_screening_runs"
@@ -85,6 +90,13 @@ class ScreeningRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d} {self.get_status_display()}"
+
+    @property
+    def status_label(self) -> str:
+        """状态 as shown: 已中断 for a run whose process died, else the status."""
+        if self.interrupted and self.status == ch.RunStatus.FAILED:
+            return "已中断"
+        return self.get_status_display()
 
 
 class LoanAssessment(models.Model):
@@ -383,6 +395,10 @@ class Signal(models.Model):
         return self.confirmed_level or self.level
 
 
+def signal_evidence_path(instance, filename: str) -> str:
+    return evidence.generated_name("signals", filename)
+
+
 class SignalStep(models.Model):
     """One step of a signal's closed loop: who moved it, when, why and with what evidence."""
 
@@ -405,7 +421,9 @@ class SignalStep(models.Model):
     note = models.TextField("说明", blank=True, default="")
     evidence = models.TextField("证据", blank=True, default="")
     due_date = models.DateField("期限", null=True, blank=True)
-    attachment = models.FileField("附件", upload_to="signals/%Y/%m/", blank=True)
+    # Stored under a generated name (core.evidence); the person's file name is kept beside it.
+    attachment = models.FileField("附件", upload_to=signal_evidence_path, blank=True)
+    attachment_name = models.CharField("附件原文件名", max_length=200, blank=True, default="")
 
     class Meta:
         db_table = "signal_steps"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("signals/", views.signals, name="signals"),
     path("signals/new/", views.signal_new, name="signal_new"),
     path("signals/<int:pk>/", views.signal, name="signal"),
+    path("signals/steps/<int:pk>/attachment/", views.signal_attachment, name="signal_attachment"),
     path("events/<str:event_id>/release/", views.event_release, name="event_release"),
     path("review-tasks/<int:pk>/", views.review_task, name="review_task"),
     path("thresholds/", views.thresholds, name="thresholds"),

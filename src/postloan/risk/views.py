@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
 from postloan.org.models import Staff
@@ -29,6 +30,7 @@ from postloan.risk import choices as ch
 from postloan.risk.access import (
     get_loan_for_user,
     get_signal_for_user,
+    get_signal_step_for_user,
     is_risk_department,
     visible_assessments,
     visible_signals,
@@ -378,6 +380,13 @@ def signal(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def signal_attachment(request, pk: int):
+    """An evidence file of a signal's step, as a download, to whoever may see the signal."""
+    step = get_signal_step_for_user(request.user, pk)  # 404 outside one's scope
+    return evidence.download(step.attachment, step.attachment_name)
 
 
 @login_required

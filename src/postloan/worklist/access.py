@@ -39,7 +39,7 @@ def _one(queryset, pk, message):
 
 def get_inspection_for_user(user, pk):
     return _one(
-        visible_inspections(user).select_related("customer", "assignee", "inspector"),
+        visible_inspections(user).select_related("customer", "assignee", "inspector__staff"),
         pk,
         "检查不存在或无权查看",
     )

@@ -1,15 +1,19 @@
 """Every state change of post-loan work: atomic, with the acting user and an audit row."""
 
 import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from postloan.core.audit import record, snapshot
 from postloan.core.business_date import current_business_date
 from postloan.core.workdays import add_working_days
+from postloan.worklist import completion, photos
 from postloan.worklist.choices import (
+    CHECK_ITEMS,
     CaseStatus,
     Conclusion,
     InspectionKind,
@@ -22,7 +26,9 @@ from postloan.worklist.models import (
     CollectionCase,
     DepartmentCheck,
     Inspection,
+    InspectionAmendment,
     InspectionAttachment,
+    InspectionLocked,
     PromiseToPay,
 )
 from postloan.worklist.policy import setting
@@ -43,13 +49,29 @@ def complete_inspection(
     proposed_class: str = "",
     next_interval_months: int | None = None,
     report: dict | None = None,
+    photos: tuple = (),
 ) -> Inspection:
-    """Record a done inspection (and its 《贷后管理定期分析报告》); plans nothing by itself —
-    the next scheduled inspection is planned from this one's date by `plan_worklist`."""
+    """Record a done inspection (and its 《贷后管理定期分析报告》) once it proves the work
+    (`completion.completion_errors`: every item answered, abnormal items explained, the
+    analysis written, the date within the business date and after the disbursement); photos
+    taken on site are stored with it. From then on it is locked. Plans nothing by itself — the
+    next scheduled inspection is planned from this one's date by `plan_worklist`."""
+    report = report or {}
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.done_date is not None:
-            raise ValidationError("该检查已完成，不能重复提交")
+            raise InspectionLocked("该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
+        errors = completion.completion_errors(
+            mode=mode,
+            done_date=done_date,
+            findings=findings,
+            conclusion=conclusion,
+            narrative=report.get("narrative") or {},
+            business_date=business_today(),
+            disbursed=completion.disbursed_on(inspection),
+        )
+        if errors:
+            raise ValidationError(errors)
         before = snapshot(inspection)
         inspection.mode = mode
         inspection.done_date = done_date
@@ -57,11 +79,9 @@ def complete_inspection(
         inspection.conclusion = conclusion
         inspection.proposed_class = proposed_class
         inspection.next_interval_months = next_interval_months
-        inspection.report = report or {}
+        inspection.report = report
         inspection.inspector = acting_user
-        inspection.has_problem = conclusion == Conclusion.DETERIORATED or any(
-            item.get("status") == ItemStatus.PROBLEM for item in findings.values()
-        )
+        inspection.has_problem = completion.has_problem(findings, conclusion)
         inspection.save(
             update_fields=[
                 "mode",
@@ -82,6 +102,8 @@ def complete_inspection(
             before=before,
             after=snapshot(inspection),
         )
+        for upload, caption in photos:
+            _store_photo(inspection, acting_user, upload, caption)
         if inspection.kind == InspectionKind.SCHEDULED:
             transaction.on_commit(lambda: replan_customer(business_today()))
     return inspection
@@ -94,49 +116,133 @@ def replan_customer(as_of: dt.date) -> None:
     plan_inspections(as_of, _calendar(as_of), PlanSummary(as_of))
 
 
-def add_attachment(inspection: Inspection, *, acting_user, upload, caption: str = ""):
-    validate_attachment(upload)
+def add_photo(inspection: Inspection, *, acting_user, upload, caption: str = ""):
+    """A photo of an inspection still open. A completed inspection is locked: a photo found
+    later comes with an amendment (`amend_inspection`)."""
     with transaction.atomic():
-        attachment = InspectionAttachment.objects.create(
-            inspection=inspection, file=upload, caption=caption, uploaded_by=acting_user
-        )
-        record(
-            actor=acting_user,
-            action="worklist.add_attachment",
-            obj=attachment,
-            after={"inspection": inspection.pk, "file": attachment.file.name},
-        )
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if inspection.done_date is not None:
+            raise InspectionLocked("该检查已完成并锁定；补充照片请随更正记录提交")
+        return _store_photo(inspection, acting_user, upload, caption)
+
+
+def _store_photo(inspection, acting_user, upload, caption, amendment=None):
+    facts = photos.read_photo(upload)
+    attachment = InspectionAttachment(
+        inspection=inspection,
+        amendment=amendment,
+        caption=caption,
+        uploaded_by=acting_user,
+        **asdict(facts),
+    )
+    upload.seek(0)
+    # The name is generated by `attachment_path`; the uploaded file's own name is not kept.
+    attachment.file.save("photo", File(upload), save=False)
+    attachment.save()
+    record(
+        actor=acting_user,
+        action="worklist.add_inspection_photo",
+        obj=attachment,
+        after={
+            "inspection": inspection.pk,
+            "amendment": amendment.number if amendment else None,
+            "file": attachment.file.name,
+            "sha256": facts.sha256,
+            "taken_at": facts.taken_at.isoformat() if facts.taken_at else None,
+            "latitude": str(facts.latitude) if facts.latitude is not None else None,
+            "longitude": str(facts.longitude) if facts.longitude is not None else None,
+        },
+    )
     return attachment
 
 
-SIGNATURES = {
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
-
-
-def validate_attachment(upload) -> None:
-    """Type by extension and by content (magic bytes), and size, both settings."""
-    name = upload.name.lower()
-    ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    allowed = setting("WORKLIST_ATTACHMENT_TYPES")
-    if ext not in allowed:
-        raise ValidationError(
-            f"不支持的文件类型“{ext or '无扩展名'}”，仅允许：{'、'.join(allowed)}"
+def amend_inspection(
+    inspection: Inspection,
+    *,
+    acting_user,
+    reason: str,
+    text: str,
+    item_code: str = "",
+    item_status: str = "",
+    item_note: str = "",
+    conclusion: str = "",
+    photo=None,
+    caption: str = "",
+) -> InspectionAmendment:
+    """Correct a completed inspection: the original stays as recorded; the amendment (who,
+    when, why, what) follows it, may correct one check item and the conclusion, and may bring
+    a photo. `has_problem` follows the corrected findings."""
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = ["请填写更正原因"]
+    if not (text or "").strip():
+        errors["text"] = ["请填写更正内容"]
+    labels = dict(CHECK_ITEMS)
+    if item_code and item_code not in labels:
+        errors["item_code"] = ["请选择要更正的检查事项"]
+    elif item_code:
+        found = completion.item_errors(item_code, labels[item_code], item_status, item_note)
+        if f"item_{item_code}" in found:
+            errors["item_status"] = found[f"item_{item_code}"]
+        if f"note_{item_code}" in found:
+            errors["item_note"] = found[f"note_{item_code}"]
+    elif item_status or item_note:
+        errors["item_code"] = ["请选择要更正的检查事项"]
+    if conclusion and conclusion not in Conclusion.values:
+        errors["conclusion"] = ["请选择更正后的检查结论"]
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if inspection.done_date is None:
+            raise ValidationError("检查尚未完成，请直接登记检查，无需更正")
+        amendments = list(inspection.amendments.all())
+        if not errors:
+            pending = InspectionAmendment(
+                corrected_items=(
+                    {item_code: {"status": item_status, "note": item_note.strip()}}
+                    if item_code
+                    else {}
+                ),
+                corrected_conclusion=conclusion,
+            )
+            findings = inspection.effective_findings([*amendments, pending])
+            final = inspection.effective_conclusion([*amendments, pending])
+            if final == Conclusion.NORMAL and any(
+                i.get("status") == ItemStatus.PROBLEM for i in findings.values()
+            ):
+                errors["conclusion"] = ["更正后检查事项中有异常，结论不能为“正常”"]
+        if errors:
+            raise ValidationError(errors)
+        amendment = InspectionAmendment.objects.create(
+            inspection=inspection,
+            number=len(amendments) + 1,
+            reason=reason.strip(),
+            text=text.strip(),
+            corrected_items=pending.corrected_items,
+            corrected_conclusion=conclusion,
+            created_by=acting_user,
         )
-    limit = int(setting("WORKLIST_ATTACHMENT_MAX_BYTES"))
-    if upload.size > limit:
-        raise ValidationError(
-            f"文件过大（{upload.size // 1024} KB），上限 {limit // 1024 // 1024} MB"
+        record(
+            actor=acting_user,
+            action="worklist.amend_inspection",
+            obj=amendment,
+            after=snapshot(amendment),
+            reason=reason.strip(),
         )
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in SIGNATURES.get(ext, (b"",))):
-        raise ValidationError("文件内容与扩展名不符")
+        flagged = completion.has_problem(findings, final)
+        if flagged != inspection.has_problem:
+            before = {"has_problem": inspection.has_problem}
+            inspection.has_problem = flagged
+            inspection.save(update_fields=["has_problem"])
+            record(
+                actor=acting_user,
+                action="worklist.inspection_problem_follows_amendment",
+                obj=inspection,
+                before=before,
+                after={"has_problem": flagged, "amendment": amendment.number},
+            )
+        if photo is not None:
+            _store_photo(inspection, acting_user, photo, caption, amendment)
+    return amendment
 
 
 def schedule_adhoc_inspection(signal, *, acting_user=None) -> Inspection | None:

@@ -1,36 +1,66 @@
 """Forms of post-loan work: server-side validation, Chinese messages next to the fields."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from postloan.portfolio.choices import LoanClass
 from postloan.worklist import choices as ch
-from postloan.worklist.actions import validate_attachment
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS
+from postloan.worklist.completion import completion_errors, disbursed_on
+from postloan.worklist.photos import read_photo
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 INTERVALS = [("", "按制度频率"), ("1", "每月"), ("3", "每季"), ("6", "每半年")]
 
 
-class InspectionForm(forms.Form):
-    mode = forms.ChoiceField(label="检查方式", choices=ch.InspectionMode.choices)
-    done_date = forms.DateField(label="检查日期", **DATE)
-    conclusion = forms.ChoiceField(label="检查结论", choices=ch.Conclusion.choices)
+def _choose(choices, prompt="请选择") -> list:
+    return [("", prompt), *choices]
+
+
+class PhotoFields(forms.Form):
+    """A photo with its caption; the photo is checked by content (`photos.read_photo`)."""
+
+    attachment = forms.FileField(label="现场照片", required=False)
+    caption = forms.CharField(label="照片说明", max_length=200, required=False)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            read_photo(upload)
+        return upload
+
+
+class InspectionForm(PhotoFields):
+    """Completing an inspection. Nothing is preselected: every item, the mode and the
+    conclusion are the person's answer; the rules are `completion.completion_errors`."""
+
+    mode = forms.ChoiceField(
+        label="检查方式", choices=_choose(ch.InspectionMode.choices), required=False
+    )
+    done_date = forms.DateField(
+        label="检查日期",
+        required=False,
+        error_messages={"invalid": "请按“年-月-日”填写检查日期"},
+        **DATE,
+    )
+    conclusion = forms.ChoiceField(
+        label="检查结论", choices=_choose(ch.Conclusion.choices), required=False
+    )
     proposed_class = forms.ChoiceField(
         label="建议分类", choices=[("", "维持现分类")] + list(LoanClass.choices), required=False
     )
     next_interval_months = forms.TypedChoiceField(
         label="下次检查频率", choices=INTERVALS, coerce=int, empty_value=None, required=False
     )
-    attachment = forms.FileField(label="照片/附件", required=False)
-    caption = forms.CharField(label="附件说明", max_length=200, required=False)
 
-    def __init__(self, *args, business_date=None, **kwargs):
+    field_order = ["mode", "done_date"]
+
+    def __init__(self, *args, inspection=None, business_date=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.inspection = inspection
         self.business_date = business_date
         for code, label in ch.CHECK_ITEMS:
             self.fields[f"item_{code}"] = forms.ChoiceField(
-                label=label, choices=ch.ItemStatus.choices, initial=ch.ItemStatus.NORMAL
+                label=label, choices=_choose(ch.ItemStatus.choices), required=False
             )
             self.fields[f"note_{code}"] = forms.CharField(
                 label=f"{label}说明", required=False, max_length=1000
@@ -48,46 +78,72 @@ class InspectionForm(forms.Form):
     def narrative_fields(self):
         return [self[f"narrative_{code}"] for code, _ in NARRATIVE_SECTIONS]
 
-    def clean_done_date(self):
-        day = self.cleaned_data["done_date"]
-        if self.business_date and day > self.business_date:
-            raise ValidationError("检查日期不能晚于业务日期")
-        return day
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload:
-            validate_attachment(upload)
-        return upload
-
     def clean(self):
         data = super().clean()
-        for code, label in ch.CHECK_ITEMS:
-            if data.get(f"item_{code}") == ch.ItemStatus.PROBLEM and not data.get(f"note_{code}"):
-                self.add_error(f"note_{code}", f"“{label}”为异常时须说明发现的问题")
+        errors = completion_errors(
+            mode=data.get("mode", ""),
+            done_date=data.get("done_date"),
+            findings=self.findings(),
+            conclusion=data.get("conclusion", ""),
+            narrative=self.narrative(),
+            business_date=self.business_date,
+            disbursed=disbursed_on(self.inspection) if self.inspection else None,
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:  # e.g. a date that could not be read is said once
+                for message in messages:
+                    self.add_error(field, message)
         return data
 
     def findings(self) -> dict:
         d = self.cleaned_data
         return {
-            code: {"label": label, "status": d[f"item_{code}"], "note": d.get(f"note_{code}", "")}
+            code: {
+                "label": label,
+                "status": d.get(f"item_{code}", ""),
+                "note": d.get(f"note_{code}", "").strip(),
+            }
             for code, label in ch.CHECK_ITEMS
         }
 
     def narrative(self) -> dict:
         return {
-            code: self.cleaned_data.get(f"narrative_{code}", "") for code, _ in NARRATIVE_SECTIONS
+            code: self.cleaned_data.get(f"narrative_{code}", "").strip()
+            for code, _ in NARRATIVE_SECTIONS
         }
 
+    def photos(self) -> tuple:
+        upload = self.cleaned_data.get("attachment")
+        return ((upload, self.cleaned_data.get("caption", "")),) if upload else ()
 
-class AttachmentForm(forms.Form):
-    attachment = forms.FileField(label="照片/附件")
-    caption = forms.CharField(label="说明", max_length=200, required=False)
 
-    def clean_attachment(self):
-        upload = self.cleaned_data["attachment"]
-        validate_attachment(upload)
-        return upload
+class AttachmentForm(PhotoFields):
+    attachment = forms.FileField(label="现场照片")
+
+
+class AmendmentForm(PhotoFields):
+    """A correction of a completed inspection (the original stays as recorded)."""
+
+    reason = forms.CharField(
+        label="更正原因", max_length=200, error_messages={"required": "请填写更正原因"}
+    )
+    text = forms.CharField(
+        label="更正内容",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写更正内容"},
+    )
+    item_code = forms.ChoiceField(
+        label="更正检查事项", choices=_choose(ch.CHECK_ITEMS, "不更正检查事项"), required=False
+    )
+    item_status = forms.ChoiceField(
+        label="更正后情况", choices=_choose(ch.ItemStatus.choices), required=False
+    )
+    item_note = forms.CharField(label="更正后说明", max_length=1000, required=False)
+    conclusion = forms.ChoiceField(
+        label="更正后结论", choices=_choose(ch.Conclusion.choices, "不更正结论"), required=False
+    )
+
+    field_order = ["reason", "text", "item_code", "item_status", "item_note", "conclusion"]
 
 
 class CalendarTaskForm(forms.Form):

@@ -5,7 +5,10 @@ its columns `customer_id`, `due_date`, `done_date` (null until done) and `has_pr
 contract with the engine — keep them.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -13,9 +16,42 @@ from postloan.core.fields import MoneyField
 from postloan.portfolio.choices import LoanClass
 from postloan.worklist import choices as ch
 
+LOCKED_MESSAGE = "该检查已完成并锁定，不能修改；如需更正，请在检查页面提交更正记录"
+
+
+class InspectionLocked(ValidationError):
+    def __init__(self, message: str = LOCKED_MESSAGE):
+        super().__init__(message)
+
+
+class InspectionQuerySet(models.QuerySet):
+    """Bulk `update()`/`delete()` refuse completed inspections too (only `has_problem`, which
+    follows the amendments, may change). The database refuses the same (trigger of migration
+    0002): a raw statement cannot change a completed inspection either."""
+
+    def update(self, **kwargs):
+        if (
+            set(kwargs) - Inspection.FOLLOW_UP_FIELDS
+            and self.filter(done_date__isnull=False).exists()
+        ):
+            raise InspectionLocked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(done_date__isnull=False).exists():
+            raise InspectionLocked()
+        return super().delete()
+
 
 class Inspection(models.Model):
-    """One 贷后检查 of a customer: planned with a due date, done with findings and a report."""
+    """One 贷后检查 of a customer: planned with a due date, done with findings and a report.
+
+    Completed, it is locked (`save`, bulk `update`/`delete`, the admin and the database refuse
+    changes); corrections are `InspectionAmendment` rows shown after the original record.
+    """
+
+    # Derived from the findings and their amendments, read by the screening engine.
+    FOLLOW_UP_FIELDS = frozenset({"has_problem"})
 
     customer = models.ForeignKey(
         "portfolio.Customer",
@@ -71,6 +107,8 @@ class Inspection(models.Model):
     report = models.JSONField("贷后管理定期分析报告", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    objects = InspectionQuerySet.as_manager()
+
     class Meta:
         db_table = "inspections"
         verbose_name = "贷后检查"
@@ -101,6 +139,21 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.customer_id} {self.get_kind_display()} {self.due_date}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._stored_done():
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.FOLLOW_UP_FIELDS:
+                raise InspectionLocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and self._stored_done():
+            raise InspectionLocked()
+        return super().delete(*args, **kwargs)
+
+    def _stored_done(self) -> bool:
+        return Inspection.objects.filter(pk=self.pk, done_date__isnull=False).exists()
+
     @property
     def is_done(self) -> bool:
         return self.done_date is not None
@@ -108,17 +161,114 @@ class Inspection(models.Model):
     def is_overdue(self, as_of) -> bool:
         return self.done_date is None and self.due_date < as_of
 
+    def effective_findings(self, amendments=None) -> dict:
+        """The findings as recorded, with each amendment's corrected items applied in order."""
+        out = {code: dict(item) for code, item in self.findings.items()}
+        for amendment in self.amendments.all() if amendments is None else amendments:
+            for code, item in amendment.corrected_items.items():
+                out[code] = dict(out.get(code, {}), **item, amended_by=amendment.number)
+        return out
+
+    def effective_conclusion(self, amendments=None) -> str:
+        conclusion = self.conclusion
+        for amendment in self.amendments.all() if amendments is None else amendments:
+            conclusion = amendment.corrected_conclusion or conclusion
+        return conclusion
+
+
+PHOTO_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png"}
+
 
 def attachment_path(instance, filename: str) -> str:
-    return f"inspections/{instance.inspection_id}/{filename}"
+    """A generated name: the uploaded file's own name is never used on disk."""
+    ext = PHOTO_EXTENSIONS.get(instance.content_type, ".bin")
+    return f"inspections/{instance.inspection_id}/{uuid.uuid4().hex}{ext}"
+
+
+class InspectionAmendment(models.Model):
+    """A correction of a completed (locked) inspection: the original stays as recorded."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="amendments"
+    )
+    number = models.PositiveSmallIntegerField("更正序号")
+    reason = models.CharField("更正原因", max_length=200)
+    text = models.TextField("更正内容")
+    corrected_items = models.JSONField("更正的检查事项", default=dict, blank=True)
+    corrected_conclusion = models.CharField(
+        "更正后的检查结论", max_length=16, choices=ch.Conclusion.choices, blank=True, default=""
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        db_table = "inspection_amendments"
+        verbose_name = "贷后检查更正记录"
+        verbose_name_plural = "贷后检查更正记录"
+        ordering = ["inspection_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"],
+                name="one_amendment_number_per_inspection",
+                violation_error_message="同一检查的更正序号不能重复",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} 更正{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("更正记录提交后不能修改；如有错误请再提交一条更正")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("更正记录不能删除")
+
+    def describe_corrections(self) -> str:
+        """ "生产经营状况：异常（订单锐减）；结论：关注" — what this amendment corrects."""
+        labels, statuses = dict(ch.CHECK_ITEMS), dict(ch.ItemStatus.choices)
+        parts = [
+            f"{labels.get(code, code)}：{statuses.get(item.get('status'), '')}"
+            + (f"（{item['note']}）" if item.get("note") else "")
+            for code, item in self.corrected_items.items()
+        ]
+        if self.corrected_conclusion:
+            parts.append(f"结论：{self.get_corrected_conclusion_display()}")
+        return "；".join(parts)
 
 
 class InspectionAttachment(models.Model):
+    """A photo of an inspection, checked by content, stored under a generated name, with the
+    time it was taken and, where the photo carries it, where (EXIF)."""
+
     inspection = models.ForeignKey(
         Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="attachments"
     )
+    amendment = models.ForeignKey(
+        InspectionAmendment,
+        verbose_name="随更正记录提交",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     caption = models.CharField("说明", max_length=200, blank=True, default="")
+    content_type = models.CharField("文件类型", max_length=40, blank=True, default="")
+    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, default="")
+    width = models.PositiveIntegerField("宽（像素）", null=True, blank=True)
+    height = models.PositiveIntegerField("高（像素）", null=True, blank=True)
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -126,11 +276,21 @@ class InspectionAttachment(models.Model):
 
     class Meta:
         db_table = "inspection_attachments"
-        verbose_name = "检查附件"
-        verbose_name_plural = "检查附件"
+        verbose_name = "检查照片"
+        verbose_name_plural = "检查照片"
+        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return f"{self.inspection_id} 照片{self.pk}"
+
+    @property
+    def is_photo(self) -> bool:
+        return self.content_type in PHOTO_EXTENSIONS
+
+    @property
+    def download_name(self) -> str:
+        ext = PHOTO_EXTENSIONS.get(self.content_type, ".bin")
+        return f"检查照片-{self.inspection_id}-{self.pk}{ext}"
 
 
 class DepartmentCheck(models.Model):

@@ -13,6 +13,12 @@ urlpatterns = [
         views.inspection_attachment,
         name="inspection_attachment",
     ),
+    path("inspections/<int:pk>/amend/", views.inspection_amend, name="inspection_amend"),
+    path(
+        "inspections/<int:pk>/photos/<int:photo_pk>/",
+        views.inspection_photo,
+        name="inspection_photo",
+    ),
     path("inspections/<int:pk>/report.docx", views.inspection_docx, name="inspection_docx"),
     path("diligence/", views.diligence, name="diligence"),
     path("department-checks/", views.department_checks, name="department_checks"),

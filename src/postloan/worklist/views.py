@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,12 +24,13 @@ from postloan.org.visibility import (
 )
 from postloan.portfolio.models import Guarantee
 from postloan.worklist import access, actions, funds, inbox, rates
-from postloan.worklist.analysis_report import prefill
-from postloan.worklist.choices import CaseStatus, PromiseStatus, TaskKind
+from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
+from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
 from postloan.worklist.collateral import collateral_statuses, guarantor_statuses
 from postloan.worklist.documents import analysis_report as report_doc
 from postloan.worklist.documents import maturity_notice
 from postloan.worklist.forms import (
+    AmendmentForm,
     AttachmentForm,
     CalendarTaskForm,
     CloseCaseForm,
@@ -42,6 +43,7 @@ from postloan.worklist.forms import (
 from postloan.worklist.fund_use import trail_for_loan
 from postloan.worklist.limitation import limitation_items
 from postloan.worklist.models import DepartmentCheck, UnassignedFlag
+from postloan.worklist.photos import place_label
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
@@ -61,6 +63,14 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
+
+
+def person_name(user) -> str:
+    """A person as the bank names them: the staff record's name (沈云伟), else the login."""
+    if user is None:
+        return ""
+    staff = staff_of(user)
+    return staff.name if staff is not None else user.get_username()
 
 
 def _errors(exc: ValidationError) -> str:
@@ -84,14 +94,53 @@ def _inbox(user) -> dict:
     return remember(key, lambda: inbox.grouped(user, day))
 
 
+SECTION_ROWS = 15  # rows of each section on the 工作台 before "查看本组全部"
+PANEL_ROWS = 10  # the most urgent items on the home page
+
+
 @login_required
 def inbox_page(request):
-    return render(request, "worklist/inbox.html", _inbox(request.user))
+    """The 工作台: counts per kind, filters (kind, section, customer), each section ranked;
+    one section alone (`?section=`) is the bulk view of it, paged."""
+    data = _inbox(request.user)
+    kind = request.GET.get("kind", "")
+    section = request.GET.get("section", "")
+    q = request.GET.get("q", "").strip()
+    kinds = {k["code"] for k in data["kinds"]}
+    kind = kind if kind in kinds else ""
+    sections = dict(inbox.SECTIONS)
+    section = section if section in sections or section == "overdue" else ""
+    page = None
+    shown = []
+    for key, label, items in inbox.filtered(data, kind=kind, section=section, q=q):
+        if section and section != "overdue":
+            page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+            shown.append((key, label, list(page.object_list), len(items)))
+        else:
+            shown.append((key, label, items[:SECTION_ROWS], len(items)))
+    query = {"kind": kind, "q": q}
+    return render(
+        request,
+        "worklist/inbox.html",
+        dict(
+            data,
+            shown=shown,
+            shown_total=sum(n for _, _, _, n in shown),
+            page=page,
+            kind=kind,
+            section=section,
+            q=q,
+            query="&".join(f"{k}={_quote(v)}" for k, v in query.items() if v),
+            section_choices=[("overdue", "全部逾期"), *inbox.SECTIONS],
+        ),
+    )
 
 
 @login_required
 def inbox_panel(request):
-    return render(request, "worklist/_inbox_panel.html", _inbox(request.user))
+    data = _inbox(request.user)
+    ranked = [item for _, _, items in data["sections"] for item in items]
+    return render(request, "worklist/_inbox_panel.html", dict(data, urgent=ranked[:PANEL_ROWS]))
 
 
 # ── 贷后检查 ──────────────────────────────────────────────────────────────
@@ -117,21 +166,30 @@ def inspection_list(request):
     )
 
 
+def _form_errors(form, exc: ValidationError) -> None:
+    """An action's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 @login_required
-def inspection_detail(request, pk):
+def inspection_detail(request, pk, amendment_form=None):
     inspection = access.get_inspection_for_user(request.user, pk)
     as_of = today()
-    if inspection.done_date is None:
-        data = prefill(inspection.customer, as_of)
-    else:
-        data = inspection.report
+    data = (
+        prefill(inspection.customer, as_of) if inspection.done_date is None else inspection.report
+    )
     form = None
     if inspection.done_date is None:
         if request.method == "POST":
             access.require_worker(request.user)
-            form = InspectionForm(request.POST, request.FILES, business_date=as_of)
+            form = InspectionForm(
+                request.POST, request.FILES, inspection=inspection, business_date=as_of
+            )
             if form.is_valid():
-                report = dict(data, narrative=form.narrative())
                 try:
                     actions.complete_inspection(
                         inspection,
@@ -142,22 +200,26 @@ def inspection_detail(request, pk):
                         conclusion=form.cleaned_data["conclusion"],
                         proposed_class=form.cleaned_data["proposed_class"],
                         next_interval_months=form.cleaned_data["next_interval_months"],
-                        report=report,
+                        report=dict(data, narrative=form.narrative()),
+                        photos=form.photos(),
                     )
-                    if form.cleaned_data.get("attachment"):
-                        actions.add_attachment(
-                            inspection,
-                            acting_user=request.user,
-                            upload=form.cleaned_data["attachment"],
-                            caption=form.cleaned_data.get("caption", ""),
-                        )
                 except ValidationError as exc:
-                    messages.error(request, _errors(exc))
+                    _form_errors(form, exc)
                 else:
-                    messages.success(request, "检查已完成，分析报告已保存")
+                    messages.success(request, "检查已完成并锁定，分析报告已保存")
                     return redirect("worklist:inspection", pk=inspection.pk)
         else:
-            form = InspectionForm(business_date=as_of, initial={"done_date": as_of})
+            form = InspectionForm(inspection=inspection, business_date=as_of)
+    elif request.method == "POST":
+        access.require_worker(request.user)
+        messages.error(request, "该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
+        return redirect("worklist:inspection", pk=inspection.pk)
+    amendments = list(inspection.amendments.select_related("created_by__staff"))
+    attachments = list(inspection.attachments.select_related("uploaded_by__staff", "amendment"))
+    for a in amendments:
+        a.by_name = person_name(a.created_by)
+    for a in attachments:
+        a.by_name = person_name(a.uploaded_by)
     return render(
         request,
         "worklist/inspection_detail.html",
@@ -165,9 +227,20 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "report": data,
             "form": form,
-            "attachment_form": AttachmentForm(),
-            "attachments": inspection.attachments.all(),
+            "attachment_form": AttachmentForm() if inspection.done_date is None else None,
+            "amendment_form": (amendment_form or AmendmentForm()) if inspection.done_date else None,
+            "amendments": amendments,
+            "findings": inspection.effective_findings(amendments),
+            "conclusion": Conclusion(inspection.effective_conclusion(amendments)).label
+            if inspection.done_date
+            else "",
+            "photos": [(a, place_label(a.latitude, a.longitude)) for a in attachments],
+            "narrative": [
+                (label, (data.get("narrative") or {}).get(code, ""))
+                for code, label in NARRATIVE_SECTIONS
+            ],
             "overdue": inspection.is_overdue(as_of),
+            "inspector": person_name(inspection.inspector),
         },
     )
 
@@ -179,16 +252,75 @@ def inspection_attachment(request, pk):
     access.require_worker(request.user)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        actions.add_attachment(
-            inspection,
-            acting_user=request.user,
-            upload=form.cleaned_data["attachment"],
-            caption=form.cleaned_data["caption"],
-        )
-        messages.success(request, "附件已上传")
+        try:
+            actions.add_photo(
+                inspection,
+                acting_user=request.user,
+                upload=form.cleaned_data["attachment"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, "照片已上传")
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("worklist:inspection", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def inspection_amend(request, pk):
+    inspection = access.get_inspection_for_user(request.user, pk)
+    access.require_worker(request.user)
+    form = AmendmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            amendment = actions.amend_inspection(
+                inspection,
+                acting_user=request.user,
+                reason=d["reason"],
+                text=d["text"],
+                item_code=d["item_code"],
+                item_status=d["item_status"],
+                item_note=d["item_note"],
+                conclusion=d["conclusion"],
+                photo=d.get("attachment"),
+                caption=d.get("caption", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"更正记录{amendment.number}已提交")
+            return redirect("worklist:inspection", pk=inspection.pk)
+    request.method = "GET"
+    return inspection_detail(request, pk, amendment_form=form)
+
+
+@login_required
+def inspection_photo(request, pk, photo_pk):
+    """A photo of an inspection the person may see — never from a public media URL."""
+    inspection = access.get_inspection_for_user(request.user, pk)
+    photo = inspection.attachments.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404("照片不存在或无权查看")
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("照片文件已不存在") from exc
+    response = FileResponse(
+        handle,
+        content_type=photo.content_type if photo.is_photo else "application/octet-stream",
+    )
+    disposition = "inline" if photo.is_photo else "attachment"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename*=UTF-8''{_quote(photo.download_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -198,14 +330,22 @@ def inspection_docx(request, pk):
         data, meta = prefill(inspection.customer, today()), {}
     else:
         data = inspection.report
+        amendments = list(inspection.amendments.select_related("created_by__staff"))
         meta = {
             "mode": inspection.get_mode_display(),
             "done_date": inspection.done_date.isoformat(),
-            "inspector": inspection.inspector.get_full_name() or inspection.inspector.username
-            if inspection.inspector
-            else "",
-            "conclusion": inspection.get_conclusion_display(),
+            "inspector": person_name(inspection.inspector),
+            "conclusion": Conclusion(inspection.effective_conclusion(amendments)).label,
             "proposed_class": inspection.get_proposed_class_display(),
+            "findings": inspection.effective_findings(amendments),
+            "amendments": [
+                report_doc.amendment_row(a, person_name(a.created_by)) for a in amendments
+            ],
+            "photos": [
+                report_doc.photo_row(a, place_label(a.latitude, a.longitude))
+                for a in inspection.attachments.select_related("amendment")
+                if a.is_photo
+            ],
         }
     content = report_doc.render(data, meta)
     return docx_response(content, f"贷后管理定期分析报告-{inspection.customer.name}.docx")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from postloan.meetings import choices as ch
 from postloan.meetings.access import can_run
 from postloan.meetings.actions._common import audit, require, snapshot, unlocked
+from postloan.meetings.actions.signing import president_of
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.documents import quorum
 from postloan.meetings.models import Attendance, CommitteeMember, Recusal, Resolution
@@ -60,9 +61,11 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
     )
     before = snapshot(meeting)
     meeting.presiding = presiding
+    # The signers are fixed now: the presider above, the 行长 from the unit's org record.
+    meeting.president = president_of(meeting.branch)
     meeting.status = IN_PROGRESS
     meeting.quorum_met, _text = quorum(meeting)
-    meeting.save(update_fields=["presiding", "status", "quorum_met"])
+    meeting.save(update_fields=["presiding", "president", "status", "quorum_met"])
     for item in meeting.items.filter(dropped=False).select_related("customer"):
         _auto_recusals(item)
     audit(acting_user, "meeting.started", meeting, before=before, reason=_text)

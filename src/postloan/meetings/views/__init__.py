@@ -16,7 +16,6 @@ from postloan.meetings.views.meeting import (  # noqa: F401
     meeting_detail,
     notice,
     sections,
-    sign_record,
     start,
 )
 from postloan.meetings.views.planning import (  # noqa: F401
@@ -31,3 +30,4 @@ from postloan.meetings.views.records import (  # noqa: F401
     report_page,
     review_form,
 )
+from postloan.meetings.views.signing import sign_page  # noqa: F401

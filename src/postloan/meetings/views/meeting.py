@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import can_run, get_meeting, is_member, visible_items
-from postloan.meetings.actions.signing import signer_roles
+from postloan.meetings.actions.signing import pending_roles, signer_roles
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.documents import quorum
 from postloan.meetings.forms import (
@@ -89,6 +89,7 @@ def meeting_detail(request, pk):
         "signatures": meeting.signatures.select_related("amendment"),
         "amendments": meeting.amendments.all(),
         "sign_roles": signer_roles(request.user, meeting),
+        "sign_pending": pending_roles(request.user, meeting),
         "sections": ch.AGENDA_SECTIONS,
     }
     return render(request, "meetings/detail.html", context)
@@ -238,26 +239,6 @@ def close(request, pk):
         request,
         lambda: actions.close_meeting(meeting, acting_user=request.user),
         ok="会议已结束，请会议主持人和行长签署",
-        back=_redirect_args(meeting),
-    )
-
-
-@login_required
-@require_POST
-def sign_record(request, pk):
-    meeting = get_meeting(request.user, pk)
-    amendment = None
-    if request.POST.get("amendment"):
-        amendment = get_object_or_404(meeting.amendments, pk=request.POST["amendment"])
-    return attempt(
-        request,
-        lambda: actions.sign(
-            meeting,
-            acting_user=request.user,
-            amendment=amendment,
-            opinion=request.POST.get("opinion", ""),
-        ),
-        ok="已签署",
         back=_redirect_args(meeting),
     )
 

@@ -10,7 +10,7 @@ from postloan.meetings.access import can_run, get_meeting, visible_items
 from postloan.meetings.actions.record import eligible_voters
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import CommentForm, DecisionForm, ResolutionForm
-from postloan.meetings.models import AgendaItem, CommitteeMember
+from postloan.meetings.models import AgendaItem
 from postloan.org.models import Staff
 from postloan.org.visibility import staff_of
 
@@ -160,36 +160,20 @@ def item_page(request, pk):
     return render(request, "meetings/item.html", context)
 
 
-def _record_context(meeting):
-    members = dict(
-        CommitteeMember.objects.filter(committee__branch=meeting.branch).values_list(
-            "staff_id", "role"
-        )
-    )
-    return {
-        "meeting": meeting,
-        "attendance": meeting.attendance.select_related("staff").order_by("-is_member", "staff_id"),
-        "member_roles": members,
-        "items": meeting.items.filter(dropped=False)
-        .select_related("customer", "customer__manager")
-        .prefetch_related("resolutions__responsible", "recusals__staff", "dissenters")
-        .order_by("rank"),
-        "signatures": meeting.signatures.filter(amendment__isnull=True),
-        "amendments": meeting.amendments.prefetch_related("signatures", "resolutions"),
-        "sections": ch.AGENDA_SECTIONS,
-    }
-
-
 @login_required
 def minutes(request, pk):
+    """The 会议纪要 page: once signed, the signed snapshot with its SHA-256."""
+    from postloan.reports import meeting_record
+
     meeting = get_meeting(request.user, pk)
-    return render(request, "meetings/minutes.html", _record_context(meeting))
+    context = {"meeting": meeting, "doc": meeting_record.minutes(meeting)}
+    return render(request, "meetings/minutes.html", context)
 
 
 @login_required
 def review_form(request, pk):
+    from postloan.reports import meeting_record
+
     item = _item(request, pk)
-    context = _record_context(item.meeting)
-    context["item"] = item
-    context["report"] = getattr(item, "report", None)
+    context = {"meeting": item.meeting, "item": item, "form": meeting_record.review_form(item)}
     return render(request, "meetings/review_form.html", context)

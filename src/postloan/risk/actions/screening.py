@@ -19,6 +19,7 @@ from django.utils import timezone
 from postloan.core import dbstats, failpoints
 from postloan.core.audit import record
 from postloan.core.bulk import update_rows
+from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
 from postloan.risk.actions import result_tables
@@ -72,7 +73,9 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
         now = time.perf_counter()
         seconds[phase] = round(now - clock[0], 2)
         clock[0] = now
+        beat(ScreeningRun, run.pk, status=ch.RunStatus.RUNNING)
 
+    heart = Heartbeat(run, status=ch.RunStatus.RUNNING).start()  # recover-jobs: ops.heartbeat
     try:
         thresholds = current_thresholds()
         con = build_snapshot(as_of, thresholds)
@@ -105,6 +108,8 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
             status=ch.RunStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000]
         )
         raise
+    finally:
+        heart.stop()
     dbstats.refresh(RESULT_TABLES)
     lap("statistics")
     log.info(

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from postloan.core import evidence as evidence_files
 from postloan.core.audit import record
 from postloan.core.business_date import current_business_date
 from postloan.org.visibility import staff_of
@@ -43,6 +44,15 @@ def _require_status(signal: Signal, *allowed: str, doing: str) -> None:
         raise TransitionError(f"预警信号处于「{signal.get_status_display()}」状态，不能{doing}")
 
 
+def _check_attachment(attachment) -> None:
+    """An evidence file is checked by its content before anything is written (core.evidence)."""
+    if attachment:
+        try:
+            evidence_files.check(attachment)
+        except evidence_files.EvidenceRejected as exc:
+            raise TransitionError(str(exc), "attachment") from None
+
+
 def _step(signal, from_status, acting_user, note="", evidence="", due_date=None, attachment=None):
     step = SignalStep(
         signal=signal,
@@ -53,8 +63,9 @@ def _step(signal, from_status, acting_user, note="", evidence="", due_date=None,
         evidence=evidence or "",
         due_date=due_date,
     )
-    if attachment is not None:
+    if attachment:
         step.attachment = attachment
+        step.attachment_name = evidence_files.display_name(attachment.name)
     step.save()
     return step
 
@@ -84,6 +95,7 @@ def raise_manual_signal(
     rule_id = (rule_id or MANUAL_RULE_ID).strip()
     evidence = (evidence or "").strip()
     require_visible(acting_user, customer.pk)
+    _check_attachment(attachment)
     if not (manages_customer(acting_user, customer) or is_risk_department(acting_user)):
         raise PermissionDenied("只有该客户的客户经理或风险经理可以发起预警")
     if level not in ch.SignalLevel.values:
@@ -179,11 +191,12 @@ def submit_feedback(signal: Signal, note: str, evidence: str, acting_user, attac
         _require_status(s, S.HANDLING, doing="反馈")
         if not note:
             raise TransitionError("请填写反馈情况", "note")
+        _check_attachment(attachment)
         before = s.status
         s.status = S.FEEDBACK
         s.save(update_fields=["status"])
-        _step(s, before, acting_user, note=note, evidence=evidence, attachment=attachment)
-        _audit(s, "submit_feedback", acting_user, before)
+        step = _step(s, before, acting_user, note=note, evidence=evidence, attachment=attachment)
+        _audit(s, "submit_feedback", acting_user, before, attachment=step.attachment.name)
     return s
 
 
@@ -227,12 +240,15 @@ def release_signal(signal: Signal, reason: str, evidence: str, acting_user, atta
         _require_status(s, S.CONFIRMED, doing="消除（须先认定）")
         if not reason:
             raise TransitionError("消除预警必须填写理由", "reason")
+        _check_attachment(attachment)
         before = s.status
         s.status = S.RELEASED
         s.released_on = business_today()
         s.save(update_fields=["status", "released_on"])
-        _step(s, before, acting_user, note=reason, evidence=evidence, attachment=attachment)
-        _audit(s, "release_signal", acting_user, before, reason=reason)
+        step = _step(s, before, acting_user, note=reason, evidence=evidence, attachment=attachment)
+        _audit(
+            s, "release_signal", acting_user, before, reason=reason, attachment=step.attachment.name
+        )
     return s
 
 

@@ -1,7 +1,9 @@
 """Every rule's metadata in one place: id, family, level or floor, article, inputs.
 
-Article numbers marked `?` were reconstructed from secondary sources (classification.md):
-they live only here so a correction touches no logic. Rule functions elsewhere bind to
+Article numbers marked `?` below were reconstructed from secondary sources (classification.md):
+they live only here so a correction touches no logic. The mark is data, not text: `_floor`
+strips it into `RuleMeta.article_verified = False`, so no page, reason or document prints it
+(the rule catalogue says "条款号待核" beside such an article). Rule functions elsewhere bind to
 these entries with ``@rule("CLS-…")`` and hold only their query.
 """
 
@@ -51,10 +53,24 @@ class RuleMeta:
     level: str | None = None  # the highest level a signal rule can raise
     needs: tuple[str, ...] = ()  # input tables without which the rule is not evaluated
     stage: int = 1  # floors: 1 per loan, 2 holds, 3 customer-wide; signals: 2 reads signals
+    article_verified: bool = True  # False: the article number is reconstructed, to be checked
 
 
 def _floor(rule_id, title, article, floor, needs=("loans",), stage=1):
-    return RuleMeta(rule_id, "floor", "classification", title, article, floor, None, needs, stage)
+    """A classification floor; `article` ending its number in `?` is an unverified citation."""
+    verified = "?" not in article
+    return RuleMeta(
+        rule_id,
+        "floor",
+        "classification",
+        title,
+        article.replace("?", ""),
+        floor,
+        None,
+        needs,
+        stage,
+        verified,
+    )
 
 
 def _signal(rule_id, family, title, level, needs, article=PRACTICE, stage=1):

@@ -7,9 +7,17 @@ signals (``eng_signals``) and suggestions (``eng_loan_classification``).
 from __future__ import annotations
 
 from postloan.risk.engine.context import Ctx
-from postloan.risk.engine.registry import rule
+from postloan.risk.engine.registry import META, rule
 
 CLOSED_STATUSES = "('released', 'closed', 'dismissed')"
+
+
+def _rule_titles_sql(column: str) -> str:
+    """A list of rule ids → their Chinese titles (the summary a person reads names no codes)."""
+    cases = " ".join(
+        f"WHEN '{m.rule_id}' THEN '{m.title_zh}'" for m in META.values() if "'" not in m.title_zh
+    )
+    return f"list_transform({column}, lambda r: CASE r {cases} ELSE r END)"
 
 
 @rule("EW-GUARANTOR")
@@ -59,9 +67,10 @@ def guarantors_in_trouble(ctx: Ctx) -> str:
                CAST(to_json({{'guarantors': list({{'guarantor_customer_id': guarantor,
                      'signals': rules, 'nonperforming_loans': loans}} ORDER BY guarantor)}})
                    AS VARCHAR) AS evidence,
-               string_agg(format('保证人 {{}}{{}}', guarantor, concat_ws('，',
+               string_agg(format('保证人 {{}} {{}}', guarantor, concat_ws('，',
                    CASE WHEN rules IS NOT NULL
-                        THEN format('有橙色/红色预警（{{}}）', array_to_string(rules, '、')) END,
+                        THEN format('有橙色/红色预警（{{}}）',
+                                    array_to_string({_rule_titles_sql("rules")}, '、')) END,
                    CASE WHEN loans IS NOT NULL
                         THEN format('有不良贷款（{{}}）', array_to_string(loans, '、')) END)),
                    '；' ORDER BY guarantor) AS detail_zh

@@ -1,6 +1,11 @@
 """《贷后管理定期分析报告》 as a Word file, from the pre-filled data and the manager's text."""
 
+from django.utils import timezone
+from docx.image.exceptions import UnrecognizedImageError
+from docx.shared import Cm
+
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS
+from postloan.worklist.choices import CHECK_ITEMS, ItemStatus
 from postloan.worklist.documents.docx_style import (
     heading,
     new_document,
@@ -72,6 +77,21 @@ def render(data: dict, meta: dict) -> bytes:
         ]
         or [["无押品", "", "", "", "", ""]],
     )
+    findings = meta.get("findings") or {}
+    if findings:
+        heading(doc, "检查事项")
+        table(
+            doc,
+            ["检查事项", "情况", "说明"],
+            [
+                [
+                    label,
+                    STATUS_LABELS.get(findings.get(code, {}).get("status"), ""),
+                    _amended(findings.get(code, {})),
+                ]
+                for code, label in CHECK_ITEMS
+            ],
+        )
     heading(doc, "七、客户经理分析意见")
     narrative = data.get("narrative", {})
     for code, label in NARRATIVE_SECTIONS:
@@ -82,9 +102,73 @@ def render(data: dict, meta: dict) -> bytes:
         f"结论：{meta.get('conclusion', '')}　　建议分类：{meta.get('proposed_class', '') or '维持'}",
         indent=False,
     )
+    if meta.get("photos"):
+        heading(doc, "现场照片")
+        for photo in meta["photos"]:
+            _photo(doc, photo)
+    if meta.get("amendments"):
+        heading(doc, "更正记录")
+        table(
+            doc,
+            ["序号", "更正时间", "更正人", "更正原因", "更正内容"],
+            [
+                [a["number"], a["created_at"], a["created_by"], a["reason"], a["text"]]
+                for a in meta["amendments"]
+            ],
+        )
     if data.get("notes"):
         heading(doc, "数据说明")
         for note in data["notes"]:
             para(doc, f"· {note}", indent=False)
     para(doc, "客户经理（签字）：　　　　　　　　部门负责人（签字）：", indent=False)
     return to_bytes(doc)
+
+
+STATUS_LABELS = dict(ItemStatus.choices)
+
+
+def _amended(item: dict) -> str:
+    note = item.get("note", "")
+    return f"{note}（更正{item['amended_by']}）" if item.get("amended_by") else note
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def amendment_row(amendment, who: str) -> dict:
+    return {
+        "number": str(amendment.number),
+        "created_at": _local(amendment.created_at),
+        "created_by": who,
+        "reason": amendment.reason,
+        "text": amendment.text,
+    }
+
+
+def photo_row(attachment, place: str) -> dict:
+    return {
+        "path": attachment.file.path,
+        "caption": attachment.caption,
+        "taken_at": _local(attachment.taken_at) or "照片无拍摄时间信息",
+        "place": place or "照片无位置信息",
+        "amendment": attachment.amendment.number if attachment.amendment_id else None,
+    }
+
+
+def _photo(doc, photo: dict) -> None:
+    try:
+        doc.add_picture(photo["path"], width=Cm(8))
+    except (
+        OSError,
+        ValueError,
+        UnrecognizedImageError,
+    ):  # the file is gone or unreadable: say so, keep the facts
+        para(doc, "（照片文件缺失）", indent=False)
+    extra = f"（随更正记录{photo['amendment']}提交）" if photo["amendment"] else ""
+    para(
+        doc,
+        f"{photo['caption'] or '现场照片'}{extra}　拍摄时间：{photo['taken_at']}　"
+        f"拍摄位置：{photo['place']}",
+        indent=False,
+    )

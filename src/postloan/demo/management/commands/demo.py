@@ -1,5 +1,9 @@
 """`postloan demo`: migrate, generate the S bank, import it, screen it, create logins, serve.
 
+Guarded (postloan.demo.guard): it refuses production settings and any database holding data
+it did not create itself; the first run on an empty database marks it as the demo's, so a
+second run on it carries on. Existing users are never changed.
+
 Serving starts two processes with `POSTLOAN_TASK_BACKEND=db`: the web server and one
 `postloan db_worker` beside it, so uploads, screenings and meeting packs run in the worker and
 the pages stay responsive. The worker is stopped when the server stops.
@@ -18,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from postloan.demo.committees import create_demo_committee
 from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
+from postloan.demo.guard import check_demo_allowed, mark_demo_database
 from postloan.demo.logins import create_demo_logins
 from postloan.demo.meeting_history import create_demo_meeting_history
 from postloan.ingest.models import ImportBatch
@@ -42,7 +47,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        ours = check_demo_allowed()
         call_command("migrate", interactive=False, verbosity=0)
+        if not ours:
+            mark_demo_database()
         folder = settings.VAR_DIR / "demo" / f"{SCALE}-{SEED}"
         as_of: date = DEFAULT_AS_OF
         if not (folder / "stories.json").exists():
@@ -79,6 +87,11 @@ class Command(BaseCommand):
         table = [header] + [
             (r["username"], r["password"], r["role"], r["name"], r["unit"]) for r in rows
         ]
+        kept = [r["username"] for r in rows if r.get("existing")]
+        if kept:
+            self.stdout.write(
+                f"以下账号已存在，未作任何改动（密码以其现有密码为准）：{'、'.join(kept)}"
+            )
         widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
         for row in table:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)))

@@ -1,0 +1,93 @@
+"""The password change page (also where a required change leads) and the login log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from postloan.accounts.authlog import SESSION_CHANGE_REQUIRED, log
+from postloan.accounts.forms import PasswordChangeForm
+from postloan.accounts.models import AuthEvent
+from postloan.accounts.passwords import password_changed_by_user
+from postloan.accounts.usernames import normalize_username
+from postloan.ops.access import can_read_audit
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    required = request.session.get(SESSION_CHANGE_REQUIRED, "")
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            password_changed_by_user(user)
+            log(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user)
+        update_session_auth_hash(request, user)
+        request.session.pop(SESSION_CHANGE_REQUIRED, None)
+        messages.success(request, "密码已修改。")
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "required": required, "next": _next_url(request)},
+    )
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def auth_log(request):
+    """登录日志 for the auditors (and system administrators), newest first."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied("只有内控/审计人员和系统管理员可以查看登录日志")
+    events = AuthEvent.objects.all()
+    username = normalize_username(request.GET.get("username", ""))
+    if username:
+        events = events.filter(username__startswith=username)
+    kind = request.GET.get("kind", "")
+    if kind in AuthEvent.Kind.values:
+        events = events.filter(kind=kind)
+    ip = request.GET.get("ip", "").strip()
+    if ip:
+        events = events.filter(ip__startswith=ip)
+    since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/auth_log.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "kinds": AuthEvent.Kind.choices,
+            "query": query.urlencode(),
+        },
+    )

@@ -1,0 +1,12 @@
+"""The product's URLs plus one view that fails (tests/web/test_error_pages.py)."""
+
+from django.urls import path
+
+from postloan.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom), *urlpatterns]
