@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -19,6 +20,7 @@ from postloan.core.fields import MoneyField
 from postloan.org.choices import Role
 from postloan.reports.tables import DATETIME, TEXT, Column
 from postloan.web import audit_labels
+from postloan.web.labels import person_name
 
 EMPTY_VALUE = "（空）"
 NOT_RECORDED = "未记录"
@@ -135,13 +137,11 @@ ROLE_LABELS = dict(Role.choices)
 def actor_of(user) -> Actor:
     if user is None:
         return Actor(SYSTEM, "", "")
-    staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
+    staff = getattr(user, "staff", None)
     roles = "、".join(
         str(ROLE_LABELS[g.name]) for g in user.groups.all() if g.name in ROLE_LABELS
     ) or ("系统管理员" if user.is_superuser else "")
-    if staff is None:
-        return Actor(user.get_full_name() or user.get_username(), roles, "")
-    return Actor(staff.name, roles, staff.branch.name)
+    return Actor(person_name(user), roles, staff.branch.name if staff is not None else "")
 
 
 def _field(model, key: str):
@@ -212,6 +212,8 @@ def format_value(model, key: str, value, related: dict) -> str:
         return _plain(value)
     if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one):
         obj = related.get((f.related_model, str(value)))
+        if obj is not None and f.related_model is get_user_model():
+            return person_name(obj)  # a person by 姓名, never the login
         return str(obj) if obj is not None else str(value)
     if f.is_relation and f.many_to_many and isinstance(value, list):
         names = [related.get((f.related_model, str(v))) for v in value]
