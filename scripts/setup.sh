@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 want_test=0
 [[ "${1:-}" == "--test" ]] && want_test=1
 
-apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0 sqlite3 gettext)
+apt_packages=(fonts-noto-cjk libpangoft2-1.0-0 libharfbuzz-subset0 sqlite3)
+# gettext compiles the message catalogue in a checkout; the delivery kit's wheel carries the
+# compiled .mo, so the runtime image (deploy/Dockerfile) needs only the packages above.
+apt_packages+=(gettext)
 if [[ $want_test == 1 ]]; then
   apt_packages+=(chromium chromium-driver postgresql libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 fi

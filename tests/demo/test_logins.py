@@ -5,7 +5,7 @@ import csv
 import pytest
 from django.contrib.auth import get_user_model
 
-from postloan.demo.logins import create_demo_logins
+from postloan.demo.logins import EXTRA_LOGINS, create_demo_logins
 from postloan.org.choices import Role
 from postloan.org.models import Branch, Staff
 from postloan.org.tree import rebuild_paths
@@ -55,8 +55,13 @@ def _load_org(folder):
 def test_it_creates_one_login_per_role_linked_to_fitting_staff(xs_bank):
     _load_org(xs_bank)
     rows = create_demo_logins()
-    assert {r["username"] for r in rows} == {role.value for role in Role}
+    assert {r["username"] for r in rows} == {role.value for role in Role} | {"risk_head"}
     users = {u.username: u for u in get_user_model().objects.all()}
+    # the second pair of eyes for a 认定 better than the suggestion: a 风险部 head of the 分行
+    head = users["risk_head"]
+    assert (head.staff.department, head.staff.position) == ("risk", "dept_head")
+    assert head.groups.filter(name="dept_head").exists() and head.staff.branch.level == "branch"
+    assert next(r for r in rows if r["username"] == "risk_head")["role"].endswith("（风险部）")
     assert users["chair"].staff.position == "president"
     assert users["chair"].staff.branch.level == "branch"
     assert users["account_manager"].staff.customers.exists()
@@ -72,11 +77,12 @@ def test_it_is_idempotent(xs_bank):
     _load_org(xs_bank)
     create_demo_logins()
     rows = create_demo_logins(password_for=lambda role: f"x-{role}")
-    assert get_user_model().objects.count() == len(Role)
-    assert Staff.objects.filter(user__isnull=False).count() == len(Role) - 1
+    logins = len(Role) + len(EXTRA_LOGINS)
+    assert get_user_model().objects.count() == logins
+    assert Staff.objects.filter(user__isnull=False).count() == logins - 1
     # the second run changes no existing user (issue 15, part 5)
     assert get_user_model().objects.get(username="chair").check_password("postloan-chair")
-    assert len(rows) == len(Role) and all(r["existing"] for r in rows)
+    assert len(rows) == logins and all(r["existing"] for r in rows)
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             sec = _login(browser, base, "rm_branch")
             sec.goto(f"{base}/meetings/plan/?branch=BR01&date=2026-11-18")
             assert sec.locator("#plan-table tr", has_text="杭州甲制造有限公司").count() == 1
-            assert "large_credit" in sec.locator("#plan-table").inner_text()
+            assert "授信1000万元（含）以上" in sec.locator("#plan-table").inner_text()
             sec.click("#schedule")
             sec.wait_for_selector("#agenda")
             meeting = Meeting.objects.get()

@@ -47,6 +47,16 @@ def _pick(role: str) -> Staff | None:
     )
 
 
+# Logins beyond one per role, for controls that need a second person: the 风险部负责人 approves
+# a 认定 better than the system's suggestion (four eyes, risk.access.is_risk_head).
+EXTRA_LOGINS = (("risk_head", Role.DEPT_HEAD, {"position": "dept_head", "department": "risk"}),)
+
+
+def _pick_extra(where: dict) -> Staff | None:
+    at_branch = _branch_staff().filter(branch__level="branch")
+    return at_branch.filter(**where).first() or _branch_staff().filter(**where).first()
+
+
 @transaction.atomic
 def create_demo_logins(password_for: Callable[[str], str] = default_password) -> list[dict]:
     """Create a user per role, linked to a suitable staff member; idempotent.
@@ -57,17 +67,18 @@ def create_demo_logins(password_for: Callable[[str], str] = default_password) ->
     User = get_user_model()
     ensure_groups()
     rows = []
-    for role in Role:
-        staff = None if role == Role.ADMIN else _pick(role)
+    wanted = [(role.value, role, None if role == Role.ADMIN else _pick(role)) for role in Role]
+    wanted += [(name, role, _pick_extra(where)) for name, role, where in EXTRA_LOGINS]
+    for username, role, staff in wanted:
         if role != Role.ADMIN and staff is None:
             continue
-        password = password_for(role.value)
-        existing = User.objects.filter(username=role.value).first()
+        password = password_for(username)
+        existing = User.objects.filter(username=username).first()
         if existing is not None:
             linked = getattr(existing, "staff", None)
             rows.append(_row(existing, password, role, linked, existing=True))
             continue
-        user = User(username=role.value)
+        user = User(username=username)
         user.set_password(password)
         if staff is not None:
             parts = staff.name
@@ -91,7 +102,9 @@ def _row(user, password: str, role, staff, existing: bool = False) -> dict:
     return {
         "username": user.username,
         "password": password,
-        "role": str(role.label),
+        "role": f"{role.label}（{staff.get_department_display()}）"
+        if staff is not None and role == Role.DEPT_HEAD
+        else str(role.label),
         "name": staff.name if staff else "系统管理员",
         "unit": staff.branch.name if staff else "",
         "existing": existing,

@@ -21,11 +21,9 @@ def worst(*codes: str) -> str:
 
 
 def binding_floor(assessment) -> dict | None:
-    """The floor entry that binds (the worst one; ties by rule id), or None without a floor."""
-    entries = [f for f in (assessment.floors or []) if f.get("floor_class")]
-    if not entries:
-        return None
-    return max(entries, key=lambda f: (class_rank(f["floor_class"]), f.get("rule_id", "")))
+    """The floor entry that binds (the worst; of equals the first in the regulation), or None."""
+    binding = _binding(assessment.floors or [])
+    return binding[0] if binding else None
 
 
 def floor_class(assessment) -> str:
@@ -48,12 +46,29 @@ def floor_violation(assessment, chosen_class: str, *, waived: bool = False) -> s
 
     `waived` is the DPD 1–7 technical waiver: it lifts only the CLS-SM-DPD floor.
     """
-    entries = [f for f in (assessment.floors or []) if f.get("floor_class")]
+    entries = assessment.floors or []
     if waived:
         entries = [f for f in entries if f.get("rule_id") != "CLS-SM-DPD"]
+    binding = _binding(entries)
+    if not binding or class_rank(chosen_class) >= class_rank(binding[0]["floor_class"]):
+        return None
+    cited = "；".join(
+        floor_citation(entry).replace(REGULATION, "", 1 if i else 0)
+        for i, entry in enumerate(binding)
+    )
+    return f"不能认定为{CLASS_ZH.get(chosen_class, chosen_class)}：{cited}"
+
+
+_RULE_ORDER = {rule_id: i for i, rule_id in enumerate(META)}
+
+
+def _binding(entries: list[dict]) -> list[dict]:
+    """The floor entries at the worst class, in the registry's (the regulation's) order."""
+    entries = [f for f in entries if f.get("floor_class")]
     if not entries:
-        return None
-    entry = max(entries, key=lambda f: (class_rank(f["floor_class"]), f.get("rule_id", "")))
-    if class_rank(chosen_class) >= class_rank(entry["floor_class"]):
-        return None
-    return f"不能认定为{CLASS_ZH.get(chosen_class, chosen_class)}：{floor_citation(entry)}"
+        return []
+    top = max(class_rank(f["floor_class"]) for f in entries)
+    return sorted(
+        (f for f in entries if class_rank(f["floor_class"]) == top),
+        key=lambda f: _RULE_ORDER.get(f.get("rule_id", ""), len(_RULE_ORDER)),
+    )
