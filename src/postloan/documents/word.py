@@ -264,8 +264,11 @@ def quality_report(report) -> bytes:
                 _orient(doc, landscape=True)
             if tbl.get("caption"):
                 para(doc, tbl["caption"], indent=False, bold=True)
-            t = table(
-                doc, tbl["headers"], tbl["rows"] or [["无数据"] + [""] * (len(tbl["headers"]) - 1)]
+            rows = tbl["rows"] or [["无数据"] + [""] * (len(tbl["headers"]) - 1)]
+            t = table(doc, tbl["headers"], rows)
+            strings = [[str(v) for v in r] for r in rows]
+            _widths(
+                t, fmt.column_weights(tbl["headers"], strings), 24.7 if tbl.get("wide") else 16.0
             )
             if tbl.get("wide"):
                 _small(t)
@@ -293,6 +296,17 @@ def _orient(doc, *, landscape: bool) -> None:
     long, short = Cm(29.7), Cm(21.0)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
+def _widths(t, weights: list[float], text_width_cm: float) -> None:
+    """Column widths from the longest values (as on the PDF), across the text width."""
+    t.autofit = False
+    total = sum(weights)
+    for column, weight in zip(t.columns, weights, strict=True):
+        column.width = Cm(text_width_cm * weight / total)  # the grid LibreOffice reads
+    for row in t.rows:
+        for cell, weight in zip(row.cells, weights, strict=True):
+            cell.width = Cm(text_width_cm * weight / total)
 
 
 def _small(t) -> None:
