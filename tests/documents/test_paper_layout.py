@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import openpyxl
+from django.test import Client
 from docx import Document
 from PIL import Image
 
@@ -105,13 +106,17 @@ def test_it_prints_the_meeting_pack_with_attachment_1_on_landscape_pages(signed_
 def test_it_lays_out_every_word_and_excel_document_for_a4(signed_meeting, login):
     bank = signed_meeting
     files = {name: (content, ".docx") for name, content in _documents(bank).items()}
+    admin = Client()
+    admin.force_login(bank.users["admin"])
     client = login(bank.users["rm_branch"])
     for name, url in (
         ("attachments", "/documents/attachments/C001.xlsx"),
         ("signals", "/risk/export/signals.xlsx?status=all"),
         ("suggestions", "/risk/export/suggestions.xlsx?change=all"),
+        ("customers", "/customers/export.xlsx"),
+        ("audit", "/ops/audit/export.xlsx"),
     ):
-        response = client.get(url)
+        response = (admin if name == "audit" else client).get(url)
         assert response.status_code == 200, url
         files[name] = (response.content, ".xlsx")
     for name, pdf in paper.office_many_to_pdf(files).items():

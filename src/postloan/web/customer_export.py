@@ -58,6 +58,10 @@ def customer_workbook(rows, as_of: dt.date | None) -> bytes:
             sheet.write_number(n, 8, c.overdue_loans, count)
         sheet.write_string(n, 9, section_label(c.industry_code[:1]) if c.industry_code else "")
     sheet.autofilter(0, 0, max(n, 1), len(COLUMNS) - 1)
+    sheet.set_paper(9)  # A4 landscape, one page wide, the header row on every page
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
     if as_of is not None:
         book.set_properties({"title": f"客户清单（业务日期 {as_of:%Y-%m-%d}）"})
     book.close()
