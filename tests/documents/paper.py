@@ -157,9 +157,19 @@ def one_character_columns(pdf: bytes, stacked: int = 3) -> list[list[Word]]:
     """Stacks of `stacked` or more single Chinese characters at one x, line under line: the mark
     of a column narrower than two characters (a name set one character per line)."""
     found, _ = words(pdf)
+    lines: dict[tuple[int, int], list[Word]] = {}
+    for w in found:
+        lines.setdefault((w.page, round(w.y0)), []).append(w)
+
+    def alone(w: Word) -> bool:  # nothing just before it on its line (a value after "无 → ")
+        return not any(
+            o is not w and o.x1 <= w.x0 + 0.1 and w.x0 - o.x1 < 0.5 * w.height
+            for o in lines[(w.page, round(w.y0))]
+        )
+
     by_column: dict[tuple[int, int], list[Word]] = {}
     for w in found:
-        if len(w.text) == 1 and CJK.match(w.text):
+        if len(w.text) == 1 and CJK.match(w.text) and alone(w):
             by_column.setdefault((w.page, round(w.x0)), []).append(w)
     stacks = []
     for column in by_column.values():
@@ -174,7 +184,9 @@ def one_character_columns(pdf: bytes, stacked: int = 3) -> list[list[Word]]:
                 chain = [w]
         if len(chain) >= stacked:
             stacks.append(chain)
-    return stacks
+    # a word broken one character per line reads as different characters (杭/州/锦…); one
+    # value repeated down a column (是/是/是) is a column of one-character values
+    return [c for c in stacks if len({w.text for w in c}) > 1]
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
