@@ -89,3 +89,27 @@ def test_it_keeps_the_machine_csv_with_codes(login, screened_bank):
     assert text.splitlines()[0].startswith("signal_id,customer_id,loan_id,rule_id,severity,status")
     page = client.get("/risk/signals/").content.decode()
     assert "/risk/export/signals.xlsx" in page and "接口文件（CSV）" in page
+
+
+@pytest.mark.parametrize("state", ["open", "all", "overdue"])
+def test_it_exports_the_inspections_filtered_on_the_page(login, bank, state):
+    from postloan.worklist.planning import plan_worklist
+    from tests.factories import AS_OF
+
+    plan_worklist(AS_OF)
+    client = login(bank.users["am_zhang"])
+    page = client.get("/work/inspections/", {"state": state})
+    assert page.status_code == 200
+    on_page = page.context["page"].paginator.count
+    sheet = _sheet(client.get("/work/inspections/export.xlsx", {"state": state}))
+    header, rows = _rows(sheet)
+    assert header[:4] == ["客户编号", "客户名称", "检查类型", "计划依据"]
+    assert len(rows) == on_page
+    if state == "all":
+        assert rows  # the plan's inspections of the manager's customers
+    shown = [i.customer_id for i in page.context["page"].object_list]
+    assert [r[0].value for r in rows][: len(shown)] == shown
+    for r in rows:
+        assert isinstance(r[5].value, dt.datetime) and r[5].number_format == "yyyy-mm-dd"
+        assert r[2].value in {"定期检查", "首次跟踪检查", "临时检查"}
+        assert r[7].value in {"是", "否"}

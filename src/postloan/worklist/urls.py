@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox_page, name="inbox"),
     path("panel/", views.inbox_panel, name="inbox_panel"),
     path("inspections/", views.inspection_list, name="inspections"),
+    path("inspections/export.xlsx", views.inspection_export, name="inspections_export"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path(
         "inspections/<int:pk>/attachments/",
