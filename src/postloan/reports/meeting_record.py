@@ -19,12 +19,83 @@ def _date(d) -> str:
     return f"{d:%Y年%m月%d日}" if d else "　　年　月　日"
 
 
-def _items(meeting):
+def _items(meeting, items=None):
+    """The meeting's items on the record; `items` (a queryset of them) narrows to a reader's part."""
+    rows = meeting.items if items is None else items
     return (
-        meeting.items.filter(dropped=False)
+        rows.filter(dropped=False)
         .select_related("customer", "customer__manager")
-        .prefetch_related("resolutions__responsible", "recusals__staff", "dissenters")
+        .prefetch_related(
+            "resolutions__responsible", "recusals__staff", "dissenters", "loan_decisions"
+        )
         .order_by("rank")
+    )
+
+
+EXCERPT_NOTE = "（节选：本部分限委员、参会人员和上级行督导查阅）"
+
+
+def _class_decided(item) -> str:
+    """审议认定分类 with each loan's decision: 次级（借据L001：关注→次级）."""
+    text = CLASS_LABELS.get(item.class_decided, "—")
+    loans = [
+        f"借据{d.loan_id}：{CLASS_LABELS.get(d.current_class, '—')}→"
+        f"{CLASS_LABELS.get(d.decided_class, '—')}"
+        for d in item.loan_decisions.all()
+    ]
+    if item.outcome == ch.ItemOutcome.DEFERRED:
+        return f"暂缓审议（{item.deferred_reason}）"
+    return f"{text}（{'；'.join(loans)}）" if loans else text
+
+
+def decision_table(meeting, items=None):
+    """审议认定分类表: one row per loan the meeting classified (a reader's part, if narrowed)."""
+    from postloan.reports.tables import DATE, INT, MONEY, Column, Table
+
+    rows = []
+    for i in _items(meeting, items):
+        for d in i.loan_decisions.all():
+            rows.append(
+                [
+                    i.rank,
+                    i.customer.name,
+                    i.customer_id,
+                    i.customer.manager.name if i.customer.manager else "未分配",
+                    d.loan_id,
+                    d.balance,
+                    d.dpd,
+                    d.as_of,
+                    CLASS_LABELS.get(d.current_class, "—"),
+                    CLASS_LABELS.get(d.suggested_class, "—"),
+                    CLASS_LABELS.get(d.floor_class, "—"),
+                    CLASS_LABELS.get(d.decided_class, "—"),
+                    d.reason,
+                    i.get_outcome_display(),
+                ]
+            )
+    return Table(
+        key="decisions",
+        title=f"{meeting.branch.name}贷后管理例会审议认定分类表（{meeting.date:%Y-%m-%d}）",
+        sheet="审议认定分类",
+        columns=[
+            Column("序号", INT, 6),
+            Column("客户", width=24),
+            Column("客户编号"),
+            Column("客户经理", width=10),
+            Column("借据"),
+            Column("余额（元）", MONEY, 16),
+            Column("逾期天数", INT, 10),
+            Column("筛查日期", DATE, 12),
+            Column("当前分类", width=10),
+            Column("系统建议", width=10),
+            Column("底线分类", width=10),
+            Column("审议认定", width=10),
+            Column("理由", width=30),
+            Column("审议结果", width=12),
+        ],
+        rows=rows,
+        notes=["审议通过的分类在闭会时成为该借据的认定结果（认定人：贷后管理例会）。"],
+        empty_text="本次例会尚无审议认定分类",
     )
 
 
@@ -83,7 +154,8 @@ def _resolution(r) -> dict:
     }
 
 
-def minutes(meeting) -> dict:
+def minutes(meeting, items=None) -> dict:
+    """The 会议纪要; with `items` (a reader's part) an excerpt without the whole-bank sections."""
     attendance = list(meeting.attendance.select_related("staff").order_by("-is_member", "staff_id"))
     leave = {
         lr.staff_id: lr.reason
@@ -95,9 +167,10 @@ def minutes(meeting) -> dict:
     from postloan.meetings.documents import quorum
 
     _, quorum_text = quorum(meeting)
-    items = []
-    for i in _items(meeting):
-        items.append(
+    excerpt = items is not None
+    rows = []
+    for i in _items(meeting, items):
+        rows.append(
             {
                 "rank": i.rank,
                 "customer": i.customer.name,
@@ -106,7 +179,7 @@ def minutes(meeting) -> dict:
                 "reasons": "、".join(i.reason_labels()),
                 "summary": i.summary or "（未记录）",
                 "class_before": CLASS_LABELS.get(i.class_before, "—"),
-                "class_decided": CLASS_LABELS.get(i.class_decided, "—"),
+                "class_decided": _class_decided(i),
                 "method": i.get_method_display() or "—",
                 "votes": f"同意{i.votes_for}票，反对{i.votes_against}票，弃权{i.votes_abstain}票",
                 "dissent": i.dissent,
@@ -117,9 +190,17 @@ def minutes(meeting) -> dict:
                 ],
             }
         )
+    sections = {
+        "quality_report": meeting.quality_report,
+        "risk_findings": meeting.risk_findings,
+        "execution_report": meeting.execution_report,
+        "chair_summary": meeting.chair_summary,
+    }
+    if excerpt:
+        sections = dict.fromkeys(sections, EXCERPT_NOTE)
     return {
         "bank": meeting.branch.name,
-        "title": f"{meeting.branch.name}贷后管理例会会议纪要",
+        "title": f"{meeting.branch.name}贷后管理例会会议纪要" + ("（节选）" if excerpt else ""),
         "kind": meeting.get_kind_display(),
         "date": _date(meeting.date),
         "location": meeting.location or "—",
@@ -135,13 +216,8 @@ def minutes(meeting) -> dict:
             }
             for a in absent
         ],
-        "sections": {
-            "quality_report": meeting.quality_report,
-            "risk_findings": meeting.risk_findings,
-            "execution_report": meeting.execution_report,
-            "chair_summary": meeting.chair_summary,
-        },
-        "items": items,
+        "sections": sections,
+        "items": rows,
         "signatures": [
             {
                 "role": s.get_role_display(),
@@ -202,7 +278,7 @@ def review_form(item) -> dict:
         "risk_comment": (report.risk_comment if report else "") or "（未填写）",
         "summary": item.summary or "（未记录）",
         "class_before": CLASS_LABELS.get(item.class_before, "—"),
-        "class_decided": CLASS_LABELS.get(item.class_decided, "—"),
+        "class_decided": _class_decided(item),
         "outcome": item.get_outcome_display(),
         "votes": f"同意{item.votes_for}票，反对{item.votes_against}票，弃权{item.votes_abstain}票",
         "dissent": item.dissent,
@@ -214,8 +290,10 @@ def review_form(item) -> dict:
     }
 
 
-def review_items(meeting):
-    return list(_items(meeting).select_related("meeting", "meeting__branch", "customer__branch"))
+def review_items(meeting, items=None):
+    return list(
+        _items(meeting, items).select_related("meeting", "meeting__branch", "customer__branch")
+    )
 
 
 def as_of_for(meeting) -> dt.date:
