@@ -281,10 +281,8 @@ def get_meeting(request, meeting_id: int):
     from postloan.meetings import access
 
     meeting = access.get_meeting(request.auth, meeting_id)
-    out = s.MeetingOut.from_orm(meeting).dict()
-    items = access.visible_items(request.auth, meeting)
-    out["items"] = [s.AgendaItemOut.from_orm(i).dict() for i in items]
-    return out
+    meeting.visible_agenda = list(access.visible_items(request.auth, meeting))  # the reader's part
+    return meeting
 
 
 def _visible_resolutions(user):

@@ -155,6 +155,10 @@ class AgendaItemOut(Schema):
 class MeetingDetailOut(MeetingOut):
     items: list[AgendaItemOut]
 
+    @staticmethod
+    def resolve_items(obj) -> list:
+        return obj.visible_agenda
+
 
 class ResolutionOut(Schema):
     id: int
