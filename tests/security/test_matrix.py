@@ -129,7 +129,10 @@ def test_it_lets_only_the_presider_and_president_sign(committee_bank, run):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                **run.every_loan(item, "normal"),
+                # C003 is 41 days overdue: never better than 关注 (the floor)
+                **run.every_loan(
+                    item, "special_mention" if item.customer_id == "C003" else "normal"
+                ),
                 method="consensus",
                 acting_user=bank.users["rm_branch"],
             )
