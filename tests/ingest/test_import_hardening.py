@@ -276,7 +276,7 @@ def test_a_forged_zip_is_refused_on_the_upload_page(client, size, settings, tmp_
 @pytest.mark.django_db
 def test_a_forged_zip_is_refused_by_the_api(client, size=7):
     user = person("rm_api", "risk_manager", "RM8")
-    _token, raw = issue_token(user, name="test")
+    _token, raw = issue_token(user, scopes=["read"], name="test")
     upload = SimpleUploadedFile("extract.zip", _forged_zip(size), content_type="application/zip")
     response = client.post("/api/imports", {"files": [upload]}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 422

@@ -28,7 +28,7 @@ def _held(bank, run, presiding="P01"):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                class_decided="normal",
+                **run.at_floor(item),
                 method="consensus",
                 acting_user=sec,
             )
@@ -44,6 +44,7 @@ def _held(bank, run, presiding="P01"):
         acting_user=sec,
     )
     actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
+    run.ready_to_close(bank, meeting, who="vice" if presiding == "VP01" else "chair")
     actions.close_meeting(meeting, acting_user=sec)
     meeting.refresh_from_db()
     return meeting, items
@@ -244,7 +245,11 @@ def test_it_renders_a_signed_record_from_its_snapshot_after_a_rename(
     job = build_meeting_pack(meeting.pack_jobs.get().pk)
     assert job.status == "done", job.error
     text = "".join(p.extract_text() for p in PdfReader(job.file.path).pages).replace("\n", "")
-    assert "杭州甲制造有限公司" in text and "杭州甲新材料" not in text
+    # The pack's quality report is the bank's data of the data date — its top-ten customers
+    # (表9) under today's names — not part of the signed record: the record is everything else.
+    start = text.index("表9 前十大客户")
+    record = text[:start] + text[text.index("表10", start) :]
+    assert "杭州甲制造有限公司" in record and "杭州甲新材料" not in record
     assert digest in text
 
 

@@ -40,7 +40,7 @@ def _signed_meeting(bank, run):
     actions.decide_item(
         item,
         summary="审议",
-        class_decided="special_mention",
+        **run.every_loan(item, "special_mention"),
         method="consensus",
         acting_user=bank.users["rm_branch"],
     )

@@ -87,7 +87,7 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
         return existing
     if not LoanAssessment.objects.filter(as_of=earlier).exists():
         run_screening(earlier, acting_user=secretary, source="demo")
-    slid = slid_customers(branch, earlier, as_of)
+    slid = _fully_screened(slid_customers(branch, earlier, as_of), earlier)
     if len(slid) < 2:
         return None
     reported, handled = slid[:SOUND_REPORTED], slid[SOUND_REPORTED : SOUND_REPORTED + 1]
@@ -101,6 +101,40 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     run_screening(as_of, acting_user=secretary, source="demo")
     detect_findings(as_of, acting_user=secretary)
     return meeting
+
+
+def _decide(item, summary: str, wanted: str, secretary):
+    """Each loan at the class the story wants, never better than its floor."""
+    from postloan.meetings.deliberation import loan_facts
+    from postloan.risk.floors import worst
+
+    facts = loan_facts(item.customer)
+    return actions.decide_item(
+        item,
+        summary=summary,
+        loan_classes={f.loan_id: worst(wanted, f.floor_class) for f in facts},
+        loan_reasons={f.loan_id: summary for f in facts},
+        method=mch.DecisionMethod.CONSENSUS,
+        acting_user=secretary,
+    )
+
+
+def _fully_screened(customer_ids: list[str], earlier: dt.date) -> list[str]:
+    """Customers every active loan of whom was screened at `earlier` (the facts the meeting saw)."""
+    from postloan.portfolio.models import Loan
+    from postloan.risk.models import LoanAssessment
+
+    screened = set(
+        LoanAssessment.objects.filter(as_of=earlier, customer_id__in=customer_ids).values_list(
+            "loan_id", flat=True
+        )
+    )
+    missing = set(
+        Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
+        .exclude(loan_id__in=screened)
+        .values_list("customer_id", flat=True)
+    )
+    return [c for c in customer_ids if c not in missing]
 
 
 def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
@@ -132,22 +166,15 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
         meeting, present_ids=present, presiding=chair.staff, acting_user=secretary
     )
     items = {i.customer_id: i for i in meeting.items.filter(dropped=False)}
+    for item in items.values():
+        if getattr(item, "report", None) is not None:
+            actions.excuse_missing_report(
+                item, reason="客户经理会上口头汇报，书面材料会后补交", acting_user=chair
+            )
     for customer_id in reported:
-        actions.decide_item(
-            items[customer_id],
-            summary=SOUND_SUMMARY,
-            class_decided="normal",
-            method=mch.DecisionMethod.CONSENSUS,
-            acting_user=secretary,
-        )
+        _decide(items[customer_id], SOUND_SUMMARY, "normal", secretary)
     for customer_id in handled:
-        item = actions.decide_item(
-            items[customer_id],
-            summary=HANDLED_SUMMARY,
-            class_decided="substandard",
-            method=mch.DecisionMethod.CONSENSUS,
-            acting_user=secretary,
-        )
+        item = _decide(items[customer_id], HANDLED_SUMMARY, "substandard", secretary)
         customer = item.customer
         balance = sum(loan.balance for loan in customer.loans.filter(status="active"))
         actions.adopt_resolution(
