@@ -8,24 +8,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Max, Q, Sum, When
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 
 from postloan.core.cache import query_key, remember
 from postloan.risk import choices as ch
+from postloan.risk import current
 from postloan.risk.access import is_risk_department, manages_customer
 from postloan.risk.models import LoanAssessment, Signal
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
 
-# The class on the books at a date: the confirmed one, else the class the screening found.
-EFFECTIVE_CLASS = Case(
-    When(status=ch.AssessmentStatus.CONFIRMED, then=F("confirmed_class")),
-    default=F("current_class"),
-)
-EFFECTIVE_NPL = Q(status=ch.AssessmentStatus.CONFIRMED, confirmed_class__in=NPL) | (
-    ~Q(status=ch.AssessmentStatus.CONFIRMED) & Q(current_class__in=NPL)
-)
+# The class on the books at a date (`risk.current`): the latest binding decision, else the
+# extract's class, never better than that date's floor. Every figure below reads these two.
+EFFECTIVE_CLASS = current.current_class_expression()
+EFFECTIVE_NPL = current.non_performing_q()
 
 
 def latest_as_of(assessments) -> dt.date | None:
@@ -82,36 +79,38 @@ def _worse(a: str, b: str) -> bool:
 
 
 def migration_matrix(assessments, from_date: dt.date, to_date: dt.date) -> Migration:
-    """迁徙矩阵: loans at both dates by class at `from_date` (rows) and `to_date` (columns),
-    by count and by balance at `from_date` (期初余额)."""
-    before = {
-        loan_id: (cls, balance)
-        for loan_id, cls, balance in assessments.filter(as_of=from_date)
-        .annotate(cls=EFFECTIVE_CLASS)
-        .values_list("loan_id", "cls", "balance")
-        .iterator(chunk_size=5000)
-    }
+    """迁徙矩阵: loans at both dates by their current class at `from_date` (rows) and at
+    `to_date` (columns), by count and by balance at `from_date` (期初余额).
+
+    Each date's class is that date's (its floors, the decisions up to it). Two grouped
+    queries, whatever the size of the portfolio."""
+    before = assessments.filter(as_of=from_date).annotate(cls=EFFECTIVE_CLASS)
+    after = assessments.filter(as_of=to_date).annotate(cls=EFFECTIVE_CLASS)
     m = Migration(from_date, to_date)
-    seen = set()
-    for loan_id, cls in (
-        assessments.filter(as_of=to_date)
-        .annotate(cls=EFFECTIVE_CLASS)
-        .values_list("loan_id", "cls")
-        .iterator(chunk_size=5000)
-    ):
-        prior = before.get(loan_id)
-        if prior is None:
-            m.entered[cls] = m.entered.get(cls, 0) + 1
+    pairs = (
+        before.annotate(
+            to_cls=Subquery(after.filter(loan_id=OuterRef("loan_id")).values("cls")[:1])
+        )
+        .values("cls", "to_cls")
+        .annotate(n=Count("id"), bal=Sum("balance"))
+        .order_by()
+    )
+    for r in pairs:
+        if r["to_cls"] is None:
+            m.exited[r["cls"]] = m.exited.get(r["cls"], 0) + r["n"]
             continue
-        seen.add(loan_id)
-        key = (prior[0], cls)
-        m.counts[key] = m.counts.get(key, 0) + 1
-        m.balances[key] = m.balances.get(key, Decimal("0")) + prior[1]
-        m.total_loans += 1
-        m.total_balance += prior[1]
-    for loan_id, (cls, _) in before.items():
-        if loan_id not in seen:
-            m.exited[cls] = m.exited.get(cls, 0) + 1
+        key = (r["cls"], r["to_cls"])
+        m.counts[key] = m.counts.get(key, 0) + r["n"]
+        m.balances[key] = m.balances.get(key, Decimal("0")) + (r["bal"] or Decimal("0"))
+        m.total_loans += r["n"]
+        m.total_balance += r["bal"] or Decimal("0")
+    new = (
+        after.filter(~Exists(assessments.filter(as_of=from_date, loan_id=OuterRef("loan_id"))))
+        .values("cls")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    m.entered = {r["cls"]: r["n"] for r in new}
     return m
 
 
