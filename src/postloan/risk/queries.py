@@ -13,8 +13,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from postloan.core.cache import query_key, remember
 from postloan.risk import choices as ch
 from postloan.risk import current
-from postloan.risk.access import is_risk_department, manages_customer
-from postloan.risk.models import LoanAssessment, Signal
+from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
+from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
@@ -230,11 +230,32 @@ def signal_steps_for(user, signal: Signal) -> list[str]:
 
 
 def assessment_steps_for(user, assessment: LoanAssessment) -> list[str]:
-    if assessment.status == ch.AssessmentStatus.CONFIRMED:
+    """The forms the loan's classification page offers this user: 初分, 认定, 审批, 更正."""
+    status = assessment.status
+    if status == ch.AssessmentStatus.PENDING_APPROVAL:
+        request = pending_request(assessment)
+        if is_risk_head(user) and request is not None and request.actor_id != user.pk:
+            return ["approve"]
         return []
+    if status == ch.AssessmentStatus.CONFIRMED:
+        return ["correct"] if is_risk_department(user) else []
     steps = []
     if user.is_superuser or manages_customer(user, assessment.customer):
         steps.append("propose")
     if is_risk_department(user):
         steps.append("confirm")
     return steps
+
+
+def pending_request(assessment: LoanAssessment) -> ClassificationDecision | None:
+    """The 认定 (or 更正) waiting for approval, if the assessment has one."""
+    if assessment.status != ch.AssessmentStatus.PENDING_APPROVAL:
+        return None
+    return (
+        ClassificationDecision.objects.filter(
+            assessment=assessment, kind=ch.DecisionKind.SUBMISSION
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )

@@ -201,6 +201,21 @@ def collect(user, today: dt.date) -> list[InboxItem]:
                     ),
                 )
             )
+    if Assessment is not None and risk_link.approves_classifications(user):
+        awaiting = visible(
+            user, Assessment.objects.filter(status="pending_approval"), "customer__"
+        ).select_related("loan__customer")
+        for a in awaiting[:LIMIT]:
+            items.append(
+                InboxItem(
+                    "五级分类",
+                    f"审批分类认定：{a.loan_id}（优于系统建议，待审批）",
+                    a.loan.customer.name,
+                    today,
+                    safe_reverse(("risk:assessment",), a.pk),
+                    "orange",
+                )
+            )
     if unit_wide:
         flags = visible(
             user, UnassignedFlag.objects.filter(resolved_on__isnull=True)
