@@ -325,6 +325,14 @@ class ClassificationDecision(models.Model):
         """Whether this decision set the loan's class (from its business date on)."""
         return self.kind in ch.BINDING_KINDS
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("分类决定不可修改：更正须作为新的分类决定记录")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("分类决定不可删除：它是分类的历史")
+
 
 class Signal(models.Model):
     """An early-warning signal and where it stands in its closed loop.
