@@ -320,11 +320,6 @@ class ClassificationDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.loan_id} {self.get_kind_display()} {self.to_class}"
 
-    @property
-    def binding(self) -> bool:
-        """Whether this decision set the loan's class (from its business date on)."""
-        return self.kind in ch.BINDING_KINDS
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ValueError("分类决定不可修改：更正须作为新的分类决定记录")
@@ -332,6 +327,11 @@ class ClassificationDecision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("分类决定不可删除：它是分类的历史")
+
+    @property
+    def binding(self) -> bool:
+        """Whether this decision set the loan's class (from its business date on)."""
+        return self.kind in ch.BINDING_KINDS
 
 
 class Signal(models.Model):

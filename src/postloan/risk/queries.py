@@ -255,7 +255,7 @@ def pending_request(assessment: LoanAssessment) -> ClassificationDecision | None
         ClassificationDecision.objects.filter(
             assessment=assessment, kind=ch.DecisionKind.SUBMISSION
         )
-        .select_related("actor")
+        .select_related("actor__staff")
         .order_by("-id")
         .first()
     )

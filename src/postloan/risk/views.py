@@ -192,7 +192,7 @@ def loan(request, loan_id: str):
     loan_obj = get_loan_for_user(request.user, loan_id)
     history = list(
         LoanAssessment.objects.filter(loan=loan_obj)
-        .select_related("customer", "proposed_by", "confirmed_by")
+        .select_related("customer", "proposed_by__staff", "confirmed_by__staff")
         .order_by("-as_of")[:24]
     )
     current = history[0] if history else None
@@ -213,7 +213,7 @@ def loan(request, loan_id: str):
             return redirect("risk:loan", loan_id=loan_obj.pk)
     decisions = (
         ClassificationDecision.objects.filter(loan=loan_obj)
-        .select_related("actor")
+        .select_related("actor__staff")
         .order_by("-at", "-id")
     )
     return render(
