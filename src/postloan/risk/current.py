@@ -2,8 +2,9 @@
 page, report, plan and KPI.
 
     current class = the latest binding decision of a person up to that date (认定, 审批同意,
-                    更正, 例会认定), else the class of the bank's extract (`current_class`),
-                    never better than the regulation's floor of that date.
+                    更正, 例会认定: the date's own 认定 on its assessment, else the latest
+                    `ClassificationDecision` before), else the class of the bank's extract
+                    (`current_class`), never better than the regulation's floor of that date.
 
 The floor of a date is the screening's suggestion: by construction the worst floor that fired
 (classification.md, "How a suggestion is formed"), holds included. A technical waiver (DPD 1–7)
@@ -82,10 +83,23 @@ def _floor_rank():
     )
 
 
+def _booked_class():
+    """The row's own 认定 where it has one (every binding decision of a date is written onto
+    that date's assessment), else the latest binding decision before, else the extract's."""
+    return Case(
+        When(
+            Q(status__in=(ch.AssessmentStatus.CONFIRMED, ch.AssessmentStatus.PENDING_APPROVAL))
+            & ~Q(confirmed_class=""),
+            then=F("confirmed_class"),
+        ),
+        default=Coalesce(_decided_class(), F("current_class"), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
 def current_rank():
     """The current class as a rank (0 … 4), for filters and comparisons."""
-    booked = Coalesce(_decided_class(), F("current_class"), output_field=CharField())
-    return Greatest(ClassRank(booked), _floor_rank(), output_field=IntegerField())
+    return Greatest(ClassRank(_booked_class()), _floor_rank(), output_field=IntegerField())
 
 
 def current_class_expression():
