@@ -151,3 +151,16 @@ def test_the_suggestion_is_the_worst_floor_on_a_real_screening(screened_bank):
     run_screening(BANK_DATE)  # re-screening keeps it so
     for a in LoanAssessment.objects.filter(as_of=BANK_DATE):
         assert floor_class(a) == a.suggested_class, a.loan_id
+
+
+def test_a_decision_about_an_earlier_date_reaches_the_later_screenings(bank):
+    persist_result(make_result(l003_dpd=41), AS_OF)
+    persist_result(make_result(as_of=LATER, l003_dpd=71), LATER)
+    confirm_classification(
+        LoanAssessment.objects.get(loan_id="L003", as_of=AS_OF),
+        "doubtful",
+        "补录上月认定",
+        bank.users["rm_branch"],
+    )
+    assert classes(LATER)["L003"] == "doubtful"
+    assert LoanAssessment.objects.get(loan_id="L003", as_of=LATER).decided_class == "doubtful"

@@ -10,8 +10,10 @@ The floor of a date is the screening's suggestion: by construction the worst flo
 (classification.md, "How a suggestion is formed"), holds included. A technical waiver (DPD 1–7)
 confirmed on that date lifts only the DPD floor, so there the confirmed class is the floor.
 
-Everything here is one SQL expression over `LoanAssessment` rows (one per loan and date), so a
-report over 91,000 loans stays one query: no per-loan Python.
+Everything here is one SQL expression over columns of `LoanAssessment` rows (one per loan and
+date) — the latest earlier decision is kept on the row (`decided_class`) rather than looked up
+per loan — so a report over 91,000 loans stays one plain query: no per-loan Python, no
+correlated subquery.
 """
 
 import datetime as dt
@@ -20,15 +22,17 @@ from django.db.models import (
     Case,
     CharField,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     Max,
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
 from postloan.risk import choices as ch
@@ -59,15 +63,14 @@ class ClassOfRank(Func):
     output_field = CharField()
 
 
-def _decided_class():
-    """The to_class of the loan's latest binding decision on or before the row's date."""
+def latest_binding_class():
+    """The to_class of the row's loan's latest binding decision on or before the row's date
+    (a correlated subquery: used to write `decided_class`, never inside a report)."""
     from postloan.risk.models import ClassificationDecision
 
     return Subquery(
         ClassificationDecision.objects.filter(
-            loan_id=OuterRef("loan_id"),
-            kind__in=ch.BINDING_KINDS,
-            as_of__lte=OuterRef("as_of"),
+            loan_id=OuterRef("loan_id"), kind__in=ch.BINDING_KINDS, as_of__lte=OuterRef("as_of")
         )
         .order_by("-as_of", "-id")
         .values("to_class")[:1],
@@ -75,41 +78,56 @@ def _decided_class():
     )
 
 
-def _floor_rank():
+def refresh_decided_classes(assessments) -> int:
+    """Write `decided_class` on `assessments` whose loan has a binding decision (a handful of
+    the portfolio): one UPDATE. Called after a binding decision and after a screening."""
+    from postloan.risk.models import ClassificationDecision
+
+    decided = ClassificationDecision.objects.filter(kind__in=ch.BINDING_KINDS)
+    return assessments.filter(loan_id__in=decided.values("loan_id")).update(
+        decided_class=latest_binding_class()
+    )
+
+
+# Every expression below takes `via`: the path from the queried model to the assessment row
+# ("" when querying `LoanAssessment` itself; "on_date__" through a FilteredRelation).
+
+
+def _floor_rank(via: str = ""):
     return Case(
-        When(technical_waiver=True, then=ClassRank(F("confirmed_class"))),
-        default=ClassRank(F("suggested_class")),
+        When(**{f"{via}technical_waiver": True}, then=ClassRank(F(f"{via}confirmed_class"))),
+        default=ClassRank(F(f"{via}suggested_class")),
         output_field=IntegerField(),
     )
 
 
-def _booked_class():
-    """The row's own 认定 where it has one (every binding decision of a date is written onto
-    that date's assessment), else the latest binding decision before, else the extract's."""
+def _booked_class(via: str = ""):
+    """The row's own 认定 where it has one, else the latest binding decision up to its date
+    (`decided_class`), else the extract's class."""
+    decided = (ch.AssessmentStatus.CONFIRMED, ch.AssessmentStatus.PENDING_APPROVAL)
     return Case(
         When(
-            Q(status__in=(ch.AssessmentStatus.CONFIRMED, ch.AssessmentStatus.PENDING_APPROVAL))
-            & ~Q(confirmed_class=""),
-            then=F("confirmed_class"),
+            Q(**{f"{via}status__in": decided}) & ~Q(**{f"{via}confirmed_class": ""}),
+            then=F(f"{via}confirmed_class"),
         ),
-        default=Coalesce(_decided_class(), F("current_class"), output_field=CharField()),
+        default=Coalesce(NullIf(F(f"{via}decided_class"), Value("")), F(f"{via}current_class")),
         output_field=CharField(),
     )
 
 
-def current_rank():
+def current_rank(via: str = ""):
     """The current class as a rank (0 … 4), for filters and comparisons."""
-    return Greatest(ClassRank(_booked_class()), _floor_rank(), output_field=IntegerField())
+    return Greatest(ClassRank(_booked_class(via)), _floor_rank(via), output_field=IntegerField())
 
 
-def current_class_expression():
+def current_class_expression(via: str = ""):
     """The current class code of each `LoanAssessment` row, as an annotation."""
-    return ClassOfRank(current_rank())
+    return ClassOfRank(current_rank(via))
 
 
-def non_performing_q() -> Q:
+def non_performing_q(via: str = "") -> Q:
     """Rows whose current class is 次级, 可疑 or 损失."""
-    return Q(GreaterThanOrEqual(current_rank(), FIRST_NPL_RANK))
+    return Q(GreaterThanOrEqual(current_rank(via), FIRST_NPL_RANK))
 
 
 def with_current_class(assessments, name: str = "current_cls"):
@@ -150,28 +168,17 @@ def non_performing_customers(customer_ids, as_of: dt.date) -> set[str]:
     """Customers with an active loan whose current class at `as_of` is non-performing.
 
     Loans on the latest screening on or before `as_of` are read by their current class; loans
-    that screening did not see (new since) by the extract's class. Two queries."""
+    that screening did not see (new since) by the extract's class. One query (and the date)."""
     from postloan.portfolio.models import Loan
-    from postloan.risk.models import LoanAssessment
 
-    active = {"status": "active", "balance__gt": 0}
-    loans = Loan.objects.filter(customer_id__in=customer_ids, **active)
+    loans = Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
+    extract_npl = Q(classification__in=list(ch.NON_PERFORMING))
     screened = screened_on_or_before(as_of)
     if screened is None:
-        return set(
-            loans.filter(classification__in=list(ch.NON_PERFORMING)).values_list(
-                "customer_id", flat=True
-            )
-        )
-    on_date = LoanAssessment.objects.filter(as_of=screened)
-    found = set(
-        on_date.filter(customer_id__in=customer_ids, **{f"loan__{k}": v for k, v in active.items()})
-        .filter(non_performing_q())
-        .values_list("customer_id", flat=True)
+        return set(loans.filter(extract_npl).values_list("customer_id", flat=True))
+    on_date = FilteredRelation("assessments", condition=Q(assessments__as_of=screened))
+    npl = loans.annotate(on_date=on_date).filter(
+        (Q(on_date__isnull=False) & non_performing_q("on_date__"))
+        | (Q(on_date__isnull=True) & extract_npl)
     )
-    found |= set(
-        loans.filter(classification__in=list(ch.NON_PERFORMING))
-        .exclude(loan_id__in=on_date.values("loan_id"))
-        .values_list("customer_id", flat=True)
-    )
-    return found
+    return set(npl.values_list("customer_id", flat=True))

@@ -156,6 +156,12 @@ class LoanAssessment(models.Model):
     confirmed_at = models.DateTimeField("认定时间", null=True, blank=True)
     technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
     waiver_reason = models.TextField("豁免理由", blank=True, default="")
+    # The loan's latest binding decision on or before this date (`risk.current`), kept here so
+    # that reports read a column, not a lookup per loan: written by every binding decision and
+    # after every screening of the date (`current.refresh_decided_classes`). Empty: none.
+    decided_class = models.CharField(
+        "截至该日的人工认定", max_length=16, choices=ch.LoanClass.choices, null=True, blank=True
+    )
 
     # Workflow fields kept when a re-screening of the same date gives the same suggestion.
     WORKFLOW_FIELDS = (

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, Exists, FilteredRelation, Max, OuterRef, Q, Sum, When
 
 from postloan.core.cache import query_key, remember
 from postloan.risk import choices as ch
@@ -87,9 +87,15 @@ def migration_matrix(assessments, from_date: dt.date, to_date: dt.date) -> Migra
     before = assessments.filter(as_of=from_date).annotate(cls=EFFECTIVE_CLASS)
     after = assessments.filter(as_of=to_date).annotate(cls=EFFECTIVE_CLASS)
     m = Migration(from_date, to_date)
+    # The same loan's row at `to_date`, joined (not looked up row by row).
+    later = FilteredRelation("loan__assessments", condition=Q(loan__assessments__as_of=to_date))
     pairs = (
-        before.annotate(
-            to_cls=Subquery(after.filter(loan_id=OuterRef("loan_id")).values("cls")[:1])
+        before.annotate(later=later)
+        .annotate(
+            to_cls=Case(
+                When(later__isnull=True, then=None),
+                default=current.current_class_expression("later__"),
+            )
         )
         .values("cls", "to_cls")
         .annotate(n=Count("id"), bal=Sum("balance"))

@@ -26,7 +26,7 @@ from postloan.risk.access import (
     require_risk_head,
     require_visible,
 )
-from postloan.risk.current import current_class
+from postloan.risk.current import current_class, refresh_decided_classes
 from postloan.risk.errors import TransitionError
 from postloan.risk.floors import class_rank, floor_violation
 from postloan.risk.models import ClassificationDecision, LoanAssessment
@@ -195,6 +195,7 @@ def _bind(
         meeting_id=meeting_id,
         agenda_item_id=agenda_item_id,
     )
+    refresh_decided_classes(LoanAssessment.objects.filter(loan_id=a.loan_id))
     if waiver_reason:
         ClassificationDecision.objects.create(
             **common,
