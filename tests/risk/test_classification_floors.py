@@ -22,7 +22,7 @@ from postloan.risk.actions import (
 )
 from postloan.risk.current import current_class
 from postloan.risk.models import ClassificationDecision, LoanAssessment
-from tests.factories import _staff, add_risk_head, make_user
+from tests.factories import _staff, make_user
 from tests.risk.results import AS_OF, make_result
 
 LOSS_DPD360 = (
@@ -49,22 +49,6 @@ def with_floor(result, rule_id: str, floor_class: str):
     )
     result.loan_floors = pa.Table.from_pylist(floors)
     return result
-
-
-@pytest.fixture
-def loss(bank):
-    """L003 400 days past due: the floor is 损失."""
-    persist_result(make_result(l003_dpd=400, l003_suggested="loss"), AS_OF)
-    add_risk_head(bank)
-    return bank
-
-
-@pytest.fixture
-def short_overdue(bank):
-    """L003 5 days past due: 关注 by CLS-SM-DPD only, which a technical waiver may lift."""
-    persist_result(make_result(l003_dpd=5), AS_OF)
-    add_risk_head(bank)
-    return bank
 
 
 def nothing_written():

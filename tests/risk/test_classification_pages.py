@@ -3,30 +3,13 @@ floor next to the field, the 风险部负责人 approves, a 认定 is corrected 
 
 import re
 
-import pytest
-
 from postloan.core.models import AuditEvent
 from postloan.portfolio.models import Loan
 from postloan.risk.actions import confirm_classification, persist_result
 from postloan.risk.models import ClassificationDecision, LoanAssessment
-from tests.factories import add_risk_head
 from tests.risk.results import AS_OF, make_result
 
 URL = "/risk/classification/loan/L003/"
-
-
-@pytest.fixture
-def loss(bank):
-    persist_result(make_result(l003_dpd=400, l003_suggested="loss"), AS_OF)
-    add_risk_head(bank)
-    return bank
-
-
-@pytest.fixture
-def short_overdue(bank):
-    persist_result(make_result(l003_dpd=5), AS_OF)
-    add_risk_head(bank)
-    return bank
 
 
 def preselected(page: str, name: str) -> list[str]:

@@ -29,14 +29,12 @@ def l003() -> LoanAssessment:
 
 
 @pytest.fixture
-def loss(bank):
-    """L003 400 days past due (floor 损失), an admin and an auditor in the maintenance pages."""
-    persist_result(make_result(l003_dpd=400, l003_suggested="loss"), AS_OF)
-    add_risk_head(bank)
+def loss(loss):
+    """L003 at the 损失 floor (tests/risk/conftest.py), and an auditor in the maintenance pages."""
     auditor = make_user("auditor", None)
     grant_role(auditor, "auditor")
-    bank.users["auditor"] = auditor
-    return bank
+    loss.users["auditor"] = auditor
+    return loss
 
 
 def unchanged():

@@ -137,21 +137,15 @@ def _classification_step(request, step: str, current, form_for):
         call = lambda d: actions.propose_classification(  # noqa: E731
             current, d["proposed_class"], d["reason"], user
         )
-    elif step == "confirm":
-        form = form_for("confirm", request.POST)
-        call = lambda d: actions.confirm_classification(  # noqa: E731
+    elif step in ("confirm", "correct"):  # 认定, or 更正 of one: the same fields
+        form = form_for(step, request.POST)
+        act, field = {
+            "confirm": (actions.confirm_classification, "confirmed_class"),
+            "correct": (actions.correct_classification, "corrected_class"),
+        }[step]
+        call = lambda d: act(  # noqa: E731
             current,
-            d["confirmed_class"],
-            d["reason"],
-            user,
-            technical_waiver=d["technical_waiver"],
-            waiver_reason=d["waiver_reason"],
-        )
-    elif step == "correct":
-        form = form_for("correct", request.POST)
-        call = lambda d: actions.correct_classification(  # noqa: E731
-            current,
-            d["corrected_class"],
+            d[field],
             d["reason"],
             user,
             technical_waiver=d["technical_waiver"],

@@ -99,21 +99,31 @@ def _open_request(a: LoanAssessment) -> ClassificationDecision:
     return request
 
 
-def _submit(a, chosen, reason, acting_user, *, waiver_reason="", supersedes=None):
-    """A 认定 better than the suggestion: kept as a request until a second person approves."""
-    before = {"status": a.status}
-    decision = ClassificationDecision.objects.create(
+def _decision(a: LoanAssessment, kind: str, acting_user, **fields) -> ClassificationDecision:
+    """A new row of the assessment's history (decisions are never edited)."""
+    return ClassificationDecision.objects.create(
         loan_id=a.loan_id,
         assessment=a,
         as_of=a.as_of,
-        kind=Kind.SUBMISSION,
+        kind=kind,
         suggested_class=a.suggested_class,
+        actor=acting_user,
+        **fields,
+    )
+
+
+def _submit(a, chosen, reason, acting_user, *, waiver_reason="", supersedes=None):
+    """A 认定 better than the suggestion: kept as a request until a second person approves."""
+    before = {"status": a.status}
+    decision = _decision(
+        a,
+        Kind.SUBMISSION,
+        acting_user,
         from_class=current_class(a),
         to_class=chosen,
         reason=reason,
         waiver_reason=waiver_reason,
         supersedes=supersedes,
-        actor=acting_user,
     )
     a.status = Status.PENDING_APPROVAL
     a.save(update_fields=["status"])
@@ -176,16 +186,10 @@ def _bind(
             "waiver_reason",
         ]
     )
-    common = {
-        "loan_id": a.loan_id,
-        "assessment": a,
-        "as_of": a.as_of,
-        "suggested_class": a.suggested_class,
-        "actor": acting_user,
-    }
-    decision = ClassificationDecision.objects.create(
-        **common,
-        kind=kind,
+    decision = _decision(
+        a,
+        kind,
+        acting_user,
         from_class=from_class,
         to_class=to_class,
         reason=note or reason,
@@ -197,9 +201,10 @@ def _bind(
     )
     refresh_decided_classes(LoanAssessment.objects.filter(loan_id=a.loan_id))
     if waiver_reason:
-        ClassificationDecision.objects.create(
-            **common,
-            kind=Kind.WAIVER,
+        _decision(
+            a,
+            Kind.WAIVER,
+            acting_user,
             from_class=a.suggested_class,
             to_class=to_class,
             reason=waiver_reason,
@@ -284,16 +289,13 @@ def propose_classification(
                 "proposed_at",
             ]
         )
-        ClassificationDecision.objects.create(
-            loan_id=a.loan_id,
-            assessment=a,
-            as_of=a.as_of,
-            kind=Kind.PROPOSAL,
-            suggested_class=a.suggested_class,
+        _decision(
+            a,
+            Kind.PROPOSAL,
+            acting_user,
             from_class=a.current_class,
             to_class=proposed_class,
             reason=reason,
-            actor=acting_user,
         )
         record(
             actor=acting_user,
@@ -400,17 +402,14 @@ def reject_classification(assessment: LoanAssessment, reason: str, acting_user):
         before = {"status": a.status}
         a.status = status
         a.save(update_fields=["status"])
-        ClassificationDecision.objects.create(
-            loan_id=a.loan_id,
-            assessment=a,
-            as_of=a.as_of,
-            kind=Kind.REJECTION,
-            suggested_class=a.suggested_class,
+        _decision(
+            a,
+            Kind.REJECTION,
+            acting_user,
             from_class=request.from_class,
             to_class=request.to_class,
             reason=reason,
             request=request,
-            actor=acting_user,
         )
         record(
             actor=acting_user,
