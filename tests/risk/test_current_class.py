@@ -164,3 +164,14 @@ def test_a_decision_about_an_earlier_date_reaches_the_later_screenings(bank):
     )
     assert classes(LATER)["L003"] == "doubtful"
     assert LoanAssessment.objects.get(loan_id="L003", as_of=LATER).decided_class == "doubtful"
+
+
+def test_the_dashboard_counts_loans_by_their_current_class(bank):
+    from postloan.web.queries.dashboard import compute_dashboard
+
+    persist_result(make_result(l003_dpd=95, l003_suggested="substandard"), AS_OF)
+    by_class = {
+        r["code"]: r["count"] for r in compute_dashboard(bank.users["rm_branch"], AS_OF).by_class
+    }
+    assert (by_class["special_mention"], by_class["substandard"]) == (0, 1)  # at its floor
+    assert Loan.objects.get(pk="L003").classification == "special_mention"

@@ -164,6 +164,25 @@ def loan_current_class(loan, as_of: dt.date) -> str:
     return current_class(a) if a is not None else loan.classification
 
 
+def loans_with_current_class(loans, as_of: dt.date, name: str = "current_cls"):
+    """`loans` (a `Loan` queryset) annotated with their current class at `as_of`: by their row
+    of the latest screening on or before it, else (never screened, or new since) the extract's
+    class. One join, no per-loan lookup."""
+    screened = screened_on_or_before(as_of)
+    if screened is None:
+        return loans.annotate(**{name: F("classification")})
+    on_date = FilteredRelation("assessments", condition=Q(assessments__as_of=screened))
+    return loans.annotate(on_date=on_date).annotate(
+        **{
+            name: Case(
+                When(on_date__isnull=True, then=F("classification")),
+                default=current_class_expression("on_date__"),
+                output_field=CharField(),
+            )
+        }
+    )
+
+
 def non_performing_customers(customer_ids, as_of: dt.date) -> set[str]:
     """Customers with an active loan whose current class at `as_of` is non-performing.
 
