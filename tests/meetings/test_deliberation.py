@@ -189,25 +189,7 @@ def test_it_closes_only_with_every_customer_decided_or_deferred(committee_bank, 
     assert meeting.status == "held"
 
 
-def test_it_hands_each_adopted_class_to_the_classification_workflow(
-    committee_bank, run, monkeypatch
-):
-    """The one wiring point: at closing every adopted loan's class goes to the risk app's
-    committee 认定 with the meeting and item as its source (a not adopted one does not)."""
-    from postloan.risk.actions import classification
-
-    calls = []
-
-    def record_committee_classification(assessment, decided_class, reason, acting_user, **src):
-        calls.append((assessment.loan_id, decided_class, reason, acting_user.username, src))
-
-    monkeypatch.setattr(
-        classification,
-        "record_committee_classification",
-        record_committee_classification,
-        raising=False,
-    )
-    bank = committee_bank
+def _closed_with_l003_substandard(bank, run):
     sec = bank.users["rm_branch"]
     meeting, items = run.held_meeting(bank)
     _decide(bank, items["C003"], {"L003": "substandard"}, {"L003": "回款不足"})
@@ -215,18 +197,48 @@ def test_it_hands_each_adopted_class_to_the_classification_workflow(
     _decide(bank, items["C001"], {"L001": "normal"}, method="vote", votes=(2, 5, 0))
     actions.save_sections(meeting, acting_user=sec, chair_summary="总结")
     run.ready_to_close(bank, meeting)
-    actions.close_meeting(meeting, acting_user=sec)
-    assert calls == [
-        (
-            "L003",
-            "substandard",
-            "回款不足",
-            "rm_branch",
-            {"meeting_id": meeting.pk, "agenda_item_id": items["C003"].pk},
-        )
-    ]
+    return meeting, items
+
+
+def test_it_makes_each_adopted_class_the_loans_committee_classification(committee_bank, run):
+    """At closing every adopted loan's class becomes its 认定 through the risk app (no fake):
+    the committee's decision row names the meeting and item, and the loan's one current class
+    follows; a loan whose customer was voted down keeps its class."""
+    from postloan.risk.current import current_class
+    from postloan.risk.models import ClassificationDecision
+
+    bank = committee_bank
+    meeting, items = _closed_with_l003_substandard(bank, run)
+    l003 = LoanDecision.objects.get(loan_id="L003")
+    before_l001 = current_class(LoanDecision.objects.get(loan_id="L001").assessment)
+    actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
+
+    row = ClassificationDecision.objects.get(loan_id="L003")
+    assert (row.kind, row.to_class, row.reason) == ("committee", "substandard", "回款不足")
+    assert (row.meeting_id, row.agenda_item_id) == (meeting.pk, items["C003"].pk)
+    assert row.actor == bank.users["rm_branch"]
+    assert current_class(l003.assessment) == "substandard"
+    assert not ClassificationDecision.objects.filter(loan_id="L001").exists()
+    assert current_class(LoanDecision.objects.get(loan_id="L001").assessment) == before_l001
     assert LoanDecision.objects.get(loan_id="L003").classified_at is not None
     assert LoanDecision.objects.get(loan_id="L001").classified_at is None
+
+
+def test_it_refuses_to_close_with_a_decision_below_the_floor(committee_bank, run):
+    """The floor binds at the hand-off too: a decision written around `decide_item` (here by
+    a queryset update) better than the loan's floor is refused by the risk app at closing —
+    the meeting stays open and no 认定 is recorded."""
+    from postloan.risk.models import ClassificationDecision
+
+    bank = committee_bank
+    meeting, _items = _closed_with_l003_substandard(bank, run)
+    LoanDecision.objects.filter(loan_id="L003").update(decided_class="normal")
+    with pytest.raises(MeetingError, match="借据L003：.*正常"):
+        actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
+    meeting.refresh_from_db()
+    assert meeting.status == "in_progress" and meeting.closed_at is None
+    assert not ClassificationDecision.objects.filter(loan_id="L003").exists()
+    assert LoanDecision.objects.get(loan_id="L003").classified_at is None
 
 
 def test_it_calls_an_ad_hoc_meeting_at_short_notice_with_its_reason(committee_bank, login):

@@ -320,14 +320,11 @@ def excuse_missing_report(item, *, reason: str, acting_user):
 def record_committee_class(decision, acting_user) -> None:
     """The one place the meeting hands a decided class to the classification workflow: it
     becomes the loan's 认定, the committee its approver and this meeting its source."""
-    from postloan.risk.actions import classification
+    from postloan.risk.actions.classification import record_committee_classification
 
-    confirm = getattr(classification, "record_committee_classification", None)
-    if confirm is None:  # the risk app's committee 认定 is not merged yet (branch h-a)
-        return
     item = decision.item
     try:
-        confirm(
+        record_committee_classification(
             decision.assessment,
             decision.decided_class,
             decision.reason or item.summary,
