@@ -13,6 +13,7 @@ Everything goes through the screening and meeting actions, at the business dates
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -86,8 +87,9 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     if existing is not None:
         return existing
     if not LoanAssessment.objects.filter(as_of=earlier).exists():
-        run_screening(earlier, acting_user=secretary, source="demo")
-    slid = _fully_screened(slid_customers(branch, earlier, as_of), earlier)
+        with _booked_as_before(earlier, as_of):
+            run_screening(earlier, acting_user=secretary, source="demo")
+    slid = _sound_then(slid_customers(branch, earlier, as_of), earlier)
     if len(slid) < 2:
         return None
     reported, handled = slid[:SOUND_REPORTED], slid[SOUND_REPORTED : SOUND_REPORTED + 1]
@@ -119,22 +121,49 @@ def _decide(item, summary: str, wanted: str, secretary):
     )
 
 
-def _fully_screened(customer_ids: list[str], earlier: dt.date) -> list[str]:
-    """Customers every active loan of whom was screened at `earlier` (the facts the meeting saw)."""
+@contextmanager
+def _booked_as_before(earlier: dt.date, as_of: dt.date):
+    """The books as they stood at `earlier` for the loans that fell overdue since: performing
+    (正常, no impairment, no provision). The demo bank has one snapshot, taken on `as_of`; its
+    impairment and 次级 marks of a loan overdue for fewer days than `earlier` is back came with
+    the arrears, so the earlier screening must not see them. Restored afterwards."""
     from postloan.portfolio.models import Loan
     from postloan.risk.models import LoanAssessment
 
-    screened = set(
-        LoanAssessment.objects.filter(as_of=earlier, customer_id__in=customer_ids).values_list(
-            "loan_id", flat=True
+    since = (as_of - earlier).days
+    slid = LoanAssessment.objects.filter(as_of=as_of, dpd__gt=0, dpd__lt=since).values("loan_id")
+    loans = list(
+        Loan.objects.filter(loan_id__in=slid).values(
+            "loan_id", "classification", "credit_impaired", "ecl_amount"
         )
     )
+    fields = ("classification", "credit_impaired", "ecl_amount")
+    Loan.objects.filter(loan_id__in=[x["loan_id"] for x in loans]).update(
+        classification="normal", credit_impaired=False, ecl_amount=None
+    )
+    try:
+        yield
+    finally:
+        for x in loans:
+            Loan.objects.filter(pk=x["loan_id"]).update(**{f: x[f] for f in fields})
+
+
+def _sound_then(customer_ids: list[str], earlier: dt.date) -> list[str]:
+    """Customers a meeting could call sound on the facts of `earlier`: every active loan was
+    screened then, and no loan had a floor worse than 正常 (a loan already 次级 on the books, or
+    one that pulls the customer's other loans down, binds the meeting to a worse class)."""
+    from postloan.portfolio.models import Loan
+    from postloan.risk.floors import floor_class
+    from postloan.risk.models import LoanAssessment
+
+    screened = LoanAssessment.objects.filter(as_of=earlier, customer_id__in=customer_ids)
+    bound = {a.customer_id for a in screened if floor_class(a) not in ("", "normal")}
     missing = set(
         Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
-        .exclude(loan_id__in=screened)
+        .exclude(loan_id__in=screened.values("loan_id"))
         .values_list("customer_id", flat=True)
     )
-    return [c for c in customer_ids if c not in missing]
+    return [c for c in customer_ids if c not in missing and c not in bound]
 
 
 def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
