@@ -105,7 +105,7 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     return meeting
 
 
-def _decide(item, summary: str, wanted: str, secretary):
+def decide_loans(item, summary: str, wanted: str, secretary):
     """Each loan at the class the story wants, never better than its floor."""
     from postloan.meetings.deliberation import loan_facts
     from postloan.risk.floors import worst
@@ -201,9 +201,9 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
                 item, reason="客户经理会上口头汇报，书面材料会后补交", acting_user=chair
             )
     for customer_id in reported:
-        _decide(items[customer_id], SOUND_SUMMARY, "normal", secretary)
+        decide_loans(items[customer_id], SOUND_SUMMARY, "normal", secretary)
     for customer_id in handled:
-        item = _decide(items[customer_id], HANDLED_SUMMARY, "substandard", secretary)
+        item = decide_loans(items[customer_id], HANDLED_SUMMARY, "substandard", secretary)
         customer = item.customer
         balance = sum(loan.balance for loan in customer.loans.filter(status="active"))
         actions.adopt_resolution(
@@ -222,12 +222,12 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
         meeting, acting_user=secretary, chair_summary="各责任部门按决议抓好落实。"
     )
     actions.close_meeting(meeting, acting_user=secretary)
-    _sign_as_the_chair(meeting, chair)
+    sign_as_the_chair(meeting, chair)
     meeting.refresh_from_db()
     return meeting
 
 
-def _sign_as_the_chair(meeting, chair) -> None:
+def sign_as_the_chair(meeting, chair) -> None:
     """The chair presided and is the 行长: he signs twice, with his opinion and his password."""
     from postloan.demo.logins import default_password
     from postloan.meetings.actions.signing import content_to_sign, pending_roles
