@@ -212,3 +212,13 @@ def make_bank() -> Bank:
         )
     set_business_date(AS_OF)
     return bank
+
+
+def add_risk_head(bank: Bank) -> User:
+    """风险部负责人 孙立 (RM00, 杭州分行 risk department head; user `risk_head`): approves a 认定
+    better than the system's suggestion. Not in `make_bank()`, which other tests count."""
+    staff = _staff("RM00", "孙立", bank.branches["BR01"], "risk", "dept_head", 15)
+    bank.staff["RM00"] = staff
+    user = make_user("risk_head", staff, "dept_head", "risk_manager")
+    bank.users["risk_head"] = user
+    return user

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from postloan.meetings import actions
-from tests.meetings.conftest import committee_bank, held_meeting, sign_off  # noqa: F401
+from tests.meetings.conftest import (  # noqa: F401
+    committee_bank,
+    every_loan,
+    held_meeting,
+    sign_off,
+)
 
 DEADLINE = dt.date(2026, 12, 31)
 
@@ -22,7 +27,7 @@ def signed_meeting(committee_bank):  # noqa: F811
     actions.decide_item(
         items["C001"],
         summary="经营正常，销售回笼稳定，余额偏高",
-        class_decided="normal",
+        **every_loan(items["C001"], "normal"),
         method="consensus",
         acting_user=sec,
     )
@@ -40,7 +45,7 @@ def signed_meeting(committee_bank):  # noqa: F811
             actions.decide_item(
                 item,
                 summary="按期跟踪",
-                class_decided="special_mention",
+                **every_loan(item, "special_mention"),
                 method="consensus",
                 acting_user=sec,
             )

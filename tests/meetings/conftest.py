@@ -71,8 +71,52 @@ def committee_bank(bank):
     return bank
 
 
+def every_loan(item, cls: str, reason: str = "审议认定") -> dict:
+    """decide_item's per-loan arguments: every active loan of the item's customer at `cls`."""
+    from postloan.meetings.deliberation import decided_loans
+
+    ids = list(decided_loans(item.customer).values_list("loan_id", flat=True))
+    return {"loan_classes": dict.fromkeys(ids, cls), "loan_reasons": dict.fromkeys(ids, reason)}
+
+
+def at_floor(item, reason: str = "审议认定") -> dict:
+    """decide_item's per-loan arguments: every loan at its floor class (正常 without a floor)."""
+    from postloan.meetings.deliberation import loan_facts
+
+    facts = loan_facts(item.customer)
+    return {
+        "loan_classes": {f.loan_id: f.floor_class or "normal" for f in facts},
+        "loan_reasons": {f.loan_id: reason for f in facts},
+    }
+
+
+def screened(day=None):
+    """Screen the bank once (the facts a meeting decides on), if no screening exists yet."""
+    from postloan.core.business_date import current_business_date
+    from postloan.risk.actions.screening import run_screening
+    from postloan.risk.models import LoanAssessment
+
+    day = day or current_business_date()
+    if not LoanAssessment.objects.filter(as_of__lte=day).exists():
+        run_screening(day)
+
+
+def ready_to_close(bank, meeting, who="chair", secretary="rm_branch"):
+    """What a test leaves open before closing: customers it did not decide are deferred, and
+    the presiding chair records why the reports nobody submitted are missing."""
+    for item in meeting.items.filter(dropped=False, outcome="pending"):
+        actions.defer_item(
+            item, reason="本次未审议，下次例会审议", acting_user=bank.users[secretary]
+        )
+    for item in meeting.items.filter(dropped=False, batch=False, report__status="draft"):
+        actions.excuse_missing_report(
+            item, reason="客户经理会上口头汇报", acting_user=bank.users[who]
+        )
+
+
 def held_meeting(bank, present=None, presiding="P01", date=MEETING_DATE):
     """Schedule, notice and open a meeting of BR01; returns (meeting, items by customer id)."""
+    screened()
     sec = bank.users["rm_branch"]
     meeting = actions.schedule_meeting(bank.branches["BR01"], date, acting_user=sec)
     actions.send_notice(meeting, acting_user=sec)
@@ -109,6 +153,7 @@ def sign_as(user, meeting, roles=("presider", "president"), *, amendment=None, o
 def sign_off(bank, meeting):
     sec = bank.users["rm_branch"]
     actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
+    ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=sec)
     sign_as(bank.users["chair"], meeting)  # 周强 presided and is the 行长: he signs twice
     meeting.refresh_from_db()
@@ -121,5 +166,11 @@ def run():
         return set_business_date(day, only_forward=False)
 
     return SimpleNamespace(
-        held_meeting=held_meeting, sign_off=sign_off, sign_as=sign_as, set_date=set_date
+        held_meeting=held_meeting,
+        sign_off=sign_off,
+        sign_as=sign_as,
+        set_date=set_date,
+        every_loan=every_loan,
+        at_floor=at_floor,
+        ready_to_close=ready_to_close,
     )

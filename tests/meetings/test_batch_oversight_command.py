@@ -48,6 +48,9 @@ def test_it_reports_lower_units_meetings_reviews_and_execution(bank, run):
 
     chair = make_user("xihu_chair", committee.members.get(staff_id="P02").staff, "chair")
     run.set_date(dt.date(2026, 9, 1))
+    from tests.meetings.conftest import screened
+
+    screened()
     meeting = actions.schedule_meeting(sb, dt.date(2026, 9, 22), acting_user=sec)
     actions.send_notice(meeting, acting_user=sec)
     actions.start_meeting(
@@ -58,7 +61,11 @@ def test_it_reports_lower_units_meetings_reviews_and_execution(bank, run):
     )
     items = {i.customer_id: i for i in meeting.items.all()}
     actions.decide_item(
-        items["C001"], summary="s", class_decided="normal", method="consensus", acting_user=sec
+        items["C001"],
+        summary="s",
+        **run.every_loan(items["C001"], "normal"),
+        method="consensus",
+        acting_user=sec,
     )
     actions.decide_batch(meeting, summary="批量", acting_user=sec)
     actions.adopt_resolution(
@@ -71,6 +78,8 @@ def test_it_reports_lower_units_meetings_reviews_and_execution(bank, run):
         acting_user=sec,
     )
     actions.save_sections(meeting, acting_user=sec, chair_summary="总结")
+    bank.users["xihu_chair"] = chair
+    run.ready_to_close(bank, meeting, who="xihu_chair", secretary="rm_xihu")
     actions.close_meeting(meeting, acting_user=sec)
     run.sign_as(chair, meeting)
     run.set_date(dt.date(2026, 10, 31))

@@ -12,6 +12,7 @@ from postloan.ingest.service import run_import
 from postloan.meetings.models import Meeting, Resolution
 from tests.browser import launch, log_in
 from tests.factories import PASSWORD
+from tests.meetings.conftest import screened
 
 LOANS_CSV = (
     "loan_id,customer_id,facility_id,product,principal,balance,start_date,maturity_date,"
@@ -32,6 +33,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
     live_server, committee_bank, tmp_path
 ):
     base = live_server.url
+    screened()  # the facts the meeting decides on
     with sync_playwright() as p:
         browser = launch(p)
         try:
@@ -68,7 +70,9 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             assert "已达到" in sec.content()
             sec.goto(f"{base}/meetings/items/{item.pk}/")
             sec.fill("textarea[name=summary]", "经营正常但用信偏高，须压降")
-            sec.select_option("select[name=class_decided]", "normal")
+            assert sec.locator("select[name=class__L001]").input_value() == ""  # no default
+            sec.select_option("select[name=class__L001]", "normal")
+            sec.select_option("select[name=method]", "consensus")
             sec.click("#save-decision")
             sec.wait_for_selector("text=审议结果已记录")
             sec.select_option("select[name=type]", "reduce_exposure")

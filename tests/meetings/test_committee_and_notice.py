@@ -94,10 +94,18 @@ def test_it_counts_seven_working_days_across_mid_autumn_and_national_day(bank):
 
 
 def test_it_refuses_a_notice_sent_too_late(committee_bank):
+    from postloan.core.business_date import set_business_date
+
     bank = committee_bank
     sec = bank.users["rm_branch"]
+    # too late already when the regular meeting is arranged (business date 2026-10-31)
+    with pytest.raises(MeetingError, match="最迟2026-10-28"):
+        actions.schedule_meeting(bank.branches["BR01"], dt.date(2026, 11, 6), acting_user=sec)
+    # arranged in time, but the notice is not sent by its last day
+    set_business_date(dt.date(2026, 10, 20), only_forward=False)
     meeting = actions.schedule_meeting(bank.branches["BR01"], dt.date(2026, 11, 6), acting_user=sec)
     assert meeting.notice_due == dt.date(2026, 10, 28)
+    set_business_date(dt.date(2026, 10, 29), only_forward=False)
     with pytest.raises(MeetingError, match="最迟2026-10-28"):
         actions.send_notice(meeting, acting_user=sec)
 

@@ -9,6 +9,7 @@ from postloan.meetings.admin import MeetingAdmin, ResolutionAdmin
 from postloan.meetings.errors import MeetingError, RecordLocked
 from postloan.meetings.models import Meeting, Resolution, Signature
 from postloan.meetings.tasks import open_resolution_tasks
+from tests.meetings.conftest import every_loan, ready_to_close
 
 DEADLINE = dt.date(2026, 12, 31)
 
@@ -17,7 +18,7 @@ def _decide(bank, item, **kw):
     return actions.decide_item(
         item,
         summary=kw.pop("summary", "经营正常，余额偏高"),
-        class_decided=kw.pop("class_decided", "normal"),
+        **every_loan(item, kw.pop("class_decided", "normal")),
         method=kw.pop("method", "consensus"),
         acting_user=bank.users["rm_branch"],
         **kw,
@@ -41,7 +42,8 @@ def test_it_needs_more_than_half_of_members_and_a_chair_presiding(committee_bank
     bank = committee_bank
     meeting, items = run.held_meeting(bank, present=["P01", "VP01", "CD01"])
     assert meeting.quorum_met is False
-    _decide(bank, items["C001"])
+    with pytest.raises(MeetingError, match="未达到法定人数"):
+        _decide(bank, items["C001"])
     with pytest.raises(MeetingError, match="未达到法定人数"):
         _reduce(bank, items["C001"])
 
@@ -109,6 +111,7 @@ def test_it_locks_the_signed_record_and_amends_with_new_signatures(committee_ban
     res = _reduce(bank, items["C001"])
     assert not open_resolution_tasks(bank.users["am_zhang"]).exists()  # not yet signed
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行。")
+    ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     with pytest.raises(MeetingError, match="会议主持人和行长"):
         run.sign_as(bank.users["vice"], meeting, ["presider"])
@@ -177,6 +180,7 @@ def test_it_puts_a_signed_resolution_in_the_responsible_persons_inbox(committee_
     _decide(bank, items["C001"])
     _reduce(bank, items["C001"])
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行。")
+    ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     run.sign_as(bank.users["chair"], meeting)
 

@@ -36,7 +36,7 @@ def _decided(bank, run):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                class_decided="normal",
+                **run.at_floor(item),
                 method="consensus",
                 acting_user=sec,
             )
@@ -74,6 +74,21 @@ def test_it_refuses_raw_changes_of_a_signed_meetings_rows(signed):
     refused("DELETE FROM meeting_attendance WHERE meeting_id = %s", [meeting.pk])
     refused("DELETE FROM meeting_recusals WHERE item_id = %s", [item.pk])
     refused("UPDATE meeting_customer_reports SET answers = %s WHERE item_id = %s", ["{}", item.pk])
+    decision = item.loan_decisions.first()
+    refused(
+        "UPDATE meeting_loan_decisions SET decided_class = %s WHERE id = %s", ["loss", decision.pk]
+    )
+    refused("UPDATE meeting_loan_decisions SET reason = %s WHERE item_id = %s", ["改", item.pk])
+    refused("DELETE FROM meeting_loan_decisions WHERE item_id = %s", [item.pk])
+    refused(
+        "INSERT INTO meeting_loan_decisions (item_id, loan_id, as_of, dpd, balance, current_class,"
+        " suggested_class, floor_class, floor_rules, decided_class, reason)"
+        " SELECT item_id, loan_id, as_of, dpd, balance, current_class, suggested_class,"
+        " floor_class, floor_rules, decided_class, reason FROM meeting_loan_decisions"
+        " WHERE id = %s",
+        [decision.pk],
+    )
+    refused("UPDATE meetings SET ad_hoc_reason = %s WHERE id = %s", ["事后补写", meeting.pk])
     refused(
         "UPDATE meeting_resolutions SET deadline = %s WHERE id = %s", ["2027-06-30", resolution.pk]
     )
@@ -148,6 +163,7 @@ def test_it_locks_the_content_from_the_first_signature_on(committee_bank, run):
     bank = committee_bank
     meeting, _items, _r = _decided(bank, run)
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="总结")
+    run.ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     run.sign_as(bank.users["chair"], meeting, ["presider"])
     refused("UPDATE meetings SET chair_summary = %s WHERE id = %s", ["改", meeting.pk])

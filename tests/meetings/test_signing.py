@@ -28,7 +28,7 @@ def _held(bank, run, presiding="P01"):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                class_decided="normal",
+                **run.at_floor(item),
                 method="consensus",
                 acting_user=sec,
             )
@@ -44,6 +44,7 @@ def _held(bank, run, presiding="P01"):
         acting_user=sec,
     )
     actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
+    run.ready_to_close(bank, meeting, who="vice" if presiding == "VP01" else "chair")
     actions.close_meeting(meeting, acting_user=sec)
     meeting.refresh_from_db()
     return meeting, items
@@ -244,7 +245,11 @@ def test_it_renders_a_signed_record_from_its_snapshot_after_a_rename(
     job = build_meeting_pack(meeting.pack_jobs.get().pk)
     assert job.status == "done", job.error
     text = "".join(p.extract_text() for p in PdfReader(job.file.path).pages).replace("\n", "")
-    assert "杭州甲制造有限公司" in text and "杭州甲新材料" not in text
+    # The pack's quality report is the bank's data of the data date — its top-ten customers
+    # (表9) under today's names — not part of the signed record: the record is everything else.
+    start = text.index("表9 前十大客户")
+    record = text[:start] + text[text.index("表10", start) :]
+    assert "杭州甲制造有限公司" in record and "杭州甲新材料" not in record
     assert digest in text
 
 
@@ -320,3 +325,51 @@ def test_it_keeps_non_signers_off_the_signing_page(committee_bank, run, login):
     outsider = make_user("outsider", None)
     assert login(outsider).get(url).status_code in (403, 404)
     assert not Signature.objects.exists()
+
+
+def test_it_signs_each_loans_decision_and_renders_it_from_the_snapshot(committee_bank, run, login):
+    """The signed content holds every loan's decision (loan, facts seen, class, reason), so
+    the hash covers them; a later change of the live rows — around the triggers — shows in
+    none of the signed renderings."""
+    import json
+
+    import openpyxl
+
+    from postloan.meetings.documents import canonical, sha256
+    from postloan.meetings.models import LoanDecision
+
+    bank = committee_bank
+    meeting, items = _held(bank, run)
+    run.sign_as(bank.users["chair"], meeting)
+    sig = Signature.objects.filter(meeting=meeting).first()
+    content = json.loads(sig.content)
+    assert sha256(canonical(content)) == sig.content_sha256
+    signed = {d["loan_id"]: d for i in content["items"] for d in i["loan_decisions"]}
+    live = {d.loan_id: d for d in LoanDecision.objects.filter(item__meeting=meeting)}
+    assert set(signed) == set(live) and live
+    for loan_id, d in live.items():
+        s = signed[loan_id]
+        assert (s["decided_class"], s["reason"], s["dpd"]) == (d.decided_class, d.reason, d.dpd)
+        assert (s["floor_class"], s["suggested_class"], s["as_of"]) == (
+            d.floor_class,
+            d.suggested_class,
+            d.as_of.isoformat(),
+        )
+    loan_id = sorted(live)[0]
+    label = signed[loan_id]["decided_class_label"]
+    with record_lock.suspended(connection), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE meeting_loan_decisions SET decided_class = %s, reason = %s WHERE loan_id = %s",
+            ["loss", "事后改写的理由", loan_id],
+        )
+    client = login(bank.users["rm_branch"])
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert f"借据{loan_id}：" in page and f"→{label}" in page and "损失" not in page
+    item = LoanDecision.objects.get(loan_id=loan_id).item
+    form = client.get(reverse("meetings:review_form", args=[item.pk])).content.decode()
+    assert f"借据{loan_id}" in form and "事后改写的理由" not in form
+    assert signed[loan_id]["reason"] in form
+    xlsx = client.get(f"/documents/meetings/{meeting.pk}/decisions.xlsx").content
+    rows = [[c.value for c in row] for ws in openpyxl.load_workbook(io.BytesIO(xlsx)) for row in ws]
+    mine = [r for r in rows if loan_id in r]
+    assert mine and label in mine[0] and "损失" not in mine[0] and "事后改写的理由" not in mine[0]

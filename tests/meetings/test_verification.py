@@ -40,7 +40,9 @@ def _signed_meeting(bank, run):
     actions.decide_item(
         item,
         summary="审议",
-        class_decided="special_mention",
+        # 正常 now: at closing the meeting's class becomes the loan's 认定 (and its class), so a
+        # decision of 关注 would itself fulfil the 调整分类 resolution below
+        **run.every_loan(item, "normal"),
         method="consensus",
         acting_user=bank.users["rm_branch"],
     )

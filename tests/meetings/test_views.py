@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from postloan.meetings import actions
 from postloan.meetings.models import Meeting
-from tests.meetings.conftest import MEETING_DATE
+from tests.meetings.conftest import MEETING_DATE, every_loan, ready_to_close
 
 
 def test_it_shows_the_plan_and_downloads_its_json(committee_bank, login):
@@ -45,7 +45,7 @@ def test_it_lets_only_the_account_manager_submit_the_report(committee_bank, logi
     )
     item = meeting.items.get(customer_id="C001")
     url = reverse("meetings:report", args=[item.pk])
-    assert login(bank.users["am_wang"]).get(url).status_code == 404
+    assert login(bank.users["am_wang"]).get(url).status_code == 403  # no customer of hers
     client = login(bank.users["am_zhang"])
     page = client.get(url).content.decode()
     assert "销售资金归行率" in page and "宁波丙电子" not in page  # flows summarised, not listed
@@ -85,7 +85,8 @@ def test_it_keeps_the_input_and_explains_a_refused_resolution(committee_bank, lo
     client = login(bank.users["rm_branch"])
     url = reverse("meetings:item", args=[items["C001"].pk])
     client.post(
-        url, {"op": "decide", "summary": "审议", "class_decided": "normal", "method": "consensus"}
+        url,
+        {"op": "decide", "summary": "审议", "class__L001": "normal", "method": "consensus"},
     )
     page = client.post(
         url,
@@ -121,11 +122,12 @@ def test_it_prints_minutes_and_review_forms_and_refuses_other_signers(committee_
     actions.decide_item(
         items["C001"],
         summary="经营稳定",
-        class_decided="normal",
+        **every_loan(items["C001"], "normal"),
         method="consensus",
         acting_user=bank.users["rm_branch"],
     )
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="总结")
+    ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     vice = login(bank.users["vice"])
     resp = vice.post(reverse("meetings:sign", args=[meeting.pk]), follow=True)

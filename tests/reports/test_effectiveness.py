@@ -16,7 +16,12 @@ from postloan.meetings import actions
 from postloan.portfolio.models import Customer, Loan
 from postloan.reports.effectiveness import add_months, meeting_effect
 from postloan.risk.models import LoanAssessment, Signal
-from tests.meetings.conftest import MEETING_DATE, committee_bank, sign_off  # noqa: F401
+from tests.meetings.conftest import (  # noqa: F401
+    MEETING_DATE,
+    committee_bank,
+    every_loan,
+    sign_off,
+)
 
 BASE = dt.date(2026, 10, 31)
 LATER = dt.date(2027, 2, 18)
@@ -84,7 +89,7 @@ def build(bank):
     actions.decide_item(
         items["C001"],
         summary="经营正常",
-        class_decided="normal",
+        **every_loan(items["C001"], "normal"),
         method="consensus",
         acting_user=sec,
     )

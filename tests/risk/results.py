@@ -42,6 +42,13 @@ def classification_row(loan_id, customer_id, dpd, current, suggested, rules="", 
     }
 
 
+WORSE_FLOORS = {
+    "substandard": ("CLS-SUB-DPD90", "本金、利息逾期超过90天"),
+    "doubtful": ("CLS-DBT-DPD270", "本金、利息逾期超过270天"),
+    "loss": ("CLS-LOSS-DPD360", "本金、利息逾期超过360天"),
+}
+
+
 def signal_row(rule_id, customer_id, loan_id=None, level="orange", family="repayment", **ev):
     return {
         "rule_id": rule_id,
@@ -61,6 +68,9 @@ def make_result(
     signals: list[dict] | None = None,
     as_of: dt.date = AS_OF,
 ) -> Result:
+    # The suggestion is the worst floor (as the engine makes it): a worse one gets its rule.
+    worse = WORSE_FLOORS.get(l003_suggested)
+    l003_rules = ";".join(r for r in (worse and worse[0], "CLS-SM-DPD") if r)
     classification = [
         classification_row("L001", "C001", 0, "normal", "normal"),
         classification_row("L002", "C002", 0, "normal", "normal"),
@@ -70,7 +80,7 @@ def make_result(
             l003_dpd,
             "special_mention",
             l003_suggested,
-            "CLS-SM-DPD",
+            l003_rules,
             f"逾期{l003_dpd}天（第九条）",
         ),
     ]
@@ -101,6 +111,19 @@ def make_result(
                     "evidence": json.dumps({"dpd": l003_dpd}),
                 }
             ]
+            + (
+                [
+                    {
+                        "loan_id": "L003",
+                        "rule_id": worse[0],
+                        "floor_class": l003_suggested,
+                        "reason_zh": f"{worse[1]}：逾期{l003_dpd}天",
+                        "evidence": json.dumps({"dpd": l003_dpd}),
+                    }
+                ]
+                if worse
+                else []
+            )
         ),
         loan_classification=pa.Table.from_pylist(classification),
         signals=pa.Table.from_pylist(

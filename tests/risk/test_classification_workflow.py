@@ -7,11 +7,13 @@ from postloan.core.models import AuditEvent
 from postloan.portfolio.models import Loan
 from postloan.risk.actions import (
     TransitionError,
+    approve_classification,
     confirm_classification,
     persist_result,
     propose_classification,
 )
 from postloan.risk.models import ClassificationDecision, LoanAssessment
+from tests.factories import add_risk_head
 from tests.risk.results import AS_OF, make_result
 
 
@@ -33,10 +35,10 @@ def test_it_lets_the_account_manager_propose_the_suggestion_without_a_reason(scr
 
 def test_it_requires_a_reason_to_propose_something_else(screened):
     with pytest.raises(TransitionError) as err:
-        propose_classification(l003(), "special_mention", " ", screened.users["am_wang"])
+        propose_classification(l003(), "doubtful", " ", screened.users["am_wang"])
     assert err.value.field == "reason"
-    a = propose_classification(l003(), "special_mention", "已还清", screened.users["am_wang"])
-    assert a.proposal_reason == "已还清"
+    a = propose_classification(l003(), "doubtful", "担保人已失联", screened.users["am_wang"])
+    assert a.proposal_reason == "担保人已失联"
 
 
 def test_it_refuses_a_proposal_by_another_customers_manager(screened):
@@ -99,9 +101,14 @@ def test_it_allows_the_technical_waiver_only_for_dpd_1_to_7(bank):
     a = confirm_classification(
         l003(), "normal", "", rm, technical_waiver=True, waiver_reason="扣款系统故障"
     )
-    assert (a.technical_waiver, a.waiver_reason) == (True, "扣款系统故障")
-    assert set(ClassificationDecision.objects.values_list("kind", flat=True)) == {
-        "override",
+    # Better than the suggestion: it waits for a 风险部负责人 (four eyes).
+    assert (a.status, a.technical_waiver) == ("pending_approval", False)
+    assert Loan.objects.get(pk="L003").classification == "special_mention"
+    a = approve_classification(l003(), add_risk_head(bank))
+    assert (a.status, a.technical_waiver, a.waiver_reason) == ("confirmed", True, "扣款系统故障")
+    assert list(ClassificationDecision.objects.values_list("kind", flat=True)) == [
+        "submission",
+        "approval",
         "waiver",
-    }
+    ]
     assert Loan.objects.get(pk="L003").classification == "normal"

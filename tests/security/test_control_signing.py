@@ -26,13 +26,14 @@ def _held(bank, run):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                class_decided="normal",
+                **run.at_floor(item),
                 method="consensus",
                 acting_user=sec,
             )
     if any(i.batch for i in items.values()):
         actions.decide_batch(meeting, summary="批量审议", acting_user=sec)
     actions.save_sections(meeting, acting_user=sec, chair_summary="按决议执行。")
+    run.ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=sec)
     meeting.refresh_from_db()
     return meeting

@@ -129,11 +129,15 @@ def test_it_lets_only_the_presider_and_president_sign(committee_bank, run):
             actions.decide_item(
                 item,
                 summary="经营正常",
-                class_decided="normal",
+                # C003 is 41 days overdue: never better than 关注 (the floor)
+                **run.every_loan(
+                    item, "special_mention" if item.customer_id == "C003" else "normal"
+                ),
                 method="consensus",
                 acting_user=bank.users["rm_branch"],
             )
     actions.save_sections(meeting, acting_user=bank.users["rm_branch"], chair_summary="执行")
+    run.ready_to_close(bank, meeting)
     actions.close_meeting(meeting, acting_user=bank.users["rm_branch"])
     for who in ("vice", "rm_branch", "am_zhang", "risk_head"):
         with pytest.raises(MeetingError, match="会议主持人和行长"):

@@ -30,6 +30,8 @@ ALLOWED_WORDS = {
     "SHA",
     "Excel",
     "Word",
+    "PowerPoint",
+    "Office",
     "PDF",
     "CSV",
     "ZIP",
@@ -56,6 +58,7 @@ ALLOWED_WORDS = {
 EXTENSIONS = {"csv", "xlsx", "docx", "pdf", "zip", "json", "parquet"}
 # Identifiers people cite: customer, loan, event, batch numbers (C000123, L000001, EV0000022).
 CODE = re.compile(r"^[A-Z]$|^[A-Z]{1,5}\d[\dA-Z]*(-\d+)?$")
+DIGEST = re.compile(r"^[0-9a-f]{64}$")  # a signed record's SHA-256, shown to be checked
 FILE_NAME = re.compile(r"^[\w.-]+\.(csv|xlsx|docx|pdf|zip|json|sqlite3|txt|parquet)$", re.I)
 # Python's \b sees Chinese characters as word characters: ASCII boundaries instead.
 _B, _E = r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"
@@ -208,7 +211,7 @@ def text_leaks(text: str, classes: set[str] = frozenset()) -> list[str]:
 def _allowed_word(word: str, text: str) -> bool:
     """Allowed: a word of ALLOWED_WORDS, a code people cite (C000123, JJ2026000001, SHA-256,
     GB/T 2260), a file name (customers.csv)."""
-    if word in ALLOWED_WORDS or CODE.match(word) or FILE_NAME.match(word):
+    if word in ALLOWED_WORDS or CODE.match(word) or FILE_NAME.match(word) or DIGEST.match(word):
         return True
     if word.lower() in EXTENSIONS and f".{word}" in text:
         return True

@@ -4,15 +4,18 @@ signing on the business date's data (the crawl's bank, tests/web/test_crawl.py).
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 from django.contrib.auth import get_user_model
 
 from postloan.core.business_date import current_business_date, set_business_date
 from postloan.core.workdays import is_working_day
 from postloan.demo.committees import create_demo_committee
-from postloan.demo.logins import create_demo_logins, default_password
-from postloan.demo.meeting_history import create_demo_meeting_history
+from postloan.demo.logins import create_demo_logins
+from postloan.demo.meeting_history import (
+    create_demo_meeting_history,
+    decide_loans,
+    sign_as_the_chair,
+)
 from postloan.ingest.service import run_import
 from postloan.meetings import actions
 from postloan.meetings import choices as mch
@@ -68,37 +71,27 @@ def play_meeting_to_signing(as_of: dt.date) -> Meeting:
             meeting, present_ids=list(present), presiding=chair.staff, acting_user=secretary
         )
         for item in meeting.items.filter(batch=False, dropped=False):
-            actions.decide_item(
-                item,
-                summary="经营基本稳定，加强账户资金监测",
-                class_decided=item.customer.loans.filter(status="active")
+            if getattr(item, "report", None) is not None:
+                actions.excuse_missing_report(
+                    item, reason="客户经理会上口头汇报", acting_user=chair
+                )
+            # each loan at its books' class, never better than its floor
+            wanted = (
+                item.customer.loans.filter(status="active")
                 .values_list("classification", flat=True)
                 .first()
-                or "normal",
-                method=mch.DecisionMethod.CONSENSUS,
-                acting_user=secretary,
+                or "normal"
             )
+            decide_loans(item, "经营基本稳定，加强账户资金监测", wanted, secretary)
         if meeting.items.filter(batch=True, dropped=False).exists():
             actions.decide_batch(
                 meeting, summary="零售客户批量审议，维持原分类", acting_user=secretary
             )
         actions.save_sections(meeting, acting_user=secretary, chair_summary="按决议抓好落实。")
         actions.close_meeting(meeting, acting_user=secretary)
-        sign_record(meeting, chair)
+        sign_as_the_chair(meeting, chair)
     finally:
         set_business_date(restore, only_forward=False)
     meeting.refresh_from_db()
     assert meeting.status == mch.MeetingStatus.SIGNED, meeting.status
     return meeting
-
-
-def sign_record(meeting: Meeting, user) -> None:
-    """Sign as `user` through the signing action. The one place that knows its arguments: when
-    signing asks for the signer's password and an opinion, they are given here."""
-    params = inspect.signature(actions.sign).parameters
-    extra = {}
-    if "password" in params:
-        extra["password"] = default_password(user.username)
-    if "opinion" in params:
-        extra["opinion"] = "同意会议记录"
-    actions.sign(meeting, acting_user=user, **extra)

@@ -63,7 +63,7 @@ def auth_log(request):
     """登录日志 for the auditors (and system administrators), newest first."""
     if not can_read_audit(request.user):
         raise PermissionDenied("只有内控/审计人员和系统管理员可以查看登录日志")
-    events = AuthEvent.objects.all()
+    events = AuthEvent.objects.select_related("user")
     username = normalize_username(request.GET.get("username", ""))
     if username:
         events = events.filter(username__startswith=username)

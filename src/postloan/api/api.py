@@ -292,17 +292,9 @@ def get_meeting(request, meeting_id: int):
 
 
 def _visible_resolutions(user):
-    from django.db.models import Q
+    from postloan.meetings.access import readable_resolutions
 
-    from postloan.meetings.access import visible_meetings
-    from postloan.meetings.models import Resolution
-    from postloan.org.visibility import staff_of
-
-    staff = staff_of(user)
-    mine = Q(responsible_id=staff.staff_id) if staff is not None else Q(pk__in=[])
-    return Resolution.objects.filter(
-        mine | Q(meeting_id__in=visible_meetings(user).values("pk"))
-    ).select_related("meeting", "amendment")
+    return readable_resolutions(user).select_related("meeting", "amendment")
 
 
 @api.get("/resolutions", response={200: ResolutionPage, 401: s.Message}, tags=["例会"])

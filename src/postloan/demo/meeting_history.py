@@ -13,6 +13,7 @@ Everything goes through the screening and meeting actions, at the business dates
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -86,8 +87,9 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     if existing is not None:
         return existing
     if not LoanAssessment.objects.filter(as_of=earlier).exists():
-        run_screening(earlier, acting_user=secretary, source="demo")
-    slid = slid_customers(branch, earlier, as_of)
+        with _booked_as_before(earlier, as_of):
+            run_screening(earlier, acting_user=secretary, source="demo")
+    slid = _sound_then(slid_customers(branch, earlier, as_of), earlier)
     if len(slid) < 2:
         return None
     reported, handled = slid[:SOUND_REPORTED], slid[SOUND_REPORTED : SOUND_REPORTED + 1]
@@ -101,6 +103,67 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     run_screening(as_of, acting_user=secretary, source="demo")
     detect_findings(as_of, acting_user=secretary)
     return meeting
+
+
+def decide_loans(item, summary: str, wanted: str, secretary):
+    """Each loan at the class the story wants, never better than its floor."""
+    from postloan.meetings.deliberation import loan_facts
+    from postloan.risk.floors import worst
+
+    facts = loan_facts(item.customer)
+    return actions.decide_item(
+        item,
+        summary=summary,
+        loan_classes={f.loan_id: worst(wanted, f.floor_class) for f in facts},
+        loan_reasons={f.loan_id: summary for f in facts},
+        method=mch.DecisionMethod.CONSENSUS,
+        acting_user=secretary,
+    )
+
+
+@contextmanager
+def _booked_as_before(earlier: dt.date, as_of: dt.date):
+    """The books as they stood at `earlier` for the loans that fell overdue since: performing
+    (正常, no impairment, no provision). The demo bank has one snapshot, taken on `as_of`; its
+    impairment and 次级 marks of a loan overdue for fewer days than `earlier` is back came with
+    the arrears, so the earlier screening must not see them. Restored afterwards."""
+    from postloan.portfolio.models import Loan
+    from postloan.risk.models import LoanAssessment
+
+    since = (as_of - earlier).days
+    slid = LoanAssessment.objects.filter(as_of=as_of, dpd__gt=0, dpd__lt=since).values("loan_id")
+    loans = list(
+        Loan.objects.filter(loan_id__in=slid).values(
+            "loan_id", "classification", "credit_impaired", "ecl_amount"
+        )
+    )
+    fields = ("classification", "credit_impaired", "ecl_amount")
+    Loan.objects.filter(loan_id__in=[x["loan_id"] for x in loans]).update(
+        classification="normal", credit_impaired=False, ecl_amount=None
+    )
+    try:
+        yield
+    finally:
+        for x in loans:
+            Loan.objects.filter(pk=x["loan_id"]).update(**{f: x[f] for f in fields})
+
+
+def _sound_then(customer_ids: list[str], earlier: dt.date) -> list[str]:
+    """Customers a meeting could call sound on the facts of `earlier`: every active loan was
+    screened then, and no loan had a floor worse than 正常 (a loan already 次级 on the books, or
+    one that pulls the customer's other loans down, binds the meeting to a worse class)."""
+    from postloan.portfolio.models import Loan
+    from postloan.risk.floors import floor_class
+    from postloan.risk.models import LoanAssessment
+
+    screened = LoanAssessment.objects.filter(as_of=earlier, customer_id__in=customer_ids)
+    bound = {a.customer_id for a in screened if floor_class(a) not in ("", "normal")}
+    missing = set(
+        Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
+        .exclude(loan_id__in=screened.values("loan_id"))
+        .values_list("customer_id", flat=True)
+    )
+    return [c for c in customer_ids if c not in missing and c not in bound]
 
 
 def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
@@ -132,22 +195,15 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
         meeting, present_ids=present, presiding=chair.staff, acting_user=secretary
     )
     items = {i.customer_id: i for i in meeting.items.filter(dropped=False)}
+    for item in items.values():
+        if getattr(item, "report", None) is not None:
+            actions.excuse_missing_report(
+                item, reason="客户经理会上口头汇报，书面材料会后补交", acting_user=chair
+            )
     for customer_id in reported:
-        actions.decide_item(
-            items[customer_id],
-            summary=SOUND_SUMMARY,
-            class_decided="normal",
-            method=mch.DecisionMethod.CONSENSUS,
-            acting_user=secretary,
-        )
+        decide_loans(items[customer_id], SOUND_SUMMARY, "normal", secretary)
     for customer_id in handled:
-        item = actions.decide_item(
-            items[customer_id],
-            summary=HANDLED_SUMMARY,
-            class_decided="substandard",
-            method=mch.DecisionMethod.CONSENSUS,
-            acting_user=secretary,
-        )
+        item = decide_loans(items[customer_id], HANDLED_SUMMARY, "substandard", secretary)
         customer = item.customer
         balance = sum(loan.balance for loan in customer.loans.filter(status="active"))
         actions.adopt_resolution(
@@ -166,12 +222,12 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
         meeting, acting_user=secretary, chair_summary="各责任部门按决议抓好落实。"
     )
     actions.close_meeting(meeting, acting_user=secretary)
-    _sign_as_the_chair(meeting, chair)
+    sign_as_the_chair(meeting, chair)
     meeting.refresh_from_db()
     return meeting
 
 
-def _sign_as_the_chair(meeting, chair) -> None:
+def sign_as_the_chair(meeting, chair) -> None:
     """The chair presided and is the 行长: he signs twice, with his opinion and his password."""
     from postloan.demo.logins import default_password
     from postloan.meetings.actions.signing import content_to_sign, pending_roles

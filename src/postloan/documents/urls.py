@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("meetings/<int:pk>/minutes.xlsx", views.minutes_xlsx, name="minutes_xlsx"),
     path("meetings/<int:pk>/review-forms.docx", views.review_forms_docx, name="review_forms_docx"),
+    path("meetings/<int:pk>/decisions.xlsx", views.decisions_xlsx, name="decisions_xlsx"),
     path(
         "meetings/<int:pk>/items/<int:item_pk>/review-form.docx",
         views.review_form_docx,

@@ -3,7 +3,6 @@
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -13,7 +12,15 @@ from postloan.documents import actions, charts, excel, word
 from postloan.documents import formatting as fmt
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf
-from postloan.meetings.access import can_run, get_meeting, is_member, visible_items
+from postloan.meetings.access import (
+    Reach,
+    get_item,
+    get_meeting,
+    record_part,
+    record_reach,
+    require_whole_record,
+    visible_items,
+)
 from postloan.org.visibility import get_customer_for_user
 from postloan.reports import meeting_record
 from postloan.reports.attachments import customer_attachments
@@ -67,10 +74,16 @@ def attachments_xlsx(request, customer_id):
 
 
 def _meeting_reader(request, pk):
+    """Documents that exist only whole (notice, pack): the whole record's readers, else 403."""
     meeting = get_meeting(request.user, pk)
-    if not (can_run(request.user, meeting) or is_member(request.user, meeting)):
-        raise PermissionDenied("只有例会委员和风险部门可以下载会议文书")
+    require_whole_record(request.user, meeting)
     return meeting
+
+
+def _reader_part(request, pk):
+    """(meeting, the items narrowing it or None for the whole record) — 403 for no part."""
+    meeting = get_meeting(request.user, pk)
+    return meeting, record_part(request.user, meeting)
 
 
 @login_required
@@ -82,7 +95,7 @@ def meeting_documents(request, pk):
         {
             "meeting": meeting,
             "items": visible_items(request.user, meeting).filter(dropped=False),
-            "may_pack": can_run(request.user, meeting) or is_member(request.user, meeting),
+            "may_pack": record_reach(request.user, meeting) == Reach.FULL,
             "job": meeting.pack_jobs.first(),
         },
     )
@@ -97,29 +110,41 @@ def notice_docx(request, pk):
 
 @login_required
 def minutes_docx(request, pk):
-    meeting = _meeting_reader(request, pk)
-    data = meeting_record.minutes(meeting)
-    return download(word.minutes(data), f"会议纪要-{meeting.date:%Y%m%d}.docx", DOCX)
+    meeting, part = _reader_part(request, pk)
+    data = meeting_record.minutes(meeting, part)
+    name = f"会议纪要{'（节选）' if part is not None else ''}-{meeting.date:%Y%m%d}.docx"
+    return download(word.minutes(data), name, DOCX)
 
 
 @login_required
 def minutes_xlsx(request, pk):
-    meeting = _meeting_reader(request, pk)
-    tables, info = meeting_record.record_tables(meeting)
+    meeting, part = _reader_part(request, pk)
+    tables, info = meeting_record.record_tables(meeting, part)
     return download(excel.workbook(tables, info), f"会议审议结果-{meeting.date:%Y%m%d}.xlsx", XLSX)
 
 
 @login_required
 def review_forms_docx(request, pk):
-    meeting = _meeting_reader(request, pk)
-    forms = [meeting_record.review_form(i) for i in meeting_record.review_items(meeting)]
+    meeting, part = _reader_part(request, pk)
+    forms = [meeting_record.review_form(i) for i in meeting_record.review_items(meeting, part)]
     return download(word.review_forms(forms), f"审议表-{meeting.date:%Y%m%d}.docx", DOCX)
+
+
+@login_required
+def decisions_xlsx(request, pk):
+    """审议认定分类表 (the meeting's class per loan), the reader's part of it."""
+    meeting, part = _reader_part(request, pk)
+    table = meeting_record.decision_table(meeting, part)
+    info = f"{meeting.branch.name}　会议日期：{meeting.date:%Y-%m-%d}　金额单位：元"
+    return download(excel.workbook([table], info), f"审议认定分类-{meeting.date:%Y%m%d}.xlsx", XLSX)
 
 
 @login_required
 def review_form_docx(request, pk, item_pk):
     meeting = get_meeting(request.user, pk)
-    item = get_object_or_404(visible_items(request.user, meeting), pk=item_pk)
+    item = get_item(request.user, item_pk)
+    if item.meeting_id != meeting.pk:
+        raise Http404("上会客户不存在")
     data = meeting_record.review_form(item)
     return download(word.review_form(data), f"审议表-{item.customer.name}.docx", DOCX)
 

@@ -73,6 +73,12 @@ class ImportBatch(models.Model):
         return self.get_outcome_display()
 
     @property
+    def worker_label(self) -> str:
+        """导入进程 as shown: the process number (`worker` is host:pid, the host kept for ops)."""
+        host, _, pid = self.worker.rpartition(":")
+        return f"进程号 {pid}" if host and pid.isdigit() else self.worker
+
+    @property
     def interruption(self) -> str:
         """Why the batch was closed as interrupted (its report's reason), else ""."""
         if not (self.interrupted and self.outcome == self.Outcome.FAILED):

@@ -38,15 +38,54 @@ class CommitteeAdmin(AuditedAdmin):
     inlines = [MemberInline]
 
 
+# What the meeting decides is recorded only through its actions (quorum, floors, recusal,
+# closing rules): the maintenance pages show these fields but never change them.
+MEETING_DECIDED = ("status", "quorum_met", "presiding", "notice_due", "noticed_on", "ad_hoc_reason")
+ITEM_DECIDED = (
+    "summary",
+    "class_before",
+    "class_decided",
+    "method",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "dissent",
+    "outcome",
+    "decided_at",
+    "deferred_reason",
+    "report_excuse",
+    "report_excused_by",
+)
+
+
 @admin.register(m.Meeting)
 class MeetingAdmin(LockAwareAdmin):
     list_display = ("branch", "date", "kind", "status")
     list_filter = ("status", "kind")
+    readonly_fields = MEETING_DECIDED
 
 
 @admin.register(m.AgendaItem)
 class AgendaItemAdmin(LockAwareAdmin):
     list_display = ("meeting", "customer", "rank", "outcome")
+    readonly_fields = ITEM_DECIDED
+    exclude = ("dissenters",)
+
+
+@admin.register(m.LoanDecision)
+class LoanDecisionAdmin(admin.ModelAdmin):
+    """The meeting's class per loan: read only (decided at the meeting, 认定 at closing)."""
+
+    list_display = ("item", "loan", "current_class", "floor_class", "decided_class")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(m.Resolution)

@@ -96,6 +96,7 @@ class ItemOutcome(models.TextChoices):
     PENDING = "pending", "待审议"
     ADOPTED = "adopted", "已形成决议"
     NOT_ADOPTED = "not_adopted", "未通过"
+    DEFERRED = "deferred", "暂缓审议"
 
 
 class ResolutionType(models.TextChoices):

@@ -17,7 +17,7 @@ from postloan.portfolio.choices import CLASS_LABELS
 ZERO = Decimal("0")
 
 
-FORMAT = 2  # the snapshot's layout; `verify-signatures` recomputes hashes of any layout
+FORMAT = 3  # the snapshot's layout (3: with the per-loan decisions); `verify-signatures` recomputes hashes of any layout
 
 
 def _money(value) -> str:
@@ -67,6 +67,26 @@ def _customer_figures(customer) -> dict:
     }
 
 
+def _loan_decision(d) -> dict:
+    """One loan's class as the meeting decided it, with the facts it was decided on."""
+    return {
+        "loan_id": d.loan_id,
+        "as_of": d.as_of.isoformat(),
+        "dpd": d.dpd,
+        "balance": _money(d.balance),
+        "current_class": d.current_class,
+        "current_class_label": CLASS_LABELS.get(d.current_class, "—"),
+        "suggested_class": d.suggested_class,
+        "suggested_class_label": CLASS_LABELS.get(d.suggested_class, "—"),
+        "floor_class": d.floor_class,
+        "floor_class_label": CLASS_LABELS.get(d.floor_class, "—"),
+        "floor_rules": d.floor_rules,
+        "decided_class": d.decided_class,
+        "decided_class_label": CLASS_LABELS.get(d.decided_class, "—"),
+        "reason": d.reason,
+    }
+
+
 def item_content(item) -> dict:
     """One customer of the record: the deliberation, its resolutions and the 审议表 data."""
     report = getattr(item, "report", None)
@@ -102,6 +122,8 @@ def item_content(item) -> dict:
         ),
         "outcome": item.outcome,
         "outcome_label": item.get_outcome_display(),
+        "deferred_reason": item.deferred_reason,
+        "loan_decisions": [_loan_decision(d) for d in item.loan_decisions.all()],
         "resolutions": [_resolution(r) for r in item.resolutions.all() if r.amendment_id is None],
     }
 
@@ -117,6 +139,7 @@ def record_items(meeting):
             "resolutions__responsible",
             "recusals__staff",
             "dissenters",
+            "loan_decisions",
         )
         .order_by("rank")
     )
@@ -139,6 +162,7 @@ def record_content(meeting) -> dict:
         "kind": meeting.kind,
         "kind_label": meeting.get_kind_display(),
         "location": meeting.location,
+        "ad_hoc_reason": meeting.ad_hoc_reason,
         "presiding": _person(meeting.presiding),
         "president": _person(meeting.president),
         "quorum_met": meeting.quorum_met,

@@ -2,11 +2,19 @@
 
 
 class MeetingError(Exception):
-    """A rule of the meeting was broken; the message is Chinese and user-facing."""
+    """A rule of the meeting was broken; the message is Chinese and user-facing.
 
-    def __init__(self, message: str):
+    `field` names the form field the refusal belongs next to (None: the form as a whole);
+    `errors` carries several refusals at once, field → message (a decision table of loans).
+    """
+
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
+        self.errors = dict(errors or {})
+        if field and field not in self.errors:
+            self.errors[field] = message
 
 
 class RecordLocked(MeetingError):

@@ -19,6 +19,12 @@ class PlanForm(forms.Form):
         choices=[("", "按日期自动（季末月为季度例会）")] + list(ch.MeetingKind.choices),
     )
     location = forms.CharField(label="地点", required=False, max_length=120)
+    ad_hoc_reason = forms.CharField(
+        label="临时例会召开事由（突发风险事件）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="临时例会可短于7个工作日通知，须写明事由；定期例会不适用。",
+    )
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,10 +104,18 @@ class SectionsForm(forms.Form):
     )
 
 
+CLASS_CHOICES = [("", "请选择")] + list(LoanClass.choices)
+
+
 class DecisionForm(forms.Form):
+    """The deliberation of one customer: a class per loan (none preselected), how it was
+    decided. The loans' fields are `class__<loan id>` / `reason__<loan id>`
+    (meetings.deliberation); the action checks floors, quorum and recusal."""
+
     summary = forms.CharField(label="审议情况", widget=forms.Textarea(attrs={"rows": 4}))
-    class_decided = forms.ChoiceField(label="审议认定分类", choices=LoanClass.choices)
-    method = forms.ChoiceField(label="决策方式", choices=ch.DecisionMethod.choices)
+    method = forms.ChoiceField(
+        label="决策方式", choices=[("", "请选择")] + list(ch.DecisionMethod.choices)
+    )
     votes_for = forms.IntegerField(label="同意", min_value=0, initial=0, required=False)
     votes_against = forms.IntegerField(label="反对", min_value=0, initial=0, required=False)
     votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0, required=False)
@@ -112,9 +126,49 @@ class DecisionForm(forms.Form):
         label="持不同意见委员", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, voters, **kwargs):
+    COMMON = ("summary", "method", "votes_for", "votes_against", "votes_abstain", "dissent")
+
+    def __init__(self, *args, voters, loans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dissenters"].choices = voters
+        self.loans = loans
+        for f in loans:
+            self.fields[f.class_field] = forms.ChoiceField(
+                label=f"{f.loan_id} 审议认定分类", choices=CLASS_CHOICES, required=False
+            )
+            self.fields[f.reason_field] = forms.CharField(
+                label=f"{f.loan_id} 理由", required=False, max_length=500
+            )
+
+    def rows(self):
+        """(facts, class field, reason field) per loan, for the decision table."""
+        return [(f, self[f.class_field], self[f.reason_field]) for f in self.loans]
+
+    def common_fields(self):
+        return [self[name] for name in self.COMMON]
+
+    def loan_classes(self) -> dict:
+        return {f.loan_id: self.cleaned_data.get(f.class_field, "") for f in self.loans}
+
+    def loan_reasons(self) -> dict:
+        return {f.loan_id: self.cleaned_data.get(f.reason_field, "") for f in self.loans}
+
+
+class DeferForm(forms.Form):
+    reason = forms.CharField(label="暂缓审议理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(
+        label="未提交汇报材料的原因（会议主持人说明）", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def add_action_errors(form, exc) -> None:
+    """Put an action's refusals next to their fields (the rest above the form)."""
+    errors = exc.errors or {None: exc.message}
+    for name, message in errors.items():
+        form.add_error(name if name in form.fields else None, message)
 
 
 class ResolutionForm(forms.Form):

@@ -231,6 +231,7 @@ class Meeting(LockedRecord):
         help_text="开会时按机构记录确定，此后委员会变动不影响签署人",
     )
     quorum_met = models.BooleanField("达到法定人数", default=False)
+    ad_hoc_reason = models.TextField("临时召开事由（突发风险事件）", blank=True, default="")
     quality_report = models.TextField("全行近期信贷资产质量整体报告", blank=True, default="")
     risk_findings = models.TextField("风险经理通报的问题及整改要求", blank=True, default="")
     execution_report = models.TextField("前次例会决议执行情况", blank=True, default="")
@@ -298,6 +299,16 @@ class AgendaItem(LockedRecord):
         "审议结果", max_length=16, choices=ch.ItemOutcome.choices, default=ch.ItemOutcome.PENDING
     )
     decided_at = models.DateTimeField("审议时间", null=True, blank=True)
+    deferred_reason = models.TextField("暂缓审议理由", blank=True, default="")
+    report_excuse = models.TextField("未提交汇报材料的说明（主持人）", blank=True, default="")
+    report_excused_by = models.ForeignKey(
+        USER,
+        verbose_name="说明人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "meeting_agenda_items"
@@ -321,6 +332,65 @@ class AgendaItem(LockedRecord):
     def reason_labels(self) -> list[str]:
         labels = dict(ch.Reason.choices)
         return [labels.get(r, r) for r in self.reasons]
+
+
+class LoanDecision(LockedRecord):
+    """The class the meeting decided for one loan of a customer on the agenda, with the facts
+    it was decided on (the screening of `as_of`): these become the loan's 认定 at closing."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name="上会客户", on_delete=models.CASCADE, related_name="loan_decisions"
+    )
+    loan = models.ForeignKey(
+        "portfolio.Loan", verbose_name="借据", on_delete=models.PROTECT, related_name="+"
+    )
+    # DO_NOTHING: re-screening a date re-creates its assessments with the same ids.
+    assessment = models.ForeignKey(
+        "risk.LoanAssessment",
+        verbose_name="分类建议",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    as_of = models.DateField("数据日期")
+    dpd = models.IntegerField("逾期天数", default=0)
+    balance = MoneyField("余额", default=0)
+    current_class = models.CharField("当前分类", max_length=16, choices=LoanClass.choices)
+    suggested_class = models.CharField("系统建议", max_length=16, choices=LoanClass.choices)
+    floor_class = models.CharField("底线分类", max_length=16, choices=LoanClass.choices)
+    floor_rules = models.JSONField("触发的分类规则", default=list, blank=True)
+    decided_class = models.CharField("审议认定分类", max_length=16, choices=LoanClass.choices)
+    reason = models.TextField("认定理由", blank=True, default="")
+    classified_at = models.DateTimeField("转为借据认定时间", null=True, blank=True)
+
+    class Meta:
+        db_table = "meeting_loan_decisions"
+        verbose_name = "审议认定分类"
+        verbose_name_plural = "审议认定分类"
+        ordering = ["item_id", "loan_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "loan"],
+                name="loan_decision_once_per_item",
+                violation_error_message="同一借据在同一上会客户下只有一个审议认定分类",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_class=""),
+                name="loan_decision_has_class",
+                violation_error_message="审议认定分类不能为空",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.get_decided_class_display()}"
+
+    @classmethod
+    def locked_q(cls) -> models.Q:
+        return _meeting_locked_q("item__meeting__")
+
+    def is_locked(self) -> bool:
+        return self.item.meeting.is_locked()
 
 
 class AgendaChange(models.Model):

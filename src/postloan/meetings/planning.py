@@ -84,18 +84,13 @@ def _credit(customer_ids) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     return credit, balances
 
 
-def _non_performing(customer_ids) -> set[str]:
-    from postloan.portfolio.choices import NON_PERFORMING
-    from postloan.portfolio.models import Loan
+def _non_performing(customer_ids, as_of: dt.date) -> set[str]:
+    """Customers with a non-performing loan by its current class at `as_of` (`risk.current`:
+    the latest 认定, else the extract's class, never better than the regulation's floor), so a
+    loan 91 days past due is on the agenda as 不良 whether or not its signal is still open."""
+    from postloan.risk.current import non_performing_customers
 
-    return set(
-        Loan.objects.filter(
-            customer_id__in=customer_ids,
-            status="active",
-            balance__gt=0,
-            classification__in=list(NON_PERFORMING),
-        ).values_list("customer_id", flat=True)
-    )
+    return non_performing_customers(customer_ids, as_of)
 
 
 def _signals(customer_ids) -> set[str]:
@@ -222,7 +217,7 @@ def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
             reasons.setdefault(cid, []).append(code)
 
     add([cid for cid, amount in credit.items() if amount >= threshold], ch.Reason.LARGE_CREDIT)
-    add(_non_performing(ids), ch.Reason.NON_PERFORMING)
+    add(_non_performing(ids, as_of), ch.Reason.NON_PERFORMING)
     add(_signals(ids), ch.Reason.RISK_SIGNAL)
     add(_inspection_findings(ids, since, as_of), ch.Reason.INSPECTION_FINDING)
     add(_events(ids, "policy_impact", since, as_of), ch.Reason.POLICY_IMPACT)

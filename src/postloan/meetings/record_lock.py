@@ -1,7 +1,7 @@
 """Signed records locked in the database: row triggers that refuse UPDATE and DELETE.
 
     signed meeting record   meetings, agenda items (+ dissenters), attendance, recusals, customer
-                            reports, resolutions (except their follow-up columns), signed
+                            reports, per-loan decisions (meeting_loan_decisions), resolutions (except their follow-up columns), signed
                             amendments: no UPDATE, DELETE or new row once the record is signed
                             (from the first signature on, as `LockedRecord` in the ORM)
     meeting_signatures      never UPDATE or DELETE
@@ -78,6 +78,7 @@ MEETING_COLUMNS = (
     "risk_findings",
     "execution_report",
     "chair_summary",
+    "ad_hoc_reason",
     "created_by_id",
     "created_at",
     "closed_at",
@@ -114,16 +115,21 @@ AMENDMENT_FREE = ("signed_at",)
 AMENDMENT_COLUMNS = ("id", "meeting_id", "number", "text", "created_by_id", "created_at")
 
 
-def _changed(vendor: str, columns: tuple[str, ...], free: tuple[str, ...]) -> str:
+def _changed(vendor: str, columns: tuple[str, ...], free: tuple[str, ...], existing=None) -> str:
+    if existing is not None:  # SQLite mid-migration: only the columns the table has yet
+        columns = tuple(c for c in columns if c in existing)
     if vendor == "postgresql":
         minus = "ARRAY[" + ", ".join(f"'{c}'" for c in free) + "]"
         return f"((to_jsonb(NEW) - {minus}) IS DISTINCT FROM (to_jsonb(OLD) - {minus}))"
     return "(" + " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns) + ")"
 
 
-def rules(vendor: str) -> list[tuple[str, str, str, str]]:
-    """(table, operation, condition on OLD/NEW that refuses it, message)."""
+def rules(vendor: str, columns=None) -> list[tuple[str, str, str, str]]:
+    """(table, operation, condition on OLD/NEW that refuses it, message).
+
+    `columns` (table → its columns in the database) narrows SQLite's lists while migrating."""
     out = []
+    columns = columns or {}
 
     def child(table: str, locked):
         out.append((table, "INSERT", locked("NEW"), MESSAGE_RECORD))
@@ -135,14 +141,14 @@ def rules(vendor: str) -> list[tuple[str, str, str, str]]:
             "meetings",
             "UPDATE",
             f"(OLD.status = 'signed' OR ({meeting_signed('OLD.id')}"
-            f" AND {_changed(vendor, MEETING_COLUMNS, MEETING_FREE)}))",
+            f" AND {_changed(vendor, MEETING_COLUMNS, MEETING_FREE, columns.get('meetings'))}))",
             MESSAGE_RECORD,
         )
     )
     out.append(("meetings", "DELETE", meeting_signed("OLD.id"), MESSAGE_RECORD))
     for table in ("meeting_agenda_items", "meeting_attendance"):
         child(table, lambda r: meeting_signed(f"{r}.meeting_id"))
-    for table in ("meeting_recusals", "meeting_customer_reports"):
+    for table in ("meeting_recusals", "meeting_customer_reports", "meeting_loan_decisions"):
         child(table, lambda r: item_signed(f"{r}.item_id"))
     child("meeting_agenda_items_dissenters", lambda r: item_signed(f"{r}.agendaitem_id"))
     out.append(("meeting_resolutions", "INSERT", resolution_signed("NEW"), MESSAGE_RECORD))
@@ -151,7 +157,7 @@ def rules(vendor: str) -> list[tuple[str, str, str, str]]:
             "meeting_resolutions",
             "UPDATE",
             f"(({resolution_signed('OLD')} OR {resolution_signed('NEW')})"
-            f" AND {_changed(vendor, RESOLUTION_COLUMNS, RESOLUTION_FREE)})",
+            f" AND {_changed(vendor, RESOLUTION_COLUMNS, RESOLUTION_FREE, columns.get('meeting_resolutions'))})",
             MESSAGE_RECORD,
         )
     )
@@ -161,7 +167,7 @@ def rules(vendor: str) -> list[tuple[str, str, str, str]]:
             "meeting_amendments",
             "UPDATE",
             f"(OLD.signed_at IS NOT NULL OR ({amendment_signed('OLD.id')}"
-            f" AND {_changed(vendor, AMENDMENT_COLUMNS, AMENDMENT_FREE)}))",
+            f" AND {_changed(vendor, AMENDMENT_COLUMNS, AMENDMENT_FREE, columns.get('meeting_amendments'))}))",
             MESSAGE_RECORD,
         )
     )
@@ -179,17 +185,34 @@ def trigger_name(table: str, operation: str) -> str:
     return f"postloan_lock_{table}_{operation.lower()}"
 
 
-def _sqlite_statements() -> list[str]:
-    return [
+def present_rules(connection) -> list[tuple[str, str, str, str]]:
+    """The rules whose table exists yet: a migration before the table's own installs the rest
+    later (meetings 0003 locks the record; 0005 adds the per-loan decisions of 0004)."""
+    tables = set(connection.introspection.table_names())
+    columns = {}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for table in ("meetings", "meeting_resolutions", "meeting_amendments"):
+                if table in tables:
+                    description = connection.introspection.get_table_description(cursor, table)
+                    columns[table] = {c.name for c in description}
+    return [rule for rule in rules(connection.vendor, columns) if rule[0] in tables]
+
+
+def _sqlite_statement(table: str, op: str, condition: str, message: str) -> str:
+    return (
         f"CREATE TRIGGER IF NOT EXISTS {trigger_name(table, op)} BEFORE {op} ON {table}"
         f" FOR EACH ROW WHEN {condition} BEGIN SELECT RAISE(ABORT, '{message}'); END"
-        for table, op, condition, message in rules("sqlite")
-    ]
+    )
 
 
-def _pg_statements() -> list[str]:
+def _sqlite_statements(lock_rules) -> list[str]:
+    return [_sqlite_statement(*rule) for rule in lock_rules]
+
+
+def _pg_statements(lock_rules) -> list[str]:
     statements = []
-    for table, op, condition, message in rules("postgresql"):
+    for table, op, condition, message in lock_rules:
         name = trigger_name(table, op)
         result = "OLD" if op == "DELETE" else "NEW"
         statements.append(
@@ -206,10 +229,26 @@ def _pg_statements() -> list[str]:
 
 
 def install(schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    statements = _pg_statements() if vendor == "postgresql" else _sqlite_statements()
+    connection = schema_editor.connection
+    lock_rules = present_rules(connection)
+    if connection.vendor == "postgresql":
+        statements = _pg_statements(lock_rules)
+    else:  # a rule that changed (a new column) replaces its trigger
+        statements = [
+            f"DROP TRIGGER IF EXISTS {trigger_name(t, op)}" for t, op, _c, _m in lock_rules
+        ]
+        statements += _sqlite_statements(lock_rules)
     for sql in statements:
         schema_editor.execute(sql, params=None)
+
+
+def drop_on_sqlite(schema_editor) -> None:
+    """SQLite: drop the triggers before a migration re-creates a table they name (SQLite refuses
+    the rename while a trigger names the missing table); a later migration installs them again."""
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        for name in installed(connection):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
 
 
 def uninstall(schema_editor) -> None:
@@ -245,7 +284,7 @@ def suspended(connection):
     TRUNCATE, which fires no row trigger anyway). Both are part of the caller's transaction
     where there is one."""
     present = set(installed(connection))
-    lock_rules = rules(connection.vendor)
+    lock_rules = present_rules(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and connection.in_atomic_block:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks block ALTER
@@ -268,9 +307,9 @@ def suspended(connection):
                             f"ALTER TABLE {table} ENABLE TRIGGER {trigger_name(table, op)}"
                         )
             else:
-                for (table, op, _c, _m), sql in zip(lock_rules, _sqlite_statements(), strict=True):
+                for table, op, condition, message in lock_rules:
                     if trigger_name(table, op) in present:
-                        cursor.execute(sql)
+                        cursor.execute(_sqlite_statement(table, op, condition, message))
 
 
 MIGRATION = ("meetings", "0003_record_lock_triggers")
@@ -302,5 +341,5 @@ def after_migrate(sender, using="default", **kwargs):
     connection = connections[using]
     if connection.vendor == "sqlite" and _lock_migrated(connection):
         with connection.cursor() as cursor:
-            for sql in _sqlite_statements():
+            for sql in _sqlite_statements(present_rules(connection)):
                 cursor.execute(sql)

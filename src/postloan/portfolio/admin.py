@@ -46,6 +46,9 @@ class LoanAdmin(AuditedAdmin):
     list_select_related = ("customer",)
     raw_id_fields = ("customer", "facility")
     inlines = [InstalmentInline]
+    # The class comes from the extract and from 认定 (risk.actions.classification), never from
+    # a maintenance page: a person changes it only by a classification decision.
+    readonly_fields = ("classification",)
 
 
 @admin.register(m.Collateral)

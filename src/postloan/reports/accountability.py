@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from postloan.meetings import choices as mch
 from postloan.portfolio.choices import CLASS_LABELS, NON_PERFORMING
-from postloan.risk.choices import AssessmentStatus
 
 DEFAULT_WINDOW_DAYS = 180
 SOUND_CLASSES = ("normal", "special_mention")
@@ -75,29 +74,19 @@ class Candidate:
         return (self.kind, self.item_id, self.resolution_id)
 
 
-def _class_of(status: str, current: str, confirmed: str) -> str:
-    return confirmed if status == AssessmentStatus.CONFIRMED and confirmed else current
-
-
 def _assessments(customer_ids, since: dt.date, until: dt.date) -> dict[str, list[Later]]:
     """Per customer, its assessment rows in [since, until] (one query)."""
+    from postloan.risk.current import with_current_class  # the one current class
     from postloan.risk.models import LoanAssessment
 
-    rows = LoanAssessment.objects.filter(
-        customer_id__in=customer_ids, as_of__gte=since, as_of__lte=until
-    ).values_list(
-        "customer_id",
-        "as_of",
-        "loan_id",
-        "dpd",
-        "status",
-        "current_class",
-        "confirmed_class",
-        "balance",
-    )
+    rows = with_current_class(
+        LoanAssessment.objects.filter(
+            customer_id__in=customer_ids, as_of__gte=since, as_of__lte=until
+        )
+    ).values_list("customer_id", "as_of", "loan_id", "dpd", "current_cls", "balance")
     out: dict[str, list[Later]] = defaultdict(list)
-    for cid, as_of, loan_id, dpd, status, current, confirmed, balance in rows:
-        out[cid].append(Later(as_of, loan_id, dpd, _class_of(status, current, confirmed), balance))
+    for cid, as_of, loan_id, dpd, cls, balance in rows:
+        out[cid].append(Later(as_of, loan_id, dpd, cls, balance))
     return out
 
 

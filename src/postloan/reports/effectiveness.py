@@ -24,7 +24,6 @@ from django.db.models import Count, Q
 from postloan.contract import CLASS_ORDER
 from postloan.core.business_date import current_business_date
 from postloan.meetings import choices as mch
-from postloan.risk.choices import AssessmentStatus
 
 ZERO = Decimal("0")
 NEAREST_DAYS = 20
@@ -158,16 +157,14 @@ def _nearest(dates: list[dt.date], target: dt.date) -> dt.date | None:
 
 def _positions(as_of: dt.date, branch_path: str) -> dict[str, tuple[str, Decimal, str]]:
     """Per customer of the unit at a screening date: (worst class, balance, customer type)."""
+    from postloan.risk.current import with_current_class  # the one current class
     from postloan.risk.models import LoanAssessment
 
-    rows = LoanAssessment.objects.filter(
-        as_of=as_of, customer__branch__path__startswith=branch_path
-    ).values_list(
-        "customer_id", "status", "current_class", "confirmed_class", "balance", "customer__type"
-    )
+    rows = with_current_class(
+        LoanAssessment.objects.filter(as_of=as_of, customer__branch__path__startswith=branch_path)
+    ).values_list("customer_id", "current_cls", "balance", "customer__type")
     out: dict[str, tuple[str, Decimal, str]] = {}
-    for cid, status, current, confirmed, balance, ctype in rows:
-        cls = confirmed if status == AssessmentStatus.CONFIRMED and confirmed else current
+    for cid, cls, balance, ctype in rows:
         worst, total, _ = out.get(cid, (cls, ZERO, ctype))
         if CLASS_ORDER[cls] > CLASS_ORDER[worst]:
             worst = cls

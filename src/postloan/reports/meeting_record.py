@@ -26,8 +26,92 @@ def _date(d) -> str:
     return f"{d:%Y年%m月%d日}" if d else "　　年　月　日"
 
 
-def _items(meeting):
-    return record_items(meeting)
+def _items(meeting, items=None):
+    """The meeting's items on the record; `items` (a queryset of them) narrows to a reader's part."""
+    rows = record_items(meeting)
+    return rows if items is None else rows.filter(pk__in=items.values("pk"))
+
+
+EXCERPT_NOTE = "（节选：本部分限委员、参会人员和上级行督导查阅）"
+
+
+def _class_decided(entry: dict) -> str:
+    """审议认定分类 with each loan's decision: 次级（借据L001：关注→次级）."""
+    if entry["outcome"] == ch.ItemOutcome.DEFERRED:
+        return f"暂缓审议（{entry.get('deferred_reason', '')}）"
+    loans = [
+        f"借据{d['loan_id']}：{d['current_class_label']}→{d['decided_class_label']}"
+        for d in entry.get("loan_decisions", [])
+    ]
+    text = entry["class_decided_label"]
+    return f"{text}（{'；'.join(loans)}）" if loans else text
+
+
+def _loan_decisions(entry: dict) -> list[dict]:
+    return [
+        {**d, "balance": Decimal(d["balance"]), "as_of": dt.date.fromisoformat(d["as_of"])}
+        for d in entry.get("loan_decisions", [])
+    ]
+
+
+def _part(content: dict, items) -> list[dict]:
+    """The record's items, narrowed to `items` (a reader's part) when given."""
+    if items is None:
+        return content["items"]
+    ids = set(items.values_list("customer_id", flat=True))
+    return [i for i in content["items"] if i["customer_id"] in ids]
+
+
+def decision_table(meeting, items=None):
+    """审议认定分类表: one row per loan the meeting classified (a reader's part, if narrowed);
+    as signed once signed."""
+    from postloan.reports.tables import DATE, INT, MONEY, Column, Table
+
+    content, _ = record_of(meeting)
+    rows = [
+        [
+            i["rank"],
+            i["customer"],
+            i["customer_id"],
+            i["manager"],
+            d["loan_id"],
+            d["balance"],
+            d["dpd"],
+            d["as_of"],
+            d["current_class_label"],
+            d["suggested_class_label"],
+            d["floor_class_label"],
+            d["decided_class_label"],
+            d["reason"],
+            i["outcome_label"],
+        ]
+        for i in _part(content, items)
+        for d in _loan_decisions(i)
+    ]
+    return Table(
+        key="decisions",
+        title=f"{content['bank']}贷后管理例会审议认定分类表（{meeting.date:%Y-%m-%d}）",
+        sheet="审议认定分类",
+        columns=[
+            Column("序号", INT, 6),
+            Column("客户", width=24),
+            Column("客户编号"),
+            Column("客户经理", width=10),
+            Column("借据"),
+            Column("余额（元）", MONEY, 16),
+            Column("逾期天数", INT, 10),
+            Column("筛查日期", DATE, 12),
+            Column("当前分类", width=10),
+            Column("系统建议", width=10),
+            Column("底线分类", width=10),
+            Column("审议认定", width=10),
+            Column("理由", width=30),
+            Column("审议结果", width=12),
+        ],
+        rows=rows,
+        notes=["审议通过的分类在闭会时成为该借据的认定结果（认定人：贷后管理例会）。"],
+        empty_text="本次例会尚无审议认定分类",
+    )
 
 
 def agenda(meeting) -> list[dict]:
@@ -166,7 +250,11 @@ def _minutes_item(i: dict) -> dict:
         "batch": i["batch"],
         "summary": i["summary"] or "（未记录）",
         "class_before": i["class_before_label"],
-        "class_decided": i["class_decided_label"],
+        "class_decided": _class_decided(i),
+        "loan_decisions": _loan_decisions(i),
+        "deferred_reason": i.get("deferred_reason", "")
+        if i["outcome"] == ch.ItemOutcome.DEFERRED
+        else "",
         "method": i["method_label"],
         "votes": _votes(i["votes"]),
         "dissent": i["dissent"],
@@ -195,13 +283,22 @@ def _amendments(meeting) -> list[dict]:
     return out
 
 
-def minutes(meeting) -> dict:
-    """The 会议纪要: the signed snapshot once signed (with its hash), the live record before."""
+def minutes(meeting, items=None) -> dict:
+    """The 会议纪要: the signed snapshot once signed (with its hash), the live record before.
+
+    With `items` (a reader's part, `meetings.access.record_part`) an excerpt: only those
+    customers, without the whole-bank sections and the amendments."""
     content, signed = record_of(meeting)
     attendance = content["attendance"]
+    excerpt = items is not None
+    sections = content["sections"]
+    if excerpt:
+        sections = dict.fromkeys(sections, EXCERPT_NOTE)
     return {
         "bank": content["bank"],
-        "title": f"{content['bank']}贷后管理例会会议纪要",
+        "title": f"{content['bank']}贷后管理例会会议纪要" + ("（节选）" if excerpt else ""),
+        "excerpt": excerpt,
+        "ad_hoc_reason": content.get("ad_hoc_reason", ""),
         "kind": content["kind_label"],
         "date": _date(dt.date.fromisoformat(content["date"])),
         "location": content["location"] or "—",
@@ -219,10 +316,10 @@ def minutes(meeting) -> dict:
             for a in attendance
             if not a["present"]
         ],
-        "sections": content["sections"],
-        "items": [_minutes_item(i) for i in content["items"]],
+        "sections": sections,
+        "items": [_minutes_item(i) for i in _part(content, items)],
         "signatures": _signatures(signed),
-        "amendments": _amendments(meeting),
+        "amendments": [] if excerpt else _amendments(meeting),
         "sha256": signed.sha256 if signed else "",
         "signed": signed is not None,
         "status": meeting.get_status_display(),
@@ -263,7 +360,8 @@ def review_form(item) -> dict:
         "risk_comment": entry["risk_comment"],
         "summary": entry["summary"] or "（未记录）",
         "class_before": entry["class_before_label"],
-        "class_decided": entry["class_decided_label"],
+        "class_decided": _class_decided(entry),
+        "loan_decisions": _loan_decisions(entry),
         "method": entry["method_label"],
         "outcome": entry["outcome_label"],
         "votes": _votes(entry["votes"]),
@@ -277,8 +375,10 @@ def review_form(item) -> dict:
     }
 
 
-def review_items(meeting):
-    return list(_items(meeting).select_related("meeting", "meeting__branch", "customer__branch"))
+def review_items(meeting, items=None):
+    return list(
+        _items(meeting, items).select_related("meeting", "meeting__branch", "customer__branch")
+    )
 
 
 def as_of_for(meeting) -> dt.date:
@@ -289,13 +389,13 @@ def as_of_for(meeting) -> dt.date:
     return min(today, meeting.date)
 
 
-def record_tables(meeting) -> tuple[list, str]:
+def record_tables(meeting, items=None) -> tuple[list, str]:
     """The record as Excel tables (审议结果, 决议) and the info line under each title.
 
     From the same data as the 会议纪要 (`minutes`): the signed snapshot once signed."""
     from postloan.reports.tables import Column, Table
 
-    doc = minutes(meeting)
+    doc = minutes(meeting, items)
     results = Table(
         key="record_items",
         title=f"{doc['title']} — 审议结果",

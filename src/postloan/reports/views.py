@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from postloan.documents import formatting as fmt
-from postloan.meetings.access import get_meeting, visible_meetings
+from postloan.meetings.access import get_meeting, require_whole_record, visible_meetings
 from postloan.org.roles import has_role
 from postloan.org.visibility import (
     get_customer_for_user,
@@ -231,6 +231,7 @@ def effectiveness_list(request):
 @login_required
 def meeting_effect_page(request, pk):
     meeting = get_meeting(request.user, pk)
+    require_whole_record(request.user, meeting)
     effect = meeting_effect(meeting)
     names = dict(
         visible_customers(request.user)

@@ -13,6 +13,26 @@ def is_risk_department(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.RISK_MANAGER)
 
 
+RISK_HEAD_POSITIONS = ("dept_head", "deputy_head")
+
+
+def is_risk_head(user) -> bool:
+    """风险部负责人 (head or deputy of the risk department): approves a 认定 better than the
+    system's suggestion (the second pair of eyes). Superusers are not approvers."""
+    staff = staff_of(user)
+    return (
+        staff is not None
+        and staff.department == "risk"
+        and staff.position in RISK_HEAD_POSITIONS
+        and has_role(user, Role.RISK_MANAGER, Role.DEPT_HEAD)
+    )
+
+
+def require_risk_head(user, what: str) -> None:
+    if not is_risk_head(user):
+        raise PermissionDenied(f"只有风险管理部门负责人可以{what}")
+
+
 def manages_customer(user, customer) -> bool:
     staff = staff_of(user)
     return staff is not None and customer.manager_id == staff.staff_id

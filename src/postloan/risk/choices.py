@@ -29,6 +29,8 @@ class ClassChange(models.TextChoices):
 class AssessmentStatus(models.TextChoices):
     PENDING = "pending", "待初分"
     PROPOSED = "proposed", "已初分待认定"
+    # A 认定 better than the system's suggestion waits for a second person (四眼原则).
+    PENDING_APPROVAL = "pending_approval", "认定待审批"
     CONFIRMED = "confirmed", "已认定"
 
 
@@ -37,6 +39,21 @@ class DecisionKind(models.TextChoices):
     CONFIRMATION = "confirmation", "认定"
     OVERRIDE = "override", "调整"
     WAIVER = "waiver", "技术性逾期豁免"
+    SUBMISSION = "submission", "提交审批"
+    APPROVAL = "approval", "审批同意"
+    REJECTION = "rejection", "审批退回"
+    CORRECTION = "correction", "更正"
+    COMMITTEE = "committee", "例会认定"
+
+
+# The decisions that set a loan's class on the books (from their business date on).
+BINDING_KINDS = (
+    DecisionKind.CONFIRMATION,
+    DecisionKind.OVERRIDE,
+    DecisionKind.APPROVAL,
+    DecisionKind.CORRECTION,
+    DecisionKind.COMMITTEE,
+)
 
 
 class SignalFamily(models.TextChoices):

@@ -23,8 +23,31 @@ class ProposeForm(forms.Form):
 class ConfirmForm(forms.Form):
     confirmed_class = forms.ChoiceField(label="认定结果", choices=CLASS_CHOICES)
     reason = forms.CharField(
-        label="认定理由", required=False, widget=TEXTAREA, help_text="与系统建议不同时必填"
+        label="认定理由",
+        required=False,
+        widget=TEXTAREA,
+        help_text="与系统建议不同时必填；优于系统建议的认定须经风险管理部门负责人审批",
     )
+    technical_waiver = forms.BooleanField(label="按技术性逾期豁免（逾期1–7天）", required=False)
+    waiver_reason = forms.CharField(label="豁免理由", required=False, widget=TEXTAREA)
+
+
+class ApprovalForm(forms.Form):
+    """审批 a 认定 better than the suggestion: agree or send back, no default."""
+
+    decision = forms.ChoiceField(
+        label="审批意见",
+        choices=[("approve", "同意"), ("reject", "退回")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="审批说明", required=False, widget=TEXTAREA, help_text="退回时必填"
+    )
+
+
+class CorrectForm(forms.Form):
+    corrected_class = forms.ChoiceField(label="更正结果", choices=CLASS_CHOICES)
+    reason = forms.CharField(label="更正理由", required=False, widget=TEXTAREA, help_text="必填")
     technical_waiver = forms.BooleanField(label="按技术性逾期豁免（逾期1–7天）", required=False)
     waiver_reason = forms.CharField(label="豁免理由", required=False, widget=TEXTAREA)
 

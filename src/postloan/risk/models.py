@@ -168,6 +168,12 @@ class LoanAssessment(models.Model):
     confirmed_at = models.DateTimeField("认定时间", null=True, blank=True)
     technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
     waiver_reason = models.TextField("豁免理由", blank=True, default="")
+    # The loan's latest binding decision on or before this date (`risk.current`), kept here so
+    # that reports read a column, not a lookup per loan: written by every binding decision and
+    # after every screening of the date (`current.refresh_decided_classes`). Empty: none.
+    decided_class = models.CharField(
+        "截至该日的人工认定", max_length=16, choices=ch.LoanClass.choices, null=True, blank=True
+    )
 
     # Workflow fields kept when a re-screening of the same date gives the same suggestion.
     WORKFLOW_FIELDS = (
@@ -241,10 +247,12 @@ class LoanAssessment(models.Model):
 
     @property
     def effective_class(self) -> str:
-        """The class on the books for this date: the confirmed one, else the current one."""
-        if self.status == ch.AssessmentStatus.CONFIRMED and self.confirmed_class:
-            return self.confirmed_class
-        return self.current_class
+        """The class on the books for this date (`risk.current`: the latest binding decision,
+        else the extract's class, never better than the floor). One query unless the row was
+        read with `current.with_current_class`; lists annotate instead."""
+        from postloan.risk.current import current_class
+
+        return current_class(self)
 
     @property
     def technical_waiver_allowed(self) -> bool:
@@ -281,15 +289,67 @@ class ClassificationDecision(models.Model):
         USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField("时间", auto_now_add=True)
+    # A 认定 submitted for approval carries its technical waiver until it is approved.
+    waiver_reason = models.TextField("豁免理由", blank=True, default="")
+    # The submission an approval or rejection answers.
+    request = models.ForeignKey(
+        "self",
+        verbose_name="审批的申请",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    # The binding decision a correction (or a committee's decision) replaces; both are kept.
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name="更正的决定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    # The meeting whose committee decided (例会认定); plain ids: risk does not import meetings.
+    meeting_id = models.PositiveBigIntegerField("例会", null=True, blank=True)
+    agenda_item_id = models.PositiveBigIntegerField("审议事项", null=True, blank=True)
 
     class Meta:
         db_table = "classification_decisions"
         verbose_name = "分类决定"
         verbose_name_plural = "分类决定"
         ordering = ["loan_id", "at", "id"]
+        indexes = [
+            # The class on the books of a loan at a date: its latest binding decision up to that
+            # date (`risk.current`), looked up once per loan by the reports.
+            models.Index(
+                fields=["loan", "as_of", "id"],
+                condition=Q(kind__in=ch.BINDING_KINDS),
+                name="decision_binding_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="committee") | Q(meeting_id__isnull=False),
+                name="decision_committee_has_meeting",
+                violation_error_message="例会认定必须记录来源例会",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.get_kind_display()} {self.to_class}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("分类决定不可修改：更正须作为新的分类决定记录")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("分类决定不可删除：它是分类的历史")
+
+    @property
+    def binding(self) -> bool:
+        """Whether this decision set the loan's class (from its business date on)."""
+        return self.kind in ch.BINDING_KINDS
 
 
 class Signal(models.Model):

@@ -8,24 +8,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Max, Q, Sum, When
+from django.db.models import Case, Count, Exists, FilteredRelation, Max, OuterRef, Q, Sum, When
 
 from postloan.core.cache import query_key, remember
 from postloan.risk import choices as ch
-from postloan.risk.access import is_risk_department, manages_customer
-from postloan.risk.models import LoanAssessment, Signal
+from postloan.risk import current
+from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
+from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
 
-# The class on the books at a date: the confirmed one, else the class the screening found.
-EFFECTIVE_CLASS = Case(
-    When(status=ch.AssessmentStatus.CONFIRMED, then=F("confirmed_class")),
-    default=F("current_class"),
-)
-EFFECTIVE_NPL = Q(status=ch.AssessmentStatus.CONFIRMED, confirmed_class__in=NPL) | (
-    ~Q(status=ch.AssessmentStatus.CONFIRMED) & Q(current_class__in=NPL)
-)
+# The class on the books at a date (`risk.current`): the latest binding decision, else the
+# extract's class, never better than that date's floor. Every figure below reads these two.
+EFFECTIVE_CLASS = current.current_class_expression()
+EFFECTIVE_NPL = current.non_performing_q()
 
 
 def latest_as_of(assessments) -> dt.date | None:
@@ -82,36 +79,44 @@ def _worse(a: str, b: str) -> bool:
 
 
 def migration_matrix(assessments, from_date: dt.date, to_date: dt.date) -> Migration:
-    """迁徙矩阵: loans at both dates by class at `from_date` (rows) and `to_date` (columns),
-    by count and by balance at `from_date` (期初余额)."""
-    before = {
-        loan_id: (cls, balance)
-        for loan_id, cls, balance in assessments.filter(as_of=from_date)
-        .annotate(cls=EFFECTIVE_CLASS)
-        .values_list("loan_id", "cls", "balance")
-        .iterator(chunk_size=5000)
-    }
+    """迁徙矩阵: loans at both dates by their current class at `from_date` (rows) and at
+    `to_date` (columns), by count and by balance at `from_date` (期初余额).
+
+    Each date's class is that date's (its floors, the decisions up to it). Two grouped
+    queries, whatever the size of the portfolio."""
+    before = assessments.filter(as_of=from_date).annotate(cls=EFFECTIVE_CLASS)
+    after = assessments.filter(as_of=to_date).annotate(cls=EFFECTIVE_CLASS)
     m = Migration(from_date, to_date)
-    seen = set()
-    for loan_id, cls in (
-        assessments.filter(as_of=to_date)
-        .annotate(cls=EFFECTIVE_CLASS)
-        .values_list("loan_id", "cls")
-        .iterator(chunk_size=5000)
-    ):
-        prior = before.get(loan_id)
-        if prior is None:
-            m.entered[cls] = m.entered.get(cls, 0) + 1
+    # The same loan's row at `to_date`, joined (not looked up row by row).
+    later = FilteredRelation("loan__assessments", condition=Q(loan__assessments__as_of=to_date))
+    pairs = (
+        before.annotate(later=later)
+        .annotate(
+            to_cls=Case(
+                When(later__isnull=True, then=None),
+                default=current.current_class_expression("later__"),
+            )
+        )
+        .values("cls", "to_cls")
+        .annotate(n=Count("id"), bal=Sum("balance"))
+        .order_by()
+    )
+    for r in pairs:
+        if r["to_cls"] is None:
+            m.exited[r["cls"]] = m.exited.get(r["cls"], 0) + r["n"]
             continue
-        seen.add(loan_id)
-        key = (prior[0], cls)
-        m.counts[key] = m.counts.get(key, 0) + 1
-        m.balances[key] = m.balances.get(key, Decimal("0")) + prior[1]
-        m.total_loans += 1
-        m.total_balance += prior[1]
-    for loan_id, (cls, _) in before.items():
-        if loan_id not in seen:
-            m.exited[cls] = m.exited.get(cls, 0) + 1
+        key = (r["cls"], r["to_cls"])
+        m.counts[key] = m.counts.get(key, 0) + r["n"]
+        m.balances[key] = m.balances.get(key, Decimal("0")) + (r["bal"] or Decimal("0"))
+        m.total_loans += r["n"]
+        m.total_balance += r["bal"] or Decimal("0")
+    new = (
+        after.filter(~Exists(assessments.filter(as_of=from_date, loan_id=OuterRef("loan_id"))))
+        .values("cls")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    m.entered = {r["cls"]: r["n"] for r in new}
     return m
 
 
@@ -231,11 +236,32 @@ def signal_steps_for(user, signal: Signal) -> list[str]:
 
 
 def assessment_steps_for(user, assessment: LoanAssessment) -> list[str]:
-    if assessment.status == ch.AssessmentStatus.CONFIRMED:
+    """The forms the loan's classification page offers this user: 初分, 认定, 审批, 更正."""
+    status = assessment.status
+    if status == ch.AssessmentStatus.PENDING_APPROVAL:
+        request = pending_request(assessment)
+        if is_risk_head(user) and request is not None and request.actor_id != user.pk:
+            return ["approve"]
         return []
+    if status == ch.AssessmentStatus.CONFIRMED:
+        return ["correct"] if is_risk_department(user) else []
     steps = []
     if user.is_superuser or manages_customer(user, assessment.customer):
         steps.append("propose")
     if is_risk_department(user):
         steps.append("confirm")
     return steps
+
+
+def pending_request(assessment: LoanAssessment) -> ClassificationDecision | None:
+    """The 认定 (or 更正) waiting for approval, if the assessment has one."""
+    if assessment.status != ch.AssessmentStatus.PENDING_APPROVAL:
+        return None
+    return (
+        ClassificationDecision.objects.filter(
+            assessment=assessment, kind=ch.DecisionKind.SUBMISSION
+        )
+        .select_related("actor__staff")
+        .order_by("-id")
+        .first()
+    )

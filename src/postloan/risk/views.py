@@ -25,7 +25,7 @@ from postloan.org.visibility import (
     visible_customers,
 )
 from postloan.portfolio.models import RiskEvent
-from postloan.risk import actions, exports, forms, queries
+from postloan.risk import actions, exports, floors, forms, queries
 from postloan.risk import choices as ch
 from postloan.risk.access import (
     get_loan_for_user,
@@ -35,6 +35,7 @@ from postloan.risk.access import (
     visible_assessments,
     visible_signals,
 )
+from postloan.risk.current import current_class
 from postloan.risk.errors import TransitionError
 from postloan.risk.models import (
     ClassificationDecision,
@@ -136,60 +137,85 @@ def assessment(request, pk: int):
     return redirect("risk:loan", loan_id=a)
 
 
+def _classification_step(request, step: str, current, form_for):
+    """Bind the posted form of `step` and call its action; returns (form, done message)."""
+    user = request.user
+    if step == "propose":
+        form = form_for("propose", request.POST)
+        call = lambda d: actions.propose_classification(  # noqa: E731
+            current, d["proposed_class"], d["reason"], user
+        )
+    elif step in ("confirm", "correct"):  # 认定, or 更正 of one: the same fields
+        form = form_for(step, request.POST)
+        act, field = {
+            "confirm": (actions.confirm_classification, "confirmed_class"),
+            "correct": (actions.correct_classification, "corrected_class"),
+        }[step]
+        call = lambda d: act(  # noqa: E731
+            current,
+            d[field],
+            d["reason"],
+            user,
+            technical_waiver=d["technical_waiver"],
+            waiver_reason=d["waiver_reason"],
+        )
+    else:
+        form = form_for("approve", request.POST)
+        call = lambda d: (  # noqa: E731
+            actions.approve_classification(current, user, d["note"])
+            if d["decision"] == "approve"
+            else actions.reject_classification(current, d["note"], user)
+        )
+    done = form.is_valid() and _apply(form, lambda: call(form.cleaned_data))
+    return form, done
+
+
+STEP_FORMS = {
+    "propose": (forms.ProposeForm, "p"),
+    "confirm": (forms.ConfirmForm, "c"),
+    "approve": (forms.ApprovalForm, "a"),
+    "correct": (forms.CorrectForm, "x"),
+}
+
+
+def _done_message(step: str, a) -> str:
+    if a.status == ch.AssessmentStatus.PENDING_APPROVAL:
+        return "认定结果优于系统建议，已提交风险管理部门负责人审批；审批同意前分类不变"
+    return {
+        "propose": "已提交初分",
+        "confirm": "已认定",
+        "approve": "已审批",
+        "correct": "已更正",
+    }[step]
+
+
 @login_required
 def loan(request, loan_id: str):
     loan_obj = get_loan_for_user(request.user, loan_id)
     history = list(
         LoanAssessment.objects.filter(loan=loan_obj)
-        .select_related("customer", "proposed_by", "confirmed_by")
+        .select_related("customer", "proposed_by__staff", "confirmed_by__staff")
         .order_by("-as_of")[:24]
     )
     current = history[0] if history else None
     steps = queries.assessment_steps_for(request.user, current) if current else []
-    propose_form = forms.ProposeForm(
-        initial={"proposed_class": current.suggested_class} if current else None, prefix="p"
-    )
-    confirm_form = forms.ConfirmForm(
-        initial={"confirmed_class": (current.proposed_class or current.suggested_class)}
-        if current
-        else None,
-        prefix="c",
-    )
+
+    def form_for(step, data=None):
+        form_class, prefix = STEP_FORMS[step]
+        return form_class(data, prefix=prefix)
+
+    bound = {step: form_for(step) for step in steps}
     if request.method == "POST":
         step = request.POST.get("step")
         if current is None or step not in steps:
             raise PermissionDenied("不能执行该操作")
-        if step == "propose":
-            propose_form = forms.ProposeForm(request.POST, prefix="p")
-            if propose_form.is_valid() and _apply(
-                propose_form,
-                lambda: actions.propose_classification(
-                    current,
-                    propose_form.cleaned_data["proposed_class"],
-                    propose_form.cleaned_data["reason"],
-                    request.user,
-                ),
-            ):
-                messages.success(request, "已提交初分")
-                return redirect("risk:loan", loan_id=loan_obj.pk)
-        else:
-            confirm_form = forms.ConfirmForm(request.POST, prefix="c")
-            if confirm_form.is_valid() and _apply(
-                confirm_form,
-                lambda: actions.confirm_classification(
-                    current,
-                    confirm_form.cleaned_data["confirmed_class"],
-                    confirm_form.cleaned_data["reason"],
-                    request.user,
-                    technical_waiver=confirm_form.cleaned_data["technical_waiver"],
-                    waiver_reason=confirm_form.cleaned_data["waiver_reason"],
-                ),
-            ):
-                messages.success(request, "已认定")
-                return redirect("risk:loan", loan_id=loan_obj.pk)
+        bound[step], done = _classification_step(request, step, current, form_for)
+        if done:
+            messages.success(request, _done_message(step, done))
+            return redirect("risk:loan", loan_id=loan_obj.pk)
     decisions = (
         ClassificationDecision.objects.filter(loan=loan_obj)
-        .select_related("actor")
+        .select_related("actor__staff")
         .order_by("-at", "-id")
     )
     return render(
@@ -198,11 +224,13 @@ def loan(request, loan_id: str):
         {
             "loan": loan_obj,
             "current": current,
+            "current_class": current_class(current) if current else loan_obj.classification,
+            "floor": floors.binding_floor(current) if current else None,
+            "request_pending": queries.pending_request(current) if current else None,
             "history": history,
             "decisions": decisions,
             "steps": steps,
-            "propose_form": propose_form,
-            "confirm_form": confirm_form,
+            "forms": bound,
         },
         status=400 if request.method == "POST" else 200,
     )

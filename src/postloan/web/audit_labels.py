@@ -158,10 +158,23 @@ def _field_label(model, key: str) -> str:
     return "其他信息"
 
 
+# After-values that name a person by login (risk.actions.classification records confirmed_by).
+PERSON_KEYS = {"confirmed_by", "approved_by", "proposed_by"}
+
+
+def _person_by_login(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    return person_name(user) if user is not None else "（已删除的用户）"
+
+
 def _enumerations() -> dict[str, str]:
     from postloan.meetings import choices as mch
+    from postloan.risk import choices as rch
 
     return {
+        **dict(rch.DecisionKind.choices),
         **dict(mch.Reason.choices),
         **dict(mch.MeetingKind.choices),
         **dict(mch.MeetingStatus.choices),
@@ -191,6 +204,8 @@ def _value(model, key: str, value) -> str:
             pass
     if key == "source":
         return SOURCES.get(value, str(value))
+    if key in PERSON_KEYS and isinstance(value, str):
+        return _person_by_login(value)
     if isinstance(value, str):
         return str(_enumerations().get(value, value))
     return str(value)

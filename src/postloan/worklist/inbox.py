@@ -316,6 +316,25 @@ def gather(user, today: dt.date) -> Collected:
             ),
             due=None,
         )
+    if Assessment is not None and risk_link.approves_classifications(user):
+        awaiting = visible(
+            user, Assessment.objects.filter(status="pending_approval"), "customer__"
+        ).select_related("loan__customer")
+        out.take(
+            "classification",
+            awaiting.order_by("pk"),
+            lambda a: InboxItem(
+                "五级分类",
+                f"审批分类认定：{a.loan_id}（优于系统建议，待审批）",
+                a.loan.customer.name,
+                today,
+                safe_reverse(("risk:assessment",), a.pk),
+                "orange",
+                action=f"审批借据{a.loan_id}优于系统建议的分类认定（另一人审批）",
+                customer_id=a.loan.customer_id,
+            ),
+            due=None,
+        )
     if unit_wide:
         flags = visible(
             user, UnassignedFlag.objects.filter(resolved_on__isnull=True)

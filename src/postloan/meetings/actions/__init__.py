@@ -13,6 +13,8 @@ from postloan.meetings.actions.record import (  # noqa: F401
     close_meeting,
     decide_batch,
     decide_item,
+    defer_item,
+    excuse_missing_report,
     recuse,
     save_sections,
     start_meeting,

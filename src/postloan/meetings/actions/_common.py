@@ -39,9 +39,9 @@ def staff_or_refuse(user):
     return staff
 
 
-def require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str, field: str | None = None) -> None:
     if not condition:
-        raise MeetingError(message)
+        raise MeetingError(message, field)
 
 
 def unlocked(meeting) -> None:

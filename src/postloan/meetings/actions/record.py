@@ -8,12 +8,23 @@ from postloan.meetings.access import can_run
 from postloan.meetings.actions._common import audit, require, snapshot, unlocked
 from postloan.meetings.actions.signing import president_of
 from postloan.meetings.committee import committee_validity
+from postloan.meetings.deliberation import loan_facts
 from postloan.meetings.documents import quorum
-from postloan.meetings.models import Attendance, CommitteeMember, Recusal, Resolution
+from postloan.meetings.errors import MeetingError
+from postloan.meetings.models import (
+    Attendance,
+    CommitteeMember,
+    LoanDecision,
+    Recusal,
+    Resolution,
+)
 from postloan.meetings.resolution_types import clean_params
 from postloan.meetings.verification import baseline
 from postloan.org.choices import DEPARTMENT_CHOICES
+from postloan.org.visibility import staff_of
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.errors import TransitionError
+from postloan.risk.floors import worst
 
 IN_PROGRESS = ch.MeetingStatus.IN_PROGRESS
 
@@ -110,54 +121,101 @@ def eligible_voters(item) -> set[str]:
     return present - set(item.recusals.values_list("staff_id", flat=True))
 
 
+def _decided_classes(item, facts, loan_classes: dict, loan_reasons: dict) -> dict:
+    """loan id → (class, reason), or a refusal naming the rule next to each loan's field."""
+    unknown = set(loan_classes) - {f.loan_id for f in facts}
+    require(not unknown, "以下借据不属于该客户的在贷借据：" + "、".join(sorted(unknown)))
+    errors, chosen = {}, {}
+    for f in facts:
+        value = (loan_classes.get(f.loan_id) or "").strip()
+        reason = (loan_reasons.get(f.loan_id) or "").strip()
+        if value not in CLASS_LABELS:
+            errors[f.class_field] = "请选择该借据的审议认定分类"
+        elif refusal := f.refusal(value):
+            errors[f.class_field] = refusal
+        elif value != f.suggested_class and not reason:
+            errors[f.reason_field] = "审议认定与系统建议不同，须写明理由"
+        else:
+            chosen[f.loan_id] = (value, reason)
+    if errors:
+        raise MeetingError("；".join(dict.fromkeys(errors.values())), errors=errors)
+    return chosen
+
+
+def _require_not_recused(item, acting_user) -> None:
+    staff = staff_of(acting_user)
+    require(
+        staff is None or not item.recusals.filter(staff=staff).exists(),
+        "您须回避该客户的审议（与客户存在管户或关联关系），不能记录其审议结果",
+    )
+
+
 @transaction.atomic
 def decide_item(
     item,
     *,
     summary: str,
-    class_decided: str,
+    loan_classes: dict,
+    loan_reasons: dict | None = None,
     method: str,
     votes=(0, 0, 0),
     dissent: str = "",
     dissenters=(),
     acting_user,
 ):
+    """Record the deliberation of one customer: a class per loan, bounded by its floors.
+
+    No class is assumed: every active loan needs one chosen; a class better than the loan's
+    floor is refused with the rule; a class other than the suggestion needs a reason. Needs a
+    quorum, and the person recording must not be recused from this customer.
+    """
     meeting = item.meeting
     _run(meeting, acting_user)
     require(meeting.status == IN_PROGRESS, "会议未开始或已结束")
     require(not item.dropped, "该客户已撤下")
-    require(bool(summary.strip()), "请填写审议情况")
-    require(class_decided in CLASS_LABELS, "请选择审议认定的五级分类")
-    require(method in ch.DecisionMethod.values, "请选择决策方式")
+    require(
+        meeting.quorum_met,
+        "未达到法定人数，不能审议认定分类或形成决议；可记录暂缓审议并写明理由",
+    )
     _auto_recusals(item)
+    _require_not_recused(item, acting_user)
+    errors = {}
+    if not summary.strip():
+        errors["summary"] = "请填写审议情况"
+    if method not in ch.DecisionMethod.values:
+        errors["method"] = "请选择决策方式"
+    facts = loan_facts(item.customer)
+    try:
+        chosen = _decided_classes(item, facts, loan_classes, loan_reasons or {})
+    except MeetingError as exc:
+        errors.update(exc.errors or {None: exc.message})
+    if errors:
+        raise MeetingError("；".join(dict.fromkeys(errors.values())), errors=errors)
     voters = eligible_voters(item)
     recused = set(item.recusals.values_list("staff_id", flat=True))
     dissenter_ids = {getattr(s, "staff_id", s) for s in dissenters}
-    require(not (dissenter_ids & recused), "回避的委员不参与表决，不能记录其意见")
-    require(dissenter_ids <= voters, "持不同意见者须为出席且未回避的委员")
+    require(not (dissenter_ids & recused), "回避的委员不参与表决，不能记录其意见", "dissenters")
+    require(dissenter_ids <= voters, "持不同意见者须为出席且未回避的委员", "dissenters")
     v_for, v_against, v_abstain = (int(v) for v in votes)
     if method == ch.DecisionMethod.VOTE:
         require(
             v_for + v_against + v_abstain <= len(voters),
             f"表决票数超过可表决委员人数（{len(voters)}人）",
+            "votes_for",
         )
         adopted = v_for * 2 > len(voters)
     else:
-        require(not dissenter_ids and not dissent.strip(), "有不同意见时请以表决方式决策")
+        require(not dissenter_ids and not dissent.strip(), "有不同意见时请以表决方式决策", "method")
         v_for, v_against, v_abstain = len(voters), 0, 0
         adopted = True
     before = snapshot(item)
-    classes = list(
-        item.customer.loans.filter(status="active", balance__gt=0).values_list(
-            "classification", flat=True
-        )
-    )
-    order = list(CLASS_LABELS)
-    item.class_before = max(classes, key=order.index) if classes else ""
-    item.summary, item.class_decided, item.method = summary.strip(), class_decided, method
+    item.class_before = worst(*(f.current_class for f in facts)) if facts else ""
+    item.class_decided = worst(*(c for c, _ in chosen.values())) if chosen else ""
+    item.summary, item.method = summary.strip(), method
     item.votes_for, item.votes_against, item.votes_abstain = v_for, v_against, v_abstain
     item.dissent = dissent.strip()
     item.outcome = ch.ItemOutcome.ADOPTED if adopted else ch.ItemOutcome.NOT_ADOPTED
+    item.deferred_reason = ""
     item.decided_at = timezone.now()
     item.save(
         update_fields=[
@@ -170,12 +228,114 @@ def decide_item(
             "votes_abstain",
             "dissent",
             "outcome",
+            "deferred_reason",
             "decided_at",
         ]
     )
     item.dissenters.set(list(dissenter_ids))
-    audit(acting_user, "item.decided", item, before=before)
+    item.loan_decisions.all().delete()
+    LoanDecision.objects.bulk_create(
+        LoanDecision(
+            item=item,
+            loan_id=f.loan_id,
+            assessment=f.assessment,
+            as_of=f.as_of,
+            dpd=f.dpd or 0,
+            balance=f.balance,
+            current_class=f.current_class,
+            suggested_class=f.suggested_class,
+            floor_class=f.floor_class,
+            floor_rules=[
+                {"rule_id": r.get("rule_id", ""), "floor_class": r["floor_class"]} for r in f.floors
+            ],
+            decided_class=chosen[f.loan_id][0],
+            reason=chosen[f.loan_id][1],
+        )
+        for f in facts
+    )
+    audit(
+        acting_user,
+        "item.decided",
+        item,
+        before=before,
+        after={
+            **snapshot(item),
+            "loans": {k: {"class": c, "reason": r} for k, (c, r) in chosen.items()},
+        },
+    )
     return item
+
+
+@transaction.atomic
+def defer_item(item, *, reason: str, acting_user):
+    """暂缓审议: the customer is not decided at this meeting, for a written reason."""
+    meeting = item.meeting
+    _run(meeting, acting_user)
+    require(meeting.status == IN_PROGRESS, "会议未开始或已结束")
+    require(not item.dropped, "该客户已撤下")
+    require(bool(reason.strip()), "暂缓审议须写明理由", "reason")
+    require(not item.resolutions.exists(), "该客户已形成决议，不能再暂缓审议", "reason")
+    before = snapshot(item)
+    item.outcome, item.deferred_reason = ch.ItemOutcome.DEFERRED, reason.strip()
+    item.class_decided, item.decided_at = "", timezone.now()
+    item.save(update_fields=["outcome", "deferred_reason", "class_decided", "decided_at"])
+    item.loan_decisions.all().delete()
+    audit(acting_user, "item.deferred", item, before=before, reason=reason.strip())
+    return item
+
+
+def presides(user, meeting) -> bool:
+    """The meeting's presiding member, or the committee's 主任委员."""
+    staff = staff_of(user)
+    if staff is None:
+        return False
+    return (
+        meeting.presiding_id == staff.staff_id
+        or CommitteeMember.objects.filter(
+            committee__branch=meeting.branch, role=ch.MemberRole.CHAIR, active=True, staff=staff
+        ).exists()
+    )
+
+
+@transaction.atomic
+def excuse_missing_report(item, *, reason: str, acting_user):
+    """The presiding member records why the account manager's report is missing."""
+    meeting = item.meeting
+    unlocked(meeting)
+    require(
+        presides(acting_user, meeting), "只有会议主持人（主任委员）可以说明未提交汇报材料的原因"
+    )
+    require(meeting.status in (ch.MeetingStatus.NOTICED, IN_PROGRESS), "会议已结束，不能再说明")
+    report = getattr(item, "report", None)
+    require(report is not None, "批量审议客户无需逐户汇报材料")
+    require(report.status != ch.ReportStatus.SUBMITTED, "汇报材料已提交，无需说明")
+    require(bool(reason.strip()), "请写明未提交汇报材料的原因", "reason")
+    before = snapshot(item)
+    item.report_excuse, item.report_excused_by = reason.strip(), acting_user
+    item.save(update_fields=["report_excuse", "report_excused_by"])
+    audit(acting_user, "item.report_excused", item, before=before, reason=reason.strip())
+    return item
+
+
+def record_committee_class(decision, acting_user) -> None:
+    """The one place the meeting hands a decided class to the classification workflow: it
+    becomes the loan's 认定, the committee its approver and this meeting its source."""
+    from postloan.risk.actions.classification import record_committee_classification
+
+    item = decision.item
+    try:
+        record_committee_classification(
+            decision.assessment,
+            decision.decided_class,
+            decision.reason or item.summary,
+            acting_user,
+            meeting_id=item.meeting_id,
+            agenda_item_id=item.pk,
+        )
+    except TransitionError as exc:
+        raise MeetingError(f"借据{decision.loan_id}：{exc.message}") from exc
+    decision.classified_at = timezone.now()
+    decision.save(update_fields=["classified_at"])
 
 
 @transaction.atomic
@@ -236,20 +396,44 @@ def save_sections(meeting, *, acting_user, **texts):
     return meeting
 
 
+def _names(items) -> str:
+    return "、".join(i.customer.name for i in items[:10]) + ("等" if len(items) > 10 else "")
+
+
 @transaction.atomic
 def close_meeting(meeting, *, acting_user):
+    """Close the record: every customer decided or deferred with a reason, every missing report
+    explained by the presiding member, the chair's summary written; then each adopted class
+    becomes its loan's 认定."""
     _run(meeting, acting_user)
     require(meeting.status == IN_PROGRESS, "会议未在进行中")
-    pending = meeting.items.filter(dropped=False, outcome=ch.ItemOutcome.PENDING)
+    items = list(meeting.items.filter(dropped=False).select_related("customer", "report"))
+    pending = [i for i in items if i.outcome == ch.ItemOutcome.PENDING]
     require(
-        not pending.filter(batch=False).exists(),
-        "尚有按户审议的客户未记录审议结果："
-        + "、".join(pending.filter(batch=False).values_list("customer__name", flat=True)[:10]),
+        not pending,
+        "尚有客户未审议也未暂缓（暂缓须写明理由）：" + _names(pending),
+    )
+    missing = [
+        i
+        for i in items
+        if not i.batch
+        and getattr(i, "report", None) is not None
+        and i.report.status != ch.ReportStatus.SUBMITTED
+        and not i.report_excuse.strip()
+    ]
+    require(
+        not missing,
+        "客户经理未提交汇报材料，须由会议主持人说明原因后才能闭会：" + _names(missing),
     )
     require(bool(meeting.chair_summary.strip()), "请记录主任委员总结")
     before = snapshot(meeting)
     meeting.status, meeting.closed_at = ch.MeetingStatus.HELD, timezone.now()
     meeting.save(update_fields=["status", "closed_at"])
+    decisions = LoanDecision.objects.filter(
+        item__meeting=meeting, item__outcome=ch.ItemOutcome.ADOPTED, item__dropped=False
+    ).select_related("item", "assessment")
+    for decision in decisions:
+        record_committee_class(decision, acting_user)
     audit(acting_user, "meeting.closed", meeting, before=before)
     return meeting
 
@@ -259,6 +443,7 @@ def decide_batch(meeting, *, summary: str, acting_user) -> int:
     """批量审议: the retail batch is decided together, each customer keeping its books' class."""
     _run(meeting, acting_user)
     require(meeting.status == IN_PROGRESS, "会议未开始或已结束")
+    require(meeting.quorum_met, "未达到法定人数，不能批量审议；可逐户记录暂缓审议")
     require(bool(summary.strip()), "请填写批量审议情况")
     items = list(
         meeting.items.filter(
@@ -272,10 +457,10 @@ def decide_batch(meeting, *, summary: str, acting_user) -> int:
         classes = list(
             item.customer.loans.filter(status="active").values_list("classification", flat=True)
         )
-        worst = max(classes, key=order.index) if classes else "normal"
+        books = max(classes, key=order.index) if classes else "normal"
         voters = eligible_voters(item)
         item.summary = summary.strip()
-        item.class_before = item.class_decided = worst
+        item.class_before = item.class_decided = books
         item.method = ch.DecisionMethod.CONSENSUS
         item.votes_for = len(voters)
         item.outcome = ch.ItemOutcome.ADOPTED

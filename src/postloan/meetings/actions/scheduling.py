@@ -26,6 +26,7 @@ from postloan.meetings.models import (
 from postloan.meetings.notice import notice_due, recipients, report_deadline
 from postloan.meetings.planning import build_plan
 from postloan.meetings.prefill import attachments, prefill
+from postloan.meetings.rules import settings_for
 
 OPEN_STATUSES = (ch.MeetingStatus.PLANNED, ch.MeetingStatus.NOTICED)
 
@@ -46,22 +47,59 @@ def _create_item(meeting, customer, reasons, batch, rank, credit, as_of) -> Agen
     return item
 
 
+def _notice_dates(branch, date: dt.date, ad_hoc: bool) -> tuple[dt.date, dt.date]:
+    """(latest notice day, report deadline). A regular meeting keeps the N-working-day notice;
+    an ad-hoc one may be noticed up to its own day, materials due by then at the latest."""
+    due, reports = notice_due(branch, date), report_deadline(branch, date)
+    if not ad_hoc:
+        return due, reports
+    return date, max(reports, min(today(), date))
+
+
 @transaction.atomic
-def schedule_meeting(branch, date: dt.date, kind: str | None = None, *, acting_user, location=""):
-    """Arrange a meeting with the agenda the data calls for (the plan) and the report drafts."""
+def schedule_meeting(
+    branch,
+    date: dt.date,
+    kind: str | None = None,
+    *,
+    acting_user,
+    location="",
+    ad_hoc_reason: str = "",
+):
+    """Arrange a meeting with the agenda the data calls for (the plan) and the report drafts.
+
+    A regular (monthly/quarterly) meeting must leave time for the notice (7 working days by
+    default); an ad-hoc one (临时例会, on a sudden risk event) may be called at shorter notice,
+    and its reason is recorded.
+    """
     from postloan.portfolio.models import Customer
 
     require(can_run(acting_user, branch), "只有本级行风险部门可以安排例会")
     require(branch.holds_meetings, f"{branch.name}不召开贷后管理例会")
-    require(date >= today(), "会议日期不能早于业务日期")
+    require(date >= today(), "会议日期不能早于业务日期", "date")
+    ad_hoc = kind == ch.MeetingKind.AD_HOC
+    ad_hoc_reason = (ad_hoc_reason or "").strip()
+    require(
+        not ad_hoc or bool(ad_hoc_reason),
+        "临时例会须写明召开事由（突发风险事件）",
+        "ad_hoc_reason",
+    )
+    due, reports = _notice_dates(branch, date, ad_hoc)
+    require(
+        today() <= due,
+        f"定期例会须至少提前{settings_for(branch).notice_working_days}个工作日通知"
+        f"（最迟{due:%Y-%m-%d}），已来不及；如因突发风险事件须尽快召开，请安排临时例会并写明事由",
+        "date",
+    )
     plan = build_plan(branch, date, kind)
     meeting = Meeting.objects.create(
         branch=branch,
         kind=plan.kind,
         date=date,
         location=location,
-        notice_due=notice_due(branch, date),
-        report_deadline=report_deadline(branch, date),
+        notice_due=due,
+        report_deadline=reports,
+        ad_hoc_reason=ad_hoc_reason if ad_hoc else "",
         created_by=acting_user,
     )
     customers = Customer.objects.in_bulk([e.customer_id for e in plan.customers])
@@ -81,11 +119,13 @@ def schedule_meeting(branch, date: dt.date, kind: str | None = None, *, acting_u
         "meeting.scheduled",
         meeting,
         after={**snapshot(meeting), "plan": plan.as_json()},
+        reason=ad_hoc_reason if ad_hoc else "",
     )
     return meeting
 
 
 def _notify(meeting, staff_roles: dict[str, str], kind, title, body, sent_on):
+    """`body` is a text, or a function of (staff id, role) giving each recipient's own."""
     existing = set(
         Notification.objects.filter(meeting=meeting, kind=kind).values_list(
             "recipient_id", flat=True
@@ -98,7 +138,7 @@ def _notify(meeting, staff_roles: dict[str, str], kind, title, body, sent_on):
             recipient_role=role,
             meeting=meeting,
             title=title,
-            body=body,
+            body=body(staff_id, role) if callable(body) else body,
             sent_on=sent_on,
         )
         for staff_id, role in staff_roles.items()
@@ -106,17 +146,31 @@ def _notify(meeting, staff_roles: dict[str, str], kind, title, body, sent_on):
     )
 
 
-def notice_body(meeting) -> str:
+def notice_body(meeting, manager_id: str | None = None) -> str:
+    """The notice; an account manager's lists only the customers they manage (可见范围)."""
     items = meeting.items.filter(dropped=False).select_related("customer").order_by("rank")
+    if manager_id is not None:
+        items = items.filter(customer__manager_id=manager_id)
     lines = [
         f"会议日期：{meeting.date:%Y年%m月%d日}　地点：{meeting.location or '另行通知'}",
         f"汇报材料请于{meeting.report_deadline:%Y年%m月%d日}前在系统中提交。",
         "议程：" + "；".join(label for _, label in ch.AGENDA_SECTIONS),
-        "上会客户："
+        ("您管户的上会客户：" if manager_id is not None else "上会客户：")
         + "、".join(f"{i.customer.name}{'（批量）' if i.batch else ''}" for i in items),
         "不能出席的，须会前向主任委员请假。",
     ]
     return "\n".join(lines)
+
+
+def _bodies(meeting):
+    whole = notice_body(meeting)
+
+    def body(staff_id, role):
+        if role == ch.RecipientRole.ACCOUNT_MANAGER:
+            return notice_body(meeting, manager_id=staff_id)
+        return whole
+
+    return body
 
 
 @transaction.atomic
@@ -125,15 +179,19 @@ def send_notice(meeting, *, acting_user) -> int:
     require(can_run(acting_user, meeting), "只有本级行风险部门可以发出会议通知")
     require(meeting.status in OPEN_STATUSES, "例会已召开或已取消，不能再发通知")
     sent_on = today()
-    require(
-        sent_on <= meeting.notice_due,
-        f"会议通知须至少提前规定的工作日发出（最迟{meeting.notice_due:%Y-%m-%d}），"
-        "已来不及，请改期",
-    )
+    if meeting.kind == ch.MeetingKind.AD_HOC:
+        require(bool(meeting.ad_hoc_reason.strip()), "临时例会须写明召开事由（突发风险事件）")
+        require(sent_on <= meeting.date, "会议日期已过，不能再发通知")
+    else:
+        require(
+            sent_on <= meeting.notice_due,
+            f"会议通知须至少提前规定的工作日发出（最迟{meeting.notice_due:%Y-%m-%d}），"
+            "已来不及，请改期；如因突发风险事件须尽快召开，请安排临时例会并写明事由",
+        )
     targets = recipients(meeting)
     require(bool(targets), "没有可通知的人员：请先组建委员会")
     title = f"{meeting.branch.name}{meeting.get_kind_display()}通知（{meeting.date:%Y-%m-%d}）"
-    _notify(meeting, targets, ch.NotificationKind.NOTICE, title, notice_body(meeting), sent_on)
+    _notify(meeting, targets, ch.NotificationKind.NOTICE, title, _bodies(meeting), sent_on)
     before = snapshot(meeting)
     meeting.status, meeting.noticed_on = ch.MeetingStatus.NOTICED, sent_on
     meeting.save(update_fields=["status", "noticed_on"])
@@ -173,7 +231,7 @@ def add_agenda_item(meeting, customer, *, reason: str, acting_user) -> AgendaIte
             {customer.manager_id: ch.RecipientRole.ACCOUNT_MANAGER},
             ch.NotificationKind.NOTICE,
             f"{meeting.branch.name}{meeting.get_kind_display()}通知（{meeting.date:%Y-%m-%d}）",
-            notice_body(meeting),
+            _bodies(meeting),
             today(),
         )
     audit(acting_user, "agenda.added", item, reason=reason)

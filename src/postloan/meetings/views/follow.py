@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core.business_date import current_business_date
 from postloan.meetings import actions
-from postloan.meetings.access import can_view_branch, visible_meetings
+from postloan.meetings.access import can_view_branch, readable_resolutions
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import ClaimForm
 from postloan.meetings.models import Notification, Resolution
@@ -48,11 +49,10 @@ def resolution_page(request, pk):
         Resolution.objects.select_related("customer", "meeting", "responsible"), pk=pk
     )
     staff = staff_of(request.user)
-    if (
-        res.responsible_id != getattr(staff, "staff_id", None)
-        and not visible_meetings(request.user).filter(pk=res.meeting_id).exists()
-    ):
-        raise Http404("决议不存在或无权查看")
+    if not readable_resolutions(request.user).filter(pk=res.pk).exists():
+        raise PermissionDenied(
+            "无权查看该决议：仅决议责任人、委员、参会人员、上级行督导和该客户的客户经理可以查看"
+        )
     form = ClaimForm()
     if request.method == "POST":
         form = ClaimForm(request.POST, request.FILES)

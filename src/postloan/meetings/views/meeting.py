@@ -4,7 +4,14 @@ from django.views.decorators.http import require_POST
 
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
-from postloan.meetings.access import can_run, get_meeting, is_member, visible_items
+from postloan.meetings.access import (
+    Reach,
+    can_run,
+    get_meeting,
+    is_member,
+    record_reach,
+    visible_items,
+)
 from postloan.meetings.actions.signing import pending_roles, signer_roles
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.documents import quorum
@@ -43,6 +50,7 @@ def _people(meeting):
 def meeting_detail(request, pk):
     meeting = get_meeting(request.user, pk)
     items = list(visible_items(request.user, meeting).select_related("report"))
+    whole = record_reach(request.user, meeting) == Reach.FULL
     people, chairs = _people(meeting)
     staff = staff_of(request.user)
     run = can_run(request.user, meeting)
@@ -59,9 +67,14 @@ def meeting_detail(request, pk):
         and not i.batch
         and getattr(i, "report", None)
         and i.report.status != ch.ReportStatus.SUBMITTED
+        and not i.report_excuse
     ]
+    changes = meeting.agenda_changes.select_related("customer", "actor")
+    if not whole:
+        changes = changes.filter(customer_id__in=[i.customer_id for i in items])
     context = {
         "meeting": meeting,
+        "whole": whole,
         "items": items,
         "batch_pending": [i for i in items if i.batch and not i.dropped and i.outcome == "pending"],
         "missing": missing,
@@ -75,7 +88,7 @@ def meeting_detail(request, pk):
         "my_leave": meeting.leave_requests.filter(staff=staff).first() if staff else None,
         "leaves": meeting.leave_requests.select_related("staff"),
         "attendance": meeting.attendance.select_related("staff").order_by("-is_member", "staff_id"),
-        "changes": meeting.agenda_changes.select_related("customer", "actor"),
+        "changes": changes,
         "notified": meeting.notifications.filter(kind=ch.NotificationKind.NOTICE)
         .select_related("recipient")
         .order_by("recipient_role", "recipient_id"),

@@ -11,7 +11,13 @@ from postloan.meetings import actions
 from postloan.meetings.access import can_certify, can_run, can_view_branch, visible_meetings
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.errors import MeetingError
-from postloan.meetings.forms import CertifyForm, MemberForm, PlanForm, SettingsForm
+from postloan.meetings.forms import (
+    CertifyForm,
+    MemberForm,
+    PlanForm,
+    SettingsForm,
+    add_action_errors,
+)
 from postloan.meetings.models import Committee, CommitteeMember, MeetingSettings
 from postloan.meetings.planning import build_plan
 from postloan.meetings.rules import settings_for
@@ -46,9 +52,10 @@ def plan_page(request):
                     kind,
                     acting_user=request.user,
                     location=form.cleaned_data["location"],
+                    ad_hoc_reason=form.cleaned_data["ad_hoc_reason"],
                 )
             except MeetingError as exc:
-                form.add_error(None, exc.message)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, "例会已安排，上会客户已按计划列入议程")
                 return redirect("meetings:detail", meeting.pk)

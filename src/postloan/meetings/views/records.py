@@ -1,26 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
-from postloan.meetings.access import can_run, get_meeting, visible_items
-from postloan.meetings.actions.record import eligible_voters
+from postloan.meetings.access import (
+    can_run,
+    get_item,
+    get_meeting,
+    record_part,
+)
+from postloan.meetings.actions.record import eligible_voters, presides
+from postloan.meetings.deliberation import loan_facts, open_signals
 from postloan.meetings.errors import MeetingError
-from postloan.meetings.forms import CommentForm, DecisionForm, ResolutionForm
+from postloan.meetings.forms import (
+    CommentForm,
+    DecisionForm,
+    DeferForm,
+    ExcuseForm,
+    ResolutionForm,
+    add_action_errors,
+)
 from postloan.meetings.models import AgendaItem
 from postloan.org.models import Staff
 from postloan.org.visibility import staff_of
 
 
 def _item(request, pk) -> AgendaItem:
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting", "customer"), pk=pk)
-    get_meeting(request.user, item.meeting_id)
-    if not visible_items(request.user, item.meeting).filter(pk=item.pk).exists():
-        raise Http404("无权查看该客户")
-    return item
+    return get_item(request.user, pk)
 
 
 @login_required
@@ -80,84 +89,148 @@ def _voters(item):
     return [(s.staff_id, s.name) for s in Staff.objects.filter(pk__in=ids).order_by("staff_id")]
 
 
+def _decision_form(item, facts, data=None):
+    initial = None
+    if data is None:
+        decided = {d.loan_id: d for d in item.loan_decisions.all()}
+        initial = {"summary": item.summary, "method": item.method}
+        for f in facts:
+            if f.loan_id in decided:
+                initial[f.class_field] = decided[f.loan_id].decided_class
+                initial[f.reason_field] = decided[f.loan_id].reason
+    return DecisionForm(data, initial=initial, voters=_voters(item), loans=facts)
+
+
+def _decide(request, item, form) -> bool:
+    if not form.is_valid():
+        return False
+    d = form.cleaned_data
+    try:
+        actions.decide_item(
+            item,
+            summary=d["summary"],
+            loan_classes=form.loan_classes(),
+            loan_reasons=form.loan_reasons(),
+            method=d["method"],
+            votes=(d["votes_for"] or 0, d["votes_against"] or 0, d["votes_abstain"] or 0),
+            dissent=d["dissent"],
+            dissenters=d["dissenters"],
+            acting_user=request.user,
+        )
+    except MeetingError as exc:
+        add_action_errors(form, exc)
+        return False
+    return True
+
+
+def _resolve(request, item, form) -> bool:
+    if not form.is_valid():
+        return False
+    r = form.cleaned_data
+    try:
+        actions.adopt_resolution(
+            item,
+            type=r["type"],
+            params=form.params(),
+            text=r["text"],
+            department=r["department"],
+            responsible=r["responsible"],
+            deadline=r["deadline"],
+            acting_user=request.user,
+        )
+    except MeetingError as exc:
+        add_action_errors(form, exc)
+        return False
+    return True
+
+
+def _with_reason(action):
+    def run(request, item, form) -> bool:
+        if not form.is_valid():
+            return False
+        try:
+            action(item, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except MeetingError as exc:
+            add_action_errors(form, exc)
+            return False
+        return True
+
+    return run
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_page(request, pk):
+    """One customer before the meeting: the facts per loan, the report, the decision."""
     item = _item(request, pk)
     meeting = item.meeting
+    facts = loan_facts(item.customer)
     staff_qs = Staff.objects.filter(branch__path__startswith=meeting.branch.path).order_by(
         "staff_id"
     )
-    decision = DecisionForm(
-        voters=_voters(item),
-        initial={
-            "summary": item.summary,
-            "class_decided": item.class_decided or item.class_before or "normal",
-            "method": item.method or "consensus",
-        },
-    )
-    resolution = ResolutionForm(
-        staff_qs=staff_qs,
-        initial={"responsible": item.customer.manager_id, "department": "corporate"},
-    )
-    if request.method == "POST":
-        op = request.POST.get("op")
-        if op == "decide":
-            decision = DecisionForm(request.POST, voters=_voters(item))
-            if decision.is_valid():
-                d = decision.cleaned_data
-                try:
-                    actions.decide_item(
-                        item,
-                        summary=d["summary"],
-                        class_decided=d["class_decided"],
-                        method=d["method"],
-                        votes=(
-                            d["votes_for"] or 0,
-                            d["votes_against"] or 0,
-                            d["votes_abstain"] or 0,
-                        ),
-                        dissent=d["dissent"],
-                        dissenters=d["dissenters"],
-                        acting_user=request.user,
-                    )
-                except MeetingError as exc:
-                    decision.add_error(None, exc.message)
-                else:
-                    messages.success(request, "审议结果已记录")
-                    return redirect("meetings:item", item.pk)
-        elif op == "resolve":
-            resolution = ResolutionForm(request.POST, staff_qs=staff_qs)
-            if resolution.is_valid():
-                r = resolution.cleaned_data
-                try:
-                    actions.adopt_resolution(
-                        item,
-                        type=r["type"],
-                        params=resolution.params(),
-                        text=r["text"],
-                        department=r["department"],
-                        responsible=r["responsible"],
-                        deadline=r["deadline"],
-                        acting_user=request.user,
-                    )
-                except MeetingError as exc:
-                    resolution.add_error(None, exc.message)
-                else:
-                    messages.success(request, "决议已记录")
-                    return redirect("meetings:item", item.pk)
+    forms = {
+        "decide": _decision_form(item, facts),
+        "resolve": ResolutionForm(staff_qs=staff_qs, initial={"department": ""}),
+        "defer": DeferForm(initial={"reason": item.deferred_reason}),
+        "excuse": ExcuseForm(initial={"reason": item.report_excuse}),
+    }
+    handlers = {
+        "decide": (_decide, lambda: _decision_form(item, facts, request.POST), "审议结果已记录"),
+        "resolve": (
+            _resolve,
+            lambda: ResolutionForm(request.POST, staff_qs=staff_qs),
+            "决议已记录",
+        ),
+        "defer": (
+            _with_reason(actions.defer_item),
+            lambda: DeferForm(request.POST),
+            "已记录暂缓审议",
+        ),
+        "excuse": (
+            _with_reason(actions.excuse_missing_report),
+            lambda: ExcuseForm(request.POST),
+            "已记录未提交汇报材料的原因",
+        ),
+    }
+    op = request.POST.get("op") if request.method == "POST" else None
+    if op in handlers:
+        handle, bound, ok = handlers[op]
+        forms[op] = bound()
+        if handle(request, item, forms[op]):
+            messages.success(request, ok)
+            return redirect("meetings:item", item.pk)
+    report = getattr(item, "report", None)
+    in_progress = meeting.status == ch.MeetingStatus.IN_PROGRESS
     context = {
         "item": item,
         "meeting": meeting,
-        "decision_form": decision,
-        "resolution_form": resolution,
+        "facts": facts,
+        "signals": open_signals(item.customer),
+        "decisions": item.loan_decisions.select_related("loan"),
+        "decision_form": forms["decide"],
+        "resolution_form": forms["resolve"],
+        "defer_form": forms["defer"],
+        "excuse_form": forms["excuse"],
         "resolutions": item.resolutions.select_related("responsible"),
         "recusals": item.recusals.select_related("staff"),
-        "report": getattr(item, "report", None),
-        "can_run": can_run(request.user, meeting)
-        and meeting.status == ch.MeetingStatus.IN_PROGRESS,
+        "report": report,
+        "report_rows": _report_rows(report),
+        "can_run": can_run(request.user, meeting) and in_progress,
+        "can_excuse": presides(request.user, meeting)
+        and report is not None
+        and report.status != ch.ReportStatus.SUBMITTED
+        and meeting.status in (ch.MeetingStatus.NOTICED, ch.MeetingStatus.IN_PROGRESS),
     }
     return render(request, "meetings/item.html", context)
+
+
+def _report_rows(report) -> list[dict]:
+    if report is None:
+        return []
+    return [
+        {"label": label, "text": report.answers.get(key) or "", "prefill": report.prefill.get(key)}
+        for key, label in ch.REPORT_ITEMS
+    ]
 
 
 @login_required
@@ -166,7 +239,8 @@ def minutes(request, pk):
     from postloan.reports import meeting_record
 
     meeting = get_meeting(request.user, pk)
-    context = {"meeting": meeting, "doc": meeting_record.minutes(meeting)}
+    doc = meeting_record.minutes(meeting, record_part(request.user, meeting))
+    context = {"meeting": meeting, "doc": doc}
     return render(request, "meetings/minutes.html", context)
 
 

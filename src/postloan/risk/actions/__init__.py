@@ -1,6 +1,13 @@
 """Every state change of the risk app, as atomic functions taking `acting_user`."""
 
-from postloan.risk.actions.classification import confirm_classification, propose_classification
+from postloan.risk.actions.classification import (
+    approve_classification,
+    confirm_classification,
+    correct_classification,
+    propose_classification,
+    record_committee_classification,
+    reject_classification,
+)
 from postloan.risk.actions.review_tasks import complete_review_task
 from postloan.risk.actions.screening import persist_result, run_screening
 from postloan.risk.actions.signals import (
@@ -16,11 +23,15 @@ from postloan.risk.errors import TransitionError
 
 __all__ = [
     "TransitionError",
+    "approve_classification",
     "complete_review_task",
     "confirm_classification",
     "confirm_signal",
+    "correct_classification",
     "persist_result",
     "propose_classification",
+    "record_committee_classification",
+    "reject_classification",
     "raise_manual_signal",
     "release_event",
     "release_signal",

@@ -23,6 +23,7 @@ from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
 from postloan.risk.actions import result_tables
+from postloan.risk.current import refresh_decided_classes
 from postloan.risk.models import (
     CustomerRiskView,
     DataIssue,
@@ -202,6 +203,8 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
     duck = bounded_duckdb()  # shapes the big tables' rows (`result_tables`)
     try:
         counts.update(result_tables.replace_assessments(duck, result, as_of, run and run.pk))
+        # what people decided up to the date, on the new rows (`risk.current`)
+        refresh_decided_classes(LoanAssessment.objects.filter(as_of=as_of))
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
         counts["customers"] = result_tables.replace_risk_views(duck, result, as_of)

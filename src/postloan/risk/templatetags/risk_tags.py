@@ -33,6 +33,15 @@ def family_label(code) -> str:
 
 
 @register.filter
+def person(user) -> str:
+    """A person by their staff name (姓名), else their login; — for nobody."""
+    if user is None:
+        return "—"
+    staff = getattr(user, "staff", None)  # no staff record: RelatedObjectDoesNotExist → None
+    return staff.name if staff is not None else user.get_username()
+
+
+@register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key, 0) if hasattr(mapping, "get") else 0
 

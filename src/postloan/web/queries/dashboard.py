@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from postloan.core.cache import query_key, remember
 from postloan.org.visibility import visible, visible_customers
@@ -53,9 +53,14 @@ def dashboard(user, as_of: dt.date | None) -> Dashboard:
 def compute_dashboard(user, as_of: dt.date | None) -> Dashboard:
     """The dashboard computed afresh from the visible portfolio (no cache)."""
     loans = visible(user, Loan.objects.filter(status="active"))
+    classed = loans.annotate(current_cls=F("classification"))
+    if as_of is not None:  # the one current class (risk.current): 认定, never below the floor
+        from postloan.risk.current import loans_with_current_class
+
+        classed = loans_with_current_class(loans, as_of)
     grouped = {
-        row["classification"]: row
-        for row in loans.values("classification")
+        row["current_cls"]: row
+        for row in classed.values("current_cls")
         .annotate(n=Count("loan_id"), total=Sum("balance"))
         .order_by()
     }

@@ -1,0 +1,120 @@
+"""The facts an agenda item is decided on: per loan of the customer its current, suggested and
+floor classes with the rules that fired, balance and DPD (the latest screening on or before the
+business date), and the customer's open signals. Read-only; the page, the action and the
+documents read the same rows.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from postloan.risk.floors import binding_floor, floor_class, floor_violation
+
+
+def class_field(loan_id: str) -> str:
+    """The form field (and the refusal key) of one loan's class in the decision table."""
+    return f"class__{loan_id}"
+
+
+def reason_field(loan_id: str) -> str:
+    return f"reason__{loan_id}"
+
+
+@dataclass
+class LoanFacts:
+    loan_id: str
+    product: str
+    balance: Decimal
+    loan_class: str  # the class on the books
+    assessment: object | None = None
+    floors: list = field(default_factory=list)
+
+    @property
+    def screened(self) -> bool:
+        return self.assessment is not None
+
+    @property
+    def as_of(self):
+        return self.assessment.as_of if self.assessment else None
+
+    @property
+    def dpd(self) -> int | None:
+        return self.assessment.dpd if self.assessment else None
+
+    @property
+    def current_class(self) -> str:
+        return self.assessment.effective_class if self.assessment else self.loan_class
+
+    @property
+    def suggested_class(self) -> str:
+        return self.assessment.suggested_class if self.assessment else ""
+
+    @property
+    def floor_class(self) -> str:
+        return floor_class(self.assessment) if self.assessment else ""
+
+    @property
+    def binding_rule(self) -> dict | None:
+        return binding_floor(self.assessment) if self.assessment else None
+
+    def refusal(self, chosen: str) -> str | None:
+        """Why `chosen` may not be decided for this loan (the floor's rule), or None."""
+        if self.assessment is None:
+            return "该借据尚无系统筛查结果（无分类建议和底线），不能审议认定；请风险部门先运行筛查"
+        return floor_violation(self.assessment, chosen)
+
+    @property
+    def class_field(self) -> str:
+        return class_field(self.loan_id)
+
+    @property
+    def reason_field(self) -> str:
+        return reason_field(self.loan_id)
+
+
+def decided_loans(customer):
+    """The loans a meeting classifies: the customer's active loans with a balance."""
+    return customer.loans.filter(status="active", balance__gt=0).order_by("loan_id")
+
+
+def loan_facts(customer, as_of=None) -> list[LoanFacts]:
+    """One row per loan, with its latest assessment on or before `as_of` (two queries)."""
+    from postloan.meetings.actions._common import today
+    from postloan.risk.models import LoanAssessment
+
+    as_of = as_of or today()
+    loans = list(decided_loans(customer))
+    latest = {}
+    for a in LoanAssessment.objects.filter(
+        loan_id__in=[loan.loan_id for loan in loans], as_of__lte=as_of
+    ).order_by("loan_id", "-as_of"):
+        latest.setdefault(a.loan_id, a)
+    rows = []
+    for loan in loans:
+        a = latest.get(loan.loan_id)
+        floors = sorted(
+            (f for f in (a.floors if a else []) if f.get("floor_class")),
+            key=lambda f: f.get("rule_id", ""),
+        )
+        rows.append(
+            LoanFacts(
+                loan_id=loan.loan_id,
+                product=loan.get_product_display(),
+                balance=loan.balance,
+                loan_class=loan.classification,
+                assessment=a,
+                floors=floors,
+            )
+        )
+    return rows
+
+
+def open_signals(customer):
+    from postloan.risk.choices import SignalStatus
+    from postloan.risk.models import Signal
+
+    return (
+        Signal.objects.filter(customer=customer)
+        .exclude(status=SignalStatus.RELEASED)
+        .select_related("loan", "owner")
+        .order_by("-raised_on", "-id")
+    )
