@@ -46,7 +46,7 @@ def test_it_certifies_only_by_credit_management_and_only_the_qualified(committee
     member = actions.add_member(
         bank.committee, bank.staff["AM02"], "individual", acting_user=bank.users["rm_branch"]
     )
-    cert = ContentFile(b"cert", name="c.pdf")
+    cert = ContentFile(b"%PDF-1.4 cert", name="c.pdf")
     with pytest.raises(MeetingError, match="信贷管理部门"):
         actions.certify_member(
             member,

@@ -160,7 +160,7 @@ def test_it_takes_the_person_s_word_with_evidence_and_a_recorded_filing(committe
     actions.claim_execution(
         res["other"],
         note="已落实专人",
-        evidence=ContentFile(b"x", name="e.pdf"),
+        evidence=ContentFile(b"%PDF-1.4 x", name="e.pdf"),
         acting_user=bank.users["am_zhang"],
     )
     actions.claim_execution(

@@ -50,7 +50,8 @@ def create_demo_committee() -> Committee | None:
                 basis=staff.position,
                 certificate_no=f"信管认〔2026〕{n}号",
                 certificate_file=ContentFile(
-                    f"个人委员资格认定书：{staff.name}".encode(), name=f"cert-{staff.staff_id}.txt"
+                    b"%PDF-1.4\n% " + f"个人委员资格认定书：{staff.name}".encode() + b"\n%%EOF\n",
+                    name=f"cert-{staff.staff_id}.pdf",
                 ),
             )
     return committee

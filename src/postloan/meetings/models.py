@@ -7,6 +7,7 @@ except its follow-up fields (a resolution's execution status); the admin is read
 from django.conf import settings
 from django.db import models
 
+from postloan.core import evidence
 from postloan.core.fields import MoneyField
 from postloan.meetings import choices as ch
 from postloan.meetings.errors import RecordLocked
@@ -125,6 +126,14 @@ class MeetingSettings(models.Model):
         return {int(m) for m in self.quarter_months.replace("，", ",").split(",") if m.strip()}
 
 
+def certificate_path(instance, filename: str) -> str:
+    return evidence.generated_name("meetings/certificates", filename)
+
+
+def claim_evidence_path(instance, filename: str) -> str:
+    return evidence.generated_name("meetings/evidence", filename)
+
+
 class Committee(models.Model):
     branch = models.OneToOneField(
         "org.Branch", verbose_name="机构", on_delete=models.PROTECT, related_name="committee"
@@ -175,8 +184,9 @@ class CommitteeMember(models.Model):
     )
     certified_at = models.DateTimeField("资格认定时间", null=True, blank=True)
     certificate_no = models.CharField("认定文书编号", max_length=64, blank=True, default="")
-    certificate_file = models.FileField(
-        "资格认定文书", upload_to="meetings/certificates/%Y/", blank=True
+    certificate_file = models.FileField("资格认定文书", upload_to=certificate_path, blank=True)
+    certificate_file_name = models.CharField(
+        "认定文书原文件名", max_length=200, blank=True, default=""
     )
 
     class Meta:
@@ -632,6 +642,7 @@ class Resolution(LockedRecord):
             "check_detail",
             "claim_note",
             "claim_file",
+            "claim_file_name",
             "claimed_by",
             "claimed_at",
             "reminded_on",
@@ -677,7 +688,8 @@ class Resolution(LockedRecord):
     checked_on = models.DateField("最近核实数据日期", null=True, blank=True)
     check_detail = models.TextField("核实说明", blank=True, default="")
     claim_note = models.TextField("执行情况说明", blank=True, default="")
-    claim_file = models.FileField("执行证明材料", upload_to="meetings/evidence/%Y/", blank=True)
+    claim_file = models.FileField("执行证明材料", upload_to=claim_evidence_path, blank=True)
+    claim_file_name = models.CharField("证明材料原文件名", max_length=200, blank=True, default="")
     claimed_by = models.ForeignKey(
         USER,
         verbose_name="报告人",

@@ -89,6 +89,7 @@ RESOLUTION_FREE = (
     "check_detail",
     "claim_note",
     "claim_file",
+    "claim_file_name",
     "claimed_by_id",
     "claimed_at",
     "reminded_on",

@@ -4,6 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
+from postloan.core import evidence
 from postloan.core.audit import record
 from postloan.meetings.errors import MeetingError, RecordLocked
 
@@ -55,3 +56,13 @@ def today():
     from postloan.core.business_date import current_business_date
 
     return current_business_date() or timezone.localdate()
+
+
+def checked_evidence(upload, field: str):
+    """An evidence file checked by its content (core.evidence) before anything is written; a
+    refusal names the reason next to the field. Returns the person's file name to keep."""
+    try:
+        evidence.check(upload)
+    except evidence.EvidenceRejected as exc:
+        require(False, str(exc), field)
+    return evidence.display_name(upload.name)

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from postloan.meetings import choices as ch
 from postloan.meetings.access import can_certify, can_run
-from postloan.meetings.actions._common import audit, require, snapshot
+from postloan.meetings.actions._common import audit, checked_evidence, require, snapshot
 from postloan.meetings.committee import qualifies
 from postloan.meetings.models import Committee, CommitteeMember
 from postloan.meetings.rules import settings_for
@@ -73,10 +73,11 @@ def certify_member(member, *, acting_user, basis: str, certificate_no: str, cert
     )
     require(bool(certificate_no.strip()), "请填写认定文书编号")
     require(bool(certificate_file), "请上传资格认定文书")
+    name = checked_evidence(certificate_file, "certificate_file")
     before = snapshot(member)
     member.basis = basis
     member.certificate_no = certificate_no.strip()
-    member.certificate_file = certificate_file
+    member.certificate_file, member.certificate_file_name = certificate_file, name
     member.certified_by = acting_user
     member.certified_at = timezone.now()
     member.save(
@@ -84,6 +85,7 @@ def certify_member(member, *, acting_user, basis: str, certificate_no: str, cert
             "basis",
             "certificate_no",
             "certificate_file",
+            "certificate_file_name",
             "certified_by",
             "certified_at",
         ]

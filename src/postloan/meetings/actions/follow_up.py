@@ -2,7 +2,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from postloan.meetings import choices as ch
-from postloan.meetings.actions._common import audit, require, snapshot, staff_or_refuse, today
+from postloan.meetings.actions._common import (
+    audit,
+    checked_evidence,
+    require,
+    snapshot,
+    staff_or_refuse,
+    today,
+)
 from postloan.meetings.choices import ResolutionStatus as S
 
 
@@ -16,12 +23,14 @@ def claim_execution(resolution, *, note: str, evidence=None, filing_case_no: str
     require(resolution.status in (S.OPEN, S.OVERDUE, S.CLAIMED), "该决议已办结")
     require(bool(note.strip()), "请说明执行情况")
     require(bool(evidence) or bool(filing_case_no.strip()), "请上传执行证明材料")
+    name = checked_evidence(evidence, "evidence") if evidence else ""
     before = snapshot(resolution)
     resolution.claim_note = note.strip()
     if evidence:
-        resolution.claim_file = evidence
+        resolution.claim_file, resolution.claim_file_name = evidence, name
     resolution.claimed_by, resolution.claimed_at = acting_user, timezone.now()
-    fields = ["claim_note", "claim_file", "claimed_by", "claimed_at", "status", "check_detail"]
+    fields = ["claim_note", "claim_file", "claim_file_name", "claimed_by", "claimed_at"]
+    fields += ["status", "check_detail"]
     if resolution.type == ch.ResolutionType.LEGAL_ACTION and filing_case_no.strip():
         resolution.status = S.VERIFIED
         resolution.check_detail = f"已登记起诉，案号{filing_case_no.strip()}"

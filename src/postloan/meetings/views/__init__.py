@@ -3,6 +3,7 @@ from postloan.meetings.views.follow import (  # noqa: F401
     my_tasks,
     notice_read,
     oversight_page,
+    resolution_evidence,
     resolution_page,
 )
 from postloan.meetings.views.meeting import (  # noqa: F401
@@ -21,6 +22,7 @@ from postloan.meetings.views.meeting import (  # noqa: F401
 from postloan.meetings.views.planning import (  # noqa: F401
     committee_page,
     home,
+    member_certificate,
     plan_page,
     settings_page,
 )

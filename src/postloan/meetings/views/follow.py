@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.meetings import actions
 from postloan.meetings.access import can_view_branch, readable_resolutions
@@ -42,17 +43,29 @@ def my_tasks(request):
     return render(request, "meetings/tasks.html", {"tasks": open_resolution_tasks(request.user)})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def resolution_page(request, pk):
+def _readable_resolution(request, pk) -> Resolution:
     res = get_object_or_404(
         Resolution.objects.select_related("customer", "meeting", "responsible"), pk=pk
     )
-    staff = staff_of(request.user)
     if not readable_resolutions(request.user).filter(pk=res.pk).exists():
         raise PermissionDenied(
             "无权查看该决议：仅决议责任人、委员、参会人员、上级行督导和该客户的客户经理可以查看"
         )
+    return res
+
+
+@login_required
+def resolution_evidence(request, pk):
+    """The execution evidence as a download, for those who may read the resolution."""
+    res = _readable_resolution(request, pk)
+    return evidence.download(res.claim_file, res.claim_file_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resolution_page(request, pk):
+    res = _readable_resolution(request, pk)
+    staff = staff_of(request.user)
     form = ClaimForm()
     if request.method == "POST":
         form = ClaimForm(request.POST, request.FILES)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.meetings import actions
 from postloan.meetings.access import can_certify, can_run, can_view_branch, visible_meetings
@@ -81,6 +82,13 @@ def _branch(request, code) -> Branch:
     if not can_view_branch(request.user, branch):
         raise Http404("机构不存在或无权查看")
     return branch
+
+
+@login_required
+def member_certificate(request, code, pk):
+    """An individual member's 资格认定文书 as a download, for those who see the unit."""
+    member = get_object_or_404(CommitteeMember, pk=pk, committee__branch=_branch(request, code))
+    return evidence.download(member.certificate_file, member.certificate_file_name)
 
 
 @login_required
