@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from postloan.ingest.service import run_import
+from postloan.meetings import actions
 from postloan.meetings.models import Meeting, Resolution
 from tests.browser import launch, log_in
 from tests.factories import PASSWORD
@@ -41,7 +42,8 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             sec = _login(browser, base, "rm_branch")
             sec.goto(f"{base}/meetings/plan/?branch=BR01&date=2026-11-18")
             assert sec.locator("#plan-table tr", has_text="杭州甲制造有限公司").count() == 1
-            assert "授信1000万元（含）以上" in sec.locator("#plan-table").inner_text()
+            plan = sec.locator("#plan-table").inner_text()
+            assert "授信1000万元（含）以上" in plan and "large_credit" not in plan
             sec.click("#schedule")
             sec.wait_for_selector("#agenda")
             meeting = Meeting.objects.get()
@@ -63,7 +65,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
 
             # 3. the meeting is held: attendance, deliberation, a reduce_exposure resolution
             sec.goto(detail)
-            assert sec.locator("#missing-reports").count() == 0
+            assert "张伟" not in sec.locator("#missing-reports").inner_text()
             sec.select_option("select[name=presiding]", "P01")
             sec.click("#start-meeting")
             sec.wait_for_selector("text=会议已开始")
@@ -84,6 +86,14 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             sec.click("#add-resolution")
             sec.wait_for_selector("text=决议已记录")
             assert "压降至3000000.00元" in sec.locator("#resolutions").inner_text()
+            # C003 (its report not submitted) is deferred, the presider says why it is missing
+            other = Meeting.objects.get(pk=meeting.pk).items.get(customer_id="C003")
+            actions.defer_item(
+                other, reason="下次例会审议", acting_user=committee_bank.users["rm_branch"]
+            )
+            actions.excuse_missing_report(
+                other, reason="客户经理外出", acting_user=committee_bank.users["chair"]
+            )
             sec.goto(detail)
             sec.fill("textarea[name=chair_summary]", "各责任人按期落实决议。")
             sec.click("#sections-form button[type=submit]")
