@@ -85,7 +85,7 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             sec.fill("input[name=deadline]", "2026-12-31")
             sec.click("#add-resolution")
             sec.wait_for_selector("text=决议已记录")
-            assert "压降至3000000.00元" in sec.locator("#resolutions").inner_text()
+            assert "压降至3,000,000.00元" in sec.locator("#resolutions").inner_text()
             # C003 (its report not submitted) is deferred, the presider says why it is missing
             other = Meeting.objects.get(pk=meeting.pk).items.get(customer_id="C003")
             actions.defer_item(
