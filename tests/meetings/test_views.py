@@ -72,7 +72,7 @@ def test_it_certifies_through_the_committee_page(committee_bank, login):
             "member": member.pk,
             "basis": "embedded_risk",
             "certificate_no": "信管认〔2026〕2号",
-            "certificate_file": SimpleUploadedFile("c.pdf", b"%PDF"),
+            "certificate_file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 cert"),
         },
     )
     assert resp.status_code == 302

@@ -125,3 +125,19 @@ def test_it_exports_exactly_the_filtered_rows_to_excel(login, handled, auditor):
 def test_it_keeps_the_trail_from_everyone_but_auditors_and_admins(login, bank):
     assert login(bank.users["am_zhang"]).get("/ops/audit/").status_code == 403
     assert login(bank.users["am_zhang"]).get("/ops/audit/export.xlsx").status_code == 403
+
+
+def test_it_shows_a_value_that_is_no_key_of_the_related_model_as_written(login, bank, auditor):
+    # an action that recorded a person's login in a field that points at users (a committee
+    # member's 资格认定人) is shown, not looked up — it used to answer 500 on the page and export
+    staff = bank.staff["RM01"]
+    record(
+        actor=bank.users["rm_branch"],
+        action="org.staff.user",
+        obj=staff,
+        before={"user": None},
+        after={"user": "rm_branch"},
+    )
+    html = _table(login(auditor).get("/ops/audit/", {"object_id": staff.pk}))
+    assert "rm_branch" in html
+    assert login(auditor).get("/ops/audit/export.xlsx").status_code == 200

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -264,9 +265,19 @@ def _related_lookups(events) -> dict:
                         wanted[f.related_model].add(v)
     related = {}
     for model, pks in wanted.items():
-        for pk, obj in model._default_manager.in_bulk(list(pks)).items():
+        # A value that is no key of the model (an action that recorded a login, a name) stays
+        # as written: it is shown, never looked up.
+        keys = [k for k in (_as_key(model, v) for v in pks) if k is not None]
+        for pk, obj in model._default_manager.in_bulk(keys).items():
             related[(model, str(pk))] = obj
     return related
+
+
+def _as_key(model, value):
+    try:
+        return model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
 
 
 def _side(model, object_type, key, raw, values: dict, related) -> str:
