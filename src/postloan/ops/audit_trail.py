@@ -265,11 +265,15 @@ def _related_lookups(events) -> dict:
                         wanted[f.related_model].add(v)
     related = {}
     for model, pks in wanted.items():
-        # A value that is no key of the model (an action that recorded a login, a name) stays
-        # as written: it is shown, never looked up.
+        # A value that is no key of the model is shown as written, never looked up by key —
+        # but a login recorded in a field that points at users names its person.
         keys = [k for k in (_as_key(model, v) for v in pks) if k is not None]
         for pk, obj in model._default_manager.in_bulk(keys).items():
             related[(model, str(pk))] = obj
+        if model is get_user_model():  # some actions record the login: name the person
+            logins = [str(v) for v in pks if _as_key(model, v) is None]
+            for user in model._default_manager.filter(username__in=logins):
+                related[(model, user.get_username())] = user
     return related
 
 
