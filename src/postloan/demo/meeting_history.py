@@ -75,6 +75,7 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     """
     from postloan.reports.actions import detect_findings
     from postloan.risk.actions import run_screening
+    from postloan.risk.choices import RunSource
     from postloan.risk.models import LoanAssessment
 
     committee = create_demo_committee()
@@ -88,7 +89,7 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
         return existing
     if not LoanAssessment.objects.filter(as_of=earlier).exists():
         with _booked_as_before(earlier, as_of):
-            run_screening(earlier, acting_user=secretary, source="demo")
+            run_screening(earlier, acting_user=secretary, source=RunSource.CLI)
     slid = _sound_then(slid_customers(branch, earlier, as_of), earlier)
     if len(slid) < 2:
         return None
@@ -100,7 +101,7 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
         meeting = _hold_meeting(branch, day, earlier, reported, handled, secretary, chair)
     finally:
         set_business_date(restore, only_forward=False)
-    run_screening(as_of, acting_user=secretary, source="demo")
+    run_screening(as_of, acting_user=secretary, source=RunSource.CLI)
     detect_findings(as_of, acting_user=secretary)
     return meeting
 
