@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -62,7 +63,11 @@ class ImportResult:
 
 
 def report_path(batch: ImportBatch) -> Path:
-    return Path(settings.VAR_DIR) / "imports" / f"batch-{batch.pk}-report.csv"
+    """A report file of its own: two databases sharing one VAR_DIR (a test worker each, or a
+    restored copy beside production) number their batches alike, and one report must never
+    overwrite another's; the path is kept on the batch."""
+    token = uuid.uuid4().hex[:8]
+    return Path(settings.VAR_DIR) / "imports" / f"batch-{batch.pk}-{token}-report.csv"
 
 
 def default_as_of(stage: Stage) -> dt.date:
