@@ -141,9 +141,9 @@ def test_it_persists_in_a_fixed_number_of_queries(bank, django_assert_max_num_qu
         signal_row(rule, "C001", None, level="yellow", family="financial")
         for rule in ("EW-LEVERAGE", "EW-LIQUIDITY", "EW-REVENUE-DROP", "EW-OCF-NEG")
     ]
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(40):
         persist_result(make_result(signals=rows), AS_OF)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(40):
         persist_result(make_result(signals=rows), AS_OF)
 
 

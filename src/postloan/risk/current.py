@@ -80,12 +80,16 @@ def latest_binding_class():
 
 def refresh_decided_classes(assessments) -> int:
     """Write `decided_class` on `assessments` whose loan has a binding decision (a handful of
-    the portfolio): one UPDATE. Called after a binding decision and after a screening."""
+    the portfolio) and whose stored value differs: one UPDATE (a row that already holds it is
+    not rewritten). Called after a binding decision and after a screening."""
     from postloan.risk.models import ClassificationDecision
 
     decided = ClassificationDecision.objects.filter(kind__in=ch.BINDING_KINDS)
-    return assessments.filter(loan_id__in=decided.values("loan_id")).update(
-        decided_class=latest_binding_class()
+    return (
+        assessments.filter(loan_id__in=decided.values("loan_id"))
+        .annotate(latest_decided=latest_binding_class())
+        .exclude(decided_class=F("latest_decided"))
+        .update(decided_class=latest_binding_class())
     )
 
 

@@ -174,6 +174,11 @@ class LoanAssessment(models.Model):
     decided_class = models.CharField(
         "截至该日的人工认定", max_length=16, choices=ch.LoanClass.choices, null=True, blank=True
     )
+    # The md5 of the suggestion's own columns as the screening wrote them (`result_tables`): a
+    # re-screening rewrites only the rows whose content differs. Empty: written before it.
+    content_hash = models.CharField(
+        "内容摘要", max_length=32, blank=True, default="", editable=False
+    )
 
     # Workflow fields kept when a re-screening of the same date gives the same suggestion.
     WORKFLOW_FIELDS = (
@@ -560,6 +565,10 @@ class CustomerRiskView(models.Model):
     score = models.DecimalField("风险分", max_digits=9, decimal_places=2, default=0)
     rank = models.PositiveIntegerField("排名")
     explanation = models.TextField("排名说明", blank=True, default="")
+    # As on `LoanAssessment`: a re-screening rewrites only the views whose content differs.
+    content_hash = models.CharField(
+        "内容摘要", max_length=32, blank=True, default="", editable=False
+    )
 
     class Meta:
         db_table = "customer_risk_views"

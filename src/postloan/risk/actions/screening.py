@@ -203,11 +203,11 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
     duck = bounded_duckdb()  # shapes the big tables' rows (`result_tables`)
     try:
         counts.update(result_tables.replace_assessments(duck, result, as_of, run and run.pk))
-        # what people decided up to the date, on the new rows (`risk.current`)
+        # what people decided up to the date, on the rows that lack it (`risk.current`)
         refresh_decided_classes(LoanAssessment.objects.filter(as_of=as_of))
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
-        counts["customers"] = result_tables.replace_risk_views(duck, result, as_of)
+        counts.update(result_tables.replace_risk_views(duck, result, as_of))
     finally:
         duck.close()
     counts["review_tasks"] = _open_review_tasks(result, as_of)
@@ -225,9 +225,7 @@ def _replace_not_evaluated(result, as_of: dt.date) -> int:
         )
         for r in table_rows(result, "not_evaluated")
     ]
-    NotEvaluated.objects.filter(as_of=as_of).delete()
-    NotEvaluated.objects.bulk_create(objs, batch_size=BATCH)
-    return len(objs)
+    return _replace_changed(NotEvaluated, as_of, objs, ("customer_id", "rule_id", "reason"))
 
 
 def _replace_data_issues(result, as_of: dt.date) -> int:
@@ -242,8 +240,26 @@ def _replace_data_issues(result, as_of: dt.date) -> int:
                 detail=str(r.get("detail_zh") or r.get("detail") or ""),
             )
         )
-    DataIssue.objects.filter(as_of=as_of).delete()
-    DataIssue.objects.bulk_create(objs, batch_size=BATCH)
+    return _replace_changed(DataIssue, as_of, objs, ("table", "key", "issue", "detail"))
+
+
+def _replace_changed(model, as_of: dt.date, objs: list, fields: tuple[str, ...]) -> int:
+    """Make the date's rows of `model` those of `objs`, by content: a stored row equal to a new
+    one stays as it is; the others are deleted (by id, in bounded statements) or inserted."""
+    stored: dict[tuple, list[int]] = {}
+    for pk, *values in model.objects.filter(as_of=as_of).values_list("pk", *fields):
+        stored.setdefault(tuple(values), []).append(pk)
+    new = []
+    for obj in objs:
+        same = stored.get(tuple(getattr(obj, f) for f in fields))
+        if same:
+            same.pop()
+        else:
+            new.append(obj)
+    gone = [pk for pks in stored.values() for pk in pks]
+    for start in range(0, len(gone), 10_000):
+        model.objects.filter(pk__in=gone[start : start + 10_000]).delete()
+    model.objects.bulk_create(new, batch_size=BATCH)
     return len(objs)
 
 
@@ -281,7 +297,15 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
     open_signals = {
         (s.rule_id, s.customer_id, s.loan_key): s
         for s in Signal.objects.exclude(status=ch.SignalStatus.RELEASED).only(
-            "id", "rule_id", "customer_id", "loan_key", "last_seen_on", "level", "evidence"
+            "id",
+            "rule_id",
+            "customer_id",
+            "loan_key",
+            "last_seen_on",
+            "level",
+            "evidence",
+            "summary",
+            "still_firing",
         )
     }
     due_days = signal_due_days()
@@ -294,6 +318,7 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
     managers = dict(customers.values_list("customer_id", "manager_id"))
     to_update: list[Signal] = []
     to_create: dict[tuple, Signal] = {}
+    unchanged = 0
     for r in rows:
         loan_key = r.get("loan_id") or ""
         key = (r["rule_id"], r["customer_id"], loan_key)
@@ -303,6 +328,14 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
         if current is not None:
             if current.last_seen_on > as_of:
                 continue  # an older date re-screened: keep the newer evidence
+            if (current.level, current.evidence, current.summary, current.last_seen_on) == (
+                r["level"],
+                evidence,
+                summary,
+                as_of,
+            ) and current.still_firing:
+                unchanged += 1
+                continue  # the same date screened again with the same finding: not rewritten
             current.level = r["level"]
             current.evidence = evidence
             current.summary = summary
@@ -351,5 +384,6 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
         "signals": len(rows),
         "signals_new": len(created),
         "signals_updated": len(to_update),
+        "signals_unchanged": unchanged,
         "signals_no_longer_firing": stale,
     }
