@@ -5,6 +5,11 @@ database, screen it, serve it with gunicorn on loopback and load-test it; report
     import    fresh database (SQLite file under var/bench/, or --database-url), migrate, import
               with the import_completed listeners off, so the figure is the importer's own
     screen    run_screening(as_of)   (then the demo logins and the 分行 committee are created)
+    rescreen  the same date again (what a correction import does), then the next date
+    delta     one business day of new rows imported (hook, `BENCH_HOOKS`: 未测 when absent)
+    what-if   the threshold impact preview (hook, `BENCH_HOOKS`: 未测 when absent)
+    scan      the columnar reference: one DuckDB scan grouping the repayments by loan and the
+              flows by account × month × direction, from Parquet copies and from the CSV files
     serve     gunicorn, N workers, 127.0.0.1 only
     load      postloan.ops.loadtest: U users over the main pages for T seconds → p50 / p95
 
@@ -28,6 +33,13 @@ import urllib.request
 from pathlib import Path
 
 AS_OF = "2026-10-31"
+# Phases other parts of the product own, called when their function exists (module:function,
+# called as f(folder: Path, as_of: date) -> dict with "seconds"); otherwise reported as 未测.
+BENCH_HOOKS = {
+    "delta": "postloan.ingest.delta:bench_delta_day",  # a daily delta import (ingest)
+    "whatif": "postloan.risk.thresholds:bench_whatif",  # the threshold what-if (risk)
+}
+NOT_MEASURED = "未测"
 DEMO_ROLES = ("account_manager", "risk_manager", "dept_head", "chair", "vice_chair", "credit_mgmt")
 
 
@@ -127,8 +139,76 @@ def phase_child(phase: str, folder: str, as_of: str) -> None:
             day += dt.timedelta(days=1)
         run = run_screening(day)
         out.update(seconds=round(time.perf_counter() - t0, 2), as_of=day, counts=run.counts)
+    elif phase in BENCH_HOOKS:
+        hook = bench_hook(phase)
+        if hook is None:
+            out.update(seconds=None, missing=BENCH_HOOKS[phase])
+        else:
+            out.update(hook(Path(folder), dt.date.fromisoformat(as_of)) or {})
+            out.setdefault("seconds", round(time.perf_counter() - t0, 2))
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print("BENCH-JSON " + json.dumps(out, ensure_ascii=False, default=str))
+
+
+def bench_hook(phase: str):
+    """The function behind a hooked phase, or None when this build does not have it."""
+    import importlib
+
+    module, _, name = BENCH_HOOKS[phase].partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+SCAN_SQL = """
+    SELECT (SELECT count(*) FROM (
+              SELECT loan_id, count(*), sum(CAST(principal_due AS DECIMAL(18, 2))),
+                     sum(CAST(principal_paid AS DECIMAL(18, 2))), max(CAST(due_date AS DATE))
+              FROM {repayments} GROUP BY loan_id)),
+           (SELECT count(*) FROM (
+              SELECT account_id, date_trunc('month', CAST(txn_date AS DATE)) AS month, direction,
+                     count(*), sum(CAST(amount AS DECIMAL(18, 2)))
+              FROM {transactions} GROUP BY ALL))
+"""
+
+
+def columnar_scan(folder: Path, work: Path) -> dict:
+    """The reference a screening is held against: one DuckDB scan of its two big inputs —
+    the repayments grouped by loan, the flows by account × month × direction — from Parquet
+    copies of the extract (written once under `work`, not timed) and straight from the CSV."""
+    import duckdb
+
+    work.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        sources = {}
+        for name in ("repayments", "transactions"):
+            csv = folder / f"{name}.csv"
+            parquet = work / f"{name}.parquet"
+            if not parquet.exists() or parquet.stat().st_mtime < csv.stat().st_mtime:
+                con.execute(
+                    f"COPY (SELECT * FROM read_csv('{csv.as_posix()}', all_varchar = true)) "
+                    f"TO '{parquet.as_posix()}' (FORMAT parquet)"
+                )
+            sources[name] = (
+                f"read_parquet('{parquet.as_posix()}')",
+                f"read_csv('{csv.as_posix()}', all_varchar = true)",
+            )
+        out = {}
+        for kind, index in (("parquet", 0), ("csv", 1)):
+            t0 = time.perf_counter()
+            loans, groups = con.execute(
+                SCAN_SQL.format(
+                    repayments=sources["repayments"][index],
+                    transactions=sources["transactions"][index],
+                )
+            ).fetchall()[0]
+            out[f"{kind}_s"] = round(time.perf_counter() - t0, 2)
+        out.update(seconds=out["parquet_s"], loans=loans, account_months=groups)
+        return out
+    finally:
+        con.close()
 
 
 def _child(phase: str, folder: Path, env: dict, log) -> dict:
@@ -248,6 +328,12 @@ def run_bench(
         # next date; the first must cost no more than the second.
         report["rescreen"] = _child("rescreen", folder, env, log)
         report["next_date"] = _child("next-date", folder, env, log)
+        for phase in BENCH_HOOKS:  # on the next date's state, after the screenings
+            report[phase] = _child(phase, folder, env, log)
+    t0 = time.perf_counter()
+    report["scan"] = columnar_scan(folder, bench_dir / f"{scale}-columnar")
+    log(f"列式扫描参照 {time.perf_counter() - t0:.1f} 秒（含首次写 Parquet）")
+    report["ratios"] = ratios(report)
     report["meeting_pack"] = {
         "seconds": None,
         "note": "见 benchmarks/bench_pack.py（例会材料单独测量）",
@@ -261,9 +347,35 @@ def run_bench(
     return report
 
 
+def ratios(report: dict) -> dict:
+    """Each screening over the columnar scan of its inputs, and the same date again over the
+    next date (the goal: ≤ 1)."""
+
+    def seconds(phase: str):
+        return (report.get(phase) or {}).get("seconds")
+
+    def over(a, b):
+        return round(a / b, 2) if a is not None and b else None
+
+    scan = seconds("scan")
+    return {
+        "screen_over_scan": over(seconds("screen"), scan),
+        "rescreen_over_scan": over(seconds("rescreen"), scan),
+        "next_date_over_scan": over(seconds("next_date"), scan),
+        "rescreen_over_next_date": over(seconds("rescreen"), seconds("next_date")),
+    }
+
+
+def _hooked(report: dict, phase: str):
+    """A hooked phase's seconds, or 未测 when this build lacks it (or it was not run)."""
+    value = (report.get(phase) or {}).get("seconds")
+    return NOT_MEASURED if value is None else value
+
+
 def table(report: dict) -> str:
     imp, scr, gen = report["import"], report["screen"], report["generate"]
     load = report.get("load") or {}
+    scan, ratio = report.get("scan") or {}, report.get("ratios") or {}
     rows = [
         ("规模", report["scale"]),
         ("数据库", report["database"]),
@@ -277,6 +389,16 @@ def table(report: dict) -> str:
         ("筛查峰值内存（MB）", scr["peak_rss_mb"]),
         ("同日重新筛查（秒）", (report.get("rescreen") or {}).get("seconds", "-")),
         ("次日筛查（秒）", (report.get("next_date") or {}).get("seconds", "-")),
+        ("日增量导入（秒）", _hooked(report, "delta")),
+        ("阈值影响预览（秒）", _hooked(report, "whatif")),
+        (
+            "列式扫描参照：Parquet / CSV（秒）",
+            f"{scan.get('parquet_s', '-')} / {scan.get('csv_s', '-')}",
+        ),
+        ("首次筛查 ÷ 列式扫描", ratio.get("screen_over_scan") or "-"),
+        ("同日重新筛查 ÷ 列式扫描", ratio.get("rescreen_over_scan") or "-"),
+        ("次日筛查 ÷ 列式扫描", ratio.get("next_date_over_scan") or "-"),
+        ("同日重新筛查 ÷ 次日筛查", ratio.get("rescreen_over_next_date") or "-"),
         ("并发用户 / 进程", f"{load.get('users', '-')} / {load.get('workers', '-')}"),
         ("每次点击间隔（秒）", load.get("think_s", "-")),
         ("请求数 / 错误", f"{load.get('requests', '-')} / {load.get('errors', '-')}"),
