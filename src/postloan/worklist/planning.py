@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from postloan.core import bulk
@@ -145,11 +145,14 @@ def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary)
     summary.add("定期检查（客户已无资产，撤销）", dropped)
 
     lookback = as_of - dt.timedelta(days=int(setting("WORKLIST_FIRST_CHECK_LOOKBACK_DAYS")))
+    # NOT EXISTS on the indexed loan column, not NOT IN (…): PostgreSQL cannot turn a NOT IN
+    # into an anti-join and probes the subquery per loan once it outgrows work_mem.
+    followed = Inspection.objects.filter(
+        kind=InspectionKind.FIRST_FOLLOWUP, loan_id=OuterRef("loan_id")
+    )
     recent = Loan.objects.filter(
         start_date__gte=lookback, start_date__lte=as_of, status="active"
-    ).exclude(
-        loan_id__in=Inspection.objects.filter(kind=InspectionKind.FIRST_FOLLOWUP).values("loan_id")
-    )
+    ).exclude(Exists(followed))
     started = first_planned_on(as_of)
     first, missed = [], 0
     for loan_id, customer_id, start, manager in recent.values_list(
