@@ -111,6 +111,13 @@ EXTRA_KEYS = {
     "risk_rank": "风险排名",
     "max_dpd": "最大逾期天数",
     "name": "名称",
+    # a screening writes only what changed (risk.actions.result_tables)
+    "rows_written": "写入的分类建议",
+    "rows_unchanged": "未变的分类建议",
+    "rows_rewritten": "改写或删除的分类建议",
+    "views_written": "写入的风险视图",
+    "views_unchanged": "未变的风险视图",
+    "signals_unchanged": "未变的预警信号",
 }
 SOURCES = {"demo": "演示数据", "import": "数据导入", "cli": "命令行", "web": "页面", "api": "接口"}
 
