@@ -1,8 +1,8 @@
 """A screening writes only what changed (`risk.actions.result_tables`, `screening`): the same
 date screened again with the same findings rewrites no assessment, risk view, signal or
-not-evaluated row (watched by the database itself: SQLite triggers, PostgreSQL's row version
-`xmin`), a changed finding rewrites only its own rows, and the end state equals a full
-rewrite of the date — on SQLite and on PostgreSQL."""
+not-evaluated row (watched by the database itself: SQLite triggers, PostgreSQL's tuple
+address and version `ctid`/`xmin`), a changed finding rewrites only its own rows, and the
+end state equals a full rewrite of the date — on SQLite and on PostgreSQL."""
 
 import contextlib
 
@@ -89,7 +89,9 @@ def touched():
         out = {}
         with connection.cursor() as cursor:
             for table in tables:
-                cursor.execute(f"SELECT id, xmin::text FROM {table}")
+                # a row written again is a new tuple: a new place (ctid) even inside the
+                # test's one transaction, where its xmin stays the same
+                cursor.execute(f"SELECT id, ctid::text || '/' || xmin::text FROM {table}")
                 out[table] = dict(cursor.fetchall())
         return out
 
