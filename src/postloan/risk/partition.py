@@ -204,7 +204,9 @@ def restrict(con, own_units: list[str], first: bool) -> dict[str, int]:
             continue  # the unit tree, the staff, reference lists: every worker reads them whole
         if "customer_id" in columns:
             columns = ["customer_id"]  # a row of a customer belongs to that customer alone
-        keep = " OR ".join(f"CAST({c} AS VARCHAR) IN (SELECT * FROM part_{c})" for c in columns)
+        keep = " OR ".join(  # a NULL link is no link (not an unknown that keeps the row)
+            f"coalesce(CAST({c} AS VARCHAR) IN (SELECT * FROM part_{c}), false)" for c in columns
+        )
         unlinked = " AND ".join(f"{c} IS NULL" for c in columns)
         con.execute(f"DELETE FROM {table} WHERE NOT ({keep}) AND NOT ({unlinked})")
         (sizes[table],) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
@@ -243,7 +245,7 @@ def own_rows(con, result) -> dict[str, pa.Table]:
             where = f"loan_id IN ({own_loans_sql}) OR loan_id IS NULL"
         else:
             where = "true"
-        out[name] = con.execute(f"SELECT * FROM part_result WHERE {where}").to_arrow_table()
+        out[name] = con.sql(f"SELECT * FROM part_result WHERE {where}").to_arrow_table()
         con.unregister("part_result")
     con.unregister("part_cls")
     return out
@@ -295,14 +297,14 @@ def merge_results(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
                 if "customer_id" in merged.column_names
                 else ("loan_id IS NULL" if "loan_id" in merged.column_names else "true")
             )
-            table = con.execute(
+            table = con.sql(
                 f"SELECT * FROM merged WHERE NOT ({shared}) UNION ALL "
                 f"SELECT DISTINCT * FROM merged WHERE {shared}"
             ).to_arrow_table()
             con.unregister("merged")
             if name == "risk_view" and table.num_rows:
                 con.register("views", table)
-                table = con.execute(
+                table = con.sql(
                     f"SELECT * REPLACE (row_number() OVER (ORDER BY {RANK_ORDER}) AS rank) "
                     "FROM views ORDER BY rank"
                 ).to_arrow_table()
