@@ -336,7 +336,7 @@ def prepare_import(stage, batch, writes) -> object | None:
         return None
     _lock()
     before = state(exclude_batch=batch.pk)
-    by_table = {w.table: w for w in writes if w.table in COPIED}
+    by_table = {w.table: w for w in writes if w.table in COPIED and stage.files[w.table].rows}
     if before.exists and not before.current:
         return None  # behind already: only a rebuild brings it back
     if not before.exists:
