@@ -90,7 +90,10 @@ def main() -> None:
     database, db_s = verify.screen_outputs(day, "database")
     out["read_copy_day"], out["read_database_day"] = copy_s, db_s
     out["identical_day"] = copy == database
-    out["generation"] = {"rows": store.state().generation.rows, "parts": store.state().generation.parts}
+    out["generation"] = {
+        "rows": store.state().generation.rows,
+        "parts": store.state().generation.parts,
+    }
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     target = args.extract.with_name(args.extract.name + f"-delta-{out['database']}.json")
     target.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -111,8 +111,10 @@ class Manifest:
         return self.folder / f"manifest-{self.token}.json"
 
     def rows(self) -> dict[str, int]:
-        return {t: sum(p.rows for p in parts) - sum(p.dropped for p in parts)
-                for t, parts in self.tables.items()}
+        return {
+            t: sum(p.rows for p in parts) - sum(p.dropped for p in parts)
+            for t, parts in self.tables.items()
+        }
 
     def write(self) -> None:
         data = {
@@ -155,7 +157,9 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _sql_list(folder: Path, names: list[str]) -> str:
-    return "[" + ", ".join("'" + (folder / n).as_posix().replace("'", "''") + "'" for n in names) + "]"
+    return (
+        "[" + ", ".join("'" + (folder / n).as_posix().replace("'", "''") + "'" for n in names) + "]"
+    )
 
 
 def relation_sql(manifest: Manifest, table: str) -> str:
@@ -422,7 +426,9 @@ def rebuild(actor=None) -> Manifest:
     with transaction.atomic():
         _lock()
         if state().last_batch_id != last:
-            raise CopyError("重建期间有新的导入批次提交，副本未切换；请重新运行 postloan analytics rebuild")
+            raise CopyError(
+                "重建期间有新的导入批次提交，副本未切换；请重新运行 postloan analytics rebuild"
+            )
         gen = Generation.objects.create(
             token=manifest.token,
             store=manifest.store,
@@ -440,7 +446,9 @@ def rebuild(actor=None) -> Manifest:
             reason="从数据库重建分析副本",
         )
         transaction.on_commit(lambda: sweep(manifest.store), robust=True)
-    log.info("分析副本重建（批次 %s）：%.1f 秒，%s", last, time.perf_counter() - started, manifest.rows())
+    log.info(
+        "分析副本重建（批次 %s）：%.1f 秒，%s", last, time.perf_counter() - started, manifest.rows()
+    )
     return manifest
 
 

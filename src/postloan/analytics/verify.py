@@ -24,9 +24,7 @@ def screen_outputs(as_of: date, source: str) -> tuple[dict[str, list[tuple]], di
     finally:
         con.close()
     seconds = {"snapshot": round(read, 2), "engine": round(time.perf_counter() - started - read, 2)}
-    out = {
-        name: sorted(table.to_pylist(), key=repr) for name, table in result.tables().items()
-    }
+    out = {name: sorted(table.to_pylist(), key=repr) for name, table in result.tables().items()}
     return {k: [tuple(sorted(r.items())) for r in v] for k, v in out.items()}, seconds
 
 

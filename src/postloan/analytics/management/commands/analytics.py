@@ -24,4 +24,8 @@ class Command(BaseCommand):
         except store.CopyError as exc:
             raise CommandError(str(exc)) from exc
         rows = "，".join(f"{t} {n:,} 行" for t, n in manifest.rows().items())
-        self.stdout.write(self.style.SUCCESS(f"分析副本已从数据库重建（批次 {manifest.batch_id or '无'}）：{rows}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"分析副本已从数据库重建（批次 {manifest.batch_id or '无'}）：{rows}"
+            )
+        )
