@@ -5,12 +5,11 @@ and its generation becomes current."""
 import json
 import shutil
 import sqlite3
-
-from tests.reliability.conftest import AS_OF, run_cmd
 import subprocess
 import time
 
 from tests.ops.helpers import POSTLOAN, command_env
+from tests.reliability.conftest import AS_OF, run_cmd
 from tests.reliability.sqlite_state import fingerprint, writer_active
 
 RUN_TABLES = ("ingest_importbatch", "risk_screening_runs")

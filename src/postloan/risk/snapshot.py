@@ -52,7 +52,7 @@ def build_snapshot(
     th = thresholds or Thresholds()
     conn = connection or default_connection
     existing = set(conn.introspection.table_names(include_views=True))
-    manifest = _copy_manifest(source) if REDUCED <= existing else None
+    manifest = _copy_manifest(source) if existing >= REDUCED else None
     reads: dict[str, tuple[str, list]] = {}
     for t in contract.TABLES:
         if t.name in existing and t.name not in REDUCED:
