@@ -195,3 +195,18 @@ def test_the_command_reports_and_rebuilds(extract, capsys):
     out = capsys.readouterr().out
     assert "分析副本已从数据库重建" in out and "transactions" in out
     assert store.state().generation.kind == Generation.Kind.REBUILD
+
+
+def test_a_copied_row_changed_outside_the_importer_makes_the_copy_stale(extract):
+    from decimal import Decimal
+
+    from postloan.portfolio.models import Transaction
+
+    _imported(extract / "full", AS_OF)
+    flow = Transaction.objects.filter(direction="out").order_by("txn_id").first()
+    flow.amount = flow.amount + Decimal("1000000.00")
+    flow.save()  # as the maintenance page (admin) would
+    now = store.state()
+    assert not now.current and "已失效" in now.describe()
+    assert verify.differences(AS_OF) == {}  # the screening rebuilt the copy first
+    assert store.state().current and store.state().generation.kind == Generation.Kind.REBUILD

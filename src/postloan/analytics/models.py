@@ -26,6 +26,9 @@ class Generation(models.Model):
     )
     rows = models.JSONField("各表行数", default=dict, blank=True)
     parts = models.JSONField("各表分片数", default=dict, blank=True)
+    # Set when a copied table is changed outside the importer (a maintenance page, the shell):
+    # the copy no longer matches the database and the next screening rebuilds it.
+    stale = models.BooleanField("已失效", default=False)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -211,7 +211,8 @@ class State:
 
     @property
     def current(self) -> bool:
-        return self.exists and self.generation.batch_id == self.last_batch_id
+        gen = self.generation
+        return self.exists and not gen.stale and gen.batch_id == self.last_batch_id
 
     def describe(self) -> str:
         if not self.exists:
@@ -220,6 +221,8 @@ class State:
         made = f"版本 #{gen.pk}（{gen.get_kind_display()}，批次 {gen.batch_id or '无'}）"
         if self.current:
             return f"分析副本为最新：{made}"
+        if gen.stale:
+            return f"分析副本已失效：{made}之后有人在导入之外修改了流水、还款计划或账户余额"
         return f"分析副本落后于数据库：{made}，最近一次成功导入为批次 {self.last_batch_id}"
 
 
