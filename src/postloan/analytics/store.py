@@ -333,10 +333,11 @@ def _with_drops(con, folder: Path, table: str, token: str, part: Part, dropped: 
     return Part(part.file, part.rows, name, int(dropped))
 
 
-def prepare_import(stage, batch, writes) -> object | None:
+def prepare_import(stage, batch, writes, *, was_empty: bool) -> object | None:
     """Inside the importer's transaction, after its writes: write the batch's parts and the new
     manifest, then the `Generation` row that makes it current when the batch commits. Returns
-    the row, or None when the copy cannot follow this batch (it is then behind, see above)."""
+    the row, or None when the copy cannot follow this batch (it is then behind, see above).
+    `was_empty`: `copied_tables_empty()` before the batch's writes."""
     from postloan.analytics.models import Generation
 
     if not enabled():
@@ -347,7 +348,7 @@ def prepare_import(stage, batch, writes) -> object | None:
     if before.exists and not before.current:
         return None  # behind already: only a rebuild brings it back
     if not before.exists:
-        if before.last_batch_id is not None or not _fresh(stage):
+        if before.last_batch_id is not None or not was_empty:
             return None  # data older than the copy: a rebuild makes the first generation
         base = Manifest(uuid.uuid4().hex, uuid.uuid4().hex, None, {t: [] for t in COPIED})
     else:
@@ -383,20 +384,12 @@ def prepare_import(stage, batch, writes) -> object | None:
     return gen
 
 
-def _fresh(stage) -> bool:
-    """The copied tables held nothing before this batch: only the batch's own rows are in them
-    (the tables the batch wrote hold exactly its rows; the others are empty)."""
+def copied_tables_empty() -> bool:
+    """Before a batch's writes: do the copied tables hold nothing yet? (A first import may then
+    start the copy from its own rows.) One `LIMIT 1` probe per table."""
     from postloan.ingest.indexes import table_is_empty
 
-    for t in COPIED:
-        if stage.usable(t):
-            with connection.cursor() as cur:
-                cur.execute(f"SELECT count(*) FROM {connection.ops.quote_name(t)}")
-                if cur.fetchone()[0] != stage.files[t].rows:
-                    return False
-        elif not table_is_empty(t):
-            return False
-    return True
+    return all(table_is_empty(t) for t in COPIED)
 
 
 def rebuild(actor=None) -> Manifest:

@@ -272,13 +272,14 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
                 writes = _writes(stage)
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
+                    copy_was_empty = analytics_store.copied_tables_empty()
                     _load(stage, batch, files, writes, actor)
                     set_business_date(
                         batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
                     )
                     lap("load")
                     # The analytical copy's new generation, committed with the batch.
-                    analytics_store.prepare_import(stage, batch, writes)
+                    analytics_store.prepare_import(stage, batch, writes, was_empty=copy_was_empty)
                     failpoints.pause("import.analytics_prepared")  # reliability tests kill here
                     lap("analytics")
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
