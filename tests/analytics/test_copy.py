@@ -210,3 +210,15 @@ def test_a_copied_row_changed_outside_the_importer_makes_the_copy_stale(extract)
     assert not now.current and "已失效" in now.describe()
     assert verify.differences(AS_OF) == {}  # the screening rebuilt the copy first
     assert store.state().current and store.state().generation.kind == Generation.Kind.REBUILD
+
+
+def test_a_first_batch_without_copied_tables_starts_an_empty_copy(extract, tmp_path):
+    import shutil
+
+    folder = tmp_path / "masters"
+    folder.mkdir()
+    for name in ("branches", "staff", "customers"):
+        shutil.copy(extract / "full" / f"{name}.csv", folder)
+    _imported(folder, AS_OF)
+    now = store.state()
+    assert now.current and now.generation.rows == {t: 0 for t in store.COPIED}

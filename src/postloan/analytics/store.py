@@ -123,6 +123,7 @@ class Manifest:
             "batch_id": self.batch_id,
             "tables": {t: [p.as_dict() for p in parts] for t, parts in self.tables.items()},
         }
+        self.folder.mkdir(parents=True, exist_ok=True)  # a batch without copied tables
         tmp = self.path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, indent=1)
