@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "postloan.api",
     "postloan.ops",
     "postloan.accounts",
+    "postloan.analytics",
 ]
 
 MIDDLEWARE = [
@@ -247,3 +248,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("POSTLOAN_LOG_LEVEL", "WARNING")},
 }
+
+# The analytical copy (postloan.analytics): the import keeps a columnar copy of the big fact
+# tables under VAR_DIR/analytics and the screening reads it; off = the screening reads the
+# database as before. A copy behind the last committed batch is rebuilt from the database
+# before the screening reads it (AUTO_REBUILD) — off: the screening refuses it with an error.
+POSTLOAN_ANALYTICS_COPY = env_bool("POSTLOAN_ANALYTICS_COPY", True)
+POSTLOAN_ANALYTICS_AUTO_REBUILD = env_bool("POSTLOAN_ANALYTICS_AUTO_REBUILD", True)

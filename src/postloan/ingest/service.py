@@ -29,7 +29,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from postloan import contract
-from postloan.core import dbstats
+from postloan.analytics import store as analytics_store
+from postloan.core import dbstats, failpoints
 from postloan.core.business_date import current_business_date, set_business_date
 from postloan.ingest import categories, history, indexes, load, readers, report, side, validate
 from postloan.ingest.models import ImportBatch
@@ -271,16 +272,21 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
                 writes = _writes(stage)
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
+                    copy_was_empty = analytics_store.copied_tables_empty()
                     _load(stage, batch, files, writes, actor)
                     set_business_date(
                         batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
                     )
+                    lap("load")
+                    # The analytical copy's new generation, committed with the batch.
+                    analytics_store.prepare_import(stage, batch, writes, was_empty=copy_was_empty)
+                    failpoints.pause("import.analytics_prepared")  # reliability tests kill here
+                    lap("analytics")
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)
                     transaction.on_commit(  # robust: a listener's fault cannot fail the batch
                         lambda: import_completed.send(sender=ImportBatch, batch=batch),
                         robust=True,
                     )
-                    lap("load")
                 lap("commit")  # the commit, plus whatever listens to import_completed
             except (DatabaseError, ValueError, side.SideFileError) as exc:
                 log.exception("import batch %s failed while writing", batch.pk)

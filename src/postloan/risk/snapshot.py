@@ -38,22 +38,30 @@ NPL_CLASSES = ("substandard", "doubtful", "loss")
 
 
 def build_snapshot(
-    as_of: date, thresholds: Thresholds | None = None, connection=None, *, fast: bool = True
+    as_of: date,
+    thresholds: Thresholds | None = None,
+    connection=None,
+    *,
+    fast: bool = True,
+    source: str = "auto",
 ) -> duckdb.DuckDBPyConnection:
     """The engine's inputs as of `as_of`; `fast=False` reads everything by cursor (the tests
-    compare both ways)."""
+    compare both ways). `source`: "auto" reads the big tables from the analytical copy when
+    there is one (`postloan.analytics`: rebuilt first, or refused, when it is behind the last
+    committed batch), "database" always from the database, "copy" insists on the copy."""
     th = thresholds or Thresholds()
     conn = connection or default_connection
     existing = set(conn.introspection.table_names(include_views=True))
+    manifest = _copy_manifest(source) if existing >= REDUCED else None
     reads: dict[str, tuple[str, list]] = {}
     for t in contract.TABLES:
         if t.name in existing and t.name not in REDUCED:
             reads[t.name] = (_select_all(conn, t.name, t.codes), [])
-    if "account_balances" in existing:
+    if manifest is None and "account_balances" in existing:
         reads["account_balances"] = _latest_balances(conn, as_of)
-    if "repayments" in existing:
+    if manifest is None and "repayments" in existing:
         reads["repayments"] = _relevant_repayments(conn, as_of, th, existing)
-    if "transactions" in existing:
+    if manifest is None and "transactions" in existing:
         reads["txn_monthly_totals"] = _txn_monthly(conn, as_of)
         reads.update(_txn_detail(conn, as_of, th))
     for name, cols in inputs.OPTIONAL_TABLES.items():
@@ -64,10 +72,26 @@ def build_snapshot(
         reads["inspection_findings"] = _inspection_findings(as_of)
     con = bounded_duckdb()
     snapshot_io.load_all(con, conn, reads, types=_types(reads), fast=fast)
+    if manifest is not None:
+        from postloan.analytics.snapshot import add_reduced
+
+        add_reduced(con, manifest, as_of, th, existing)
     if "transactions" in existing:
         _add_counterparty_kind(con)
         _join_txn_detail(con)
     return con
+
+
+def _copy_manifest(source: str):
+    """The analytical copy's current manifest for `source` (see `build_snapshot`), or None."""
+    if source == "database":
+        return None
+    from postloan.analytics import store
+
+    manifest = store.current_for_screening()
+    if manifest is None and source == "copy":
+        raise store.CopyError("尚未建立分析副本：请先运行 postloan analytics rebuild")
+    return manifest
 
 
 def bounded_duckdb() -> duckdb.DuckDBPyConnection:
