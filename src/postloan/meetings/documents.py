@@ -17,7 +17,7 @@ from postloan.portfolio.choices import CLASS_LABELS
 ZERO = Decimal("0")
 
 
-FORMAT = 3  # the snapshot's layout (3: with the per-loan decisions); `verify-signatures` recomputes hashes of any layout
+FORMAT = 4  # the snapshot's layout (3: with the per-loan decisions; 4: their technical waivers); `verify-signatures` recomputes hashes of any layout
 
 
 def _money(value) -> str:
@@ -84,6 +84,8 @@ def _loan_decision(d) -> dict:
         "decided_class": d.decided_class,
         "decided_class_label": CLASS_LABELS.get(d.decided_class, "—"),
         "reason": d.reason,
+        "technical_waiver": d.technical_waiver,
+        "waiver_reason": d.waiver_reason,
     }
 
 

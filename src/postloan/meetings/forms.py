@@ -139,10 +139,27 @@ class DecisionForm(forms.Form):
             self.fields[f.reason_field] = forms.CharField(
                 label=f"{f.loan_id} 理由", required=False, max_length=500
             )
+            if f.waivable:  # DPD 1–7: the committee may waive the DPD floor as technical
+                self.fields[f.waiver_field] = forms.BooleanField(
+                    label="技术性逾期豁免", required=False
+                )
+                self.fields[f.waiver_reason_field] = forms.CharField(
+                    label=f"{f.loan_id} 豁免理由", required=False, max_length=500
+                )
 
     def rows(self):
-        """(facts, class field, reason field) per loan, for the decision table."""
-        return [(f, self[f.class_field], self[f.reason_field]) for f in self.loans]
+        """(facts, class, reason, waiver, waiver reason fields) per loan, for the decision
+        table; the waiver's two are None where the loan cannot be waived."""
+        return [
+            (
+                f,
+                self[f.class_field],
+                self[f.reason_field],
+                self[f.waiver_field] if f.waivable else None,
+                self[f.waiver_reason_field] if f.waivable else None,
+            )
+            for f in self.loans
+        ]
 
     def common_fields(self):
         return [self[name] for name in self.COMMON]
@@ -152,6 +169,14 @@ class DecisionForm(forms.Form):
 
     def loan_reasons(self) -> dict:
         return {f.loan_id: self.cleaned_data.get(f.reason_field, "") for f in self.loans}
+
+    def loan_waivers(self) -> dict:
+        """loan id → the waiver's reason, for the loans whose technical waiver is ticked."""
+        return {
+            f.loan_id: self.cleaned_data.get(f.waiver_reason_field, "")
+            for f in self.loans
+            if f.waivable and self.cleaned_data.get(f.waiver_field)
+        }
 
 
 class DeferForm(forms.Form):

@@ -41,6 +41,7 @@ def _class_decided(entry: dict) -> str:
         return f"暂缓审议（{entry.get('deferred_reason', '')}）"
     loans = [
         f"借据{d['loan_id']}：{d['current_class_label']}→{d['decided_class_label']}"
+        + (f"，技术性逾期豁免：{d['waiver_reason']}" if d.get("technical_waiver") else "")
         for d in entry.get("loan_decisions", [])
     ]
     text = entry["class_decided_label"]
@@ -52,6 +53,12 @@ def _loan_decisions(entry: dict) -> list[dict]:
         {**d, "balance": Decimal(d["balance"]), "as_of": dt.date.fromisoformat(d["as_of"])}
         for d in entry.get("loan_decisions", [])
     ]
+
+
+def _decision_reason(d: dict) -> str:
+    """A loan's reason, with its DPD 1–7 technical waiver (snapshots before format 4 have none)."""
+    waiver = f"技术性逾期豁免：{d['waiver_reason']}" if d.get("technical_waiver") else ""
+    return "；".join(t for t in (d["reason"], waiver) if t)
 
 
 def _part(content: dict, items) -> list[dict]:
@@ -82,7 +89,7 @@ def decision_table(meeting, items=None):
             d["suggested_class_label"],
             d["floor_class_label"],
             d["decided_class_label"],
-            d["reason"],
+            _decision_reason(d),
             i["outcome_label"],
         ]
         for i in _part(content, items)

@@ -121,22 +121,45 @@ def eligible_voters(item) -> set[str]:
     return present - set(item.recusals.values_list("staff_id", flat=True))
 
 
-def _decided_classes(item, facts, loan_classes: dict, loan_reasons: dict) -> dict:
-    """loan id → (class, reason), or a refusal naming the rule next to each loan's field."""
-    unknown = set(loan_classes) - {f.loan_id for f in facts}
+def _waiver_refusal(f, value: str, waiver: str | None) -> tuple[str, str] | None:
+    """(field, refusal) when the DPD 1–7 technical waiver asked for this loan may not stand:
+    only a loan 1–7 days overdue on its screening date, with the reason written, and only
+    where the class chosen is better than that floor (the other floors still bind)."""
+    if waiver is None:
+        return None
+    if not f.waivable:
+        return f.waiver_field, "只有筛查日逾期1–7天的借据才能按技术性逾期豁免"
+    if not waiver.strip():
+        return f.waiver_reason_field, "技术性逾期豁免须写明理由（操作或技术原因及核实情况）"
+    if not f.refusal(value):
+        return f.waiver_field, "所选分类未优于逾期底线，无需技术性逾期豁免"
+    return None
+
+
+def _decided_classes(item, facts, loan_classes: dict, loan_reasons: dict, waivers: dict) -> dict:
+    """loan id → (class, reason, waiver reason), or a refusal naming the rule next to each
+    loan's field. `waivers`: loan id → the reason of its DPD 1–7 technical waiver, for the
+    loans the committee waives (absent: no waiver)."""
+    known = {f.loan_id for f in facts}
+    unknown = (set(loan_classes) | set(waivers)) - known
     require(not unknown, "以下借据不属于该客户的在贷借据：" + "、".join(sorted(unknown)))
     errors, chosen = {}, {}
     for f in facts:
         value = (loan_classes.get(f.loan_id) or "").strip()
         reason = (loan_reasons.get(f.loan_id) or "").strip()
+        waiver = waivers.get(f.loan_id)
         if value not in CLASS_LABELS:
             errors[f.class_field] = "请选择该借据的审议认定分类"
-        elif refusal := f.refusal(value):
+        elif bad := _waiver_refusal(f, value, waiver):
+            errors[bad[0]] = bad[1]
+        elif refusal := f.refusal(value, waived=waiver is not None):
+            if waiver is None and f.waivable and not f.refusal(value, waived=True):
+                refusal += "；如逾期确系操作或技术原因，可勾选技术性逾期豁免并写明理由"
             errors[f.class_field] = refusal
-        elif value != f.suggested_class and not reason:
+        elif value != f.suggested_class and waiver is None and not reason:
             errors[f.reason_field] = "审议认定与系统建议不同，须写明理由"
         else:
-            chosen[f.loan_id] = (value, reason)
+            chosen[f.loan_id] = (value, reason, (waiver or "").strip())
     if errors:
         raise MeetingError("；".join(dict.fromkeys(errors.values())), errors=errors)
     return chosen
@@ -157,6 +180,7 @@ def decide_item(
     summary: str,
     loan_classes: dict,
     loan_reasons: dict | None = None,
+    loan_waivers: dict | None = None,
     method: str,
     votes=(0, 0, 0),
     dissent: str = "",
@@ -166,8 +190,10 @@ def decide_item(
     """Record the deliberation of one customer: a class per loan, bounded by its floors.
 
     No class is assumed: every active loan needs one chosen; a class better than the loan's
-    floor is refused with the rule; a class other than the suggestion needs a reason. Needs a
-    quorum, and the person recording must not be recused from this customer.
+    floor is refused with the rule; a class other than the suggestion needs a reason. A loan
+    1–7 days overdue may be waived as technical (`loan_waivers`: loan id → the waiver's
+    reason), lifting only its DPD floor. Needs a quorum, and the person recording must not be
+    recused from this customer.
     """
     meeting = item.meeting
     _run(meeting, acting_user)
@@ -186,7 +212,7 @@ def decide_item(
         errors["method"] = "请选择决策方式"
     facts = loan_facts(item.customer)
     try:
-        chosen = _decided_classes(item, facts, loan_classes, loan_reasons or {})
+        chosen = _decided_classes(item, facts, loan_classes, loan_reasons or {}, loan_waivers or {})
     except MeetingError as exc:
         errors.update(exc.errors or {None: exc.message})
     if errors:
@@ -210,7 +236,7 @@ def decide_item(
         adopted = True
     before = snapshot(item)
     item.class_before = worst(*(f.current_class for f in facts)) if facts else ""
-    item.class_decided = worst(*(c for c, _ in chosen.values())) if chosen else ""
+    item.class_decided = worst(*(c for c, _r, _w in chosen.values())) if chosen else ""
     item.summary, item.method = summary.strip(), method
     item.votes_for, item.votes_against, item.votes_abstain = v_for, v_against, v_abstain
     item.dissent = dissent.strip()
@@ -250,6 +276,8 @@ def decide_item(
             ],
             decided_class=chosen[f.loan_id][0],
             reason=chosen[f.loan_id][1],
+            technical_waiver=bool(chosen[f.loan_id][2]),
+            waiver_reason=chosen[f.loan_id][2],
         )
         for f in facts
     )
@@ -260,7 +288,10 @@ def decide_item(
         before=before,
         after={
             **snapshot(item),
-            "loans": {k: {"class": c, "reason": r} for k, (c, r) in chosen.items()},
+            "loans": {
+                k: {"class": c, "reason": r, "technical_waiver": bool(w), "waiver_reason": w}
+                for k, (c, r, w) in chosen.items()
+            },
         },
     )
     return item
@@ -331,6 +362,8 @@ def record_committee_class(decision, acting_user) -> None:
             acting_user,
             meeting_id=item.meeting_id,
             agenda_item_id=item.pk,
+            technical_waiver=decision.technical_waiver,
+            waiver_reason=decision.waiver_reason,
         )
     except TransitionError as exc:
         raise MeetingError(f"借据{decision.loan_id}：{exc.message}") from exc

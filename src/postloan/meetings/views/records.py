@@ -98,6 +98,9 @@ def _decision_form(item, facts, data=None):
             if f.loan_id in decided:
                 initial[f.class_field] = decided[f.loan_id].decided_class
                 initial[f.reason_field] = decided[f.loan_id].reason
+                if f.waivable:
+                    initial[f.waiver_field] = decided[f.loan_id].technical_waiver
+                    initial[f.waiver_reason_field] = decided[f.loan_id].waiver_reason
     return DecisionForm(data, initial=initial, voters=_voters(item), loans=facts)
 
 
@@ -111,6 +114,7 @@ def _decide(request, item, form) -> bool:
             summary=d["summary"],
             loan_classes=form.loan_classes(),
             loan_reasons=form.loan_reasons(),
+            loan_waivers=form.loan_waivers(),
             method=d["method"],
             votes=(d["votes_for"] or 0, d["votes_against"] or 0, d["votes_abstain"] or 0),
             dissent=d["dissent"],
