@@ -205,8 +205,14 @@ def item_page(request, pk):
             return redirect("meetings:item", item.pk)
     report = getattr(item, "report", None)
     in_progress = meeting.status == ch.MeetingStatus.IN_PROGRESS
+    from postloan.reports import meeting_record
+
+    one = meeting.items.filter(pk=item.pk)
+    (row,) = meeting_record.agenda_rows(meeting, [item])
     context = {
         "item": item,
+        "row": row,  # the customer as signed once the record is signed
+        "live_changes": meeting_record.live_changes(meeting, one),
         "meeting": meeting,
         "facts": facts,
         "signals": open_signals(item.customer),
@@ -243,8 +249,13 @@ def minutes(request, pk):
     from postloan.reports import meeting_record
 
     meeting = get_meeting(request.user, pk)
-    doc = meeting_record.minutes(meeting, record_part(request.user, meeting))
-    context = {"meeting": meeting, "doc": doc}
+    part = record_part(request.user, meeting)
+    doc = meeting_record.minutes(meeting, part)
+    context = {
+        "meeting": meeting,
+        "doc": doc,
+        "live_changes": meeting_record.live_changes(meeting, part),
+    }
     return render(request, "meetings/minutes.html", context)
 
 
