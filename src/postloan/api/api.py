@@ -285,7 +285,6 @@ def list_meetings(request, limit: int = Limit, offset: int = Offset):
 @api.get("/meetings/{meeting_id}", response={200: s.MeetingDetailOut, **ERRORS}, tags=["例会"])
 def get_meeting(request, meeting_id: int):
     from postloan.meetings import access
-
     from postloan.reports import meeting_record
 
     meeting = access.get_meeting(request.auth, meeting_id)
