@@ -7,7 +7,7 @@ documents read the same rows.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from postloan.risk.floors import binding_floor, floor_class, floor_violation
+from postloan.risk.floors import binding_floor, class_rank, floor_class, floor_violation
 
 
 def class_field(loan_id: str) -> str:
@@ -95,6 +95,14 @@ class LoanFacts:
         return waiver_reason_field(self.loan_id)
 
 
+def _worst_first(entry: dict) -> tuple[int, int]:
+    """The binding floors first, each class's rules in the regulation's order."""
+    from postloan.risk.engine.registry import META
+
+    order = {rule_id: i for i, rule_id in enumerate(META)}
+    return (-class_rank(entry["floor_class"]), order.get(entry.get("rule_id", ""), len(order)))
+
+
 def decided_loans(customer):
     """The loans a meeting classifies: the customer's active loans with a balance."""
     return customer.loans.filter(status="active", balance__gt=0).order_by("loan_id")
@@ -117,7 +125,7 @@ def loan_facts(customer, as_of=None) -> list[LoanFacts]:
         a = latest.get(loan.loan_id)
         floors = sorted(
             (f for f in (a.floors if a else []) if f.get("floor_class")),
-            key=lambda f: f.get("rule_id", ""),
+            key=_worst_first,
         )
         rows.append(
             LoanFacts(

@@ -116,9 +116,10 @@ class DecisionForm(forms.Form):
     method = forms.ChoiceField(
         label="决策方式", choices=[("", "请选择")] + list(ch.DecisionMethod.choices)
     )
-    votes_for = forms.IntegerField(label="同意", min_value=0, initial=0, required=False)
-    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0, required=False)
-    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0, required=False)
+    # No count is assumed: the votes are typed when the committee votes (表决).
+    votes_for = forms.IntegerField(label="同意（票）", min_value=0, required=False)
+    votes_against = forms.IntegerField(label="反对（票）", min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label="弃权（票）", min_value=0, required=False)
     dissent = forms.CharField(
         label="不同意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -224,6 +224,7 @@ def decide_item(
     require(dissenter_ids <= voters, "持不同意见者须为出席且未回避的委员", "dissenters")
     v_for, v_against, v_abstain = (int(v) for v in votes)
     if method == ch.DecisionMethod.VOTE:
+        require(v_for + v_against + v_abstain > 0, "以表决方式决策须填写表决票数", "votes_for")
         require(
             v_for + v_against + v_abstain <= len(voters),
             f"表决票数超过可表决委员人数（{len(voters)}人）",
