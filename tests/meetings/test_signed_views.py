@@ -114,3 +114,28 @@ def test_an_unsigned_meeting_answers_live(committee_bank, run, client, tmp_path)
     (c001,) = [i for i in body["items"] if i["customer_id"] == "C001"]
     assert (c001["customer_name"], c001["signed"]) == (NEW, False)
     assert body["signed_sha256"] is None and body["live_changes"] == []
+
+
+def test_a_seat_changed_after_the_start_moves_neither_the_quorum_nor_the_signed_text(
+    committee_bank, run
+):
+    """The committee as the attendance recorded it at the start counts: removing two seats
+    before signing (the admin could, audited) leaves 7 of 7 in the record the chair signs."""
+    import json
+
+    from postloan.core.audit import AuditEvent
+    from postloan.meetings import actions
+    from postloan.meetings.documents import quorum
+
+    bank = committee_bank
+    sec = bank.users["rm_branch"]
+    meeting, _items = _held(bank, run)
+    before = quorum(meeting)
+    assert before == (True, "应到委员7人，实到7人，达到法定人数")
+    actions.remove_member(bank.members["RV01"], acting_user=sec)
+    actions.remove_member(bank.members["P01"], acting_user=sec)  # the presiding chair's seat
+    assert AuditEvent.objects.filter(action="meetings.committee.member_removed").count() == 2
+    assert quorum(meeting) == before
+    run.sign_as(bank.users["chair"], meeting)
+    content = json.loads(Signature.objects.filter(meeting=meeting).first().content)
+    assert (content["quorum_met"], content["quorum"]) == (True, before[1])

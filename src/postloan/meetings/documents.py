@@ -217,16 +217,25 @@ def quorum(meeting) -> tuple[bool, str]:
     from postloan.meetings.rules import settings_for
 
     rules = settings_for(meeting.branch)
-    members = dict(
-        CommitteeMember.objects.filter(committee__branch=meeting.branch, active=True).values_list(
-            "staff_id", "role"
+    attendance = list(meeting.attendance.values_list("staff_id", "is_member", "present"))
+    if attendance:
+        # From the start on, the committee as the attendance recorded it: a seat changed
+        # afterwards (the admin's included) moves neither the quorum nor the signed text.
+        seated = {sid for sid, member, _p in attendance if member}
+        members = dict(
+            CommitteeMember.objects.filter(
+                committee__branch=meeting.branch, staff_id__in=seated
+            ).values_list("staff_id", "role")
         )
-    )
-    present = set(
-        meeting.attendance.filter(present=True, staff_id__in=list(members)).values_list(
-            "staff_id", flat=True
+        members.update(dict.fromkeys(seated - set(members), ""))
+        present = {sid for sid, member, here in attendance if member and here}
+    else:
+        members = dict(
+            CommitteeMember.objects.filter(
+                committee__branch=meeting.branch, active=True
+            ).values_list("staff_id", "role")
         )
-    )
+        present = set()
     total = len(members)
     enough = total > 0 and len(present) > rules.quorum_ratio * total
     text = f"应到委员{total}人，实到{len(present)}人"

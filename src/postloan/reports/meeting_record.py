@@ -607,6 +607,8 @@ def signed_header(meeting) -> dict | None:
         "presiding": (content["presiding"] or {}).get("name") or "—",
         "president": (content["president"] or {}).get("name") or "—",
         "attendance": content["attendance"],
+        "quorum": content["quorum"],
+        "quorum_met": content["quorum_met"],
         "sections": content["sections"],
         "sha256": signed.sha256,
     }
