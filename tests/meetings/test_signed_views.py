@@ -119,13 +119,14 @@ def test_an_unsigned_meeting_answers_live(committee_bank, run, client, tmp_path)
 def test_a_seat_changed_after_the_start_moves_neither_the_quorum_nor_the_signed_text(
     committee_bank, run
 ):
-    """The committee as the attendance recorded it at the start counts: removing two seats
-    before signing (the admin could, audited) leaves 7 of 7 in the record the chair signs."""
+    """The committee as the attendance recorded it at the start counts: removing two seats and
+    moving the chair's before signing (audited) leaves 7 of 7 in the record the chair signs."""
     import json
 
     from postloan.core.audit import AuditEvent
     from postloan.meetings import actions
     from postloan.meetings.documents import quorum
+    from postloan.meetings.models import CommitteeMember
 
     bank = committee_bank
     sec = bank.users["rm_branch"]
@@ -135,6 +136,11 @@ def test_a_seat_changed_after_the_start_moves_neither_the_quorum_nor_the_signed_
     actions.remove_member(bank.members["RV01"], acting_user=sec)
     actions.remove_member(bank.members["P01"], acting_user=sec)  # the presiding chair's seat
     assert AuditEvent.objects.filter(action="meetings.committee.member_removed").count() == 2
+    assert quorum(meeting) == before
+    # the seat itself re-assigned (as the Django admin's inline would): the presider rule
+    # reads the seat recorded at the start
+    actions.add_member(bank.committee, bank.staff["P01"], "department", acting_user=sec)
+    CommitteeMember.objects.filter(staff_id="VP01").update(role="chair")
     assert quorum(meeting) == before
     run.sign_as(bank.users["chair"], meeting)
     content = json.loads(Signature.objects.filter(meeting=meeting).first().content)

@@ -217,18 +217,20 @@ def quorum(meeting) -> tuple[bool, str]:
     from postloan.meetings.rules import settings_for
 
     rules = settings_for(meeting.branch)
-    attendance = list(meeting.attendance.values_list("staff_id", "is_member", "present"))
+    attendance = list(
+        meeting.attendance.values_list("staff_id", "is_member", "member_role", "present")
+    )
     if attendance:
         # From the start on, the committee as the attendance recorded it: a seat changed
         # afterwards (the admin's included) moves neither the quorum nor the signed text.
-        seated = {sid for sid, member, _p in attendance if member}
-        members = dict(
+        members = {sid: role for sid, member, role, _p in attendance if member}
+        unrecorded = [sid for sid, role in members.items() if not role]  # before 0007
+        members.update(
             CommitteeMember.objects.filter(
-                committee__branch=meeting.branch, staff_id__in=seated
+                committee__branch=meeting.branch, staff_id__in=unrecorded
             ).values_list("staff_id", "role")
         )
-        members.update(dict.fromkeys(seated - set(members), ""))
-        present = {sid for sid, member, here in attendance if member and here}
+        present = {sid for sid, member, _r, here in attendance if member and here}
     else:
         members = dict(
             CommitteeMember.objects.filter(

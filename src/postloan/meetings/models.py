@@ -555,6 +555,11 @@ class Attendance(LockedRecord):
     )
     staff = models.ForeignKey("org.Staff", verbose_name="人员", on_delete=models.PROTECT)
     is_member = models.BooleanField("委员", default=False)
+    # The member's seat when the meeting started: the quorum's presider rule reads it, so a
+    # seat changed afterwards (the admin's included) does not move the record.
+    member_role = models.CharField(
+        "开会时委员类别", max_length=16, choices=ch.MemberRole.choices, blank=True, default=""
+    )
     present = models.BooleanField("出席", default=False)
     on_leave = models.BooleanField("已请假", default=False)
     note = models.CharField("备注", max_length=200, blank=True, default="")

@@ -45,12 +45,12 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
     validity = committee_validity(meeting.branch)
     require(validity.valid, "委员会不符合规定，不能召开例会：" + "；".join(validity.problems))
     require(meeting.noticed_on is not None, "尚未发出会议通知，不能开会")
-    members = set(
+    members = dict(
         CommitteeMember.objects.filter(committee__branch=meeting.branch, active=True).values_list(
-            "staff_id", flat=True
+            "staff_id", "role"
         )
     )
-    invited = members | set(meeting.notifications.values_list("recipient_id", flat=True))
+    invited = set(members) | set(meeting.notifications.values_list("recipient_id", flat=True))
     present = set(present_ids)
     require(present <= invited, "出席人员须为委员或受通知的参会人员")
     on_leave = set(
@@ -64,6 +64,7 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
             meeting=meeting,
             staff_id=sid,
             is_member=sid in members,
+            member_role=members.get(sid, ""),  # the seat as it is now, for the quorum
             present=sid in present,
             on_leave=sid in on_leave and sid not in present,
             note="" if sid in present else ("已请假" if sid in on_leave else "缺席（未请假）"),

@@ -1,4 +1,5 @@
-"""A committee's per-loan decision may waive the DPD 1–7 floor as technical (with a reason)."""
+"""A committee's per-loan decision may waive the DPD 1–7 floor as technical (with a reason);
+the attendance keeps each member's seat at the start (the quorum reads it)."""
 
 from django.db import migrations, models
 
@@ -10,6 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='attendance',
+            name='member_role',
+            field=models.CharField(blank=True, choices=[('chair', '主任委员'), ('vice_chair', '副主任委员'), ('department', '部门委员'), ('individual', '个人委员')], default='', max_length=16, verbose_name='开会时委员类别'),
+        ),
         migrations.AddField(
             model_name='loandecision',
             name='technical_waiver',
