@@ -33,7 +33,9 @@ class PlanForm(forms.Form):
 
 class MemberForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=None, label="员工")
-    role = forms.ChoiceField(label="委员类别", choices=ch.MemberRole.choices)
+    role = forms.ChoiceField(
+        label="委员类别", choices=[("", "请选择")] + list(ch.MemberRole.choices)
+    )
 
     def __init__(self, *args, staff_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +43,9 @@ class MemberForm(forms.Form):
 
 
 class CertifyForm(forms.Form):
-    basis = forms.ChoiceField(label="认定依据", choices=ch.QualificationBasis.choices)
+    basis = forms.ChoiceField(
+        label="认定依据", choices=[("", "请选择")] + list(ch.QualificationBasis.choices)
+    )
     certificate_no = forms.CharField(label="认定文书编号", max_length=64)
     certificate_file = forms.FileField(label="资格认定文书")
 
@@ -81,8 +85,8 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, people, chairs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = people
-        self.fields["presiding"].choices = chairs
+        self.fields["present"].choices = people  # none ticked: each attendee is recorded
+        self.fields["presiding"].choices = [("", "请选择")] + list(chairs)
 
 
 class SectionsForm(forms.Form):
@@ -198,7 +202,9 @@ def add_action_errors(form, exc) -> None:
 
 
 class ResolutionForm(forms.Form):
-    type = forms.ChoiceField(label="决议类型", choices=ch.ResolutionType.choices)
+    type = forms.ChoiceField(
+        label="决议类型", choices=[("", "请选择")] + list(ch.ResolutionType.choices)
+    )
     target_balance = forms.DecimalField(
         label="目标余额（元）", required=False, max_digits=18, decimal_places=2
     )

@@ -105,9 +105,8 @@ def meeting_detail(request, pk):
         "notified": meeting.notifications.filter(kind=ch.NotificationKind.NOTICE)
         .select_related("recipient")
         .order_by("recipient_role", "recipient_id"),
-        "start_form": StartForm(
-            people=people, chairs=chairs, initial={"present": [p for p, _ in people]}
-        ),
+        # Nobody is preset present: the secretary ticks each attendee (the quorum follows).
+        "start_form": StartForm(people=people, chairs=chairs),
         "sections_form": SectionsForm(initial=sections_initial),
         "reason_form": ReasonForm(),
         "leave_form": LeaveForm(),
