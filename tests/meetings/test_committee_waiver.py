@@ -197,5 +197,9 @@ def test_closing_makes_the_waiver_the_loans_confirmation_and_the_signature_cover
     assert entry["loan_decisions"][0]["waiver_reason"] == WAIVER
     page = login(bank.users["chair"]).get(reverse("meetings:minutes", args=[meeting.pk]))
     assert f"技术性逾期豁免：{WAIVER}" in page.content.decode()
+    loan_page = login(bank.users["rm_branch"]).get("/risk/classification/loan/L003/")
+    html = loan_page.content.decode()
+    assert "来源：例会审议" in html and reverse("meetings:item", args=[items["C003"].pk]) in html
+    assert f"技术性逾期豁免：{WAIVER}" in html
     call_command("meeting", "verify-signatures")
     assert "不符" not in capsys.readouterr().out
