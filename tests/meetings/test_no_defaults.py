@@ -38,7 +38,7 @@ def test_the_committee_page_presets_no_seat(committee_bank, login):
     assert '<option value="" selected>请选择</option>' in _select(html, "role")
 
 
-def test_the_item_page_presets_no_type_count_class_or_waiver(committee_bank, run, login):
+def test_the_item_page_presets_no_resolution_type_or_vote_count(committee_bank, run, login):
     bank = committee_bank
     _meeting, items = run.held_meeting(bank)
     item = items["C003"]

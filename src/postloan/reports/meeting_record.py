@@ -560,40 +560,40 @@ def agenda_rows(meeting, items) -> list[AgendaRow]:
     rows = []
     for item in items:
         entry = entries.get(item.customer_id)
-        if entry is not None:
-            rows.append(
-                AgendaRow(
-                    item=item,
-                    rank=entry["rank"],
-                    customer_id=entry["customer_id"],
-                    customer=entry["customer"],
-                    manager=entry["manager"],
-                    reasons=entry["reasons"],
-                    outcome=entry["outcome"],
-                    outcome_label=entry["outcome_label"],
-                    class_before=entry["class_before"],
-                    class_decided=entry["class_decided"],
-                    signed=True,
-                )
-            )
-            continue
-        manager = item.customer.manager
+        shown = entry or _live_row(item)
         rows.append(
-            AgendaRow(
-                item=item,
-                rank=item.rank,
-                customer_id=item.customer_id,
-                customer=item.customer.name,
-                manager=manager.name if manager else "未分配",
-                reasons="、".join(item.reason_labels()),
-                outcome=item.outcome,
-                outcome_label=item.get_outcome_display(),
-                class_before=item.class_before,
-                class_decided=item.class_decided,
-                signed=False,
-            )
+            AgendaRow(item=item, signed=entry is not None, **{k: shown[k] for k in _ROW_KEYS})
         )
     return rows
+
+
+_ROW_KEYS = (
+    "rank",
+    "customer_id",
+    "customer",
+    "manager",
+    "reasons",
+    "outcome",
+    "outcome_label",
+    "class_before",
+    "class_decided",
+)
+
+
+def _live_row(item) -> dict:
+    """An agenda item as it is now, with the keys of its snapshot entry (`item_content`)."""
+    manager = item.customer.manager
+    return {
+        "rank": item.rank,
+        "customer_id": item.customer_id,
+        "customer": item.customer.name,
+        "manager": manager.name if manager else "未分配",
+        "reasons": "、".join(item.reason_labels()),
+        "outcome": item.outcome,
+        "outcome_label": item.get_outcome_display(),
+        "class_before": item.class_before,
+        "class_decided": item.class_decided,
+    }
 
 
 def signed_header(meeting) -> dict | None:
