@@ -4,6 +4,7 @@ customer, say that the live data changed since signing (never showing it in thei
 the signatures still verify."""
 
 from io import StringIO
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
@@ -63,6 +64,11 @@ def test_the_pages_and_the_api_show_the_signed_name_after_a_rename(
         note = html[html.index('id="live-changes"') :]
         assert "签署后实时数据已有变化" in note and "客户名称已变化" in note, url
         assert "/customers/C001/" in note  # where the live data is
+    documents = web.get(reverse("documents:meeting", args=[meeting.pk])).content.decode()
+    assert OLD in documents and NEW not in documents
+    one = web.get(reverse("documents:review_form_docx", args=[meeting.pk, items["C001"].pk]))
+    disposition = unquote(one["Content-Disposition"])
+    assert OLD in disposition and NEW not in disposition
     detail = web.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert digest in detail
     agenda = detail[
