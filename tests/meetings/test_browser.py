@@ -66,6 +66,10 @@ def test_it_runs_the_meeting_loop_until_the_resolution_is_verified(
             # 3. the meeting is held: attendance, deliberation, a reduce_exposure resolution
             sec.goto(detail)
             assert "张伟" not in sec.locator("#missing-reports").inner_text()
+            presence = sec.locator("#start-form input[name=present]")
+            assert not any(box.is_checked() for box in presence.all())  # nobody preset
+            for box in presence.all():
+                box.check()
             sec.select_option("select[name=presiding]", "P01")
             sec.click("#start-meeting")
             sec.wait_for_selector("text=会议已开始")

@@ -285,9 +285,32 @@ def list_meetings(request, limit: int = Limit, offset: int = Offset):
 @api.get("/meetings/{meeting_id}", response={200: s.MeetingDetailOut, **ERRORS}, tags=["例会"])
 def get_meeting(request, meeting_id: int):
     from postloan.meetings import access
+    from postloan.reports import meeting_record
 
     meeting = access.get_meeting(request.auth, meeting_id)
-    meeting.visible_agenda = list(access.visible_items(request.auth, meeting))
+    # A signed record answers as signed (the snapshot the signatures cover), like its pages.
+    rows = meeting_record.agenda_rows(meeting, access.visible_items(request.auth, meeting))
+    meeting.visible_agenda = [
+        {
+            "id": r.item.pk,
+            "rank": r.rank,
+            "customer_id": r.customer_id,
+            "customer_name": r.customer,
+            "manager": r.manager,
+            "class_before": r.class_before,
+            "class_decided": r.class_decided,
+            "outcome": r.outcome,
+            "outcome_label": r.outcome_label,
+            "dropped": r.item.dropped,
+            "signed": r.signed,
+        }
+        for r in rows
+    ]
+    signed = meeting_record.signed_record(meeting)
+    meeting.signed_sha256 = signed.sha256 if signed else None
+    meeting.live_changes = meeting_record.live_changes(
+        meeting, access.record_part(request.auth, meeting)
+    )
     return meeting
 
 

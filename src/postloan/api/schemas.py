@@ -143,21 +143,45 @@ class MeetingOut(Schema):
 
 
 class AgendaItemOut(Schema):
+    """One customer of a meeting: once the record is signed, as signed (the snapshot)."""
+
     id: int
     rank: int
     customer_id: str
+    customer_name: str
+    manager: str
     class_before: str
     class_decided: str
     outcome: str
+    outcome_label: str
     dropped: bool
+    signed: bool
+
+
+class LiveChangeOut(Schema):
+    """Where the live data differs from the signed snapshot (shown, never substituted)."""
+
+    customer_id: str
+    customer: str
+    changes: list[str]
 
 
 class MeetingDetailOut(MeetingOut):
     items: list[AgendaItemOut]
+    signed_sha256: str | None
+    live_changes: list[LiveChangeOut]
 
     @staticmethod
     def resolve_items(obj) -> list:
         return obj.visible_agenda  # set by the view: only the items the caller may see
+
+    @staticmethod
+    def resolve_signed_sha256(obj) -> str | None:
+        return obj.signed_sha256  # set by the view
+
+    @staticmethod
+    def resolve_live_changes(obj) -> list:
+        return obj.live_changes  # set by the view, narrowed to the caller's part
 
 
 class ResolutionOut(Schema):

@@ -94,7 +94,10 @@ def meeting_documents(request, pk):
         "documents/meeting.html",
         {
             "meeting": meeting,
-            "items": visible_items(request.user, meeting).filter(dropped=False),
+            # a signed record's customers as signed (names from the snapshot)
+            "rows": meeting_record.agenda_rows(
+                meeting, visible_items(request.user, meeting).filter(dropped=False)
+            ),
             "may_pack": record_reach(request.user, meeting) == Reach.FULL,
             "job": meeting.pack_jobs.first(),
         },
@@ -145,8 +148,8 @@ def review_form_docx(request, pk, item_pk):
     item = get_item(request.user, item_pk)
     if item.meeting_id != meeting.pk:
         raise Http404("上会客户不存在")
-    data = meeting_record.review_form(item)
-    return download(word.review_form(data), f"审议表-{item.customer.name}.docx", DOCX)
+    data = meeting_record.review_form(item)  # as signed once signed
+    return download(word.review_form(data), f"审议表-{data['customer']}.docx", DOCX)
 
 
 @login_required

@@ -7,7 +7,7 @@ documents read the same rows.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from postloan.risk.floors import binding_floor, floor_class, floor_violation
+from postloan.risk.floors import binding_floor, class_rank, floor_class, floor_violation
 
 
 def class_field(loan_id: str) -> str:
@@ -17,6 +17,15 @@ def class_field(loan_id: str) -> str:
 
 def reason_field(loan_id: str) -> str:
     return f"reason__{loan_id}"
+
+
+def waiver_field(loan_id: str) -> str:
+    """The DPD 1–7 technical waiver's checkbox of one loan (and its reason's field)."""
+    return f"waiver__{loan_id}"
+
+
+def waiver_reason_field(loan_id: str) -> str:
+    return f"waiver_reason__{loan_id}"
 
 
 @dataclass
@@ -56,11 +65,18 @@ class LoanFacts:
     def binding_rule(self) -> dict | None:
         return binding_floor(self.assessment) if self.assessment else None
 
-    def refusal(self, chosen: str) -> str | None:
-        """Why `chosen` may not be decided for this loan (the floor's rule), or None."""
+    @property
+    def waivable(self) -> bool:
+        """DPD 1–7 on the screening date: the committee may waive CLS-SM-DPD as technical."""
+        return self.assessment is not None and self.assessment.technical_waiver_allowed
+
+    def refusal(self, chosen: str, *, waived: bool = False) -> str | None:
+        """Why `chosen` may not be decided for this loan (the floor's rule), or None.
+
+        `waived`: the DPD 1–7 technical waiver, which lifts only the CLS-SM-DPD floor."""
         if self.assessment is None:
             return "该借据尚无系统筛查结果（无分类建议和底线），不能审议认定；请风险部门先运行筛查"
-        return floor_violation(self.assessment, chosen)
+        return floor_violation(self.assessment, chosen, waived=waived)
 
     @property
     def class_field(self) -> str:
@@ -69,6 +85,22 @@ class LoanFacts:
     @property
     def reason_field(self) -> str:
         return reason_field(self.loan_id)
+
+    @property
+    def waiver_field(self) -> str:
+        return waiver_field(self.loan_id)
+
+    @property
+    def waiver_reason_field(self) -> str:
+        return waiver_reason_field(self.loan_id)
+
+
+def _worst_first(entry: dict) -> tuple[int, int]:
+    """The binding floors first, each class's rules in the regulation's order."""
+    from postloan.risk.engine.registry import META
+
+    order = {rule_id: i for i, rule_id in enumerate(META)}
+    return (-class_rank(entry["floor_class"]), order.get(entry.get("rule_id", ""), len(order)))
 
 
 def decided_loans(customer):
@@ -93,7 +125,7 @@ def loan_facts(customer, as_of=None) -> list[LoanFacts]:
         a = latest.get(loan.loan_id)
         floors = sorted(
             (f for f in (a.floors if a else []) if f.get("floor_class")),
-            key=lambda f: f.get("rule_id", ""),
+            key=_worst_first,
         )
         rows.append(
             LoanFacts(

@@ -17,7 +17,7 @@ from postloan.portfolio.choices import CLASS_LABELS
 ZERO = Decimal("0")
 
 
-FORMAT = 3  # the snapshot's layout (3: with the per-loan decisions); `verify-signatures` recomputes hashes of any layout
+FORMAT = 4  # the snapshot's layout (3: with the per-loan decisions; 4: their technical waivers); `verify-signatures` recomputes hashes of any layout
 
 
 def _money(value) -> str:
@@ -84,6 +84,8 @@ def _loan_decision(d) -> dict:
         "decided_class": d.decided_class,
         "decided_class_label": CLASS_LABELS.get(d.decided_class, "—"),
         "reason": d.reason,
+        "technical_waiver": d.technical_waiver,
+        "waiver_reason": d.waiver_reason,
     }
 
 
@@ -215,16 +217,27 @@ def quorum(meeting) -> tuple[bool, str]:
     from postloan.meetings.rules import settings_for
 
     rules = settings_for(meeting.branch)
-    members = dict(
-        CommitteeMember.objects.filter(committee__branch=meeting.branch, active=True).values_list(
-            "staff_id", "role"
-        )
+    attendance = list(
+        meeting.attendance.values_list("staff_id", "is_member", "member_role", "present")
     )
-    present = set(
-        meeting.attendance.filter(present=True, staff_id__in=list(members)).values_list(
-            "staff_id", flat=True
+    if attendance:
+        # From the start on, the committee as the attendance recorded it: a seat changed
+        # afterwards (the admin's included) moves neither the quorum nor the signed text.
+        members = {sid: role for sid, member, role, _p in attendance if member}
+        unrecorded = [sid for sid, role in members.items() if not role]  # before 0007
+        members.update(
+            CommitteeMember.objects.filter(
+                committee__branch=meeting.branch, staff_id__in=unrecorded
+            ).values_list("staff_id", "role")
         )
-    )
+        present = {sid for sid, member, _r, here in attendance if member and here}
+    else:
+        members = dict(
+            CommitteeMember.objects.filter(
+                committee__branch=meeting.branch, active=True
+            ).values_list("staff_id", "role")
+        )
+        present = set()
     total = len(members)
     enough = total > 0 and len(present) > rules.quorum_ratio * total
     text = f"应到委员{total}人，实到{len(present)}人"

@@ -33,7 +33,9 @@ class PlanForm(forms.Form):
 
 class MemberForm(forms.Form):
     staff = forms.ModelChoiceField(queryset=None, label="员工")
-    role = forms.ChoiceField(label="委员类别", choices=ch.MemberRole.choices)
+    role = forms.ChoiceField(
+        label="委员类别", choices=[("", "请选择")] + list(ch.MemberRole.choices)
+    )
 
     def __init__(self, *args, staff_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +43,9 @@ class MemberForm(forms.Form):
 
 
 class CertifyForm(forms.Form):
-    basis = forms.ChoiceField(label="认定依据", choices=ch.QualificationBasis.choices)
+    basis = forms.ChoiceField(
+        label="认定依据", choices=[("", "请选择")] + list(ch.QualificationBasis.choices)
+    )
     certificate_no = forms.CharField(label="认定文书编号", max_length=64)
     certificate_file = forms.FileField(label="资格认定文书")
 
@@ -81,8 +85,8 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, people, chairs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = people
-        self.fields["presiding"].choices = chairs
+        self.fields["present"].choices = people  # none ticked: each attendee is recorded
+        self.fields["presiding"].choices = [("", "请选择")] + list(chairs)
 
 
 class SectionsForm(forms.Form):
@@ -116,9 +120,10 @@ class DecisionForm(forms.Form):
     method = forms.ChoiceField(
         label="决策方式", choices=[("", "请选择")] + list(ch.DecisionMethod.choices)
     )
-    votes_for = forms.IntegerField(label="同意", min_value=0, initial=0, required=False)
-    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0, required=False)
-    votes_abstain = forms.IntegerField(label="弃权", min_value=0, initial=0, required=False)
+    # No count is assumed: the votes are typed when the committee votes (表决).
+    votes_for = forms.IntegerField(label="同意（票）", min_value=0, required=False)
+    votes_against = forms.IntegerField(label="反对（票）", min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label="弃权（票）", min_value=0, required=False)
     dissent = forms.CharField(
         label="不同意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -139,10 +144,27 @@ class DecisionForm(forms.Form):
             self.fields[f.reason_field] = forms.CharField(
                 label=f"{f.loan_id} 理由", required=False, max_length=500
             )
+            if f.waivable:  # DPD 1–7: the committee may waive the DPD floor as technical
+                self.fields[f.waiver_field] = forms.BooleanField(
+                    label="技术性逾期豁免", required=False
+                )
+                self.fields[f.waiver_reason_field] = forms.CharField(
+                    label=f"{f.loan_id} 豁免理由", required=False, max_length=500
+                )
 
     def rows(self):
-        """(facts, class field, reason field) per loan, for the decision table."""
-        return [(f, self[f.class_field], self[f.reason_field]) for f in self.loans]
+        """(facts, class, reason, waiver, waiver reason fields) per loan, for the decision
+        table; the waiver's two are None where the loan cannot be waived."""
+        return [
+            (
+                f,
+                self[f.class_field],
+                self[f.reason_field],
+                self[f.waiver_field] if f.waivable else None,
+                self[f.waiver_reason_field] if f.waivable else None,
+            )
+            for f in self.loans
+        ]
 
     def common_fields(self):
         return [self[name] for name in self.COMMON]
@@ -152,6 +174,14 @@ class DecisionForm(forms.Form):
 
     def loan_reasons(self) -> dict:
         return {f.loan_id: self.cleaned_data.get(f.reason_field, "") for f in self.loans}
+
+    def loan_waivers(self) -> dict:
+        """loan id → the waiver's reason, for the loans whose technical waiver is ticked."""
+        return {
+            f.loan_id: self.cleaned_data.get(f.waiver_reason_field, "")
+            for f in self.loans
+            if f.waivable and self.cleaned_data.get(f.waiver_field)
+        }
 
 
 class DeferForm(forms.Form):
@@ -172,7 +202,9 @@ def add_action_errors(form, exc) -> None:
 
 
 class ResolutionForm(forms.Form):
-    type = forms.ChoiceField(label="决议类型", choices=ch.ResolutionType.choices)
+    type = forms.ChoiceField(
+        label="决议类型", choices=[("", "请选择")] + list(ch.ResolutionType.choices)
+    )
     target_balance = forms.DecimalField(
         label="目标余额（元）", required=False, max_digits=18, decimal_places=2
     )

@@ -372,6 +372,9 @@ class LoanDecision(LockedRecord):
     floor_rules = models.JSONField("触发的分类规则", default=list, blank=True)
     decided_class = models.CharField("审议认定分类", max_length=16, choices=LoanClass.choices)
     reason = models.TextField("认定理由", blank=True, default="")
+    # The DPD 1–7 technical waiver (classification.md, CLS-SM-DPD): lifts only that floor.
+    technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
+    waiver_reason = models.TextField("豁免理由", blank=True, default="")
     classified_at = models.DateTimeField("转为借据认定时间", null=True, blank=True)
 
     class Meta:
@@ -389,6 +392,11 @@ class LoanDecision(LockedRecord):
                 condition=~models.Q(decided_class=""),
                 name="loan_decision_has_class",
                 violation_error_message="审议认定分类不能为空",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(technical_waiver=False) | ~models.Q(waiver_reason=""),
+                name="loan_decision_waiver_has_reason",
+                violation_error_message="技术性逾期豁免必须填写理由",
             ),
         ]
 
@@ -547,6 +555,11 @@ class Attendance(LockedRecord):
     )
     staff = models.ForeignKey("org.Staff", verbose_name="人员", on_delete=models.PROTECT)
     is_member = models.BooleanField("委员", default=False)
+    # The member's seat when the meeting started: the quorum's presider rule reads it, so a
+    # seat changed afterwards (the admin's included) does not move the record.
+    member_role = models.CharField(
+        "开会时委员类别", max_length=16, choices=ch.MemberRole.choices, blank=True, default=""
+    )
     present = models.BooleanField("出席", default=False)
     on_leave = models.BooleanField("已请假", default=False)
     note = models.CharField("备注", max_length=200, blank=True, default="")

@@ -41,6 +41,7 @@ def _class_decided(entry: dict) -> str:
         return f"暂缓审议（{entry.get('deferred_reason', '')}）"
     loans = [
         f"借据{d['loan_id']}：{d['current_class_label']}→{d['decided_class_label']}"
+        + (f"，技术性逾期豁免：{d['waiver_reason']}" if d.get("technical_waiver") else "")
         for d in entry.get("loan_decisions", [])
     ]
     text = entry["class_decided_label"]
@@ -52,6 +53,12 @@ def _loan_decisions(entry: dict) -> list[dict]:
         {**d, "balance": Decimal(d["balance"]), "as_of": dt.date.fromisoformat(d["as_of"])}
         for d in entry.get("loan_decisions", [])
     ]
+
+
+def _decision_reason(d: dict) -> str:
+    """A loan's reason, with its DPD 1–7 technical waiver (snapshots before format 4 have none)."""
+    waiver = f"技术性逾期豁免：{d['waiver_reason']}" if d.get("technical_waiver") else ""
+    return "；".join(t for t in (d["reason"], waiver) if t)
 
 
 def _part(content: dict, items) -> list[dict]:
@@ -82,7 +89,7 @@ def decision_table(meeting, items=None):
             d["suggested_class_label"],
             d["floor_class_label"],
             d["decided_class_label"],
-            d["reason"],
+            _decision_reason(d),
             i["outcome_label"],
         ]
         for i in _part(content, items)
@@ -464,3 +471,144 @@ def record_tables(meeting, items=None) -> tuple[list, str]:
     else:
         info += f"　{doc['status']}（未签署，按当前记录）"
     return [results, resolutions], info
+
+
+# ─── a signed record's pages read the snapshot ──────────────────────────────────────────────
+
+# What a reader compares between the signed snapshot and the live data, per customer.
+_LIVE_FIELDS = (
+    ("customer", "客户名称"),
+    ("manager", "客户经理"),
+    ("branch", "经营机构"),
+    ("limit", "授信额度"),
+    ("balance", "用信余额"),
+)
+_LIVE_LOAN_FIELDS = (("balance", "余额"), ("class", "五级分类"))
+
+
+def _changes_of(signed: dict, live: dict) -> list[str]:
+    """What of one customer differs from the signed snapshot, named (客户名称, 借据L001余额):
+    the signed record's pages never show the live values themselves, only that they moved."""
+    out = [label for key, label in _LIVE_FIELDS if key in signed and signed[key] != live.get(key)]
+    live_loans = {loan["loan_id"]: loan for loan in live.get("loans", [])}
+    for loan in signed.get("loans", []):
+        now = live_loans.get(loan["loan_id"])
+        if now is None:
+            out.append(f"借据{loan['loan_id']}（已结清或不再在贷）")
+            continue
+        out += [
+            f"借据{loan['loan_id']}{label}"
+            for key, label in _LIVE_LOAN_FIELDS
+            if loan.get(key) != now.get(key)
+        ]
+    return out
+
+
+def live_changes(meeting, items=None) -> list[dict]:
+    """Which customers' live data now differs from what was signed (names, amounts, classes),
+    and in what, for the record (narrowed to a reader's part by `items`); [] while unsigned.
+
+    The pages and the API show these as a note; they never render the live values in place
+    of the signed ones."""
+    from postloan.meetings.documents import item_content
+
+    signed = signed_record(meeting)
+    if signed is None:
+        return []
+    out = []
+    if signed.content.get("bank") != meeting.branch.name:
+        out.append({"customer_id": "", "customer": "", "changes": ["机构名称"]})
+    live = {i.customer_id: i for i in _items(meeting, items)}
+    for entry in _part(signed.content, items):
+        item = live.get(entry["customer_id"])
+        changes = _changes_of(entry, item_content(item)) if item is not None else []
+        if changes:
+            out.append(
+                {
+                    "customer_id": entry["customer_id"],
+                    "customer": entry["customer"],
+                    "changes": changes,
+                }
+            )
+    return out
+
+
+@dataclass
+class AgendaRow:
+    """One customer of a meeting as its pages list it: as signed once signed (`signed`), else
+    as it is now. `item` is the live agenda item, for links and the report's status only."""
+
+    item: object
+    rank: int
+    customer_id: str
+    customer: str
+    manager: str
+    reasons: str
+    outcome: str
+    outcome_label: str
+    class_before: str
+    class_decided: str
+    signed: bool
+
+
+def agenda_rows(meeting, items) -> list[AgendaRow]:
+    """The rows of `items` (agenda items a reader may open): a signed record's customers with
+    the names, managers, reasons and outcomes of the snapshot; dropped ones (not on the
+    record) and an unsigned record's as they are now."""
+    signed = signed_record(meeting)
+    entries = {i["customer_id"]: i for i in signed.content["items"]} if signed else {}
+    rows = []
+    for item in items:
+        entry = entries.get(item.customer_id)
+        shown = entry or _live_row(item)
+        rows.append(
+            AgendaRow(item=item, signed=entry is not None, **{k: shown[k] for k in _ROW_KEYS})
+        )
+    return rows
+
+
+_ROW_KEYS = (
+    "rank",
+    "customer_id",
+    "customer",
+    "manager",
+    "reasons",
+    "outcome",
+    "outcome_label",
+    "class_before",
+    "class_decided",
+)
+
+
+def _live_row(item) -> dict:
+    """An agenda item as it is now, with the keys of its snapshot entry (`item_content`)."""
+    manager = item.customer.manager
+    return {
+        "rank": item.rank,
+        "customer_id": item.customer_id,
+        "customer": item.customer.name,
+        "manager": manager.name if manager else "未分配",
+        "reasons": "、".join(item.reason_labels()),
+        "outcome": item.outcome,
+        "outcome_label": item.get_outcome_display(),
+        "class_before": item.class_before,
+        "class_decided": item.class_decided,
+    }
+
+
+def signed_header(meeting) -> dict | None:
+    """A signed record's presider, president and attendance as signed; None while unsigned."""
+    signed = signed_record(meeting)
+    if signed is None:
+        return None
+    content = signed.content
+    return {
+        "bank": content["bank"],
+        "presiding": (content["presiding"] or {}).get("name") or "—",
+        "president": (content["president"] or {}).get("name") or "—",
+        "attendance": content["attendance"],
+        "quorum": content["quorum"],
+        "quorum_met": content["quorum_met"],
+        "sections": content["sections"],
+        "sha256": signed.sha256,
+    }

@@ -45,12 +45,12 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
     validity = committee_validity(meeting.branch)
     require(validity.valid, "委员会不符合规定，不能召开例会：" + "；".join(validity.problems))
     require(meeting.noticed_on is not None, "尚未发出会议通知，不能开会")
-    members = set(
+    members = dict(
         CommitteeMember.objects.filter(committee__branch=meeting.branch, active=True).values_list(
-            "staff_id", flat=True
+            "staff_id", "role"
         )
     )
-    invited = members | set(meeting.notifications.values_list("recipient_id", flat=True))
+    invited = set(members) | set(meeting.notifications.values_list("recipient_id", flat=True))
     present = set(present_ids)
     require(present <= invited, "出席人员须为委员或受通知的参会人员")
     on_leave = set(
@@ -64,6 +64,7 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
             meeting=meeting,
             staff_id=sid,
             is_member=sid in members,
+            member_role=members.get(sid, ""),  # the seat as it is now, for the quorum
             present=sid in present,
             on_leave=sid in on_leave and sid not in present,
             note="" if sid in present else ("已请假" if sid in on_leave else "缺席（未请假）"),
@@ -121,22 +122,45 @@ def eligible_voters(item) -> set[str]:
     return present - set(item.recusals.values_list("staff_id", flat=True))
 
 
-def _decided_classes(item, facts, loan_classes: dict, loan_reasons: dict) -> dict:
-    """loan id → (class, reason), or a refusal naming the rule next to each loan's field."""
-    unknown = set(loan_classes) - {f.loan_id for f in facts}
+def _waiver_refusal(f, value: str, waiver: str | None) -> tuple[str, str] | None:
+    """(field, refusal) when the DPD 1–7 technical waiver asked for this loan may not stand:
+    only a loan 1–7 days overdue on its screening date, with the reason written, and only
+    where the class chosen is better than that floor (the other floors still bind)."""
+    if waiver is None:
+        return None
+    if not f.waivable:
+        return f.waiver_field, "只有筛查日逾期1–7天的借据才能按技术性逾期豁免"
+    if not waiver.strip():
+        return f.waiver_reason_field, "技术性逾期豁免须写明理由（操作或技术原因及核实情况）"
+    if not f.refusal(value):
+        return f.waiver_field, "所选分类未优于逾期底线，无需技术性逾期豁免"
+    return None
+
+
+def _decided_classes(item, facts, loan_classes: dict, loan_reasons: dict, waivers: dict) -> dict:
+    """loan id → (class, reason, waiver reason), or a refusal naming the rule next to each
+    loan's field. `waivers`: loan id → the reason of its DPD 1–7 technical waiver, for the
+    loans the committee waives (absent: no waiver)."""
+    known = {f.loan_id for f in facts}
+    unknown = (set(loan_classes) | set(waivers)) - known
     require(not unknown, "以下借据不属于该客户的在贷借据：" + "、".join(sorted(unknown)))
     errors, chosen = {}, {}
     for f in facts:
         value = (loan_classes.get(f.loan_id) or "").strip()
         reason = (loan_reasons.get(f.loan_id) or "").strip()
+        waiver = waivers.get(f.loan_id)
         if value not in CLASS_LABELS:
             errors[f.class_field] = "请选择该借据的审议认定分类"
-        elif refusal := f.refusal(value):
+        elif bad := _waiver_refusal(f, value, waiver):
+            errors[bad[0]] = bad[1]
+        elif refusal := f.refusal(value, waived=waiver is not None):
+            if waiver is None and f.waivable and not f.refusal(value, waived=True):
+                refusal += "；如逾期确系操作或技术原因，可勾选技术性逾期豁免并写明理由"
             errors[f.class_field] = refusal
-        elif value != f.suggested_class and not reason:
+        elif value != f.suggested_class and waiver is None and not reason:
             errors[f.reason_field] = "审议认定与系统建议不同，须写明理由"
         else:
-            chosen[f.loan_id] = (value, reason)
+            chosen[f.loan_id] = (value, reason, (waiver or "").strip())
     if errors:
         raise MeetingError("；".join(dict.fromkeys(errors.values())), errors=errors)
     return chosen
@@ -157,6 +181,7 @@ def decide_item(
     summary: str,
     loan_classes: dict,
     loan_reasons: dict | None = None,
+    loan_waivers: dict | None = None,
     method: str,
     votes=(0, 0, 0),
     dissent: str = "",
@@ -166,8 +191,10 @@ def decide_item(
     """Record the deliberation of one customer: a class per loan, bounded by its floors.
 
     No class is assumed: every active loan needs one chosen; a class better than the loan's
-    floor is refused with the rule; a class other than the suggestion needs a reason. Needs a
-    quorum, and the person recording must not be recused from this customer.
+    floor is refused with the rule; a class other than the suggestion needs a reason. A loan
+    1–7 days overdue may be waived as technical (`loan_waivers`: loan id → the waiver's
+    reason), lifting only its DPD floor. Needs a quorum, and the person recording must not be
+    recused from this customer.
     """
     meeting = item.meeting
     _run(meeting, acting_user)
@@ -186,7 +213,7 @@ def decide_item(
         errors["method"] = "请选择决策方式"
     facts = loan_facts(item.customer)
     try:
-        chosen = _decided_classes(item, facts, loan_classes, loan_reasons or {})
+        chosen = _decided_classes(item, facts, loan_classes, loan_reasons or {}, loan_waivers or {})
     except MeetingError as exc:
         errors.update(exc.errors or {None: exc.message})
     if errors:
@@ -198,6 +225,7 @@ def decide_item(
     require(dissenter_ids <= voters, "持不同意见者须为出席且未回避的委员", "dissenters")
     v_for, v_against, v_abstain = (int(v) for v in votes)
     if method == ch.DecisionMethod.VOTE:
+        require(v_for + v_against + v_abstain > 0, "以表决方式决策须填写表决票数", "votes_for")
         require(
             v_for + v_against + v_abstain <= len(voters),
             f"表决票数超过可表决委员人数（{len(voters)}人）",
@@ -210,7 +238,7 @@ def decide_item(
         adopted = True
     before = snapshot(item)
     item.class_before = worst(*(f.current_class for f in facts)) if facts else ""
-    item.class_decided = worst(*(c for c, _ in chosen.values())) if chosen else ""
+    item.class_decided = worst(*(c for c, _r, _w in chosen.values())) if chosen else ""
     item.summary, item.method = summary.strip(), method
     item.votes_for, item.votes_against, item.votes_abstain = v_for, v_against, v_abstain
     item.dissent = dissent.strip()
@@ -250,6 +278,8 @@ def decide_item(
             ],
             decided_class=chosen[f.loan_id][0],
             reason=chosen[f.loan_id][1],
+            technical_waiver=bool(chosen[f.loan_id][2]),
+            waiver_reason=chosen[f.loan_id][2],
         )
         for f in facts
     )
@@ -260,7 +290,10 @@ def decide_item(
         before=before,
         after={
             **snapshot(item),
-            "loans": {k: {"class": c, "reason": r} for k, (c, r) in chosen.items()},
+            "loans": {
+                k: {"class": c, "reason": r, "technical_waiver": bool(w), "waiver_reason": w}
+                for k, (c, r, w) in chosen.items()
+            },
         },
     )
     return item
@@ -331,6 +364,8 @@ def record_committee_class(decision, acting_user) -> None:
             acting_user,
             meeting_id=item.meeting_id,
             agenda_item_id=item.pk,
+            technical_waiver=decision.technical_waiver,
+            waiver_reason=decision.waiver_reason,
         )
     except TransitionError as exc:
         raise MeetingError(f"借据{decision.loan_id}：{exc.message}") from exc

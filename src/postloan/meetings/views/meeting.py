@@ -9,6 +9,7 @@ from postloan.meetings.access import (
     can_run,
     get_meeting,
     is_member,
+    record_part,
     record_reach,
     visible_items,
 )
@@ -48,9 +49,15 @@ def _people(meeting):
 
 @login_required
 def meeting_detail(request, pk):
+    from postloan.reports import meeting_record
+
     meeting = get_meeting(request.user, pk)
     items = list(visible_items(request.user, meeting).select_related("report"))
     whole = record_reach(request.user, meeting) == Reach.FULL
+    # A signed record lists its customers, attendance and presider as signed (the snapshot);
+    # where the live data has changed since, a note says what changed.
+    rows = meeting_record.agenda_rows(meeting, items)
+    signed_names = {r.customer_id: r.customer for r in rows if r.signed}
     people, chairs = _people(meeting)
     staff = staff_of(request.user)
     run = can_run(request.user, meeting)
@@ -72,10 +79,16 @@ def meeting_detail(request, pk):
     changes = meeting.agenda_changes.select_related("customer", "actor")
     if not whole:
         changes = changes.filter(customer_id__in=[i.customer_id for i in items])
+    changes = list(changes)
+    for c in changes:
+        c.shown_name = signed_names.get(c.customer_id, c.customer.name)
     context = {
         "meeting": meeting,
         "whole": whole,
         "items": items,
+        "rows": rows,
+        "signed_header": meeting_record.signed_header(meeting),
+        "live_changes": meeting_record.live_changes(meeting, record_part(request.user, meeting)),
         "batch_pending": [i for i in items if i.batch and not i.dropped and i.outcome == "pending"],
         "missing": missing,
         "validity": committee_validity(meeting.branch),
@@ -92,9 +105,8 @@ def meeting_detail(request, pk):
         "notified": meeting.notifications.filter(kind=ch.NotificationKind.NOTICE)
         .select_related("recipient")
         .order_by("recipient_role", "recipient_id"),
-        "start_form": StartForm(
-            people=people, chairs=chairs, initial={"present": [p for p, _ in people]}
-        ),
+        # Nobody is preset present: the secretary ticks each attendee (the quorum follows).
+        "start_form": StartForm(people=people, chairs=chairs),
         "sections_form": SectionsForm(initial=sections_initial),
         "reason_form": ReasonForm(),
         "leave_form": LeaveForm(),

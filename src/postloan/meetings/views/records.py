@@ -98,6 +98,9 @@ def _decision_form(item, facts, data=None):
             if f.loan_id in decided:
                 initial[f.class_field] = decided[f.loan_id].decided_class
                 initial[f.reason_field] = decided[f.loan_id].reason
+                if f.waivable:
+                    initial[f.waiver_field] = decided[f.loan_id].technical_waiver
+                    initial[f.waiver_reason_field] = decided[f.loan_id].waiver_reason
     return DecisionForm(data, initial=initial, voters=_voters(item), loans=facts)
 
 
@@ -111,6 +114,7 @@ def _decide(request, item, form) -> bool:
             summary=d["summary"],
             loan_classes=form.loan_classes(),
             loan_reasons=form.loan_reasons(),
+            loan_waivers=form.loan_waivers(),
             method=d["method"],
             votes=(d["votes_for"] or 0, d["votes_against"] or 0, d["votes_abstain"] or 0),
             dissent=d["dissent"],
@@ -201,8 +205,14 @@ def item_page(request, pk):
             return redirect("meetings:item", item.pk)
     report = getattr(item, "report", None)
     in_progress = meeting.status == ch.MeetingStatus.IN_PROGRESS
+    from postloan.reports import meeting_record
+
+    one = meeting.items.filter(pk=item.pk)
+    (row,) = meeting_record.agenda_rows(meeting, [item])
     context = {
         "item": item,
+        "row": row,  # the customer as signed once the record is signed
+        "live_changes": meeting_record.live_changes(meeting, one),
         "meeting": meeting,
         "facts": facts,
         "signals": open_signals(item.customer),
@@ -239,8 +249,13 @@ def minutes(request, pk):
     from postloan.reports import meeting_record
 
     meeting = get_meeting(request.user, pk)
-    doc = meeting_record.minutes(meeting, record_part(request.user, meeting))
-    context = {"meeting": meeting, "doc": doc}
+    part = record_part(request.user, meeting)
+    doc = meeting_record.minutes(meeting, part)
+    context = {
+        "meeting": meeting,
+        "doc": doc,
+        "live_changes": meeting_record.live_changes(meeting, part),
+    }
     return render(request, "meetings/minutes.html", context)
 
 

@@ -488,14 +488,18 @@ def record_committee_classification(
     *,
     meeting_id: int,
     agenda_item_id: int,
+    technical_waiver: bool = False,
+    waiver_reason: str = "",
 ) -> LoanAssessment:
     """The meeting's committee decided this loan's class: it becomes the loan's 认定.
 
-    The committee is the approver (no four-eyes step); the floors still bind; the source
-    meeting and agenda item are kept on the decision. Called by the meetings app when the
-    committee's decision is recorded; calling it again for the same item and class is a no-op.
-    Refusals are `TransitionError`s on the field `decided_class` (or `reason`)."""
+    The committee is the approver (no four-eyes step); the floors still bind (the DPD 1–7
+    technical waiver, with its reason, lifts only CLS-SM-DPD); the source meeting and agenda
+    item are kept on the decision. Called by the meetings app when the committee's decision is
+    recorded; calling it again for the same item and class is a no-op. Refusals are
+    `TransitionError`s on the field `decided_class` (or `reason`, `technical_waiver`)."""
     reason = (reason or "").strip()
+    waiver_reason = (waiver_reason or "").strip() if technical_waiver else ""
     _check_class(decided_class, "decided_class")
     if meeting_id is None or agenda_item_id is None:
         raise TransitionError("例会认定必须记录来源例会和审议事项")
@@ -504,8 +508,9 @@ def record_committee_classification(
     with transaction.atomic():
         a = _locked(assessment)
         require_visible(acting_user, a.customer_id)
-        _check_floor(a, decided_class, "decided_class")
-        if decided_class != a.suggested_class and not reason:
+        _check_waiver(a, technical_waiver, waiver_reason)
+        _check_floor(a, decided_class, "decided_class", waived=technical_waiver)
+        if decided_class != a.suggested_class and not technical_waiver and not reason:
             raise TransitionError("例会认定结果与系统建议不同，必须填写审议理由", "reason")
         in_force = _in_force(a)
         if (
@@ -513,6 +518,7 @@ def record_committee_classification(
             and in_force.kind == Kind.COMMITTEE
             and in_force.agenda_item_id == agenda_item_id
             and in_force.to_class == decided_class
+            and in_force.waiver_reason == waiver_reason
         ):
             return a
         request = None
@@ -525,6 +531,7 @@ def record_committee_classification(
             reason=reason,
             acting_user=acting_user,
             confirmed_by=acting_user,
+            waiver_reason=waiver_reason,
             request=request,
             supersedes=in_force,
             meeting_id=meeting_id,
