@@ -62,7 +62,9 @@ class FileError:
     file: str
     column: str
     reason: str
-    row: int | None = None  # the row as Excel numbers it (the header is row 1); None: the file
+    # The row: a CSV's text line (header line 1, blank lines and multi-line values counted),
+    # a sheet's row number; None: the file as a whole.
+    row: int | None = None
     value: str = ""
 
 
