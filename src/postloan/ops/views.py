@@ -12,11 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
+from postloan.documents import list_export
 from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs
 from postloan.ops.access import can_read_audit, can_see_jobs
 from postloan.ops.models import JobProgress
 from postloan.ops.tasks import import_batch, screening_job
+from postloan.reports.tables import DATETIME, INT, TEXT, Column
+from postloan.web.labels import person_name
 
 
 def visible_jobs(user):
@@ -83,6 +86,49 @@ def job_list(request):
     )
     template = "ops/_job_rows.html" if request.htmx else "ops/job_list.html"
     return render(request, template, {"page": page, "business_date": current_business_date()})
+
+
+JOB_SHEET = [
+    Column("编号", INT, 8),
+    Column("类型", TEXT, 12),
+    Column("说明", TEXT, 30),
+    Column("状态", TEXT, 8),
+    Column("进度（%）", INT, 8),
+    Column("进展说明", TEXT, 40),
+    Column("提交人", TEXT, 10),
+    Column("提交时间", DATETIME, 17),
+    Column("开始时间", DATETIME, 17),
+    Column("结束时间", DATETIME, 17),
+    Column("执行次数", INT, 8),
+]
+
+
+@login_required
+@require_GET
+def job_export(request):
+    """后台任务 as the page lists them (every job, newest first), people by 姓名."""
+    if not can_see_jobs(request.user):
+        raise PermissionDenied("只有系统管理员和风险管理部门可以查看后台任务")
+
+    def rows():
+        for job in JobProgress.objects.select_related("created_by__staff").iterator(
+            chunk_size=2000
+        ):
+            yield [
+                job.pk,
+                job.get_kind_display(),
+                job.label,
+                job.get_status_display(),
+                job.progress,
+                job.message,
+                person_name(job.created_by),
+                job.created_at,
+                job.started_at,
+                job.finished_at,
+                job.attempts,
+            ]
+
+    return list_export.respond("后台任务", JOB_SHEET, rows(), {})
 
 
 @login_required
