@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from postloan.meetings.access import visible_meetings
 from postloan.meetings.tasks import open_resolution_tasks
 from postloan.ops.models import JobProgress
 from postloan.worklist.models import CollectionCase
-from tests.documents.paper import SOFFICE
+from tests.documents.paper import soffice_convert
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,28 +54,14 @@ def _no_codes(rows, logins=()) -> None:
 
 def _through_libreoffice(files: dict[str, bytes], tmp_path: Path) -> dict[str, list[list[str]]]:
     """All workbooks converted to CSV (UTF-8, values as shown) in one LibreOffice run."""
-    assert SOFFICE, "LibreOffice (soffice) must be installed for this test"
     paths = []
     for name, content in files.items():
         path = tmp_path / f"{name}.xlsx"
         path.write_bytes(content)
         paths.append(str(path))
     out = tmp_path / "csv"
-    done = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
-            "--outdir",
-            str(out),
-            *paths,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    target = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"  # UTF-8, as shown
+    done = soffice_convert(paths, target, out, tmp_path / "lo")
     assert done.returncode == 0, done.stderr
     read = {}
     for name in files:

@@ -3,8 +3,6 @@ Chinese message with a reference number on the job page and in the batch; the En
 traceback is only in the log, in the structured line that carries the request id and the
 same reference number."""
 
-import io
-import logging
 import re
 
 import pytest
@@ -12,9 +10,9 @@ from django.urls import reverse
 
 from postloan.ingest import service
 from postloan.ingest.models import ImportBatch
-from postloan.ops import logs
 from postloan.ops.models import JobProgress
 from tests.ingest.test_web import bank_uploads, person
+from tests.ops.helpers import structured_log
 
 SECRET = "KeyError: 'branch' in /srv/postloan/ingest/load.py"
 REFERENCE = re.compile(r"参考编号 (E\d{8}-[0-9A-F]{6})")
@@ -23,16 +21,8 @@ REFERENCE = re.compile(r"参考编号 (E\d{8}-[0-9A-F]{6})")
 @pytest.fixture
 def log_lines():
     """The project's own structured log format, as the console handler writes it."""
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.addFilter(logs.ContextFilter())
-    handler.setFormatter(logs.TextFormatter())
-    logger = logging.getLogger("postloan")
-    logger.addHandler(handler)
-    try:
+    with structured_log("postloan") as out:
         yield out
-    finally:
-        logger.removeHandler(handler)
 
 
 def _broken(*args, **kwargs):
