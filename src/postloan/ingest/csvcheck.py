@@ -35,6 +35,10 @@ _BLANK_RUN = re.compile(rb"\n{2,}")
 # this matches only characters U+0080–U+07FF — which is also how most GBK characters read.
 _TWO_BYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8 (surrogateescape)
+_BELOW_0800 = re.compile("[\x80-\u07ff]")
+_BELOW_2000 = re.compile("[\x80-\u1fff]")
+_CJK_CHAR = re.compile("[\u2e80-\uffff]")
 # Characters below U+2000 that Chinese text uses (· × ÷ ° ± § ¥): they decide nothing.
 _NEUTRAL = frozenset("·×÷°±§¥¤¨")
 _FIELD_EDGE = (ord(","), ord("\n"), ord("\r"))
@@ -211,18 +215,15 @@ def _chinese(text: str) -> bool:
     """Reads as Chinese text: at least one CJK character, and every non-ASCII character a
     common one (GB2312 from U+2000 up: hanzi and CJK punctuation) or a neutral symbol. Bytes
     decoded in the wrong encoding give rare hanzi (GBK/3, Ext A) or Latin/Greek/Cyrillic."""
-    cjk = False
-    for ch in text:
-        if ch < "\x80" or ch in _NEUTRAL:
-            continue
-        if ch < "\u2000":
-            return False
-        try:
-            ch.encode("gb2312")
-        except UnicodeEncodeError:
-            return False
-        cjk = cjk or ch >= "\u2e80"
-    return cjk
+    if not _CJK_CHAR.search(text):
+        return False
+    if any(ch not in _NEUTRAL for ch in _BELOW_2000.findall(text)):
+        return False
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _latin_word(text: str) -> bool:
@@ -245,21 +246,19 @@ def line_encoding(line: bytes) -> str | None:
     try:
         u = line.decode("utf-8")
     except UnicodeDecodeError:
-        u = None
+        return "gbk"  # not UTF-8 (how nearly every line of a GBK file goes): GBK or worse
     try:
         g = line.decode("gbk")
     except UnicodeDecodeError:
         g = None
-    if u is not None and (_latin_word(u) or all(c < "\x80" or c in _NEUTRAL for c in u)):
+    if _latin_word(u) or all(c < "\x80" or c in _NEUTRAL for c in u):
         return None
-    u_reads, g_reads = u is not None and _chinese(u), g is not None and _chinese(g)
+    u_reads, g_reads = _chinese(u), g is not None and _chinese(g)
     if u_reads != g_reads:
         return "utf-8" if u_reads else "gbk"
     if u_reads:
         return None  # Chinese either way: it decides nothing
-    if (u is None) != (g is None):
-        return "utf-8" if g is None else "gbk"
-    return None
+    return "utf-8" if g is None else None
 
 
 @dataclass
@@ -289,16 +288,41 @@ class MixedEncoding:
 
 def mixed_lines(path: Path) -> MixedEncoding | None:
     """A file whose lines are in two encodings (two files pasted together, one line typed in
-    another editor), else None. Read line by line; done only for a file that is not strict
-    UTF-8, or holds a 2-byte UTF-8 character."""
+    another editor), else None. Done only for a file that is not strict UTF-8, or holds a
+    2-byte UTF-8 character. Each 8 MB chunk is decoded once as UTF-8 keeping bad bytes as
+    surrogates: a line with one is not UTF-8 (GBK); a line without is UTF-8 unless it holds a
+    2-byte character (U+0080–U+07FF), and only such a line is weighed by `line_encoding`."""
     first: dict[str, int] = {}
     counts = {"utf-8": 0, "gbk": 0}
+    line_no = 0
+    carry = b""
     with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            kind = line_encoding(line.removeprefix(codecs.BOM_UTF8) if number == 1 else line)
-            if kind is not None:
-                counts[kind] += 1
-                first.setdefault(kind, number)
+        while True:
+            block = fh.read(CHUNK_BYTES)
+            data = carry + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                data, carry = data[:cut], data[cut:]
+            if line_no == 0:
+                data = data.removeprefix(codecs.BOM_UTF8)
+            lines = data.decode("utf-8", "surrogateescape").split("\n")
+            if block:
+                lines.pop()  # the chunk ends with a line break: nothing after it
+            for text in lines:
+                line_no += 1
+                if text.isascii():
+                    continue
+                if _SURROGATE.search(text):
+                    kind = "gbk"
+                elif _BELOW_0800.search(text):
+                    kind = line_encoding(text.encode("utf-8"))
+                else:
+                    kind = "utf-8"
+                if kind is not None:
+                    counts[kind] += 1
+                    first.setdefault(kind, line_no)
+            if not block:
+                break
     if len(first) < 2:
         return None
     return MixedEncoding(first["utf-8"], first["gbk"], counts["utf-8"], counts["gbk"])
