@@ -184,3 +184,54 @@ def test_every_list_exports_exactly_its_filtered_rows(busy_bank, client, tmp_pat
     case_line = read["cases-all"][HEADER_ROW]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", case_line[3]), case_line
     assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", case_line[5]), case_line
+
+
+def test_meetings_page_and_export_are_the_same_filtered_set(signed_meeting, client):
+    """例会: the page is paged (50 a page) and filtered by 机构/类型/状态/会议日期; the export holds
+    the same filtered meetings, all pages of them; a date that is not a date is named in Chinese."""
+    from postloan.meetings.models import Meeting
+
+    bank = signed_meeting
+    rm = bank.users["rm_branch"]
+    signed = bank.meeting
+    start = dt.date(2025, 1, 1)
+    Meeting.objects.bulk_create(
+        Meeting(
+            branch=signed.branch, kind="ad_hoc", date=start + dt.timedelta(days=i),
+            status="planned" if i % 3 else "cancelled", notice_due=start, report_deadline=start,
+            ad_hoc_reason="测试",
+        )
+        for i in range(70)
+    )  # fmt: skip
+    client.force_login(rm)
+
+    def both(params):
+        page = client.get("/meetings/", params).context["page"]
+        sheet = _workbook(client.get("/meetings/export.xlsx", params))
+        _header, rows = _data(sheet)
+        return page, rows, sheet
+
+    page, rows, _ = both({})
+    total = visible_meetings(rm).count()
+    assert total == 71 and page.paginator.count == total and len(page.object_list) == 50
+    assert len(rows) == total  # every page, not the one shown
+    second = client.get("/meetings/", {"page": 2}).context["page"]
+    assert len(second.object_list) == total - 50
+
+    params = {"kind": "ad_hoc", "status": "planned", "from": "2025-01-11", "to": "2025-02-28"}
+    page, rows, sheet = both(params)
+    wanted = Meeting.objects.filter(
+        kind="ad_hoc", status="planned", date__gte="2025-01-11", date__lte="2025-02-28"
+    )
+    assert page.paginator.count == wanted.count() == len(rows) > 0
+    assert {r[0].value.date() for r in rows} == set(wanted.values_list("date", flat=True))
+    assert {(r[2].value, r[3].value) for r in rows} == {("临时例会", "已安排")}
+    info = sheet.cell(2, 1).value
+    assert "类型：临时例会" in info and "状态：已安排" in info and "会议日期自：2025-01-11" in info
+
+    page, rows, _ = both({"branch": signed.branch_id, "status": "signed"})
+    assert page.paginator.count == len(rows) == 1 and rows[0][3].value == "已签署"
+
+    response = client.get("/meetings/", {"from": "2025-13-01"})
+    assert "会议日期自“2025-13-01”不是有效日期" in response.content.decode()
+    assert response.context["page"].paginator.count == total  # the bad date ignored, not fatal
