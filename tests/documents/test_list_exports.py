@@ -235,3 +235,43 @@ def test_meetings_page_and_export_are_the_same_filtered_set(signed_meeting, clie
     response = client.get("/meetings/", {"from": "2025-13-01"})
     assert "会议日期自“2025-13-01”不是有效日期" in response.content.decode()
     assert response.context["page"].paginator.count == total  # the bad date ignored, not fatal
+
+
+def test_imports_and_jobs_filters_page_and_export_alike(busy_bank, client):
+    """导入记录 (结果, 来源, 开始日期) and 后台任务 (类型, 状态, 提交日期): the page's count and the
+    export's rows are the same filtered set; the filters are written above the export's table."""
+    rm = busy_bank.users["rm_branch"]
+    old = timezone.now() - dt.timedelta(days=40)
+    ImportBatch.objects.create(source="web", started_at=old, outcome="succeeded", user=rm)
+    aged = JobProgress.objects.create(kind="import", label="旧导入", status="succeeded")
+    JobProgress.objects.filter(pk=aged.pk).update(created_at=old)
+    client.force_login(rm)
+    today = timezone.localdate()
+    since = f"{today - dt.timedelta(days=1):%Y-%m-%d}"
+
+    def both(url, export, params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        sheet = _workbook(client.get(export, params))
+        _header, rows = _data(sheet)
+        return response.context["page"].paginator.count, rows, sheet.cell(2, 1).value
+
+    count, rows, info = both("/import/", "/import/export.xlsx", {"outcome": "succeeded"})
+    assert count == len(rows) == ImportBatch.objects.filter(outcome="succeeded").count() == 2
+    assert "结果：成功" in info
+    params = {"outcome": "succeeded", "source": "web", "from": since}
+    count, rows, info = both("/import/", "/import/export.xlsx", params)
+    assert count == len(rows) == 1 and rows[0][4].value == "网页上传"
+    assert "来源：网页上传" in info and f"开始日期自：{since}" in info
+
+    count, rows, info = both("/ops/jobs/", "/ops/jobs/export.xlsx", {"kind": "import"})
+    assert count == len(rows) == JobProgress.objects.filter(kind="import").count() == 2
+    params = {"kind": "import", "to": f"{today - dt.timedelta(days=30):%Y-%m-%d}"}
+    count, rows, info = both("/ops/jobs/", "/ops/jobs/export.xlsx", params)
+    assert count == len(rows) == 1 and rows[0][2].value == "旧导入"
+    assert "类型：数据导入" in info and "提交日期至" in info
+    count, rows, _ = both("/ops/jobs/", "/ops/jobs/export.xlsx", {"status": "failed"})
+    assert count == len(rows) == 1 and rows[0][3].value == "失败"
+
+    page = client.get("/ops/jobs/", {"from": "昨天"}).content.decode()
+    assert "提交日期自“昨天”不是有效日期" in page and 'value="failed"' in page

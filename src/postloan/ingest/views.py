@@ -45,15 +45,28 @@ def batch_list(request):
             else:
                 job = _submit_upload(request, folder, form.cleaned_data["as_of"])
                 return redirect("ops:job", pk=job.pk)
-    page = Paginator(ImportBatch.objects.select_related("user"), 30).get_page(
-        request.GET.get("page")
-    )
+    batches, state, _words, errors = _filtered_batches(request)
+    page = Paginator(batches, 30).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "can_upload": allowed, "state": state}
+    context.update(errors=errors, query=list_export.export_query(request))
     return render(
         request,
         "ingest/batch_list.html",
-        {"page": page, "form": form, "can_upload": allowed},
+        context,
         status=400 if form.errors else 200,
     )
+
+
+BATCH_CHOICES = {
+    "outcome": ("outcome", ImportBatch.Outcome, "结果"),
+    "source": ("source", ImportBatch.Source, "来源"),
+}
+
+
+def _filtered_batches(request):
+    """导入记录's filters (结果, 来源, 开始日期 from/to): the page and its export alike."""
+    qs = ImportBatch.objects.select_related("user__staff")
+    return list_export.filter_list(request, qs, BATCH_CHOICES, "started_at", "开始日期")
 
 
 BATCH_SHEET = [
@@ -73,10 +86,11 @@ BATCH_SHEET = [
 
 @login_required
 def batch_export(request):
-    """导入记录 as the page lists them (every batch, newest first): who, when, what, result."""
+    """导入记录 as the page filtered them (every page, newest first): who, when, what, result."""
+    batches, _state, words, _errors = _filtered_batches(request)
 
     def rows():
-        for b in ImportBatch.objects.select_related("user__staff").iterator(chunk_size=2000):
+        for b in batches.iterator(chunk_size=2000):
             yield [
                 b.pk,
                 b.started_at,
@@ -91,7 +105,7 @@ def batch_export(request):
                 b.warning_count,
             ]
 
-    return list_export.respond("导入记录", BATCH_SHEET, rows(), {})
+    return list_export.respond("导入记录", BATCH_SHEET, rows(), words)
 
 
 def _submit_upload(request, folder, as_of):

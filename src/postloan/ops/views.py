@@ -81,11 +81,24 @@ def job_list(request):
             )
             messages.success(request, f"已提交筛查任务 #{job.pk}：{job.get_status_display()}")
         return redirect("ops:jobs")
-    page = Paginator(JobProgress.objects.select_related("created_by"), 30).get_page(
-        request.GET.get("page")
-    )
+    jobs_qs, state, _words, errors = _filtered_jobs(request)
+    page = Paginator(jobs_qs, 30).get_page(request.GET.get("page"))
     template = "ops/_job_rows.html" if request.htmx else "ops/job_list.html"
-    return render(request, template, {"page": page, "business_date": current_business_date()})
+    context = {"page": page, "business_date": current_business_date(), "state": state}
+    context.update(errors=errors, query=list_export.export_query(request))
+    return render(request, template, context)
+
+
+JOB_CHOICES = {
+    "kind": ("kind", JobProgress.Kind, "类型"),
+    "status": ("status", JobProgress.Status, "状态"),
+}
+
+
+def _filtered_jobs(request):
+    """后台任务's filters (类型, 状态, 提交日期 from/to): the page and its export alike."""
+    qs = JobProgress.objects.select_related("created_by__staff")
+    return list_export.filter_list(request, qs, JOB_CHOICES, "created_at", "提交日期")
 
 
 JOB_SHEET = [
@@ -106,14 +119,13 @@ JOB_SHEET = [
 @login_required
 @require_GET
 def job_export(request):
-    """后台任务 as the page lists them (every job, newest first), people by 姓名."""
+    """后台任务 as the page filtered them (every page, newest first), people by 姓名."""
     if not can_see_jobs(request.user):
         raise PermissionDenied("只有系统管理员和风险管理部门可以查看后台任务")
+    jobs_qs, _state, words, _errors = _filtered_jobs(request)
 
     def rows():
-        for job in JobProgress.objects.select_related("created_by__staff").iterator(
-            chunk_size=2000
-        ):
+        for job in jobs_qs.iterator(chunk_size=2000):
             yield [
                 job.pk,
                 job.get_kind_display(),
@@ -128,7 +140,7 @@ def job_export(request):
                 job.attempts,
             ]
 
-    return list_export.respond("后台任务", JOB_SHEET, rows(), {})
+    return list_export.respond("后台任务", JOB_SHEET, rows(), words)
 
 
 @login_required

@@ -1,8 +1,6 @@
 """Excel exports of the meeting lists, through the one list-export helper: the meetings, my
 resolution tasks (决议督办), and the oversight of the units below — the rows the page shows."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
@@ -14,6 +12,7 @@ from postloan.meetings.oversight import oversight
 from postloan.meetings.tasks import open_resolution_tasks
 from postloan.meetings.views.follow import oversight_unit
 from postloan.org.models import Branch
+from postloan.org.visibility import visible_branches
 from postloan.reports.tables import DATE, INT, PERCENT, TEXT, Column
 
 MEETING_SHEET = [
@@ -28,42 +27,27 @@ MEETING_SHEET = [
 ]
 
 
-def _day(value: str):
-    try:
-        return dt.date.fromisoformat(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
-
-
 def filtered_meetings(request):
     """The 例会 list's filters (机构, 类型, 状态, 会议日期 from/to) on the meetings the user may
     see, newest first — the one query behind both the page (paged) and its export (all rows).
     Returns (queryset, the filters as the page shows them, the filters in words for the export,
     errors in Chinese for a date that is not a date)."""
-    get = request.GET
     qs = visible_meetings(request.user).select_related("branch")
-    state = {k: get.get(k, "").strip() for k in ("branch", "kind", "status", "from", "to")}
+    choices = {
+        "kind": ("kind", MeetingKind, "类型"),
+        "status": ("status", MeetingStatus, "状态"),
+    }
+    qs, state, found, errors = list_export.filter_list(request, qs, choices, "date", "会议日期")
     words: dict[str, str] = {}
-    errors = []
+    state["branch"] = request.GET.get("branch", "").strip()
     if state["branch"]:
         qs = qs.filter(branch_id=state["branch"])
         name = Branch.objects.filter(pk=state["branch"]).values_list("name", flat=True).first()
         words["机构"] = name or state["branch"]
-    if state["kind"] in MeetingKind.values:
-        qs = qs.filter(kind=state["kind"])
-        words["类型"] = MeetingKind(state["kind"]).label
-    if state["status"] in MeetingStatus.values:
-        qs = qs.filter(status=state["status"])
-        words["状态"] = MeetingStatus(state["status"]).label
-    for key, op, word in (("from", "gte", "会议日期自"), ("to", "lte", "会议日期至")):
-        if not state[key]:
-            continue
-        day = _day(state[key])
-        if day is None:
-            errors.append(f"{word}“{state[key]}”不是有效日期（格式：2026-10-31），未按它筛选")
-            continue
-        qs = qs.filter(**{f"date__{op}": day})
-        words[word] = f"{day:%Y-%m-%d}"
+    units = visible_branches(request.user).filter(holds_meetings=True).values_list("pk", "name")
+    select = {"name": "branch", "label": "机构", "options": list(units), "value": state["branch"]}
+    state["selects"].insert(0, select)
+    words.update(found)
     return qs.order_by("-date", "branch_id", "-pk"), state, words, errors
 
 

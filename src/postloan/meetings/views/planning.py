@@ -32,7 +32,6 @@ MEETING_PAGE = 50
 @login_required
 def home(request):
     from postloan.documents.list_export import export_query
-    from postloan.meetings.choices import MeetingKind, MeetingStatus
     from postloan.meetings.views.exports import filtered_meetings
 
     meetings, state, _words, errors = filtered_meetings(request)
@@ -43,8 +42,6 @@ def home(request):
         "units": units,
         "state": state,
         "errors": errors,
-        "kinds": MeetingKind.choices,
-        "statuses": MeetingStatus.choices,
         "query": export_query(request),
     }
     return render(request, "meetings/home.html", context)
