@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "postloan.accounts.sessions.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "postloan.web.views.errors.ErrorPageMiddleware",  # a 405 in the app frame, in Chinese
 ]
 
 ROOT_URLCONF = "postloan.urls"
@@ -195,6 +196,7 @@ SESSION_COOKIE_AGE = env_int("POSTLOAN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "postloan.web.views.errors.csrf_failure"  # in the app frame, in Chinese
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

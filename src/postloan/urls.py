@@ -28,3 +28,4 @@ urlpatterns = [
 handler403 = "postloan.web.views.errors.permission_denied"
 handler404 = "postloan.web.views.errors.page_not_found"
 handler500 = "postloan.web.views.errors.server_error"
+handler400 = "postloan.web.views.errors.bad_request"

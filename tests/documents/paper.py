@@ -32,6 +32,26 @@ class Word:
         return self.y1 - self.y0
 
 
+def soffice_convert(paths: list[str], target: str, outdir: Path, profile: Path):
+    """LibreOffice headless converting `paths` to `target` (pdf, a csv filter …) in one run."""
+    assert SOFFICE, "LibreOffice (soffice) must be installed for this test"
+    return subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *paths,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def office_to_pdf(content: bytes, suffix: str) -> bytes:
     """A .docx or .xlsx as LibreOffice prints it."""
     with tempfile.TemporaryDirectory() as tmp:

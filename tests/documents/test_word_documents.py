@@ -2,8 +2,6 @@
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 from docx import Document
@@ -13,6 +11,7 @@ from postloan.documents import word
 from postloan.reports import meeting_record
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import scope_for
+from tests.documents.paper import soffice_convert
 
 
 def _text(content: bytes) -> str:
@@ -100,8 +99,6 @@ def test_it_uses_the_banks_template_when_one_is_given(signed_meeting, settings, 
 
 
 def test_it_converts_every_document_with_libreoffice(signed_meeting, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) must be installed for this test"
     files = []
     for name, content in _documents(signed_meeting).items():
         Document(io.BytesIO(content))  # opens with python-docx
@@ -109,21 +106,7 @@ def test_it_converts_every_document_with_libreoffice(signed_meeting, tmp_path):
         path.write_bytes(content)
         files.append(str(path))
     out = tmp_path / "pdf"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *files,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = soffice_convert(files, "pdf", out, tmp_path / "lo")
     assert result.returncode == 0, result.stderr
     for f in files:
         pdf = out / (f.rsplit("/", 1)[1].replace(".docx", ".pdf"))

@@ -93,7 +93,8 @@ def test_a_utf8_file_with_a_gbk_line_is_refused_as_mixed_encodings(tmp_path):
     )
     folder = _bank_with(tmp_path, "customers.csv", data)
     error = _only_error(run_import(folder), "customers.csv")
-    assert error.row == 3 and "编码混杂" in error.reason and "第 2 行是 UTF-8" in error.reason
+    assert error.row == 3 and "编码混杂：第 3 行是 GBK 编码" in error.reason
+    assert "（如第 2 行）是 UTF-8 编码" in error.reason
     _plain(error.reason, tmp_path)
     assert not Customer.objects.exists()
 
@@ -105,8 +106,133 @@ def test_a_gbk_file_with_a_utf8_line_is_refused_as_mixed_encodings(tmp_path):
     ) + "C002,李娜工作室,retail,SB1,S01\n".encode()
     folder = _bank_with(tmp_path, "customers.csv", data)
     error = _only_error(run_import(folder), "customers.csv")
-    assert "编码混杂" in error.reason and "第 3 行是 UTF-8" in error.reason
+    assert error.row == 3 and "编码混杂：第 3 行是 UTF-8 编码" in error.reason
     _plain(error.reason, tmp_path)
+
+
+GBK_ROWS = [
+    ("C001", "杭州甲制造有限公司", "corporate", "SB1", "S01"),
+    ("C002", "李娜", "retail", "SB1", "S01"),
+    ("C003", "王芳", "retail", "SB2", "S02"),
+    ("C004", "浙江丙建设集团有限公司", "corporate", "SB2", "S02"),
+]
+
+
+def _lines(rows) -> list[str]:
+    return [",".join(r) + "\n" for r in rows]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["李", "某", "张三", "路"])
+def test_one_utf8_line_in_a_gbk_file_is_refused_whatever_its_length(tmp_path, name):
+    """One UTF-8 line, even of a single character, among GBK lines: refused, naming it."""
+    lines = _lines(GBK_ROWS)
+    data = CUSTOMERS.encode() + b"".join(line.encode("gbk") for line in lines[:2])
+    data += f"C009,{name},retail,SB1,S01\n".encode()
+    data += b"".join(line.encode("gbk") for line in lines[2:])
+    folder = _bank_with(tmp_path, "customers.csv", data)
+    error = _only_error(run_import(folder), "customers.csv")
+    assert error.row == 4, error.reason
+    assert "编码混杂：第 4 行是 UTF-8 编码" in error.reason and "GBK 编码" in error.reason
+    _plain(error.reason, tmp_path)
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["李", "某", "张三", "杭州乙贸易有限公司"])
+@pytest.mark.parametrize("where", [2, 4])  # the first Chinese line of the file, or among others
+def test_one_gbk_line_in_a_utf8_file_is_refused_whatever_its_length(tmp_path, name, where):
+    lines = [line.encode() for line in _lines(GBK_ROWS)]
+    lines.insert(where - 2, f"C009,{name},retail,SB1,S01\n".encode("gbk"))
+    folder = _bank_with(tmp_path, "customers.csv", CUSTOMERS.encode() + b"".join(lines))
+    error = _only_error(run_import(folder), "customers.csv")
+    assert error.row == where, error.reason
+    assert f"编码混杂：第 {where} 行是 GBK 编码" in error.reason and "UTF-8 编码" in error.reason
+    _plain(error.reason, tmp_path)
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["李", "某", "路", "张三", "杭州甲制造有限公司", "José·李"])
+def test_a_line_reads_one_way_only(text):
+    line = f"C001,{text},retail\n"
+    if text.startswith("José"):  # a Latin word decides nothing
+        assert csvcheck.line_encoding(line.encode()) is None
+        return
+    assert csvcheck.line_encoding(line.encode()) == "utf-8"
+    # 路 in GBK (C2 B7) is also UTF-8's middle dot: undecided alone, GBK beside its neighbours
+    expected = None if text == "路" else "gbk"
+    assert csvcheck.line_encoding(line.encode("gbk")) == expected
+
+
+@pytest.mark.django_db
+def test_a_pure_gbk_file_still_imports(tmp_path):
+    rows = [
+        *GBK_ROWS,
+        ("C005", "某", "retail", "SB1", "S01"),
+        ("C006", "路", "retail", "SB1", "S01"),
+    ]
+    data = CUSTOMERS.encode() + "".join(_lines(rows)).encode("gbk")
+    folder = _bank_with(tmp_path, "customers.csv", data)
+    result = run_import(folder)
+    assert result.ok, [str(e) for e in result.errors]
+    assert Customer.objects.get(pk="C005").name == "某"
+    assert Customer.objects.get(pk="C004").name == "浙江丙建设集团有限公司"
+
+
+@pytest.mark.django_db
+def test_a_utf8_file_with_latin_names_and_middle_dots_still_imports(tmp_path):
+    rows = [
+        *GBK_ROWS,
+        ("C005", "José Müller", "retail", "SB1", "S01"),
+        ("C006", "A·B", "retail", "SB1", "S01"),
+    ]
+    data = (CUSTOMERS + "".join(_lines(rows))).encode()
+    folder = _bank_with(tmp_path, "customers.csv", data)
+    result = run_import(folder)
+    assert result.ok, [str(e) for e in result.errors]
+    assert Customer.objects.get(pk="C005").name == "José Müller"
+
+
+# ---- row numbers are the file's text lines -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_validation_names_the_text_line_despite_blank_lines_and_multiline_values(
+    tmp_path, encoding
+):
+    """A BOM, a blank line after the header, a quoted name spanning two lines, another blank
+    line: the bad type on text line 8 is reported as line 8, not as the 4th record's row 5."""
+    text = (
+        CUSTOMERS  # line 1
+        + "\n"  # line 2: blank
+        + "C001,杭州甲制造有限公司,corporate,SB1,S01\n"  # line 3
+        + 'C002,"李娜\n（个体工商户）",retail,SB1,S01\n'  # lines 4-5
+        + "\n"  # line 6: blank
+        + "C003,王芳,retail,SB2,S02\n"  # line 7
+        + "C004,浙江丙建设集团有限公司,法人客户X,SB2,S02\n"  # line 8: bad type
+    )
+    folder = _bank_with(tmp_path, "customers.csv", text.encode(encoding))
+    result = run_import(folder)
+    assert not result.ok
+    errors = [e for e in result.errors if e.file == "customers.csv"]
+    assert [e.row for e in errors] == [8], [(e.row, e.reason) for e in errors]
+    assert errors[0].value == "法人客户X"
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_key_names_both_text_lines(tmp_path):
+    text = (
+        CUSTOMERS
+        + 'C001,"杭州甲\n制造有限公司",corporate,SB1,S01\n'  # lines 2-3
+        + "\n\n"  # lines 4-5
+        + "C001,杭州甲制造有限公司,corporate,SB1,S01\n"  # line 6: the same key again
+    )
+    folder = _bank_with(tmp_path, "customers.csv", text.encode())
+    errors = [e for e in run_import(folder).errors if e.file == "customers.csv"]
+    assert errors and errors[0].row == 6, [(e.row, e.reason) for e in errors]
+    assert "第 2 行" in errors[0].reason, errors[0].reason
 
 
 @pytest.mark.django_db

@@ -60,7 +60,9 @@ def test_a_line_break_inside_a_quoted_value_is_kept(tmp_path, encoding):
 
 
 @pytest.mark.django_db
-def test_rows_after_a_multiline_value_are_reported_by_record_as_excel_numbers_them(tmp_path):
+def test_rows_after_a_multiline_value_are_reported_by_their_text_line(tmp_path):
+    """C003 is the third record but starts on text line 5 (C001's name spans lines 2-3): the
+    report names line 5, the line a text editor shows."""
     folder = write_bank(tmp_path / "bank", tables={"branches", "staff"})
     bad = CUSTOMERS_MULTILINE.replace(
         "C003,杭州乙贸易有限公司,法人", "C003,杭州乙贸易有限公司,神仙"
@@ -68,7 +70,7 @@ def test_rows_after_a_multiline_value_are_reported_by_record_as_excel_numbers_th
     (folder / "customers.csv").write_bytes(bad.encode("utf-8"))
     result = run_import(folder)
     assert not result.ok
-    assert [(e.file, e.row, e.column) for e in result.errors] == [("customers.csv", 4, "客户类型")]
+    assert [(e.file, e.row, e.column) for e in result.errors] == [("customers.csv", 5, "客户类型")]
     assert not Customer.objects.exists()
 
 

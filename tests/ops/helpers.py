@@ -1,5 +1,6 @@
 """Running `postloan` commands in subprocesses against the test database (committed data)."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -43,3 +44,24 @@ def wait_for(predicate, timeout: float = 30.0, every: float = 0.05) -> bool:
             return True
         time.sleep(every)
     return False
+
+
+@contextlib.contextmanager
+def structured_log(logger_name: str):
+    """What the console handler of settings.LOGGING prints for `logger_name`: the project's
+    own text format (time, level, logger, request id, user), as a StringIO."""
+    import io
+    import logging
+
+    from postloan.ops import logs
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(logs.ContextFilter())
+    handler.setFormatter(logs.TextFormatter())
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)

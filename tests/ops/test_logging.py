@@ -1,7 +1,6 @@
 """Structured logs: time, level, request id and user on every line; X-Request-ID answered;
 one JSON object per line with POSTLOAN_LOG_FORMAT=json."""
 
-import io
 import json
 import logging
 import re
@@ -12,20 +11,14 @@ import pytest
 from postloan.ops import logs
 from postloan.ops.jobs import running
 from postloan.ops.models import JobProgress
-from tests.ops.helpers import POSTLOAN, command_env
+from tests.ops.helpers import POSTLOAN, command_env, structured_log
 
 
 @pytest.fixture
 def captured():
     """What the console handler of settings.LOGGING would print, for django.request."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(logs.ContextFilter())
-    handler.setFormatter(logs.TextFormatter())
-    logger = logging.getLogger("django.request")
-    logger.addHandler(handler)
-    yield stream
-    logger.removeHandler(handler)
+    with structured_log("django.request") as stream:
+        yield stream
 
 
 def test_it_answers_every_request_with_its_id(client):

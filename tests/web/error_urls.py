@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from postloan.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401
+from postloan.urls import handler400, handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 
 def boom(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("boom/", boom), *urlpatterns]
+def suspicious(request):
+    from django.core.exceptions import SuspiciousOperation
+
+    raise SuspiciousOperation("a forged field")
+
+
+urlpatterns = [path("boom/", boom), path("suspicious/", suspicious), *urlpatterns]

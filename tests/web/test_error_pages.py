@@ -94,3 +94,58 @@ def test_the_project_catalogue_is_compiled():
     assert mo.exists()
     with translation.override("zh-hans"):
         assert translation.gettext("返回工作台") == "返回工作台"
+
+
+# ---- the CSRF failure page, 400 and 405: no Django default page is left --------------------
+
+DJANGO_DEFAULTS = ("CSRF verification failed", "Forbidden", "Bad Request", "Method Not Allowed")
+
+
+def test_a_refused_csrf_check_answers_in_the_frame_and_saves_nothing(bank):
+    from postloan.risk.models import ThresholdVersion
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bank.users["rm_branch"])
+    before = list(ThresholdVersion.objects.values())
+    response = client.post("/risk/thresholds/", {"reason": "没有令牌的提交"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    _frame(html)
+    assert "安全校验未通过，本次提交未被处理" in html and "没有保存任何内容" in html
+    assert 'href="/risk/thresholds/"' in html and "重新打开此页面" in html
+    assert not any(text in html for text in DJANGO_DEFAULTS)
+    assert list(ThresholdVersion.objects.values()) == before
+
+
+def test_a_refused_csrf_check_at_login_shows_the_way_to_log_in(bank):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "am_zhang", "password": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "安全校验未通过" in html and "前往登录" in html and 'href="/login/"' in html
+    assert not any(text in html for text in DJANGO_DEFAULTS)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.urls("tests.web.error_urls")
+def test_it_answers_400_in_the_frame(bank, login):
+    response = login(bank.users["am_zhang"]).get("/suspicious/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    _frame(html)
+    assert "请求无法处理" in html and "a forged field" not in html
+    assert not any(text in html for text in DJANGO_DEFAULTS)
+
+
+def test_it_answers_405_in_the_frame_with_allow_kept(bank, login):
+    response = login(bank.users["am_zhang"]).get("/logout/")  # logging out is a POST
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    html = response.content.decode()
+    _frame(html)
+    assert "不能这样打开此页面" in html
+
+
+def test_the_api_keeps_its_own_405(bank, login):
+    response = login(bank.users["am_zhang"]).delete("/api/customers")
+    assert "不能这样打开此页面" not in response.content.decode()

@@ -42,15 +42,23 @@ def find_user(raw: str | None):
 
 
 def username_problem(username: str, *, exclude_pk=None) -> str:
-    """Why a new or renamed user name cannot be used (Chinese), or "" if it can."""
-    if username != normalize_username(username):
-        return (
-            f"用户名请使用半角小写字符，且首尾不能有空格（例如 “{normalize_username(username)}”）。"
-        )
+    """Why a new or renamed user name cannot be used (Chinese), or "" if it can. A name that
+    differs from an existing one only in case, width or surrounding spaces is named as taken
+    first (`Member` beside `member`); the database refuses it too (a unique index on
+    lower(trim(username)), migration accounts 0002)."""
+    key = normalize_username(username)
     User = get_user_model()
-    others = User._default_manager.filter(username__iexact=username)
+    others = User._default_manager.filter(
+        Q(username__iexact=key) | Q(username__iexact=_nfkc_trimmed(username))
+    )
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    if any(normalize_username(u.username) == username for u in others):
-        return "已有用户名与此相同（仅大小写或全角半角不同），请换一个用户名。"
+    taken = next((u.username for u in others if normalize_username(u.username) == key), None)
+    if taken is not None:
+        return (
+            f"已有用户名“{taken}”，与“{username.strip()}”仅大小写、全角半角或首尾空格不同，"
+            "视为同一用户名；请换一个用户名。"
+        )
+    if username != key:
+        return f"用户名请使用半角小写字符，且首尾不能有空格（例如 “{key}”）。"
     return ""

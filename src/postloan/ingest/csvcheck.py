@@ -31,8 +31,16 @@ CHUNK_BYTES = 8 * 1024 * 1024
 MAX_VALUE_CHARS = 1024 * 1024  # one value; DuckDB's own line limit is 2 MB
 _BLANK = re.compile(rb"\n\n")
 _BLANK_RUN = re.compile(rb"\n{2,}")
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
-_CJK = re.compile("[\u4e00-\u9fff]")
+# A 2-byte UTF-8 sequence: its lead byte is never a continuation byte of a 3-byte one, so
+# this matches only characters U+0080–U+07FF — which is also how most GBK characters read.
+_TWO_BYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8 (surrogateescape)
+_BELOW_0800 = re.compile("[\x80-\u07ff]")
+_BELOW_2000 = re.compile("[\x80-\u1fff]")
+_CJK_CHAR = re.compile("[\u2e80-\uffff]")
+# Characters below U+2000 that Chinese text uses (· × ÷ ° ± § ¥): they decide nothing.
+_NEUTRAL = frozenset("·×÷°±§¥¤¨")
 _FIELD_EDGE = (ord(","), ord("\n"), ord("\r"))
 
 
@@ -44,8 +52,11 @@ class Scan:
     records: int  # records after the header
     line_ending: str  # CRLF | LF | CR | "" (one line only); "mixed" when LF/CRLF and CR mix
     open_quote: bool  # the file ends inside a quoted value
-    mixed_encoding: tuple[int, int] | None = None  # (a UTF-8 line, a line that is not)
+    mixed_encoding: MixedEncoding | None = None  # lines in UTF-8 and lines in GBK
     counted_by: str = "bytes"  # bytes | csv (quotes inside values: Python's csv module)
+    # A record's text line is not its record number + 1 (blank lines, line breaks inside
+    # quotes): the rows are numbered by `record_lines` instead.
+    lines_shift: bool = False
 
 
 class _Counter:
@@ -58,6 +69,7 @@ class _Counter:
         self.lf = self.cr = self.crlf = 0
         self.records = 0
         self.irregular = False  # a quote that is not at the edge of a value
+        self.lines_shift = False  # a blank line, or a line break inside quotes
 
     def feed(self, data: bytes) -> None:
         parts = data.split(b'"') if b'"' in data else [data]
@@ -65,6 +77,8 @@ class _Counter:
         for i, part in enumerate(parts):
             inside = self.in_quote if i % 2 == 0 else not self.in_quote
             if inside:
+                if b"\n" in part or b"\r" in part:
+                    self.lines_shift = True
                 continue
             if i > 0 and part and part[0] not in _FIELD_EDGE:
                 self.irregular = True  # `"abc"x`: something after a closing quote
@@ -98,6 +112,8 @@ class _Counter:
             blank = sum(len(m.group()) - 1 for m in _BLANK_RUN.finditer(part))
         if self.after_term and part[0] == 10:
             blank += 1
+        if blank:
+            self.lines_shift = True
         self.records += n - blank
         self.after_term = part[-1] == 10
 
@@ -124,13 +140,13 @@ class _Encoding:
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.utf8 = True
         self.offset = 0  # bytes before the current chunk
-        self.first_non_ascii: int | None = None
         self.bad: int | None = None
+        self.two_byte = False  # a 2-byte UTF-8 character (U+0080–U+07FF): maybe a GBK line
 
     def feed(self, data: bytes) -> None:
         if self.utf8:
-            if self.first_non_ascii is None and not data.isascii():
-                self.first_non_ascii = self.offset + _NON_ASCII.search(data).start()
+            if not self.two_byte and _TWO_BYTE.search(data):
+                self.two_byte = True
             try:
                 self.decoder.decode(data)
             except UnicodeDecodeError as exc:
@@ -145,14 +161,6 @@ class _Encoding:
             except UnicodeDecodeError:
                 self.utf8 = False
                 self.bad = self.offset
-
-    def mixed(self, path: Path) -> tuple[int, int] | None:
-        """A UTF-8 file with a line that is not: (the first UTF-8 line with Chinese, the bad
-        line). A GBK file's first non-ASCII bytes are (nearly always) not UTF-8 at once."""
-        if self.utf8 or self.first_non_ascii is None or self.bad is None:
-            return None
-        good, bad = _line_of(path, self.first_non_ascii), _line_of(path, self.bad)
-        return (good, bad) if good < bad else None
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -183,15 +191,16 @@ def scan(path: Path) -> Scan:
     counter.close()
     enc.close()
     encoding = "utf-8" if enc.utf8 else "gb18030"
-    mixed = enc.mixed(path)
-    if encoding == "gb18030" and mixed is None:
-        mixed = _utf8_line_in_gb18030(path)
+    mixed = None
+    if not enc.utf8 or enc.two_byte:  # a strict UTF-8 file of Chinese text needs no line pass
+        mixed = mixed_lines(path)
     result = Scan(
         encoding=encoding,
         records=max(counter.records - 1, 0),
         line_ending=counter.line_ending,
         open_quote=counter.in_quote,
         mixed_encoding=mixed,
+        lines_shift=counter.lines_shift,
     )
     if counter.irregular:  # a quote inside a value is a character, not a quote
         result.counted_by = "csv"
@@ -202,23 +211,121 @@ def scan(path: Path) -> Scan:
     return result
 
 
-def _utf8_line_in_gb18030(path: Path) -> tuple[int, int] | None:
-    """A GBK file with a UTF-8 line in it (two files pasted together): the first line with
-    Chinese characters that is valid UTF-8, which GB18030 would silently turn into mojibake.
-    (A GBK line of two or more Chinese characters is, in practice, never valid UTF-8.)"""
-    gbk_line = None
+def _chinese(text: str) -> bool:
+    """Reads as Chinese text: at least one CJK character, and every non-ASCII character a
+    common one (GB2312 from U+2000 up: hanzi and CJK punctuation) or a neutral symbol. Bytes
+    decoded in the wrong encoding give rare hanzi (GBK/3, Ext A) or Latin/Greek/Cyrillic."""
+    if not _CJK_CHAR.search(text):
+        return False
+    if any(ch not in _NEUTRAL for ch in _BELOW_2000.findall(text)):
+        return False
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _latin_word(text: str) -> bool:
+    """A non-ASCII letter inside a Latin word (`José`): UTF-8 that says nothing of GBK."""
+    for m in _NON_ASCII_RUN.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+            return True
+    return False
+
+
+def line_encoding(line: bytes) -> str | None:
+    """`utf-8` or `gbk` where one line's bytes can only be read (sensibly) one way; None for an
+    ASCII line or one that reads as well either way. Both decodings are tried: a line valid in
+    one only decides; a line valid in both decides by which one reads as Chinese text — so one
+    UTF-8 character in a GBK file, or one GBK character in a UTF-8 file, is found."""
+    if line.isascii():
+        return None
+    try:
+        u = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gbk"  # not UTF-8 (how nearly every line of a GBK file goes): GBK or worse
+    try:
+        g = line.decode("gbk")
+    except UnicodeDecodeError:
+        g = None
+    if _latin_word(u) or all(c < "\x80" or c in _NEUTRAL for c in u):
+        return None
+    u_reads, g_reads = _chinese(u), g is not None and _chinese(g)
+    if u_reads != g_reads:
+        return "utf-8" if u_reads else "gbk"
+    if u_reads:
+        return None  # Chinese either way: it decides nothing
+    return "utf-8" if g is None else None
+
+
+@dataclass
+class MixedEncoding:
+    """Lines in two encodings: where each first occurs, how many of each, the odd one out."""
+
+    utf8_line: int
+    gbk_line: int
+    utf8_lines: int
+    gbk_lines: int
+
+    @property
+    def odd(self) -> str:
+        """The encoding of the fewer lines (on a tie, the one that appears later)."""
+        if self.utf8_lines != self.gbk_lines:
+            return "utf-8" if self.utf8_lines < self.gbk_lines else "gbk"
+        return "utf-8" if self.utf8_line > self.gbk_line else "gbk"
+
+    @property
+    def odd_line(self) -> int:
+        return self.utf8_line if self.odd == "utf-8" else self.gbk_line
+
+    @property
+    def other_line(self) -> int:
+        return self.gbk_line if self.odd == "utf-8" else self.utf8_line
+
+
+def mixed_lines(path: Path) -> MixedEncoding | None:
+    """A file whose lines are in two encodings (two files pasted together, one line typed in
+    another editor), else None. Done only for a file that is not strict UTF-8, or holds a
+    2-byte UTF-8 character. Each 8 MB chunk is decoded once as UTF-8 keeping bad bytes as
+    surrogates: a line with one is not UTF-8 (GBK); a line without is UTF-8 unless it holds a
+    2-byte character (U+0080–U+07FF), and only such a line is weighed by `line_encoding`."""
+    first: dict[str, int] = {}
+    counts = {"utf-8": 0, "gbk": 0}
+    line_no = 0
+    carry = b""
     with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if line.isascii():
-                continue
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                gbk_line = gbk_line or number
-                continue
-            if len(_CJK.findall(text)) >= 2 and gbk_line is not None:
-                return (number, gbk_line)
-    return None
+        while True:
+            block = fh.read(CHUNK_BYTES)
+            data = carry + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                data, carry = data[:cut], data[cut:]
+            if line_no == 0:
+                data = data.removeprefix(codecs.BOM_UTF8)
+            lines = data.decode("utf-8", "surrogateescape").split("\n")
+            if block:
+                lines.pop()  # the chunk ends with a line break: nothing after it
+            for text in lines:
+                line_no += 1
+                if text.isascii():
+                    continue
+                if _SURROGATE.search(text):
+                    kind = "gbk"
+                elif _BELOW_0800.search(text):
+                    kind = line_encoding(text.encode("utf-8"))
+                else:
+                    kind = "utf-8"
+                if kind is not None:
+                    counts[kind] += 1
+                    first.setdefault(kind, line_no)
+            if not block:
+                break
+    if len(first) < 2:
+        return None
+    return MixedEncoding(first["utf-8"], first["gbk"], counts["utf-8"], counts["gbk"])
 
 
 def _reader(fh) -> csv.reader:
@@ -233,6 +340,22 @@ def count_with_csv(path: Path, encoding: str) -> int:
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
         n = sum(1 for row in _reader(fh) if row)
     return max(n - 1, 0)
+
+
+def record_lines(path: Path, encoding: str = "utf-8") -> list[int]:
+    """The text line each record after the header starts on, in file order (a blank line is no
+    record; a record with a line break inside quotes starts on its first line)."""
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_VALUE_CHARS))
+    encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    starts: list[int] = []
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        reader = _reader(fh)
+        end = 0
+        for values in reader:
+            if values:
+                starts.append(end + 1)
+            end = reader.line_num
+    return starts[1:]
 
 
 @dataclass

@@ -62,7 +62,9 @@ class FileError:
     file: str
     column: str
     reason: str
-    row: int | None = None  # the row as Excel numbers it (the header is row 1); None: the file
+    # The row: a CSV's text line (header line 1, blank lines and multi-line values counted),
+    # a sheet's row number; None: the file as a whole.
+    row: int | None = None
     value: str = ""
 
 
@@ -285,14 +287,18 @@ def _column_label(table: str, header: str) -> str:
 def _scan_errors(src: Source, found: csvcheck.Scan) -> list[FileError]:
     """What the byte scan alone refuses: mixed encodings, mixed line endings."""
     if found.mixed_encoding:
-        good, bad = found.mixed_encoding
+        mixed = found.mixed_encoding
+        odd, other = ("UTF-8", "GBK") if mixed.odd == "utf-8" else ("GBK", "UTF-8")
+        n = min(mixed.utf8_lines, mixed.gbk_lines)
+        lines = f"第 {mixed.odd_line} 行" + (f"等 {n} 行" if n > 1 else "")
         return [
             FileError(
                 src.display,
                 "",
-                f"文件编码混杂：第 {good} 行是 UTF-8 编码，第 {bad} 行是另一种编码（如 GBK），"
-                "导入会产生乱码；请将整个文件另存为同一种编码（UTF-8 或 GBK）后重新导入",
-                row=bad,
+                f"文件编码混杂：{lines}是 {odd} 编码，而文件其余各行"
+                f"（如第 {mixed.other_line} 行）是 {other} 编码，导入会产生乱码；"
+                "请将整个文件另存为同一种编码（UTF-8 或 GBK）后重新导入",
+                row=mixed.odd_line,
             )
         ]
     if found.line_ending == "mixed":
@@ -342,7 +348,32 @@ def load_csv(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Load
     result.rows = con.execute(f"SELECT count(*) FROM {ident(raw)}").fetchall()[0][0]
     if result.rows != found.records:
         result.errors.append(_count_mismatch(src, result.rows, found, path))
+    elif found.lines_shift and _number_by_text_line(con, raw, path, result.rows):
+        result.row_expr = ident("_row")
     return result
+
+
+def _number_by_text_line(con: duckdb.DuckDBPyConnection, raw: str, path: Path, rows: int) -> bool:
+    """Give `raw` a `_row` column: each record's text line in the file (what an editor shows),
+    for a file whose blank lines or multi-line values shift it from the record number. One
+    pass of Python's csv module, joined to DuckDB's rows by position in one statement."""
+    lines = csvcheck.record_lines(path)
+    if len(lines) != rows:  # cannot happen once the counts agree; keep the record numbers
+        log.warning("CSV %s: %s text lines for %s records", path.name, len(lines), rows)
+        return False
+    numbered = pa.table({"_idx": pa.array(range(rows), pa.int64()), "_row": lines})
+    con.register("_text_lines", numbered)
+    try:
+        con.execute(
+            f"CREATE TABLE {ident(raw + '_lines')} AS SELECT l._row, r.* EXCLUDE (_idx)"
+            f" FROM (SELECT rowid AS _idx, * FROM {ident(raw)}) r"
+            " JOIN _text_lines l USING (_idx) ORDER BY _idx"
+        )
+    finally:
+        con.unregister("_text_lines")
+    con.execute(f"DROP TABLE {ident(raw)}")
+    con.execute(f"ALTER TABLE {ident(raw + '_lines')} RENAME TO {ident(raw)}")
+    return True
 
 
 def _duckdb_where(exc: duckdb.Error) -> str:

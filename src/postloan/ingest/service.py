@@ -39,6 +39,7 @@ from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
 from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
+from postloan.ops import logs
 from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio import txn_totals
 
@@ -204,7 +205,15 @@ def run_import(
         with Heartbeat(batch, outcome=ImportBatch.Outcome.RUNNING):  # recover-jobs: ops.heartbeat
             return _run(path, batch, as_of, actor, progress or _silent)
     except Exception as exc:
-        # A fault of the importer itself, not of the data: record it, then let it surface.
+        # A fault of the importer itself, not of the data: the person reads a Chinese message
+        # with a reference number; the English traceback goes to the log only, under the same
+        # number (and the request or job id the log line carries).
+        reference = logs.fault_reference()
+        log.exception("导入程序内部出错（参考编号 %s，批次 %s）", reference, batch.pk)
+        reason = (
+            f"导入程序内部出错，本批次未写入任何数据。请将参考编号 {reference} "
+            "告知系统管理员（详细信息已记入服务器日志）"
+        )
         batch.outcome = ImportBatch.Outcome.FAILED
         batch.finished_at = timezone.now()
         batch.error_count = max(batch.error_count, 1)
@@ -216,13 +225,21 @@ def run_import(
                     "row": None,
                     "column": "",
                     "value": "",
-                    "reason": f"导入程序出错：{exc}",
+                    "reason": reason,
                 }
             ],
             "warnings": [],
         }
         batch.save()
-        raise
+        raise ImporterFault(reason, reference) from exc
+
+
+class ImporterFault(Exception):
+    """The importer failed for a reason of its own; `str()` is the Chinese message."""
+
+    def __init__(self, message: str, reference: str):
+        super().__init__(message)
+        self.reference = reference
 
 
 def _silent(percent: int, message: str) -> None:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from postloan.documents import list_export
 from postloan.ingest import uploads
 from postloan.ingest.forms import UploadForm
 from postloan.ingest.models import ImportBatch
@@ -20,6 +21,8 @@ from postloan.ops.models import JobProgress
 from postloan.ops.tasks import import_job
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
+from postloan.reports.tables import DATE, DATETIME, INT, TEXT, Column
+from postloan.web.labels import person_name
 
 
 def can_upload(user) -> bool:
@@ -42,15 +45,67 @@ def batch_list(request):
             else:
                 job = _submit_upload(request, folder, form.cleaned_data["as_of"])
                 return redirect("ops:job", pk=job.pk)
-    page = Paginator(ImportBatch.objects.select_related("user"), 30).get_page(
-        request.GET.get("page")
-    )
+    batches, state, _words, errors = _filtered_batches(request)
+    page = Paginator(batches, 30).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "can_upload": allowed, "state": state}
+    context.update(errors=errors, query=list_export.export_query(request))
     return render(
         request,
         "ingest/batch_list.html",
-        {"page": page, "form": form, "can_upload": allowed},
+        context,
         status=400 if form.errors else 200,
     )
+
+
+BATCH_CHOICES = {
+    "outcome": ("outcome", ImportBatch.Outcome, "结果"),
+    "source": ("source", ImportBatch.Source, "来源"),
+}
+
+
+def _filtered_batches(request):
+    """导入记录's filters (结果, 来源, 开始日期 from/to): the page and its export alike."""
+    qs = ImportBatch.objects.select_related("user__staff")
+    return list_export.filter_list(request, qs, BATCH_CHOICES, "started_at", "开始日期")
+
+
+BATCH_SHEET = [
+    Column("批次", INT, 8),
+    Column("开始时间", DATETIME, 17),
+    Column("结束时间", DATETIME, 17),
+    Column("导入人", TEXT, 10),
+    Column("来源", TEXT, 10),
+    Column("数据日期", DATE, 11),
+    Column("文件", TEXT, 40),
+    Column("行数", INT, 12),
+    Column("结果", TEXT, 8),
+    Column("错误数", INT, 8),
+    Column("提示数", INT, 8),
+]
+
+
+@login_required
+def batch_export(request):
+    """导入记录 as the page filtered them (every page, newest first): who, when, what, result."""
+    batches, _state, words, _errors = _filtered_batches(request)
+
+    def rows():
+        for b in batches.iterator(chunk_size=2000):
+            yield [
+                b.pk,
+                b.started_at,
+                b.finished_at,
+                person_name(b.user) if b.user else "命令行",
+                b.get_source_display(),
+                b.as_of,
+                "、".join(f.get("file", "") for f in b.files or []),
+                b.rows,
+                b.outcome_label,
+                b.error_count,
+                b.warning_count,
+            ]
+
+    return list_export.respond("导入记录", BATCH_SHEET, rows(), words)
 
 
 def _submit_upload(request, folder, as_of):

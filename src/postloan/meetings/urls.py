@@ -5,6 +5,9 @@ from postloan.meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("export.xlsx", views.meetings_export, name="export"),
+    path("tasks/export.xlsx", views.tasks_export, name="tasks_export"),
+    path("oversight/export.xlsx", views.oversight_export, name="oversight_export"),
     path("plan/", views.plan_page, name="plan"),
     path("committee/<str:code>/", views.committee_page, name="committee"),
     path(

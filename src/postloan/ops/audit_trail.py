@@ -177,6 +177,8 @@ def contract_value(column, value) -> str:
         return EMPTY_VALUE
     if column.choices:
         return dict(column.choices).get(value, str(value))
+    if column.code == "currency":
+        return audit_labels._value(None, "currency", value)
     if column.type == "money":
         return formats.yuan_text(value)
     if column.type == "bool":
@@ -226,6 +228,10 @@ def format_value(model, key: str, value, related: dict) -> str:
         return str(choices.get(value, value))
     if isinstance(f, MoneyField):
         return formats.yuan_text(value)
+    if isinstance(f, models.FileField):
+        return "已上传文件"  # its storage name is generated; the original name has its own field
+    if key == "currency":
+        return audit_labels._value(None, key, value)
     if isinstance(f, models.BooleanField):
         return _plain(bool(value))
     if isinstance(f, models.DateTimeField) and isinstance(value, str):

@@ -30,6 +30,20 @@ log = logging.getLogger(__name__)
 Status = JobProgress.Status
 
 
+def fault_message(exc: BaseException) -> str:
+    """What a person reads of a task's unexpected exception: Chinese, with a reference number;
+    the traceback is logged under that number (with the job id), never shown. An exception
+    that already carries its Chinese message and reference (`ImporterFault`) keeps them."""
+    reference = getattr(exc, "reference", "")
+    if reference:
+        return str(exc)[:2000]
+    reference = logs.fault_reference()
+    log.error("后台任务内部出错（参考编号 %s）", reference, exc_info=exc)
+    return (
+        f"任务内部出错，未完成。请将参考编号 {reference} 告知系统管理员（详细信息已记入服务器日志）"
+    )
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
@@ -102,7 +116,9 @@ def running(job_id: int):
     )
     job = JobProgress.objects.select_related("created_by").get(pk=job_id)
     by = job.created_by.get_username() if job.created_by else "-"
-    log_context = (logs.request_id_var.set(f"job-{job_id}"), logs.user_var.set(by))
+    outer = logs.current_request_id()  # a job run inside a request (immediate backend) keeps it
+    rid = f"job-{job_id}" if outer == "-" else f"{outer}:job-{job_id}"
+    log_context = (logs.request_id_var.set(rid), logs.user_var.set(by))
     beat = None
     every = heartbeat_seconds()
     if every > 0 and _in_worker():
@@ -113,9 +129,7 @@ def running(job_id: int):
         yield job, outcome
     except BaseException as exc:
         JobProgress.objects.filter(pk=job_id).update(
-            status=Status.FAILED,
-            finished_at=timezone.now(),
-            message=f"任务出错：{exc}"[:2000] or "任务出错",
+            status=Status.FAILED, finished_at=timezone.now(), message=fault_message(exc)
         )
         raise
     else:

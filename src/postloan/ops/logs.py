@@ -36,6 +36,13 @@ def current_request_id() -> str:
     return request_id_var.get()
 
 
+def fault_reference() -> str:
+    """A number a person quotes when reporting an internal fault (E20261031-3FA2C1): the same
+    number is in the log line that holds the traceback, beside the request or job id."""
+    when = dt.datetime.now(dt.UTC).astimezone()
+    return f"E{when:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+
+
 @contextlib.contextmanager
 def bound(request_id: str, user: str = "-"):
     """Log with `request_id` and `user` for the body (a job, a command)."""

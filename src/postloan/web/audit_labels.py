@@ -14,7 +14,16 @@ from postloan.web.labels import EMPTY, VALUE_LABELS, person_name
 ACTIONS = {
     "admin.delete": "后台删除",
     "admin.update": "后台修改",
+    "accounts.require_password_change": "要求修改密码",
+    "admin.create": "后台新增",
+    "admin.set_password": "后台设置密码",
     "api.issue_token": "签发接口令牌",
+    "core.business_date_set": "设置业务日期",
+    "meetings.item.report_excused": "说明未交汇报材料",
+    "org.role_granted": "授予角色",
+    "risk.approve_classification": "审批五级分类",
+    "risk.committee_classification": "例会认定五级分类",
+    "risk.correct_classification": "更正五级分类",
     "api.revoke_token": "吊销接口令牌",
     "documents.pack_requested": "申请生成会议材料",
     "import.create": "导入新增",
@@ -118,6 +127,10 @@ EXTRA_KEYS = {
     "views_written": "写入的风险视图",
     "views_unchanged": "未变的风险视图",
     "signals_unchanged": "未变的预警信号",
+    "roles": "角色",
+    "meeting_id": "例会",
+    "agenda_item_id": "上会事项",
+    "reauthenticated": "签署前重新验证身份",
 }
 SOURCES = {"demo": "演示数据", "import": "数据导入", "cli": "命令行", "web": "页面", "api": "接口"}
 
@@ -178,9 +191,11 @@ def _person_by_login(username: str) -> str:
 
 def _enumerations() -> dict[str, str]:
     from postloan.meetings import choices as mch
+    from postloan.org.choices import Role
     from postloan.risk import choices as rch
 
     return {
+        **dict(Role.choices),  # role codes (a user's role groups)
         **dict(rch.DecisionKind.choices),
         **dict(mch.Reason.choices),
         **dict(mch.MeetingKind.choices),
@@ -197,8 +212,7 @@ def _value(model, key: str, value) -> str:
     if isinstance(value, list):
         return "、".join(_value(model, key, v) for v in value) or EMPTY
     if isinstance(value, Mapping) and isinstance(value.get("customers"), list):  # a meeting plan
-        kind = _enumerations().get(value.get("kind"), "")
-        return f"{kind} {value.get('date', '')} 上会客户 {len(value['customers'])} 户".strip()
+        return _plan_text(value)
     if isinstance(value, Mapping):
         return "；".join(f"{_field_label(None, k)} {_value(None, k, v)}" for k, v in value.items())
     if model is not None:
@@ -211,11 +225,35 @@ def _value(model, key: str, value) -> str:
             pass
     if key == "source":
         return SOURCES.get(value, str(value))
+    if key == "currency" and isinstance(value, str):
+        from postloan.web.templatetags.labels import currency
+
+        return currency(value)
     if key in PERSON_KEYS and isinstance(value, str):
         return _person_by_login(value)
     if isinstance(value, str):
         return str(_enumerations().get(value, value))
     return str(value)
+
+
+def _plan_text(plan: Mapping) -> str:
+    """月度例会 2026-10-31 上会客户 3 户（上会原因：授信1000万元（含）以上 2 户、…；批量审议 1 户）."""
+    names = _enumerations()
+    customers = [c for c in plan["customers"] if isinstance(c, Mapping)]
+    tally: dict[str, int] = {}
+    for c in customers:
+        for code in c.get("reasons") or []:
+            label = names.get(code, code)
+            tally[label] = tally.get(label, 0) + 1
+    parts = []
+    if tally:
+        parts.append("上会原因：" + "、".join(f"{label} {n} 户" for label, n in tally.items()))
+    batch = sum(1 for c in customers if c.get("batch"))
+    if batch:
+        parts.append(f"批量审议 {batch} 户")
+    kind = names.get(plan.get("kind"), "")
+    text = f"{kind} {plan.get('date', '')} 上会客户 {len(plan['customers'])} 户".strip()
+    return text + (f"（{'；'.join(parts)}）" if parts else "")
 
 
 def change_lines(object_type: str, data) -> list[str]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
+from postloan.documents import list_export
 from postloan.org.roles import user_roles
 from postloan.org.visibility import (
     customer_scope,
@@ -23,7 +24,7 @@ from postloan.org.visibility import (
     visible_customers,
 )
 from postloan.portfolio.models import Guarantee
-from postloan.reports.tables import DATE, TEXT, Column
+from postloan.reports.tables import DATE, INT, MONEY, TEXT, Column
 from postloan.worklist import access, actions, funds, inbox, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
 from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
@@ -104,13 +105,7 @@ def inbox_page(request):
     """The 工作台: counts per kind, filters (kind, section, customer), each section ranked;
     one section alone (`?section=`) is the bulk view of it, paged."""
     data = _inbox(request.user)
-    kind = request.GET.get("kind", "")
-    section = request.GET.get("section", "")
-    q = request.GET.get("q", "").strip()
-    kinds = {k["code"] for k in data["kinds"]}
-    kind = kind if kind in kinds else ""
-    sections = dict(inbox.SECTIONS)
-    section = section if section in sections or section == "overdue" else ""
+    kind, section, q = _inbox_filters(request, data)
     page = None
     shown = []
     for key, label, items in inbox.filtered(data, kind=kind, section=section, q=q):
@@ -133,8 +128,60 @@ def inbox_page(request):
             q=q,
             query="&".join(f"{k}={_quote(v)}" for k, v in query.items() if v),
             section_choices=[("overdue", "全部逾期"), *inbox.SECTIONS],
+            export_query=list_export.export_query(request),
         ),
     )
+
+
+def _inbox_filters(request, data: dict) -> tuple[str, str, str]:
+    """(kind, section, q) as asked, each dropped if it is not one the 工作台 knows."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in {k["code"] for k in data["kinds"]} else ""
+    section = request.GET.get("section", "")
+    section = section if section in dict(inbox.SECTIONS) or section == "overdue" else ""
+    return kind, section, request.GET.get("q", "").strip()
+
+
+INBOX_SHEET = [
+    Column("紧急程度", TEXT, 12),
+    Column("类别", TEXT, 12),
+    Column("事项", TEXT, 34),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 26),
+    Column("期限", DATE, 11),
+    Column("逾期天数", INT, 8),
+    Column("涉及金额（元）", MONEY, 16),
+    Column("责任人", TEXT, 10),
+    Column("应办事项", TEXT, 40),
+]
+
+
+@login_required
+def inbox_export(request):
+    """The 工作台's to-dos as filtered on the page (kind, section, search), in its ranked
+    order, every item (the page shows the first of each section)."""
+    data = _inbox(request.user)
+    kind, section, q = _inbox_filters(request, data)
+    kinds = {k["code"]: k["label"] for k in data["kinds"]}
+    labels = {**dict(inbox.SECTIONS), "overdue": "全部逾期"}
+    rows = (
+        [
+            label,
+            i.category,
+            i.title,
+            i.customer_id,
+            i.customer,
+            i.due_date,
+            i.overdue_days or None,
+            i.at_stake,
+            i.who,
+            i.action,
+        ]
+        for _, label, items in inbox.filtered(data, kind=kind, section=section, q=q)
+        for i in items
+    )
+    filters = {"类别": kinds.get(kind, ""), "紧急程度": labels.get(section, ""), "查询": q}
+    return list_export.respond("工作台待办", INBOX_SHEET, rows, filters)
 
 
 @login_required
@@ -588,13 +635,57 @@ def limitations(request):
 # ── 逾期催收 ──────────────────────────────────────────────────────────────
 @login_required
 def case_list(request):
+    qs, state = _filtered_cases(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state, "export_query": list_export.export_query(request)}
+    return render(request, "worklist/case_list.html", context)
+
+
+def _filtered_cases(request):
     qs = access.visible_cases(request.user).select_related("customer", "owner")
     state = request.GET.get("state", "open")
     if state in CaseStatus.values:
         qs = qs.filter(status=state)
     qs = qs.annotate(n_actions=Count("actions")).order_by("-opened_on", "customer_id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "worklist/case_list.html", {"page": page, "state": state})
+    return qs, state
+
+
+CASE_SHEET = [
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("责任人", TEXT, 10),
+    Column("立案日", DATE, 11),
+    Column("立案时逾期天数", INT, 10),
+    Column("立案时逾期金额（元）", MONEY, 16),
+    Column("催收次数", INT, 8),
+    Column("状态", TEXT, 8),
+    Column("结案日", DATE, 11),
+    Column("结果", TEXT, 12),
+]
+
+
+@login_required
+def case_export(request):
+    """逾期催收 as people read it: exactly the cases filtered on the page."""
+    qs, state = _filtered_cases(request)
+
+    def rows():
+        for c in qs.iterator(chunk_size=2000):
+            yield [
+                c.customer_id,
+                c.customer.name,
+                c.owner.name if c.owner else "未分配",
+                c.opened_on,
+                c.dpd_at_open,
+                c.overdue_at_open,
+                c.n_actions,
+                c.get_status_display(),
+                c.closed_on,
+                c.get_outcome_display() if c.outcome else "",
+            ]
+
+    shown = dict(CaseStatus.choices).get(state, "全部")
+    return list_export.respond("逾期催收", CASE_SHEET, rows(), {"状态": shown})
 
 
 @login_required

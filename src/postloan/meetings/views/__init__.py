@@ -1,3 +1,8 @@
+from postloan.meetings.views.exports import (  # noqa: F401, E402
+    meetings_export,
+    oversight_export,
+    tasks_export,
+)
 from postloan.meetings.views.follow import (  # noqa: F401
     my_notices,
     my_tasks,

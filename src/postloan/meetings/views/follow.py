@@ -90,13 +90,18 @@ def resolution_page(request, pk):
 
 @login_required
 def oversight_page(request):
+    branch = oversight_unit(request)
+    as_of = current_business_date()
+    rows = oversight(branch, as_of) if as_of else []
+    context = {"branch": branch, "rows": rows, "as_of": as_of, "query": f"branch={branch.pk}"}
+    return render(request, "meetings/oversight.html", context)
+
+
+def oversight_unit(request) -> Branch:
+    """The unit whose subordinates the oversight page shows (its own by default)."""
     staff = staff_of(request.user)
     code = request.GET.get("branch") or (staff.branch_id if staff else "")
     branch = Branch.objects.filter(pk=code).first()
     if branch is None or not can_view_branch(request.user, branch):
         raise Http404("机构不存在或无权查看")
-    as_of = current_business_date()
-    rows = oversight(branch, as_of) if as_of else []
-    return render(
-        request, "meetings/oversight.html", {"branch": branch, "rows": rows, "as_of": as_of}
-    )
+    return branch

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.meetings import actions
-from postloan.meetings.access import can_certify, can_run, can_view_branch, visible_meetings
+from postloan.meetings.access import can_certify, can_run, can_view_branch
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import (
@@ -25,12 +26,25 @@ from postloan.meetings.rules import settings_for
 from postloan.org.models import Branch, Staff
 from postloan.org.visibility import staff_of, visible_branches
 
+MEETING_PAGE = 50
+
 
 @login_required
 def home(request):
-    meetings = visible_meetings(request.user).select_related("branch")[:100]
+    from postloan.documents.list_export import export_query
+    from postloan.meetings.views.exports import filtered_meetings
+
+    meetings, state, _words, errors = filtered_meetings(request)
+    page = Paginator(meetings, MEETING_PAGE).get_page(request.GET.get("page"))
     units = visible_branches(request.user).filter(holds_meetings=True)
-    return render(request, "meetings/home.html", {"meetings": meetings, "units": units})
+    context = {
+        "page": page,
+        "units": units,
+        "state": state,
+        "errors": errors,
+        "query": export_query(request),
+    }
+    return render(request, "meetings/home.html", context)
 
 
 @login_required

@@ -1,8 +1,11 @@
-"""The 403, 404 and 500 pages: in the app frame (navigation, unit, business date), in Chinese,
-with a way back. Set as the URLconf's handler403/handler404/handler500."""
+"""The error pages: in the app frame (navigation, unit, business date), in Chinese, with a way
+back. 400/403/404/500 are the URLconf's handlers; a refused CSRF check is CSRF_FAILURE_VIEW
+(`csrf_failure`); a 405 (a GET to a form's action, say) is drawn by `ErrorPageMiddleware`,
+since Django answers it with an empty body."""
 
 import logging
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -26,6 +29,74 @@ def permission_denied(request, exception=None):
         "message": _message(exception),
     }
     return render(request, "_error.html", context, status=403)
+
+
+def bad_request(request, exception=None):
+    """400: a request Django refused before any view (a forged Host, too many fields …)."""
+    context = {
+        "status": 400,
+        "heading": _("请求无法处理"),
+        "explanation": _(
+            "浏览器发来的请求不完整或不符合要求，系统未作任何处理。请返回上一页重新操作。"
+        ),
+    }
+    return _render_safely(request, context, 400)
+
+
+def csrf_failure(request, reason=""):
+    """403 of the CSRF check (CSRF_FAILURE_VIEW): most often a form left open across a login,
+    a logout or the idle timeout, or a browser that keeps no cookies. Nothing was saved."""
+    log.warning("CSRF 校验未通过：%s %s（%s）", request.method, request.path, reason)
+    context = {
+        "status": 403,
+        "heading": _("安全校验未通过，本次提交未被处理"),
+        "explanation": _(
+            "页面打开时间过长、期间重新登录或退出过，或浏览器禁用了 Cookie，都会使页面的安全校验失效。"
+            "为保护您的数据，本次提交没有保存任何内容。请重新打开此页面，再提交一次。"
+        ),
+        "retry_url": request.path if request.path.startswith("/") else "",
+    }
+    return _render_safely(request, context, 403)
+
+
+def method_not_allowed(request):
+    context = {
+        "status": 405,
+        "heading": _("不能这样打开此页面"),
+        "explanation": _(
+            "此地址只接受页面上的按钮或表单提交，不能直接在地址栏打开。请返回上一页，从页面上的按钮办理。"
+        ),
+    }
+    return _render_safely(request, context, 405)
+
+
+def _render_safely(request, context: dict, status: int):
+    try:
+        return render(request, "_error.html", context, status=status)
+    except Exception:  # noqa: BLE001 - an error page must not fail (the frame reads the DB)
+        log.exception("%s 页面无法在框架内显示", status)
+        return HttpResponse(loader.get_template("500_fallback.html").render(), status=status)
+
+
+class ErrorPageMiddleware:
+    """Last in MIDDLEWARE: Django's empty-bodied 405 (require_POST, require_GET) answered with
+    the framed page for a person's browser; the API's answers are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            framed = method_not_allowed(request)
+            if response.has_header("Allow"):
+                framed["Allow"] = response["Allow"]
+            return framed
+        return response
 
 
 def page_not_found(request, exception=None):
