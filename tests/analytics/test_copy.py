@@ -222,3 +222,18 @@ def test_a_first_batch_without_copied_tables_starts_an_empty_copy(extract, tmp_p
     _imported(folder, AS_OF)
     now = store.state()
     assert now.current and now.generation.rows == {t: 0 for t in store.COPIED}
+
+
+def test_the_bench_s_delta_day_imports_the_day_after_as_new_rows(extract):
+    from postloan.analytics.bench import bench_delta_day
+    from postloan.portfolio.models import Transaction
+
+    _imported(extract / "full", AS_OF)
+    before = Transaction.objects.count()
+    figures = bench_delta_day(extract / "full", AS_OF)
+    day_after = AS_OF + dt.timedelta(days=1)
+    added = Transaction.objects.filter(txn_date=day_after).count()
+    assert added == figures["rows"]["transactions"] > 0
+    assert Transaction.objects.count() == before + added
+    assert figures["seconds"] > 0
+    assert _copy_rows("transactions") == _db_rows("transactions")

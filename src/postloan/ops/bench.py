@@ -36,7 +36,7 @@ AS_OF = "2026-10-31"
 # Phases other parts of the product own, called when their function exists (module:function,
 # called as f(folder: Path, as_of: date) -> dict with "seconds"); otherwise reported as 未测.
 BENCH_HOOKS = {
-    "delta": "postloan.ingest.delta:bench_delta_day",  # a daily delta import (ingest)
+    "delta": "postloan.analytics.bench:bench_delta_day",  # a daily delta import (ingest)
     "whatif": "postloan.risk.thresholds:bench_whatif",  # the threshold what-if (risk)
 }
 NOT_MEASURED = "未测"
