@@ -98,9 +98,11 @@ def table_for_name(stem: str) -> str | None:
 
 
 def _workbook_sheets(path: Path) -> list[str]:
-    wb = _open_workbook(path)
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
     try:
-        return list(wb.sheetnames)
+        return list(wb.sheet_names)
     finally:
         wb.close()
 
@@ -470,6 +472,25 @@ def _open_workbook(path: Path, data_only: bool = True):
     return load_workbook(path, read_only=True, data_only=data_only)
 
 
+def _calamine_rows(path: Path, sheet: str | None):
+    """The sheet's rows as openpyxl's `iter_rows(values_only=True)` gives them, read by
+    calamine (Rust, ≈ 10× faster): row 1 first, column A first, an empty cell None.
+
+    calamine 0.9 yields the rows from row 1 but the columns from the first used one (padded
+    here), and reads each formula's saved result (an uncomputed formula is an empty cell, as
+    with openpyxl's data-only reader)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        ws = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
+        pad = (None,) * (ws.start or (0, 0))[1]
+        for row in ws.iter_rows():
+            yield pad + tuple(None if v == "" else v for v in row)
+    finally:
+        wb.close()
+
+
 def _sheet(wb, src: Source):
     ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
     # The declared range is not trusted: a range smaller than the data would cut rows off.
@@ -503,10 +524,11 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
     result = LoadedFile(src, raw, [], [], 0, ident("_row"))
     max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
     has_formulas = (src.workbook or check_workbook(src.path)).has_formulas
-    wb = _open_workbook(src.path)
+    # The values come from calamine; only a workbook with formulas is also read by openpyxl,
+    # for the formulas themselves (calamine gives their saved results only).
     fwb = _open_workbook(src.path, data_only=False) if has_formulas else None
+    rows = _calamine_rows(src.path, src.sheet)
     try:
-        rows = _sheet(wb, src).iter_rows(values_only=True)
         formula_rows = _sheet(fwb, src).iter_rows(values_only=True) if fwb else None
         header = next(rows, None)
         if formula_rows is not None:
@@ -567,7 +589,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
         if buffer[0]:
             flush()
     finally:
-        wb.close()
+        rows.close()
         if fwb is not None:
             fwb.close()
     result.columns = codes
