@@ -84,6 +84,10 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
         try:
             add_workflow_inputs(con)
             result = screen(con, as_of, thresholds)
+            if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
+                from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
+
+                whatif.keep(con, run, thresholds, result)
         finally:
             close = getattr(con, "close", None)
             if close is not None:
