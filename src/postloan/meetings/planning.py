@@ -272,7 +272,9 @@ def agenda_reasons(customer_ids, alerts_before: set[str], alerts_after: set[str]
                 continue
 
             def labels(codes):
-                return [str(ch.Reason(c).label) for c in sorted(set(codes), key=ch.REASON_ORDER.index)]
+                return [
+                    str(ch.Reason(c).label) for c in sorted(set(codes), key=ch.REASON_ORDER.index)
+                ]
 
             changes.append(
                 AgendaChange(

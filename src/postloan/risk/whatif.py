@@ -60,9 +60,7 @@ def keep(con, run, thresholds, result) -> Path | None:
     from postloan.risk.engine.thresholds import Thresholds
 
     started = time.perf_counter()
-    not_run = {
-        r["rule_id"] for r in result.not_evaluated.to_pylist() if r["customer_id"] is None
-    }
+    not_run = {r["rule_id"] for r in result.not_evaluated.to_pylist() if r["customer_id"] is None}
     ran_rules = [rid for rid, m in META.items() if m.kind == "signal" and rid not in not_run]
     thresholds = thresholds or Thresholds()
     folder = keep_dir()
@@ -100,7 +98,9 @@ def keep(con, run, thresholds, result) -> Path | None:
     for old in folder.glob("run-*.duckdb"):
         if old != final:
             old.unlink(missing_ok=True)
-    log.info("预警阈值影响预览：保存筛查 %s 的引擎数据 %.1f 秒", run.pk, time.perf_counter() - started)
+    log.info(
+        "预警阈值影响预览：保存筛查 %s 的引擎数据 %.1f 秒", run.pk, time.perf_counter() - started
+    )
     return final
 
 
@@ -323,7 +323,9 @@ def preview(changed: dict) -> Preview:
         rule_ids = [r.rule_id for r in chosen]
         con = _open_kept(path)
         try:
-            before = _rerun(con, "whatif_snap", as_of, current, chosen) if answers(current) else None
+            before = (
+                _rerun(con, "whatif_snap", as_of, current, chosen) if answers(current) else None
+            )
             after = _rerun(con, "whatif_snap", as_of, edited, chosen) if answers(edited) else None
         finally:
             con.close()
@@ -391,7 +393,10 @@ def _compare(result: Preview, before: list[dict], after: list[dict]) -> None:
         }
         for level, family in sorted(
             set(up) | set(down),
-            key=lambda p: (-LEVEL_ORDER.get(p[0], 0), families.index(p[1]) if p[1] in families else 99),
+            key=lambda p: (
+                -LEVEL_ORDER.get(p[0], 0),
+                families.index(p[1]) if p[1] in families else 99,
+            ),
         )
     ]
     rows = result.appear[:SHOWN] + result.disappear[:SHOWN] + result.level_changes[:SHOWN]
@@ -438,3 +443,41 @@ def _agenda(result: Preview, before: list[dict], after: list[dict]) -> None:
     alerts_after = _open_alerts_after(after, touched)
     for change in agenda_reasons(touched, alerts_before, alerts_after, result.as_of):
         (result.enter if change.reasons_after else result.leave).append(change)
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+# Edits a risk manager makes, each answered from the kept copy but the last (a snapshot window).
+BENCH_CHANGES = (
+    {"dpd_orange_over": 45},
+    {"debt_ratio_max": "0.60", "current_ratio_min": "1.2"},
+    {"return_ratio_min": "0.60", "inflow_drop_yellow": "0.80"},
+    {"collateral_value_drop": "0.90", "appraisal_stale_months": 6},
+    {"large_outflow_floor_fen": 2_000_000},
+)
+
+
+def bench(changes=BENCH_CHANGES) -> dict:
+    """Time `preview` for each edit on the current database (for `postloan bench`): seconds,
+    the path taken, the rules re-run and what the forecast found."""
+    rows = []
+    for changed in changes:
+        started = time.perf_counter()
+        p = preview(dict(changed))
+        rows.append(
+            {
+                "changed": dict(changed),
+                "seconds": round(time.perf_counter() - started, 2),
+                "fast": p.fast,
+                "rules": p.rules,
+                "signals_before": p.before_total,
+                "signals_after": p.after_total,
+                "appear": len(p.appear),
+                "disappear": len(p.disappear),
+                "level_changes": len(p.level_changes),
+                "agenda_enter": len(p.enter),
+                "agenda_leave": len(p.leave),
+            }
+        )
+    run = latest_run()
+    return {"as_of": run.as_of.isoformat() if run else None, "previews": rows}
