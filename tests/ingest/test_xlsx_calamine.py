@@ -59,24 +59,25 @@ def test_calamine_gives_the_cells_openpyxl_gave(tmp_path):
     assert expected[4][1] == "0012345" and expected[4][4] == "1000000.00"
 
 
-def _customers_sheet(path, rows, start_column=1):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "customers"
-    for r, values in enumerate([CUSTOMER_HEADER, *rows], start=1):
-        for c, value in enumerate(values, start=start_column):
-            ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-
-
-@pytest.mark.django_db
-def test_dates_text_numbers_empty_cells_and_leading_zeros_import_as_typed(tmp_path):
+def _bank_with_customer_sheet(tmp_path, rows):
+    """The tiny bank with its customers as `customers.xlsx` holding `rows` under the header."""
     folder = write_bank(
         tmp_path / "x", tables={"branches", "staff", "facilities", "loans", "customers"}
     )
     (folder / "customers.csv").unlink()
-    _customers_sheet(
-        folder / "customers.xlsx",
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "customers"
+    for values in [CUSTOMER_HEADER, *rows]:
+        ws.append(values)
+    wb.save(folder / "customers.xlsx")
+    return folder
+
+
+@pytest.mark.django_db
+def test_dates_text_numbers_empty_cells_and_leading_zeros_import_as_typed(tmp_path):
+    folder = _bank_with_customer_sheet(
+        tmp_path,
         [
             ["C001", "杭州甲制造有限公司", "法人", "SB1", "S01", dt.date(2010, 5, 1)],
             ["C002", "李娜", "零售", "SB1", "S01", None],  # an empty cell
@@ -116,12 +117,8 @@ def test_a_sheet_that_starts_in_column_b_and_a_number_typed_as_text(tmp_path):
 
 @pytest.mark.django_db
 def test_a_bad_date_in_an_excel_row_is_named_with_its_excel_row_number(tmp_path):
-    folder = write_bank(
-        tmp_path / "x", tables={"branches", "staff", "facilities", "loans", "customers"}
-    )
-    (folder / "customers.csv").unlink()
-    _customers_sheet(
-        folder / "customers.xlsx",
+    folder = _bank_with_customer_sheet(
+        tmp_path,
         [
             ["C001", "杭州甲制造有限公司", "法人", "SB1", "S01", None],
             [None, None, None, None, None, None],

@@ -106,8 +106,22 @@ def test_without_the_kept_copy_the_snapshot_is_read_afresh(bank):
 def test_only_the_newest_screening_is_kept(bank):
     first = screening.run_screening(AS_OF)
     second = screening.run_screening(AS_OF)
+    whatif.preview({"dpd_orange_over": 45})  # the older copy goes once a newer run succeeded
     assert whatif.kept_file(first.pk) is None
     assert whatif.kept_file(second.pk) is not None
+
+
+def test_a_failed_screening_leaves_the_last_good_copy(bank, monkeypatch):
+    good = screening.run_screening(AS_OF)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(screening, "persist_result", broken)
+    with pytest.raises(RuntimeError):
+        screening.run_screening(AS_OF)
+    assert whatif.kept_file(good.pk) is not None
+    assert whatif.preview({"dpd_orange_over": 45}).fast
 
 
 def test_the_thresholds_the_snapshot_loader_reads_are_found_in_its_source():

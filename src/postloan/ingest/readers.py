@@ -404,7 +404,9 @@ def load_parquet(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> 
 
 
 def cell_text(value) -> str | None:
-    """An Excel cell as the text a user would have typed."""
+    """An Excel cell as the text a user would have typed (an empty one None)."""
+    if type(value) is str:  # most cells: first, and without further checks
+        return value or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -474,19 +476,22 @@ def _open_workbook(path: Path, data_only: bool = True):
 
 def _calamine_rows(path: Path, sheet: str | None):
     """The sheet's rows as openpyxl's `iter_rows(values_only=True)` gives them, read by
-    calamine (Rust, ≈ 10× faster): row 1 first, column A first, an empty cell None.
+    calamine (Rust, ≈ 10× faster): row 1 first, column A first.
 
     calamine 0.9 yields the rows from row 1 but the columns from the first used one (padded
-    here), and reads each formula's saved result (an uncomputed formula is an empty cell, as
-    with openpyxl's data-only reader)."""
+    here), an empty cell as "" (`cell_text` makes it None), and each formula's saved result
+    (an uncomputed formula is an empty cell, as with openpyxl's data-only reader)."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     try:
         ws = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
-        pad = (None,) * (ws.start or (0, 0))[1]
-        for row in ws.iter_rows():
-            yield pad + tuple(None if v == "" else v for v in row)
+        pad = [None] * (ws.start or (0, 0))[1]
+        if pad:
+            for row in ws.iter_rows():
+                yield pad + row
+        else:
+            yield from ws.iter_rows()
     finally:
         wb.close()
 
@@ -504,7 +509,7 @@ def _uncomputed(src: Source, number: int, row, formulas, positions) -> list[File
     errors = []
     for i, code in positions:
         f = formulas[i] if i < len(formulas) else None
-        if isinstance(f, str) and f.startswith("=") and (i >= len(row) or row[i] is None):
+        if isinstance(f, str) and f.startswith("=") and (i >= len(row) or row[i] in (None, "")):
             label = contract.table(src.table).column(code).label
             errors.append(
                 FileError(

@@ -95,13 +95,28 @@ def keep(con, run, thresholds, result) -> Path | None:
         log.warning("预警阈值影响预览：未能保存筛查 %s 的引擎数据", run.pk, exc_info=True)
         partial.unlink(missing_ok=True)
         return None
-    for old in folder.glob("run-*.duckdb"):
-        if old != final:
-            old.unlink(missing_ok=True)
+    last = latest_run()
+    if last is not None:
+        prune(last.pk)
     log.info(
         "预警阈值影响预览：保存筛查 %s 的引擎数据 %.1f 秒", run.pk, time.perf_counter() - started
     )
     return final
+
+
+def prune(latest_pk: int) -> None:
+    """Remove every copy but the latest screening's and those of runs started after the newest
+    succeeded one (a run still persisting, which may yet fail)."""
+    from django.db.models import Max
+
+    from postloan.risk import choices as ch
+    from postloan.risk.models import ScreeningRun
+
+    newest = ScreeningRun.objects.filter(status=ch.RunStatus.SUCCEEDED).aggregate(n=Max("pk"))["n"]
+    for old in keep_dir().glob("run-*.duckdb"):
+        number = old.stem.removeprefix("run-")
+        if number.isdigit() and int(number) != latest_pk and int(number) <= (newest or 0):
+            old.unlink(missing_ok=True)
 
 
 def _values(thresholds) -> dict:
@@ -300,6 +315,7 @@ def preview(changed: dict) -> Preview:
     current = cls.from_dict(now_values)
     edited = cls.from_dict({**now_values, **changed})
     as_of = run.as_of
+    prune(run.pk)
     path = kept_file(run.pk)
     reads = snapshot_fields()
     kept = meta = None
