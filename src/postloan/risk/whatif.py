@@ -218,14 +218,20 @@ def affected_rules(as_of, ran: set[str], *threshold_sets) -> list:
     for r in signal_rules:
         texts = [_rule_sql(r, as_of, th) for th in threshold_sets]
         differs = len(set(texts)) > 1
-        if r.meta.stage == 1 and (differs or "prior_signals" in texts[0]):
+        if r.meta.stage == 1 and (differs or _reads_open_signals(r, as_of, threshold_sets[0])):
             chosen.append(r)
             changed_stage_1 = changed_stage_1 or differs
-        elif r.meta.stage > 1 and (differs or changed_stage_1 or "prior_signals" in texts[0]):
+        elif r.meta.stage > 1 and (
+            differs or changed_stage_1 or _reads_open_signals(r, as_of, threshold_sets[0])
+        ):
             chosen.append(r)
     if changed_stage_1:  # stage 2 reads eng_signals: every stage-2 rule again
         chosen += [r for r in signal_rules if r.meta.stage > 1 and r not in chosen]
     return chosen
+
+
+def _reads_open_signals(rule, as_of, thresholds) -> bool:
+    return "prior_signals" in _rule_sql(rule, as_of, thresholds)
 
 
 def _signal_rows(con, sql: str) -> list[dict]:
@@ -339,9 +345,14 @@ def preview(changed: dict) -> Preview:
         rule_ids = [r.rule_id for r in chosen]
         con = _open_kept(path)
         try:
-            before = (
-                _rerun(con, "whatif_snap", as_of, current, chosen) if answers(current) else None
-            )
+            if kept == current and not any(_reads_open_signals(r, as_of, kept) for r in chosen):
+                # nothing the screening saw has changed for the thresholds in force: its own
+                # signals are the baseline (half the work)
+                before = _signal_rows(
+                    con, f'SELECT {SIGNAL_COLUMNS} FROM "whatif_snap".main.eng_signals'
+                )
+            elif answers(current):
+                before = _rerun(con, "whatif_snap", as_of, current, chosen)
             after = _rerun(con, "whatif_snap", as_of, edited, chosen) if answers(edited) else None
         finally:
             con.close()
