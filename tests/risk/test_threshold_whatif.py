@@ -58,10 +58,10 @@ def test_the_forecast_is_what_a_screening_with_the_new_thresholds_produces(
     forecast = whatif.preview(changed)
 
     assert forecast.fast is fast
-    assert forecast._before == produced[0]  # nothing changed: the screening's own signals
+    assert forecast.keys_before == produced[0]  # nothing changed: the screening's own signals
     update_thresholds(changed, "影响预览测试", bank.users["rm_branch"])
     screening.run_screening(AS_OF)
-    assert forecast._after == produced[1]
+    assert forecast.keys_after == produced[1]
     assert forecast.after_total == len(produced[1])
     appear, disappear = produced[1] - produced[0], produced[0] - produced[1]
     assert {_key(r) for r in forecast.appear} == appear

@@ -184,13 +184,9 @@ class Preview:
     leave: list[AgendaChange] = field(default_factory=list)
     before_total: int = 0
     after_total: int = 0
-
-    @property
-    def predicted(self) -> set[tuple]:
-        return self._after
-
-    _after: set = field(default_factory=set, repr=False)
-    _before: set = field(default_factory=set, repr=False)
+    # every signal either way as (rule, customer, loan): what the comparisons are made of
+    keys_before: set = field(default_factory=set, repr=False)
+    keys_after: set = field(default_factory=set, repr=False)
 
 
 class PreviewUnavailable(Exception):
@@ -387,7 +383,7 @@ def _compare(result: Preview, before: list[dict], after: list[dict]) -> None:
 
     old = {_key(r): r for r in before}
     new = {_key(r): r for r in after}
-    result._before, result._after = set(old), set(new)
+    result.keys_before, result.keys_after = set(old), set(new)
     result.before_total, result.after_total = len(old), len(new)
     both = set(old) & set(new)
     moved = sorted(k for k in both if old[k]["level"] != new[k]["level"])
