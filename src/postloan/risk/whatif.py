@@ -74,10 +74,11 @@ def keep(con, run, thresholds, result) -> Path | None:
             "UNION ALL SELECT view_name, 'view' FROM duckdb_views() WHERE temporary "
             "AND NOT internal"
         ).fetchall()
+        read = rule_tables(run.as_of, thresholds, ran_rules)
         con.execute(f"ATTACH '{partial}' AS whatif_keep")
         try:
             for name, _kind in objects:
-                if not re.fullmatch(r"(in|eng)_\w+", name):
+                if name not in read:
                     continue
                 con.execute(f'CREATE TABLE whatif_keep."{name}" AS SELECT * FROM temp."{name}"')
             meta = {
@@ -102,6 +103,19 @@ def keep(con, run, thresholds, result) -> Path | None:
         "预警阈值影响预览：保存筛查 %s 的引擎数据 %.1f 秒", run.pk, time.perf_counter() - started
     )
     return final
+
+
+def rule_tables(as_of, thresholds, rule_ids) -> set[str]:
+    """The engine tables the signal rules read (named in their SQL), and the signals: what the
+    copy must hold. The monthly flows the engine has already summed per customer
+    (``eng_cust_month``) are not read again, so the copy is about half the engine's state."""
+    from postloan.risk.engine.registry import rules
+
+    names = {"eng_signals"}
+    for r in rules():
+        if r.rule_id in rule_ids:
+            names |= set(re.findall(r"\b((?:in|eng)_\w+)", _rule_sql(r, as_of, thresholds)))
+    return names
 
 
 def prune(latest_pk: int) -> None:
