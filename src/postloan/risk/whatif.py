@@ -1,8 +1,8 @@
 """预警阈值影响预览 — what a threshold change would do, before it is saved (issue 18 part 5).
 
 The latest screening leaves its engine state behind: `keep()` writes the DuckDB tables the
-rules read (every ``in_*`` input, normalised, and every ``eng_*`` table, the signals among
-them) to ``VAR_DIR/whatif/run-<id>.duckdb``. `preview()` opens that file read-only and re-runs,
+signal rules name in their SQL (``in_*`` inputs, normalised, and ``eng_*`` tables) and the
+signals it found to ``VAR_DIR/whatif/run-<id>.duckdb``. `preview()` opens that file read-only and re-runs,
 with the engine's own rule functions (`engine.screen._insert_signals`), only the signal rules
 the change touches — a rule whose SQL text differs between the thresholds in force and the
 edited ones, the rules that read other signals (stage 2) and those that read the open signals
