@@ -100,9 +100,11 @@ def table_for_name(stem: str) -> str | None:
 
 
 def _workbook_sheets(path: Path) -> list[str]:
-    wb = _open_workbook(path)
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
     try:
-        return list(wb.sheetnames)
+        return list(wb.sheet_names)
     finally:
         wb.close()
 
@@ -433,7 +435,9 @@ def load_parquet(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> 
 
 
 def cell_text(value) -> str | None:
-    """An Excel cell as the text a user would have typed."""
+    """An Excel cell as the text a user would have typed (an empty one None)."""
+    if type(value) is str:  # most cells: first, and without further checks
+        return value or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -501,6 +505,28 @@ def _open_workbook(path: Path, data_only: bool = True):
     return load_workbook(path, read_only=True, data_only=data_only)
 
 
+def _calamine_rows(path: Path, sheet: str | None):
+    """The sheet's rows as openpyxl's `iter_rows(values_only=True)` gives them, read by
+    calamine (Rust, ≈ 10× faster): row 1 first, column A first.
+
+    calamine 0.9 yields the rows from row 1 but the columns from the first used one (padded
+    here), an empty cell as "" (`cell_text` makes it None), and each formula's saved result
+    (an uncomputed formula is an empty cell, as with openpyxl's data-only reader)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        ws = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
+        pad = [None] * (ws.start or (0, 0))[1]
+        if pad:
+            for row in ws.iter_rows():
+                yield pad + row
+        else:
+            yield from ws.iter_rows()
+    finally:
+        wb.close()
+
+
 def _sheet(wb, src: Source):
     ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
     # The declared range is not trusted: a range smaller than the data would cut rows off.
@@ -514,7 +540,7 @@ def _uncomputed(src: Source, number: int, row, formulas, positions) -> list[File
     errors = []
     for i, code in positions:
         f = formulas[i] if i < len(formulas) else None
-        if isinstance(f, str) and f.startswith("=") and (i >= len(row) or row[i] is None):
+        if isinstance(f, str) and f.startswith("=") and (i >= len(row) or row[i] in (None, "")):
             label = contract.table(src.table).column(code).label
             errors.append(
                 FileError(
@@ -534,10 +560,11 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
     result = LoadedFile(src, raw, [], [], 0, ident("_row"))
     max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
     has_formulas = (src.workbook or check_workbook(src.path)).has_formulas
-    wb = _open_workbook(src.path)
+    # The values come from calamine; only a workbook with formulas is also read by openpyxl,
+    # for the formulas themselves (calamine gives their saved results only).
     fwb = _open_workbook(src.path, data_only=False) if has_formulas else None
+    rows = _calamine_rows(src.path, src.sheet)
     try:
-        rows = _sheet(wb, src).iter_rows(values_only=True)
         formula_rows = _sheet(fwb, src).iter_rows(values_only=True) if fwb else None
         header = next(rows, None)
         if formula_rows is not None:
@@ -598,7 +625,7 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
         if buffer[0]:
             flush()
     finally:
-        wb.close()
+        rows.close()
         if fwb is not None:
             fwb.close()
     result.columns = codes

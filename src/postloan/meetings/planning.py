@@ -189,6 +189,106 @@ def max_dpd(customer_ids, as_of: dt.date) -> dict[str, int]:
     return {cid: (as_of - first).days for cid, first in rows}
 
 
+def plan_reasons(ids, rules, kind: str, date: dt.date, as_of: dt.date, signals=None):
+    """customer → the reason codes that put it on a meeting's agenda, and each one's credit.
+
+    `signals` stands in for the customers with an open orange/red signal (the threshold
+    what-if's forecast, `risk.whatif`); by default they are read from the signals."""
+    since = as_of - dt.timedelta(days=rules.finding_lookback_days)
+    threshold = rules.large_credit_threshold
+    credit, _balances = _credit(ids)
+    reasons: dict[str, list[str]] = {}
+
+    def add(cids, code):
+        for cid in cids:
+            reasons.setdefault(cid, []).append(code)
+
+    add([cid for cid, amount in credit.items() if amount >= threshold], ch.Reason.LARGE_CREDIT)
+    add(_non_performing(ids, as_of), ch.Reason.NON_PERFORMING)
+    add(_signals(ids) if signals is None else set(signals) & set(ids), ch.Reason.RISK_SIGNAL)
+    add(_inspection_findings(ids, since, as_of), ch.Reason.INSPECTION_FINDING)
+    add(_events(ids, "policy_impact", since, as_of), ch.Reason.POLICY_IMPACT)
+    add(_open_resolutions(ids, date), ch.Reason.OPEN_RESOLUTION)
+    if kind == ch.MeetingKind.QUARTERLY:
+        add(
+            [cid for cid, amount in credit.items() if ZERO < amount < threshold],
+            ch.Reason.QUARTERLY_REVIEW,
+        )
+    return reasons, credit
+
+
+def next_meeting(branch, on: dt.date):
+    """(date, kind, words) of the unit's next meeting on or after `on`: the earliest one
+    scheduled and not yet held, else this month's by the meeting rules (not yet scheduled)."""
+    from postloan.meetings.models import Meeting
+
+    meeting = (
+        Meeting.objects.filter(
+            branch=branch,
+            date__gte=on,
+            status__in=[ch.MeetingStatus.PLANNED, ch.MeetingStatus.NOTICED],
+        )
+        .order_by("date", "pk")
+        .first()
+    )
+    if meeting is not None:
+        words = f"{meeting.date:%Y-%m-%d} {meeting.get_kind_display()}"
+        return meeting.date, meeting.kind, words
+    kind = default_kind(branch, on)
+    return on, kind, f"下次{ch.MeetingKind(kind).label}（尚未安排）"
+
+
+def agenda_reasons(customer_ids, alerts_before: set[str], alerts_after: set[str], on: dt.date):
+    """The customers among `customer_ids` whose place on their unit's next agenda differs when
+    the customers with an open orange/red signal are `alerts_before` or `alerts_after`: each
+    with its unit, the meeting and the reasons either way (`risk.whatif.AgendaChange`). `on`
+    stands in for the business date when none is set."""
+    from postloan.core.business_date import current_business_date
+    from postloan.meetings.rules import reviewing_units
+    from postloan.org.models import Branch
+    from postloan.portfolio.models import Customer
+    from postloan.risk.whatif import AgendaChange
+
+    today = current_business_date() or on
+    reviewer = reviewing_units()
+    groups: dict[str, dict[str, str]] = {}
+    for cid, name, unit in Customer.objects.filter(pk__in=list(customer_ids)).values_list(
+        "customer_id", "name", "branch_id"
+    ):
+        if unit in reviewer:
+            groups.setdefault(reviewer[unit], {})[cid] = name
+    units = Branch.objects.in_bulk(list(groups))
+    changes = []
+    for code in sorted(groups):
+        branch = units[code]
+        date, kind, words = next_meeting(branch, today)
+        ids = sorted(groups[code])
+        rules = settings_for(branch)
+        as_of = min(date, today)
+        before, _ = plan_reasons(ids, rules, kind, date, as_of, signals=alerts_before)
+        after, _ = plan_reasons(ids, rules, kind, date, as_of, signals=alerts_after)
+        for cid in ids:
+            if bool(before.get(cid)) == bool(after.get(cid)):
+                continue
+
+            def labels(codes):
+                return [
+                    str(ch.Reason(c).label) for c in sorted(set(codes), key=ch.REASON_ORDER.index)
+                ]
+
+            changes.append(
+                AgendaChange(
+                    customer_id=cid,
+                    name=groups[code][cid],
+                    unit=branch.name,
+                    meeting=words,
+                    reasons_before=labels(before.get(cid, [])),
+                    reasons_after=labels(after.get(cid, [])),
+                )
+            )
+    return changes
+
+
 def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
     from postloan.core.business_date import current_business_date
     from postloan.portfolio.models import Customer
@@ -207,27 +307,7 @@ def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
         return plan
     ids = list(customers)
     as_of = min(date, current_business_date() or date)
-    since = as_of - dt.timedelta(days=rules.finding_lookback_days)
-    threshold = rules.large_credit_threshold
-    credit, _balances = _credit(ids)
-    reasons: dict[str, list[str]] = {}
-
-    def add(cids, code):
-        for cid in cids:
-            reasons.setdefault(cid, []).append(code)
-
-    add([cid for cid, amount in credit.items() if amount >= threshold], ch.Reason.LARGE_CREDIT)
-    add(_non_performing(ids, as_of), ch.Reason.NON_PERFORMING)
-    add(_signals(ids), ch.Reason.RISK_SIGNAL)
-    add(_inspection_findings(ids, since, as_of), ch.Reason.INSPECTION_FINDING)
-    add(_events(ids, "policy_impact", since, as_of), ch.Reason.POLICY_IMPACT)
-    add(_open_resolutions(ids, date), ch.Reason.OPEN_RESOLUTION)
-    if kind == ch.MeetingKind.QUARTERLY:
-        add(
-            [cid for cid, amount in credit.items() if ZERO < amount < threshold],
-            ch.Reason.QUARTERLY_REVIEW,
-        )
-
+    reasons, credit = plan_reasons(ids, rules, kind, date, as_of)
     ranking = risk_ranking(list(reasons), as_of)
     dpd = max_dpd(list(reasons), as_of)
     entries = []

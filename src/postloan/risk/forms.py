@@ -113,9 +113,10 @@ class ThresholdForm(forms.Form):
 
     reason = forms.CharField(label="修改原因", widget=TEXTAREA)
 
-    def __init__(self, *args, current: dict, **kwargs):
+    def __init__(self, *args, current: dict, preview: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.current = current
+        self.fields["reason"].required = not preview  # a preview saves nothing
         from postloan.risk.thresholds import label_for
 
         for name, value in current.items():

@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/<str:event_id>/release/", views.event_release, name="event_release"),
     path("review-tasks/<int:pk>/", views.review_task, name="review_task"),
     path("thresholds/", views.thresholds, name="thresholds"),
+    path("thresholds/preview/", views.thresholds_preview, name="thresholds_preview"),
     path("ranking/", views.ranking, name="ranking"),
     path("customers/<str:customer_id>/panel/", views.customer_panel, name="customer_panel"),
     path("dashboard/counts/", views.dashboard_counts, name="dashboard_counts"),

@@ -522,6 +522,39 @@ def thresholds(request):
     )
 
 
+@login_required
+def thresholds_preview(request):
+    """预警阈值影响预览: the edited thresholds' forecast against the latest screening; saves
+    nothing (saving stays `thresholds`, a new audited version)."""
+    from postloan.risk import whatif
+
+    if request.method != "POST":
+        return redirect("risk:thresholds")
+    if not is_risk_department(request.user):
+        raise PermissionDenied("只有风险管理部门可以预览阈值变化的影响")
+    form = forms.ThresholdForm(request.POST, current=current_values(), preview=True)
+    preview = problem = None
+    if form.is_valid():
+        try:
+            preview = whatif.preview(form.cleaned_data["changed"])
+        except whatif.PreviewUnavailable as exc:
+            problem = str(exc)
+        except ValueError as exc:  # a value the engine's thresholds refuse
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "risk/thresholds.html",
+        {
+            "form": form,
+            "can_edit": True,
+            "preview": preview,
+            "preview_problem": problem,
+            "versions": ThresholdVersion.objects.select_related("changed_by")[:20],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 # --- composite view -----------------------------------------------------------------------------
 
 

@@ -84,11 +84,16 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
         try:
             add_workflow_inputs(con)
             result = screen(con, as_of, thresholds)
+            lap("engine")
+            if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
+                from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
+
+                whatif.keep(con, run, thresholds, result)
+                lap("whatif")
         finally:
             close = getattr(con, "close", None)
             if close is not None:
                 close()
-        lap("engine")
         with transaction.atomic():
             counts = persist_result(result, as_of, run=run)
             run.status = ch.RunStatus.SUCCEEDED
