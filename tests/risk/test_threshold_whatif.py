@@ -187,3 +187,13 @@ def test_a_bad_value_is_named_next_to_its_field(bank, login):
     page = client.post("/risk/thresholds/preview/", {**_form(client), "dpd_orange_over": "三十"})
     assert page.status_code == 400
     assert "请输入整数" in page.content.decode()
+
+
+def test_the_bench_s_what_if_phase_is_the_slowest_edit_answered_from_the_kept_copy(bank):
+    from postloan.ops.bench import bench_hook
+
+    screening.run_screening(AS_OF)
+    figures = bench_hook("whatif")(None, AS_OF)
+    kept = [p for p in figures["previews"] if p["fast"]]
+    assert kept and figures["seconds"] == max(p["seconds"] for p in kept)
+    assert any(not p["fast"] for p in figures["previews"])  # the snapshot window, listed beside

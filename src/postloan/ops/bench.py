@@ -37,7 +37,7 @@ AS_OF = "2026-10-31"
 # called as f(folder: Path, as_of: date) -> dict with "seconds"); otherwise reported as 未测.
 BENCH_HOOKS = {
     "delta": "postloan.analytics.bench:bench_delta_day",  # a daily delta import (ingest)
-    "whatif": "postloan.risk.thresholds:bench_whatif",  # the threshold what-if (risk)
+    "whatif": "postloan.risk.whatif:bench_whatif",  # the threshold what-if (risk)
 }
 NOT_MEASURED = "未测"
 DEMO_ROLES = ("account_manager", "risk_manager", "dept_head", "chair", "vice_chair", "credit_mgmt")

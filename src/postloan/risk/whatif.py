@@ -518,3 +518,12 @@ def bench(changes=BENCH_CHANGES) -> dict:
         )
     run = latest_run()
     return {"as_of": run.as_of.isoformat() if run else None, "previews": rows}
+
+
+def bench_whatif(folder, as_of) -> dict:
+    """`postloan bench`'s what-if phase (`ops.bench.BENCH_HOOKS`): every edit of `BENCH_CHANGES`
+    previewed on the bench's bank; its figure is the slowest answer from the kept copy (the
+    edits of a snapshot window, answered by a fresh screening, are listed beside it)."""
+    figures = bench()
+    kept = [p["seconds"] for p in figures["previews"] if p["fast"]]
+    return {"seconds": max(kept) if kept else None, **figures}
