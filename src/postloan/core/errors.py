@@ -13,7 +13,7 @@ class DomainError(Exception):
 
     `message` is Chinese and user-facing; `field` names the form field the refusal belongs next
     to (None: the form as a whole); `errors` carries several refusals at once, field → message
-    (e.g. a decision table of loans, a signature's three fields).
+    or list of messages (a decision table of loans, a signature's three fields, an inspection).
     """
 
     status = 409
@@ -34,6 +34,12 @@ class DomainError(Exception):
         return body
 
 
+def refused(errors: dict) -> DomainError:
+    """One refusal of several fields at once (field → message or list of messages)."""
+    messages_ = [m for v in errors.values() for m in ([v] if isinstance(v, str) else v)]
+    return DomainError("；".join(dict.fromkeys(messages_)), errors=errors)
+
+
 def add_to_form(form, exc: DomainError) -> None:
     """Put an action's refusals next to their fields (the rest above the form)."""
     errors = exc.errors or {None: exc.message}
@@ -47,9 +53,11 @@ def flash(request, exc: DomainError) -> None:
 
 
 def attempt(form, call):
-    """Run an action for a bound form; a refusal goes next to its field and gives None."""
+    """Run an action for a bound form: its result (True for an action that returns nothing), or
+    None when it refused — the refusal then stands next to its field."""
     try:
-        return call()
+        result = call()
     except DomainError as exc:
         add_to_form(form, exc)
         return None
+    return True if result is None else result

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from postloan.core.errors import DomainError
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import (
@@ -133,10 +134,8 @@ def agenda_add(request, pk):
     form = ReasonForm(request.POST)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid() or not form.cleaned_data["customer_id"]:
-            raise MeetingError("请填写客户编号和书面理由")
+            raise DomainError("请填写客户编号和书面理由")
         customer = get_customer_for_user(request.user, form.cleaned_data["customer_id"].strip())
         actions.add_agenda_item(
             meeting, customer, reason=form.cleaned_data["reason"], acting_user=request.user
@@ -202,10 +201,8 @@ def start(request, pk):
     form = StartForm(request.POST, people=people, chairs=chairs)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid():
-            raise MeetingError("请勾选出席人员并选择会议主持人")
+            raise DomainError("请勾选出席人员并选择会议主持人")
         actions.start_meeting(
             meeting,
             present_ids=form.cleaned_data["present"],
