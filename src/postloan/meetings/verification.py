@@ -24,13 +24,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from postloan.core.audit import record_many
 from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
 from postloan.meetings.resolution_kinds import registry
+from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
 CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)
@@ -146,40 +146,6 @@ def _litigation(ids, as_of):
     )
 
 
-def _sales_in(ids, as_of):
-    from postloan.portfolio.models import Transaction
-
-    sales_in = defaultdict(dict)
-    for cid, month, total in (
-        Transaction.objects.filter(
-            account__customer_id__in=ids,
-            direction="in",
-            category="sales_proceeds",
-            txn_date__lte=as_of,
-        )
-        .annotate(m=TruncMonth("txn_date"))
-        .values("account__customer_id", "m")
-        .annotate(t=Sum("amount"))
-        .values_list("account__customer_id", "m", "t")
-    ):
-        sales_in[cid][_as_date(month)] = total
-    return sales_in
-
-
-def _revenue(ids, as_of):
-    from postloan.portfolio.models import TaxInvoice
-
-    revenue = defaultdict(dict)
-    for cid, month, total in (
-        TaxInvoice.objects.filter(customer_id__in=ids, month__lte=as_of)
-        .values("customer_id", "month")
-        .annotate(t=Sum("amount"))
-        .values_list("customer_id", "month", "t")
-    ):
-        revenue[cid][_as_date(month)] = total
-    return revenue
-
-
 def _guarantees(ids, as_of):
     return guarantee_rows(ids)
 
@@ -194,11 +160,7 @@ LOADERS = {
     "last_disb": _last_disb,
     "litigation": _litigation,
     "guarantees": _guarantees,
-    "sales_in": _sales_in,
-    "revenue": _revenue,
 }
-# A derived fact and the facts it is computed from.
-DERIVED = {"return_ratio_since": ("sales_in", "revenue")}
 
 
 @dataclass
@@ -210,25 +172,24 @@ class Facts:
     guarantees: dict = field(default_factory=dict)
     litigation: dict = field(default_factory=dict)
     classes: dict = field(default_factory=dict)
-    sales_in: dict = field(default_factory=dict)
-    revenue: dict = field(default_factory=dict)
+    return_months: dict = field(default_factory=dict)  # customer → [risk.sales_return months]
 
     def return_ratio_since(self, cid: str, since: dt.date) -> Decimal | None:
-        """销售资金归行率 from the month of `since` on: sales proceeds / invoiced revenue."""
+        """销售资金归行率 from the month of `since` on (the one figure, `risk.sales_return`)."""
         start = since.replace(day=1)
-        rev = sum((v for m, v in self.revenue.get(cid, {}).items() if m >= start), ZERO)
-        got = sum((v for m, v in self.sales_in.get(cid, {}).items() if m >= start), ZERO)
-        return got / rev if rev else None
+        return ratio_over(m for m in self.return_months.get(cid, []) if m.month >= start)
 
 
-def gather(customer_ids, as_of: dt.date, needed=None) -> Facts:
-    """The facts of these customers as of `as_of` (only those `needed`, default all)."""
+def gather(customer_ids, as_of: dt.date, needed=None, since: dt.date | None = None) -> Facts:
+    """The facts of these customers as of `as_of` (only those `needed`, default all); the
+    monthly 归行率 from the month of `since` (default: twelve months back)."""
     ids = list(customer_ids)
-    wanted = set(LOADERS if needed is None else needed)
-    for name, sources in DERIVED.items():
-        if name in wanted:
-            wanted |= set(sources)
-    return Facts(**{name: LOADERS[name](ids, as_of) for name in LOADERS if name in wanted})
+    wanted = set(LOADERS) | {"return_ratio_since"} if needed is None else set(needed)
+    facts = Facts(**{name: LOADERS[name](ids, as_of) for name in LOADERS if name in wanted})
+    if "return_ratio_since" in wanted:
+        start = since or (as_of.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+        facts.return_months = return_months(ids, start, as_of)
+    return facts
 
 
 def _as_date(value) -> dt.date:
@@ -259,7 +220,8 @@ def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> 
     if not todo:
         return dict(counts)
     needed = {fact for r in todo for fact in registry.facts_of(r.type)}
-    facts = gather({r.customer_id for r in todo}, as_of, needed)
+    since = min(r.decided_on for r in todo)
+    facts = gather({r.customer_id for r in todo}, as_of, needed, since)
     changed, events = [], []
     for res in todo:
         status, detail = judge(res, facts, as_of)
