@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.current import loans_with_current_class
 from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
@@ -174,7 +175,7 @@ def _guarantees(customer):
     ).select_related("collateral", "guarantor_customer")
 
 
-def _guarantor_text(customer) -> tuple[str, str]:
+def _guarantor_text(customer, as_of: dt.date) -> tuple[str, str]:
     guarantors = [g for g in _guarantees(customer) if g.kind == "guarantor"]
     if not guarantors:
         return "无保证担保。", "无保证担保。"
@@ -182,9 +183,9 @@ def _guarantor_text(customer) -> tuple[str, str]:
     for g in guarantors:
         name = g.guarantor_customer.name if g.guarantor_customer else g.guarantor_name
         if g.guarantor_customer:
-            worst = g.guarantor_customer.loans.filter(status="active").values_list(
-                "classification", flat=True
-            )
+            worst = loans_with_current_class(
+                g.guarantor_customer.loans.filter(status="active"), as_of
+            ).values_list("current_cls", flat=True)
             labels = "、".join(CLASS_LABELS.get(c, c) for c in sorted(set(worst)))
             ops.append(f"{name}（本行客户，借据分类：{labels or '无借据'}）")
         else:
@@ -238,14 +239,12 @@ def _signals_text(customer) -> str:
 def prefill(customer, as_of: dt.date) -> dict[str, str]:
     att = attachments(customer, as_of)
     balance = customer.loans.filter(status="active").aggregate(t=Sum("balance"))["t"]
+    active = loans_with_current_class(customer.loans.filter(status="active"), as_of)
     classes = [
-        CLASS_LABELS.get(c, c)
-        for c in sorted(
-            set(customer.loans.filter(status="active").values_list("classification", flat=True))
-        )
+        CLASS_LABELS.get(c, c) for c in sorted(set(active.values_list("current_cls", flat=True)))
     ]
     flows = att["fund_flows"][-3:]
-    guar_ops, guar_cap = _guarantor_text(customer)
+    guar_ops, guar_cap = _guarantor_text(customer, as_of)
     return {
         "legality": _events_text(
             customer,

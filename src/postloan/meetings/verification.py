@@ -30,6 +30,7 @@ from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
 from postloan.meetings.resolution_kinds import registry
+from postloan.risk.current import loans_with_current_class
 from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
@@ -94,11 +95,14 @@ def _balance(ids, as_of):
 
 
 def _classes(ids, as_of):
+    """customer → the current classes (risk.current) of its active loans at `as_of`."""
     from postloan.portfolio.models import Loan
 
     classes = defaultdict(set)
-    active = Loan.objects.filter(customer_id__in=ids, status="active")
-    for cid, cls in active.values_list("customer_id", "classification"):
+    active = loans_with_current_class(
+        Loan.objects.filter(customer_id__in=ids, status="active"), as_of
+    )
+    for cid, cls in active.values_list("customer_id", "current_cls"):
         classes[cid].add(cls)
     return classes
 
