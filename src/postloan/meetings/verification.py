@@ -1,19 +1,9 @@
 """Checking resolutions' execution against the data, set-based, and the reminders around them.
 
-One pass reads, for all resolutions in force, the customers' balances, their latest new loan and
-disbursement, their guarantees, litigation events, loan classes and monthly sales proceeds vs
-invoices (a few grouped queries), then decides each resolution's status:
-
-- reduce_exposure: verified once the balance is at or below the target; failed when the target
-  date has passed with the balance above it;
-- stop_new_credit: failed on any loan or disbursement after the decision; verified at the deadline;
-- add_collateral: verified by a guarantee not on the books at the decision (meeting the amount /
-  guarantor named); failed when the deadline passed without one;
-- tighten_monitoring: at the deadline, 销售资金归行率 since the decision ≥ the minimum → verified,
-  else failed; without a minimum ratio it needs the person's claim;
-- legal_action: verified by a litigation event after the decision or a recorded filing;
-- exit / recall: verified when the balance is nil (exit: no active facility either);
-- reclassify: verified when every active loan carries the new class.
+One pass reads, for all resolutions in force, the facts their types need (`LOADERS`: balances,
+latest new loan and disbursement, guarantees, litigation events, current loan classes, the
+monthly 归行率 of `risk.sales_return`; a few grouped queries for all customers), then asks each
+resolution's type (`resolution_kinds`, one module per type, each with its rule) for a verdict.
 Past the deadline without proof: failed where the data disproves it, else overdue.
 """
 

@@ -36,12 +36,10 @@ class AddCollateral(ResolutionKind):
         return out
 
     def wording(self, p):
-        bits = []
-        if p.get("amount"):
-            bits.append(f"金额不低于{yuan_text(p['amount'])}")
-        if p.get("guarantor"):
-            bits.append(f"保证人{p['guarantor']}")
-        return f"{self.label}（{'，'.join(bits)}）"
+        return self.with_details(
+            p.get("amount") and f"金额不低于{yuan_text(p['amount'])}",
+            p.get("guarantor") and f"保证人{p['guarantor']}",
+        )
 
     def judge(self, case):
         res, p = case.res, case.params

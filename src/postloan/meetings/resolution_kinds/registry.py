@@ -87,6 +87,10 @@ class ResolutionKind:
         """How the resolution reads in the minutes, before its free text."""
         return self.label
 
+    def with_details(self, *details) -> str:
+        """The name with the elements given (empty ones left out): 补充担保（金额…，保证人…）."""
+        return f"{self.label}（{'，'.join(d for d in details if d)}）"
+
     def judge(self, case: Case) -> tuple[bool | None, str]:
         """(verdict, explanation) under the facts: VERIFIED, FAILED or UNPROVEN."""
         return UNPROVEN, case.res.check_detail or "需责任人报告执行情况"

@@ -37,12 +37,10 @@ class TightenMonitoring(ResolutionKind):
         return out
 
     def wording(self, p):
-        bits = []
-        if p.get("min_return_ratio"):
-            bits.append(f"销售资金归行率不低于{pct(p['min_return_ratio'], 1)}")
-        if p.get("review_frequency"):
-            bits.append(f"检查频率：{p['review_frequency']}")
-        return f"{self.label}（{'，'.join(bits)}）"
+        return self.with_details(
+            p.get("min_return_ratio") and f"销售资金归行率不低于{pct(p['min_return_ratio'], 1)}",
+            p.get("review_frequency") and f"检查频率：{p['review_frequency']}",
+        )
 
     def judge(self, case):
         res, p = case.res, case.params
