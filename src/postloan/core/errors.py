@@ -6,6 +6,7 @@ handler (a 4xx JSON body with the message and the field). A person reads the mes
 """
 
 from django.contrib import messages
+from django.shortcuts import redirect
 
 
 class DomainError(Exception):
@@ -61,3 +62,15 @@ def attempt(form, call):
         add_to_form(form, exc)
         return None
     return True if result is None else result
+
+
+def button(request, call, *, ok: str, back):
+    """Run the action of a button (a POST without a form): its refusal, or `ok`, as the page's
+    message; then go `back` (a URL or a view name)."""
+    try:
+        call()
+    except DomainError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect(back)

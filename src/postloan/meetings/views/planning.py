@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
-from postloan.core.errors import DomainError, add_to_form, attempt
+from postloan.core.errors import DomainError, add_to_form, attempt, button
 from postloan.meetings import actions
 from postloan.meetings.access import can_certify, can_run, can_view_branch, visible_meetings
 from postloan.meetings.committee import committee_validity
@@ -148,20 +149,17 @@ def committee_add(request, code):
 @login_required
 @require_POST
 def committee_remove(request, code):
-    """委员卸任 (a refusal shows above the form of new members)."""
+    """委员卸任: a button; a refusal is the page's error message."""
     branch = _branch(request, code)
     member = _committee_member(branch, request)
-    form = MemberForm(staff_qs=_committee_staff(branch))
-    left = attempt(
-        form,
+    return button(
+        request,
         lambda: actions.remove_member(
             member, acting_user=request.user, left_on=current_business_date()
         ),
+        ok="委员已卸任",
+        back=reverse("meetings:committee", args=[code]),
     )
-    if left:
-        messages.success(request, "委员已卸任")
-        return redirect("meetings:committee", code)
-    return _committee_render(request, branch, member_form=form)
 
 
 @login_required
