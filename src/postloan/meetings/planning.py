@@ -158,7 +158,7 @@ def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
         from postloan.risk.models import CustomerRiskView
     except ImportError:
         return {}
-    latest = latest_screening(as_of)
+    latest = latest_screening(as_of, CustomerRiskView.objects.all())  # the ranking's own date
     if latest is None:
         return {}
     return {
