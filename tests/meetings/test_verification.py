@@ -17,6 +17,8 @@ from postloan.portfolio.models import (
     TaxInvoice,
     Transaction,
 )
+from postloan.risk.actions import correct_classification
+from postloan.risk.models import LoanAssessment
 
 DEADLINE = dt.date(2026, 12, 31)
 BEFORE = dt.date(2026, 12, 10)
@@ -79,8 +81,15 @@ def test_it_verifies_each_type_against_the_data(committee_bank, run):
     _, res = _signed_meeting(bank, run)
     loan = Loan.objects.get(pk="L001")
     loan.balance = Decimal("0")
-    loan.classification = "special_mention"
     loan.save()
+    # 调整分类 is executed by a binding decision (here the risk department's 更正 of the
+    # committee's 认定): the loan's current class (risk.current), not a bare field edit
+    correct_classification(
+        LoanAssessment.objects.filter(loan=loan).latest("as_of"),
+        "special_mention",
+        "按例会决议调整分类",
+        bank.users["rm_branch"],
+    )
     Guarantee.objects.create(
         guarantee_id="G-NEW",
         loan=loan,

@@ -9,11 +9,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from postloan.core.business_date import set_business_date
+from postloan.core.errors import DomainError
 from postloan.core.models import AuditEvent
 from postloan.meetings.actions import claim_execution
 from postloan.reports import actions
@@ -113,7 +114,7 @@ def test_it_needs_a_reason_and_the_risk_role_to_decide(story):
         actions.decide_finding(
             finding, confirm=True, reason="主观原因", acting_user=bank.users["am_zhang"]
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         actions.decide_finding(
             finding, confirm=True, reason="  ", acting_user=bank.users["rm_branch"]
         )
@@ -130,7 +131,7 @@ def test_it_needs_a_reason_and_the_risk_role_to_decide(story):
     assert finding.decided_by == bank.users["rm_branch"]
     event = AuditEvent.objects.get(action="reports.finding_confirmed")
     assert event.reason == "汇报时已知销售回笼下降而未报告"
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         actions.decide_finding(
             finding, confirm=False, reason="再议", acting_user=bank.users["rm_branch"]
         )
@@ -141,10 +142,10 @@ def test_it_records_consequences_of_a_confirmed_finding(story):
     risk = bank.users["rm_branch"]
     actions.detect_findings(CHECK, acting_user=risk)
     finding = AccountabilityFinding.objects.get()
-    with pytest.raises(ValidationError):  # not confirmed yet
+    with pytest.raises(DomainError):  # not confirmed yet
         actions.add_consequence(finding, kind="notice", note="通报", acting_user=risk)
     actions.decide_finding(finding, confirm=True, reason="未如实汇报", acting_user=risk)
-    with pytest.raises(ValidationError):  # points needed
+    with pytest.raises(DomainError):  # points needed
         actions.add_consequence(finding, kind="points", note="扣分", acting_user=risk)
     with pytest.raises(PermissionDenied):
         actions.add_consequence(

@@ -66,7 +66,7 @@ def test_it_writes_the_four_tables_with_headers_formats_and_values(bank, login):
     ret = book["附件3 销售收入归行"]
     assert [c.value for c in ret[4]] == [
         "月份",
-        "开票销售收入（元）",
+        "销售收入（元）",
         "本行销售回笼（元）",
         "归行率",
     ]

@@ -7,7 +7,8 @@ import pytest
 
 from postloan.portfolio.models import Loan, RepaymentInstalment
 from postloan.risk.actions.screening import run_screening
-from postloan.web.queries.dpd import days_past_due, overdue_loan_q, screened_as_of
+from postloan.risk.queries import latest_screening
+from postloan.web.queries.dpd import days_past_due, overdue_loan_q
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 10, 31)
@@ -15,7 +16,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 def test_it_reads_the_engines_dpd_from_the_latest_screening(screened_bank):
     assert days_past_due(Loan.objects.all(), AS_OF) == {"L001": 0, "L002": 0, "L003": 41}
-    assert screened_as_of(dt.date(2026, 11, 15)) == AS_OF
+    assert latest_screening(dt.date(2026, 11, 15)) == AS_OF
 
 
 def test_it_knows_nothing_before_a_screening_ran(bank):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from docx import Document
 
+from postloan.core.errors import DomainError
 from postloan.core.models import AuditEvent
 from postloan.worklist import actions
 from postloan.worklist.choices import CHECK_ITEMS, InspectionKind
@@ -150,7 +151,7 @@ def test_it_measures_a_first_follow_up_from_its_own_loan(planned, login):
 def test_the_action_refuses_what_the_form_refuses(planned):
     """The rules live in the action: a caller that skips the form is refused the same."""
     inspection = open_inspection()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(DomainError) as refused:
         actions.complete_inspection(
             inspection,
             acting_user=planned.users["am_zhang"],
@@ -160,7 +161,7 @@ def test_the_action_refuses_what_the_form_refuses(planned):
             conclusion="normal",
             report={"narrative": {}},
         )
-    errors = refused.value.message_dict
+    errors = refused.value.errors
     assert errors["done_date"] == ["检查日期不能晚于业务日期（2026-10-31）"]
     assert len([k for k in errors if k.startswith("item_")]) == len(CHECK_ITEMS)
     assert len([k for k in errors if k.startswith("narrative_")]) == len(NARRATIVE)
@@ -243,10 +244,10 @@ def test_it_refuses_other_image_formats_and_oversized_photos(planned, settings):
     gif = io.BytesIO()
     Image.new("RGB", (8, 8)).save(gif, "GIF")
     user = planned.users["am_zhang"]
-    with pytest.raises(ValidationError, match="仅接受 JPEG 或 PNG 格式的照片"):
+    with pytest.raises(DomainError, match="仅接受 JPEG 或 PNG 格式的照片"):
         actions.add_photo(inspection, acting_user=user, upload=upload(gif.getvalue(), "a.gif"))
     settings.WORKLIST_ATTACHMENT_MAX_BYTES = 100
-    with pytest.raises(ValidationError, match="照片过大"):
+    with pytest.raises(DomainError, match="照片过大"):
         actions.add_photo(inspection, acting_user=user, upload=upload(jpeg()))
     assert inspection.attachments.count() == 0
 
@@ -381,7 +382,7 @@ def test_an_amendment_needs_a_reason_and_a_consistent_correction(planned, login)
     assert "更正后检查事项中有异常，结论不能为“正常”" in html
     assert "应收账款大幅增加" in html  # what was typed is kept
     assert inspection.amendments.count() == 0
-    with pytest.raises(ValidationError, match="检查尚未完成"):
+    with pytest.raises(DomainError, match="检查尚未完成"):
         actions.amend_inspection(
             open_inspection("C002"), acting_user=planned.users["am_zhang"], reason="r", text="t"
         )

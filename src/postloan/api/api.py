@@ -22,6 +22,7 @@ from ninja.security import django_auth
 from postloan.api import schemas as s
 from postloan.api.auth import ApiTokenAuth, docs_login_required
 from postloan.api.models import Scope
+from postloan.core.errors import DomainError
 from postloan.org.visibility import get_customer_for_user, visible_customers
 from postloan.risk.errors import TransitionError
 
@@ -48,9 +49,10 @@ Offset = Query(0, ge=0, le=10_000_000, description="跳过条数")
 # ─── errors: the same Chinese messages as the web ─────────────────────────────────────────
 
 
-@api.exception_handler(TransitionError)
-def _transition(request, exc: TransitionError):
-    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=409)
+@api.exception_handler(DomainError)
+def _refused(request, exc: DomainError):
+    """Every action's refusal (risk, meetings, worklist, reports): its message and field."""
+    return api.create_response(request, exc.as_json(), status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from postloan.meetings.resolution_kinds import registry as resolution_kinds
+
 
 class MemberRole(models.TextChoices):
     CHAIR = "chair", "主任委员"
@@ -99,16 +101,12 @@ class ItemOutcome(models.TextChoices):
     DEFERRED = "deferred", "暂缓审议"
 
 
-class ResolutionType(models.TextChoices):
-    STOP_NEW_CREDIT = "stop_new_credit", "停止新增用信"
-    REDUCE_EXPOSURE = "reduce_exposure", "压缩信用余额"
-    ADD_COLLATERAL = "add_collateral", "补充担保"
-    TIGHTEN_MONITORING = "tighten_monitoring", "加强资金账户监管"
-    LEGAL_ACTION = "legal_action", "采取法律措施"
-    EXIT = "exit", "退出"
-    RECALL = "recall", "提前收回"
-    RECLASSIFY = "reclassify", "调整分类"
-    OTHER = "other", "其他"
+# The resolution types are a registry, one module each (`meetings/resolution_kinds/`); this is
+# their vocabulary (ResolutionType.STOP_NEW_CREDIT == "stop_new_credit", label "停止新增用信").
+ResolutionType = models.TextChoices(
+    "ResolutionType",
+    [(code.upper(), (code, label)) for code, label in resolution_kinds.choices()],
+)
 
 
 class ResolutionStatus(models.TextChoices):

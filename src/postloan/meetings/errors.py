@@ -1,20 +1,10 @@
-"""Errors the meeting actions raise; their text is shown to the user as is."""
+"""Errors the meeting actions raise: the project's one domain error (`postloan.core.errors`)."""
+
+from postloan.core.errors import DomainError
 
 
-class MeetingError(Exception):
-    """A rule of the meeting was broken; the message is Chinese and user-facing.
-
-    `field` names the form field the refusal belongs next to (None: the form as a whole);
-    `errors` carries several refusals at once, field → message (a decision table of loans).
-    """
-
-    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.errors = dict(errors or {})
-        if field and field not in self.errors:
-            self.errors[field] = message
+class MeetingError(DomainError):
+    """A rule of the meeting was broken; the message is Chinese and user-facing."""
 
 
 class RecordLocked(MeetingError):
@@ -26,5 +16,4 @@ class SignRefused(MeetingError):
     """A signature refused field by field (签署意见, 确认, 密码); `errors` maps field → message."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
+        super().__init__("；".join(errors.values()), errors=errors)

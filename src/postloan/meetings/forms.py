@@ -2,8 +2,10 @@
 
 from django import forms
 
+from postloan.core.errors import add_to_form
 from postloan.meetings import choices as ch
 from postloan.meetings.models import MeetingSettings
+from postloan.meetings.resolution_kinds import registry as resolution_kinds
 from postloan.org.choices import DEPARTMENT_CHOICES
 from postloan.portfolio.choices import LoanClass
 
@@ -194,32 +196,37 @@ class ExcuseForm(forms.Form):
     )
 
 
-def add_action_errors(form, exc) -> None:
-    """Put an action's refusals next to their fields (the rest above the form)."""
-    errors = exc.errors or {None: exc.message}
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
+# The one way a page shows an action's refusal (postloan.core.errors).
+add_action_errors = add_to_form
+
+
+def _param_field(param) -> forms.Field:
+    """The form field of one resolution parameter (`resolution_kinds.Param`)."""
+    label, kind = param.label, param.kind
+    if kind == "money":
+        return forms.DecimalField(label=label, required=False, max_digits=18, decimal_places=2)
+    if kind == "ratio":
+        return forms.DecimalField(label=label, required=False, max_digits=5, decimal_places=2)
+    if kind == "date":
+        return forms.DateField(label=label, required=False, widget=DATE)
+    if kind == "class":
+        return forms.ChoiceField(
+            label=label, required=False, choices=[("", "—")] + list(LoanClass.choices)
+        )
+    return forms.CharField(label=label, required=False)
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    """No type stands preselected: the recorder chooses one (issue 14)."""
+    return [("", "请选择")] + resolution_kinds.choices()
 
 
 class ResolutionForm(forms.Form):
-    type = forms.ChoiceField(
-        label="决议类型", choices=[("", "请选择")] + list(ch.ResolutionType.choices)
-    )
-    target_balance = forms.DecimalField(
-        label="目标余额（元）", required=False, max_digits=18, decimal_places=2
-    )
-    target_date = forms.DateField(label="压降日期", required=False, widget=DATE)
-    amount = forms.DecimalField(
-        label="补充担保金额（元）", required=False, max_digits=18, decimal_places=2
-    )
-    guarantor = forms.CharField(label="保证人", required=False)
-    min_return_ratio = forms.DecimalField(
-        label="最低销售资金归行率（%）", required=False, max_digits=5, decimal_places=2
-    )
-    review_frequency = forms.CharField(label="检查频率", required=False)
-    new_class = forms.ChoiceField(
-        label="调整后分类", required=False, choices=[("", "—")] + list(LoanClass.choices)
-    )
+    """A resolution: its type, the elements of every type (from the registry, in the types'
+    order), the free text, who executes it by when. The action checks which elements the
+    chosen type needs (`resolution_kinds`)."""
+
+    type = forms.ChoiceField(label="决议类型", choices=_type_choices)
     text = forms.CharField(
         label="决议内容/说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -231,29 +238,25 @@ class ResolutionForm(forms.Form):
     )
     deadline = forms.DateField(label="完成期限", required=False, widget=DATE)
 
-    PARAM_FIELDS = (
-        "target_balance",
-        "target_date",
-        "amount",
-        "guarantor",
-        "min_return_ratio",
-        "review_frequency",
-        "new_class",
-    )
-
     def __init__(self, *args, staff_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = staff_qs
+        self.params_of = resolution_kinds.all_params()
+        for param in self.params_of:
+            self.fields[param.name] = _param_field(param)
+        self.order_fields(
+            ["type", *(p.name for p in self.params_of), "text", "department", "responsible"]
+        )
 
     def params(self) -> dict:
         out = {}
-        for name in self.PARAM_FIELDS:
-            value = self.cleaned_data.get(name)
+        for param in self.params_of:
+            value = self.cleaned_data.get(param.name)
             if value in (None, ""):
                 continue
-            if name == "min_return_ratio":
+            if param.kind == "ratio":
                 value = f"{value}%"
-            out[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            out[param.name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         return out
 
 

@@ -11,6 +11,7 @@ from postloan.core import evidence
 from postloan.core.fields import MoneyField
 from postloan.meetings import choices as ch
 from postloan.meetings.errors import RecordLocked
+from postloan.meetings.resolution_kinds import registry as resolution_kinds
 from postloan.org.choices import DEPARTMENT_CHOICES
 from postloan.portfolio.choices import LoanClass
 
@@ -681,7 +682,9 @@ class Resolution(LockedRecord):
     customer = models.ForeignKey(
         "portfolio.Customer", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
     )
-    type = models.CharField("决议类型", max_length=24, choices=ch.ResolutionType.choices)
+    type = models.CharField(
+        "决议类型", max_length=24, choices=resolution_kinds.choices
+    )  # a callable: a new type (one module) needs no migration
     params = models.JSONField("决议要素", default=dict, blank=True)
     text = models.TextField("决议内容", blank=True, default="")
     department = models.CharField("执行部门", max_length=16, choices=DEPARTMENT_CHOICES)
@@ -743,9 +746,7 @@ class Resolution(LockedRecord):
         return self.is_locked()
 
     def describe(self) -> str:
-        from postloan.meetings.resolution_types import describe
-
-        return describe(self)
+        return resolution_kinds.describe(self)
 
 
 class Signature(models.Model):

@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
+from django.db.models import Min, Sum
 
 from postloan.meetings import choices as ch
 from postloan.meetings.rules import settings_for, units_reviewed_by
+from postloan.risk.queries import latest_screening
 
 ZERO = Decimal("0")
 
@@ -157,7 +158,7 @@ def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
         from postloan.risk.models import CustomerRiskView
     except ImportError:
         return {}
-    latest = CustomerRiskView.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
+    latest = latest_screening(as_of, CustomerRiskView.objects.all())  # the ranking's own date
     if latest is None:
         return {}
     return {

@@ -14,6 +14,8 @@ from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.current import loans_with_current_class
+from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
 MONTHS = 12
@@ -96,50 +98,33 @@ def attachments(customer, as_of: dt.date) -> dict:
         }
         for m in months
     ]
-    return_table = []
-    for m in months:
-        revenue, received = invoices.get(m, ZERO), by_month[m]["sales_in"]
-        ratio = f"{received / revenue * 100:.1f}%" if revenue else "—"
-        return_table.append(
-            {"month": m, "revenue": _yuan(revenue), "received": _yuan(received), "ratio": ratio}
-        )
-    # The ratio compares like with like: only months with invoiced revenue count.
-    total_rev = sum(invoices.values(), ZERO)
-    total_in = sum((by_month[m]["sales_in"] for m in months if invoices.get(m)), ZERO)
+    # 归行率: the one figure (`risk.sales_return`, EW-RETURN-RATIO's); like with like in total.
+    shown = return_months([customer.pk], since, as_of)[customer.pk]  # the 12 months, as 附件3
+    return_table = [
+        {
+            "month": f"{r.month:%Y-%m}",
+            "revenue": _yuan(r.revenue),
+            "received": _yuan(r.proceeds),
+            "ratio": f"{r.ratio * 100:.1f}%" if r.ratio is not None else "—",
+        }
+        for r in shown
+    ]
+    total_ratio = ratio_over(shown)
+    total_rev = sum((r.revenue for r in shown if r.revenue is not None), ZERO)
+    total_in = sum((r.proceeds for r in shown if r.revenue is not None), ZERO)
     return {
         "fund_use": disb,
         "fund_flows": fund_table,
         "return_ratio": return_table,
-        "return_ratio_total": f"{total_in / total_rev * 100:.1f}%" if total_rev else "—",
+        "return_ratio_total": f"{total_ratio * 100:.1f}%" if total_ratio is not None else "—",
         "invoices": invoice_rows,
         "totals": {
             "sales_in": _yuan(total_in),
             "sales_in_all": _yuan(sum((by_month[m]["sales_in"] for m in months), ZERO)),
             "revenue": _yuan(total_rev),
+            "invoiced": _yuan(sum(invoices.values(), ZERO)),
         },
     }
-
-
-def return_ratio(customer_id: str, since: dt.date, until: dt.date) -> Decimal | None:
-    """销售资金归行率 over [since, until]: sales proceeds received here / invoiced revenue."""
-    from postloan.portfolio.models import TaxInvoice, Transaction
-
-    revenue = TaxInvoice.objects.filter(
-        customer_id=customer_id, month__gte=since.replace(day=1), month__lte=until
-    ).aggregate(t=Sum("amount"))["t"]
-    if not revenue:
-        return None
-    received = (
-        Transaction.objects.filter(
-            account__customer_id=customer_id,
-            direction="in",
-            category="sales_proceeds",
-            txn_date__gte=since.replace(day=1),
-            txn_date__lte=until,
-        ).aggregate(t=Sum("amount"))["t"]
-        or ZERO
-    )
-    return received / revenue
 
 
 def _events_text(customer, types, none_text) -> str:
@@ -190,7 +175,7 @@ def _guarantees(customer):
     ).select_related("collateral", "guarantor_customer")
 
 
-def _guarantor_text(customer) -> tuple[str, str]:
+def _guarantor_text(customer, as_of: dt.date) -> tuple[str, str]:
     guarantors = [g for g in _guarantees(customer) if g.kind == "guarantor"]
     if not guarantors:
         return "无保证担保。", "无保证担保。"
@@ -198,9 +183,9 @@ def _guarantor_text(customer) -> tuple[str, str]:
     for g in guarantors:
         name = g.guarantor_customer.name if g.guarantor_customer else g.guarantor_name
         if g.guarantor_customer:
-            worst = g.guarantor_customer.loans.filter(status="active").values_list(
-                "classification", flat=True
-            )
+            worst = loans_with_current_class(
+                g.guarantor_customer.loans.filter(status="active"), as_of
+            ).values_list("current_cls", flat=True)
             labels = "、".join(CLASS_LABELS.get(c, c) for c in sorted(set(worst)))
             ops.append(f"{name}（本行客户，借据分类：{labels or '无借据'}）")
         else:
@@ -254,14 +239,12 @@ def _signals_text(customer) -> str:
 def prefill(customer, as_of: dt.date) -> dict[str, str]:
     att = attachments(customer, as_of)
     balance = customer.loans.filter(status="active").aggregate(t=Sum("balance"))["t"]
+    active = loans_with_current_class(customer.loans.filter(status="active"), as_of)
     classes = [
-        CLASS_LABELS.get(c, c)
-        for c in sorted(
-            set(customer.loans.filter(status="active").values_list("classification", flat=True))
-        )
+        CLASS_LABELS.get(c, c) for c in sorted(set(active.values_list("current_cls", flat=True)))
     ]
     flows = att["fund_flows"][-3:]
-    guar_ops, guar_cap = _guarantor_text(customer)
+    guar_ops, guar_cap = _guarantor_text(customer, as_of)
     return {
         "legality": _events_text(
             customer,
@@ -269,17 +252,17 @@ def prefill(customer, as_of: dt.date) -> dict[str, str]:
             "系统未发现失信、被执行、破产等影响持续经营合法性的事件。",
         ),
         "operations": f"用信余额{_wan(balance)}，借据分类：{'、'.join(classes) or '无'}；"
-        f"近12个月开票收入{att['totals']['revenue']}元。",
+        f"近12个月开票收入{att['totals']['invoiced']}元。",
         "fund_flows": "；".join(
             f"{r['month']}销售回笼{r['sales_in']}元、采购支付{r['purchase_out']}元" for r in flows
         )
         or "系统中无账户流水。",
         "return_ratio": (
-            f"近12个月（有开票数据的月份）销售资金归行率{att['return_ratio_total']}"
-            f"（本行回笼{att['totals']['sales_in']}元／开票{att['totals']['revenue']}元）。"
+            f"近12个月（有销售收入数据的月份）销售资金归行率{att['return_ratio_total']}"
+            f"（本行回笼{att['totals']['sales_in']}元／销售收入{att['totals']['revenue']}元）。"
             if att["return_ratio_total"] != "—"
             else f"近12个月本行销售回笼{att['totals']['sales_in_all']}元；系统中无开票数据，"
-            "归行率无法计算，请客户经理补充纳税开票情况。"
+            "也无财务报表营业收入，归行率无法计算，请客户经理补充纳税开票情况。"
         ),
         "financials": _financials_text(customer),
         "credit_report": _credit_text(customer),

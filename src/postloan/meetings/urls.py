@@ -10,6 +10,9 @@ urlpatterns = [
     path("oversight/export.xlsx", views.oversight_export, name="oversight_export"),
     path("plan/", views.plan_page, name="plan"),
     path("committee/<str:code>/", views.committee_page, name="committee"),
+    path("committee/<str:code>/add/", views.committee_add, name="committee_add"),
+    path("committee/<str:code>/remove/", views.committee_remove, name="committee_remove"),
+    path("committee/<str:code>/certify/", views.committee_certify, name="committee_certify"),
     path(
         "committee/<str:code>/members/<int:pk>/certificate/",
         views.member_certificate,

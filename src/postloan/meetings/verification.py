@@ -1,37 +1,27 @@
 """Checking resolutions' execution against the data, set-based, and the reminders around them.
 
-One pass reads, for all resolutions in force, the customers' balances, their latest new loan and
-disbursement, their guarantees, litigation events, loan classes and monthly sales proceeds vs
-invoices (a few grouped queries), then decides each resolution's status:
-
-- reduce_exposure: verified once the balance is at or below the target; failed when the target
-  date has passed with the balance above it;
-- stop_new_credit: failed on any loan or disbursement after the decision; verified at the deadline;
-- add_collateral: verified by a guarantee not on the books at the decision (meeting the amount /
-  guarantor named); failed when the deadline passed without one;
-- tighten_monitoring: at the deadline, 销售资金归行率 since the decision ≥ the minimum → verified,
-  else failed; without a minimum ratio it needs the person's claim;
-- legal_action: verified by a litigation event after the decision or a recorded filing;
-- exit / recall: verified when the balance is nil (exit: no active facility either);
-- reclassify: verified when every active loan carries the new class.
+One pass reads, for all resolutions in force, the facts their types need (`LOADERS`: balances,
+latest new loan and disbursement, guarantees, litigation events, current loan classes, the
+monthly 归行率 of `risk.sales_return`; a few grouped queries for all customers), then asks each
+resolution's type (`resolution_kinds`, one module per type, each with its rule) for a verdict.
 Past the deadline without proof: failed where the data disproves it, else overdue.
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from postloan.core.audit import record_many
-from postloan.core.formats import yuan_text
 from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
-from postloan.meetings.choices import ResolutionType as T
+from postloan.meetings.resolution_kinds import registry
+from postloan.risk.current import loans_with_current_class
+from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
 CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)
@@ -85,100 +75,115 @@ def baseline(customer_id: str) -> dict:
     }
 
 
-@dataclass
-class Facts:
-    balance: dict
-    facility: set
-    last_loan: dict
-    last_disb: dict
-    guarantees: dict
-    litigation: dict
-    classes: dict
-    sales_in: dict
-    revenue: dict
+def _balance(ids, as_of):
+    from postloan.portfolio.models import Loan
 
-
-def gather(customer_ids, as_of: dt.date) -> Facts:
-    from postloan.portfolio.models import (
-        Disbursement,
-        Facility,
-        Loan,
-        RiskEvent,
-        TaxInvoice,
-        Transaction,
-    )
-
-    ids = list(customer_ids)
     active = Loan.objects.filter(customer_id__in=ids, status="active")
-    balance = dict(
+    return dict(
         active.values("customer_id").annotate(t=Sum("balance")).values_list("customer_id", "t")
     )
+
+
+def _classes(ids, as_of):
+    """customer → the current classes (risk.current) of its active loans at `as_of`."""
+    from postloan.portfolio.models import Loan
+
     classes = defaultdict(set)
-    for cid, cls in active.values_list("customer_id", "classification"):
+    active = loans_with_current_class(
+        Loan.objects.filter(customer_id__in=ids, status="active"), as_of
+    )
+    for cid, cls in active.values_list("customer_id", "current_cls"):
         classes[cid].add(cls)
-    facility = set(
+    return classes
+
+
+def _facility(ids, as_of):
+    from postloan.portfolio.models import Facility
+
+    return set(
         Facility.objects.filter(customer_id__in=ids, status="active").values_list(
             "customer_id", flat=True
         )
     )
-    last_loan = dict(
+
+
+def _last_loan(ids, as_of):
+    from postloan.portfolio.models import Loan
+
+    return dict(
         Loan.objects.filter(customer_id__in=ids)
         .values("customer_id")
         .annotate(d=Max("start_date"))
         .values_list("customer_id", "d")
     )
-    last_disb = dict(
+
+
+def _last_disb(ids, as_of):
+    from postloan.portfolio.models import Disbursement
+
+    return dict(
         Disbursement.objects.filter(loan__customer_id__in=ids)
         .values("loan__customer_id")
         .annotate(d=Max("pay_date"))
         .values_list("loan__customer_id", "d")
     )
-    litigation = dict(
+
+
+def _litigation(ids, as_of):
+    from postloan.portfolio.models import RiskEvent
+
+    return dict(
         RiskEvent.objects.filter(customer_id__in=ids, type="litigation", event_date__lte=as_of)
         .values("customer_id")
         .annotate(d=Max("event_date"))
         .values_list("customer_id", "d")
     )
-    sales_in = defaultdict(dict)
-    for cid, month, total in (
-        Transaction.objects.filter(
-            account__customer_id__in=ids,
-            direction="in",
-            category="sales_proceeds",
-            txn_date__lte=as_of,
-        )
-        .annotate(m=TruncMonth("txn_date"))
-        .values("account__customer_id", "m")
-        .annotate(t=Sum("amount"))
-        .values_list("account__customer_id", "m", "t")
-    ):
-        sales_in[cid][month] = total
-    revenue = defaultdict(dict)
-    for cid, month, total in (
-        TaxInvoice.objects.filter(customer_id__in=ids, month__lte=as_of)
-        .values("customer_id", "month")
-        .annotate(t=Sum("amount"))
-        .values_list("customer_id", "month", "t")
-    ):
-        revenue[cid][month] = total
-    return Facts(
-        balance=balance,
-        facility=facility,
-        last_loan=last_loan,
-        last_disb=last_disb,
-        guarantees=guarantee_rows(ids),
-        litigation=litigation,
-        classes=classes,
-        sales_in=sales_in,
-        revenue=revenue,
-    )
 
 
-def _window_ratio(facts: Facts, cid: str, since: dt.date) -> Decimal | None:
-    start = since.replace(day=1)
-    rev = sum((v for m, v in facts.revenue[cid].items() if _as_date(m) >= start), ZERO)
-    got = sum((v for m, v in facts.sales_in[cid].items() if _as_date(m) >= start), ZERO)
-    return got / rev if rev else None
+def _guarantees(ids, as_of):
+    return guarantee_rows(ids)
+
+
+# Each fact a resolution type may read (`ResolutionKind.facts`), and the grouped query loading it
+# for all customers at once; a fact no type in the batch needs is not queried.
+LOADERS = {
+    "balance": _balance,
+    "classes": _classes,
+    "facility": _facility,
+    "last_loan": _last_loan,
+    "last_disb": _last_disb,
+    "litigation": _litigation,
+    "guarantees": _guarantees,
+}
+
+
+@dataclass
+class Facts:
+    balance: dict = field(default_factory=dict)
+    facility: set = field(default_factory=set)
+    last_loan: dict = field(default_factory=dict)
+    last_disb: dict = field(default_factory=dict)
+    guarantees: dict = field(default_factory=dict)
+    litigation: dict = field(default_factory=dict)
+    classes: dict = field(default_factory=dict)
+    return_months: dict = field(default_factory=dict)  # customer → [risk.sales_return months]
+
+    def return_ratio_since(self, cid: str, since: dt.date) -> Decimal | None:
+        """销售资金归行率 from the month of `since` on (the one figure, `risk.sales_return`)."""
+        start = since.replace(day=1)
+        return ratio_over(m for m in self.return_months.get(cid, []) if m.month >= start)
+
+
+def gather(customer_ids, as_of: dt.date, needed=None, since: dt.date | None = None) -> Facts:
+    """The facts of these customers as of `as_of` (only those `needed`, default all); the
+    monthly 归行率 from the month of `since` (default: twelve months back)."""
+    ids = list(customer_ids)
+    wanted = set(LOADERS) | {"return_ratio_since"} if needed is None else set(needed)
+    facts = Facts(**{name: LOADERS[name](ids, as_of) for name in LOADERS if name in wanted})
+    if "return_ratio_since" in wanted:
+        start = since or (as_of.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+        facts.return_months = return_months(ids, start, as_of)
+    return facts
 
 
 def _as_date(value) -> dt.date:
@@ -186,73 +191,18 @@ def _as_date(value) -> dt.date:
 
 
 def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
-    """(new status, explanation) of one resolution under the facts; status unchanged if unproven."""
-    cid, p = res.customer_id, res.params or {}
-    past_deadline = as_of > res.deadline
-    bal = facts.balance.get(cid) or ZERO
-    keep = S.OVERDUE if past_deadline and res.status == S.OPEN else res.status
-    if res.type == T.REDUCE_EXPOSURE:
-        target = Decimal(p["target_balance"])
-        target_date = dt.date.fromisoformat(p.get("target_date") or res.deadline.isoformat())
-        if bal <= target:
-            return S.VERIFIED, f"{as_of}余额{yuan_text(bal)}，已压降至目标{yuan_text(target)}以内"
-        if as_of > target_date:
-            return (
-                S.FAILED,
-                f"压降期限{target_date}已过，{as_of}余额{yuan_text(bal)}仍高于目标{yuan_text(target)}",
-            )
-        return keep, f"{as_of}余额{yuan_text(bal)}，目标{yuan_text(target)}"
-    if res.type == T.STOP_NEW_CREDIT:
-        new = [
-            d
-            for d in (facts.last_loan.get(cid), facts.last_disb.get(cid))
-            if d and d > res.decided_on
-        ]
-        if new:
-            return S.FAILED, f"决议后仍有新增用信（{max(new)}）"
-        if as_of >= res.deadline:
-            return S.VERIFIED, f"决议日至{as_of}无新增借据或放款"
-        return res.status, f"决议日至{as_of}无新增借据或放款，观察至{res.deadline}"
-    if res.type == T.ADD_COLLATERAL:
-        before = set((res.baseline or {}).get("guarantee_ids", []))
-        new = [g for g in facts.guarantees.get(cid, []) if g["id"] not in before]
-        if p.get("guarantor"):
-            new = [g for g in new if p["guarantor"] in g["guarantor"] or not g["guarantor"]]
-        total = sum((g["amount"] or ZERO for g in new), ZERO)
-        if new and total >= Decimal(p.get("amount") or "0"):
-            ids = "、".join(g["id"] for g in new)
-            return S.VERIFIED, f"新增担保{ids}，担保金额合计{yuan_text(total)}"
-        if past_deadline:
-            return S.FAILED, f"期限{res.deadline}已过，未见符合要求的新增担保"
-        return keep, "尚未见新增担保记录"
-    if res.type == T.TIGHTEN_MONITORING and p.get("min_return_ratio"):
-        ratio = _window_ratio(facts, cid, res.decided_on)
-        minimum = Decimal(p["min_return_ratio"])
-        shown = f"{ratio * 100:.1f}%" if ratio is not None else "无法计算（无开票数据）"
-        if as_of >= res.deadline and ratio is not None:
-            if ratio >= minimum:
-                return S.VERIFIED, f"决议以来销售资金归行率{shown}，达到{minimum * 100:.1f}%"
-            return S.FAILED, f"决议以来销售资金归行率{shown}，低于{minimum * 100:.1f}%"
-        return keep, f"决议以来销售资金归行率{shown}"
-    if res.type == T.LEGAL_ACTION:
-        filed = facts.litigation.get(cid)
-        if filed and filed >= res.decided_on:
-            return S.VERIFIED, f"{filed}已有涉诉事件记录"
-        return keep, "尚未见诉讼记录"
-    if res.type in (T.EXIT, T.RECALL):
-        if bal == ZERO and (res.type == T.RECALL or cid not in facts.facility):
-            return S.VERIFIED, f"{as_of}用信余额为零" + (
-                "且无有效授信" if res.type == T.EXIT else ""
-            )
-        if past_deadline:
-            return S.FAILED, f"期限已过，{as_of}余额{yuan_text(bal)}"
-        return keep, f"{as_of}余额{yuan_text(bal)}"
-    if res.type == T.RECLASSIFY:
-        classes = facts.classes.get(cid, set())
-        if classes and classes == {p.get("new_class")}:
-            return S.VERIFIED, "借据分类已调整"
-        return keep, "借据分类尚未调整"
-    return keep, res.check_detail or "需责任人报告执行情况"
+    """(new status, explanation) of one resolution under the facts; status unchanged if unproven.
+
+    The verdict is the resolution type's (`resolution_kinds`); unproven, an open resolution past
+    its deadline is overdue."""
+    verdict, detail = registry.judge(res, facts, as_of)
+    if verdict is registry.VERIFIED:
+        return S.VERIFIED, detail
+    if verdict is registry.FAILED:
+        return S.FAILED, detail
+    if as_of > res.deadline and res.status == S.OPEN:
+        return S.OVERDUE, detail
+    return res.status, detail
 
 
 def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> dict[str, int]:
@@ -263,7 +213,9 @@ def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> 
     counts: dict[str, int] = defaultdict(int)
     if not todo:
         return dict(counts)
-    facts = gather({r.customer_id for r in todo}, as_of)
+    needed = {fact for r in todo for fact in registry.facts_of(r.type)}
+    since = min(r.decided_on for r in todo)
+    facts = gather({r.customer_id for r in todo}, as_of, needed, since)
     changed, events = [], []
     for res in todo:
         status, detail = judge(res, facts, as_of)

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from postloan import contract
 from postloan.core import formats
 from postloan.core.fields import MoneyField
+from postloan.meetings.resolution_kinds import registry as resolution_kinds
 from postloan.org.choices import Role
 from postloan.reports.tables import DATETIME, TEXT, Column
 from postloan.web import audit_labels
@@ -29,6 +30,7 @@ SYSTEM = "系统"
 
 # Values recorded under names that are not a field of the object.
 EXTRA_LABELS = {
+    **{param.name: param.label for param in resolution_kinds.all_params()},
     **audit_labels.EXTRA_KEYS,
     "rule_id": "规则",
     "level": "预警级别",

@@ -7,11 +7,12 @@ Each takes acting_user and writes the audit trail; deciding is the risk departme
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from postloan.core.audit import record, record_many
+from postloan.core.errors import DomainError
 from postloan.core.models import AuditEvent
 from postloan.org.roles import has_role
 from postloan.reports.accountability import candidates, window_days
@@ -33,7 +34,7 @@ def _require_risk(user) -> None:
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写理由")
+        raise DomainError("请填写理由")
     return reason
 
 
@@ -95,7 +96,7 @@ def decide_finding(finding, *, confirm: bool, reason: str, acting_user) -> Accou
     reason = _require_reason(reason)
     finding = AccountabilityFinding.objects.select_for_update().get(pk=finding.pk)
     if finding.status != FindingStatus.OPEN:
-        raise ValidationError("该问责事项已认定，不能重复办理")
+        raise DomainError("该问责事项已认定，不能重复办理")
     before = {"status": finding.status}
     finding.status = FindingStatus.CONFIRMED if confirm else FindingStatus.DISMISSED
     finding.decision_reason = reason
@@ -119,9 +120,9 @@ def _number(value, label: str, kind) -> Decimal | None:
     try:
         number = kind(str(value).replace(",", ""))
     except (ValueError, InvalidOperation) as exc:
-        raise ValidationError(f"{label}格式不正确") from exc
+        raise DomainError(f"{label}格式不正确") from exc
     if number <= 0:
-        raise ValidationError(f"{label}须大于零")
+        raise DomainError(f"{label}须大于零")
     return number
 
 
@@ -133,16 +134,16 @@ def add_consequence(
     _require_risk(acting_user)
     note = _require_reason(note)
     if kind not in ConsequenceKind.values:
-        raise ValidationError("处理方式不正确")
+        raise DomainError("处理方式不正确")
     finding.refresh_from_db()
     if finding.status != FindingStatus.CONFIRMED:
-        raise ValidationError("只有已认定的问责事项才能作出处理")
+        raise DomainError("只有已认定的问责事项才能作出处理")
     points = _number(points, "扣分", int)
     amount = _number(amount, "罚款金额", Decimal)
     if kind == ConsequenceKind.POINTS and points is None:
-        raise ValidationError("积分处理须填写扣分")
+        raise DomainError("积分处理须填写扣分")
     if kind == ConsequenceKind.FINE and amount is None:
-        raise ValidationError("经济处罚须填写罚款金额")
+        raise DomainError("经济处罚须填写罚款金额")
     consequence = AccountabilityConsequence.objects.create(
         finding=finding,
         kind=kind,

@@ -5,9 +5,9 @@
   (`postloan.worklist.fund_use.trail_for_loan`, the same findings as EW-FUND-USE).
 - 附件2 授信客户资金动态表: per month, the customer's accounts here: 销售回笼款流入 (category
   sales_proceeds, in), 采购流出 (purchase, out), other inflows and outflows, net flow.
-- 附件3 销售收入归行对照表: per month, reported sales revenue — the customer's invoiced amount
-  (增票 + 普票, the monthly figure the bank has; financial statements are periodic and listed in
-  the notes) — against sales proceeds received here; 归行率 = proceeds ÷ revenue.
+- 附件3 销售收入归行对照表: per month, sales revenue — the invoiced amount (增票 + 普票), else the
+  latest statement's revenue per month — against sales proceeds received here; 归行率 = proceeds
+  ÷ revenue: the one figure of `postloan.risk.sales_return`, EW-RETURN-RATIO's.
 - 客户纳税发票汇总表: per month, 增票 and 普票: count, amount, tax.
 The window is the 12 calendar months ending with the as-of month. Each function reads a few
 aggregate queries for one customer; none loops over rows with queries.
@@ -21,8 +21,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core.formats import yuan_text
-from postloan.reports.quality import ratio
 from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
+from postloan.risk.sales_return import ratio_over, return_months
 
 ZERO = Decimal("0")
 MONTHS = 12
@@ -166,37 +166,37 @@ def monthly_invoices(customer, as_of: dt.date) -> dict[dt.date, dict]:
     return out
 
 
-def revenue_return(customer, as_of: dt.date, flows=None, invoices=None) -> Table:
-    flows = flows if flows is not None else monthly_flows(customer, as_of)
-    invoices = invoices if invoices is not None else monthly_invoices(customer, as_of)
+def revenue_return(customer, as_of: dt.date) -> Table:
+    """附件3 from the one 归行率 (`risk.sales_return`): per month the revenue (invoiced, else the
+    latest statement's per month), the proceeds here and their ratio; the total like with like."""
+    months = return_months([customer.pk], month_starts(as_of)[0], as_of)[customer.pk]
     table = Table(
         "revenue_return",
         "附件3 销售收入归行对照表",
         "附件3 销售收入归行",
         [
             Column("月份", MONTH, 10),
-            Column("开票销售收入（元）", MONEY, 20),
+            Column("销售收入（元）", MONEY, 20),
             Column("本行销售回笼（元）", MONEY, 20),
             Column("归行率", PERCENT, 10),
         ],
     )
-    for m in flows:
-        revenue = sum((v["amount"] or ZERO for v in invoices.get(m, {}).values()), ZERO)
-        received = flows[m]["sales_in"]
-        table.rows.append([m, revenue, received, ratio(received, revenue)])
-    revenue_total = sum((r[1] for r in table.rows), ZERO)
-    # Like with like: the total ratio counts proceeds only of months with invoiced revenue.
-    received_matched = sum((r[2] for r in table.rows if r[1]), ZERO)
+    for m in months:
+        table.rows.append([m.month, m.revenue or ZERO, m.proceeds, m.ratio])
     table.total = [
         "合计",
-        revenue_total,
-        sum((r[2] for r in table.rows), ZERO),
-        ratio(received_matched, revenue_total),
+        sum((m.revenue or ZERO for m in months), ZERO),
+        sum((m.proceeds for m in months), ZERO),
+        ratio_over(months),
     ]
     table.notes.append(
-        "销售收入取客户纳税开票金额（增票＋普票）；归行率＝本行销售回笼÷开票销售收入；"
-        "合计归行率只计有开票数据的月份。无开票数据的月份归行率为空。"
+        "销售收入取客户纳税开票金额（增票＋普票）；当月无开票数据的，按最近一期财务报表营业收入折算"
+        "（年报÷12、季报÷3）；归行率＝本行销售回笼÷销售收入，与预警规则EW-RETURN-RATIO同一口径；"
+        "合计归行率只计有销售收入的月份。无销售收入的月份归行率为空。"
     )
+    folded = [f"{m.month:%Y-%m}" for m in months if m.from_statement]
+    if folded:
+        table.notes.append(f"按财务报表折算销售收入的月份：{'、'.join(folded)}。")
     fin = list(
         customer.financials.filter(period_end__lte=as_of)
         .order_by("-period_end")
@@ -251,6 +251,6 @@ def customer_attachments(customer, as_of: dt.date) -> list[Table]:
     return [
         fund_use(customer),
         fund_dynamics(customer, as_of, flows),
-        revenue_return(customer, as_of, flows, invoices),
+        revenue_return(customer, as_of),
         invoice_summary(customer, as_of, invoices),
     ]

@@ -32,9 +32,9 @@ from postloan.reports.quality import (
     assessments_in,
     npl_flow,
     ratio,
-    screening_date_on_or_before,
 )
 from postloan.reports.scope import Scope
+from postloan.risk.queries import latest_screening
 
 ZERO = Decimal("0")
 
@@ -201,8 +201,8 @@ def kpi_board(scope: Scope, start: dt.date | None = None) -> KpiBoard:
         scope.customers().exclude(manager__isnull=True).values_list("manager_id", flat=True)
     )
     assessments = assessments_in(scope)
-    npl_to = screening_date_on_or_before(assessments, scope.as_of)
-    npl_from = screening_date_on_or_before(assessments, start - dt.timedelta(days=1))
+    npl_to = latest_screening(scope.as_of, assessments)
+    npl_from = latest_screening(start - dt.timedelta(days=1), assessments)
     res_people = resolution_counts(scope, start, "responsible_id")
     people_ids = manager_ids | set(res_people)
     people = {

@@ -47,6 +47,7 @@ from postloan.risk.queries import (
     EFFECTIVE_NPL,
     Migration,
     family_level_table,
+    latest_screening,
     migration_matrix,
 )
 
@@ -187,10 +188,6 @@ def assessments_in(scope: Scope):
     return scope.restrict(LoanAssessment.objects.all())
 
 
-def screening_date_on_or_before(assessments, day: dt.date) -> dt.date | None:
-    return assessments.filter(as_of__lte=day).aggregate(d=Max("as_of"))["d"]
-
-
 def last_meeting_date(scope: Scope) -> dt.date | None:
     """The unit's last meeting held before the as-of date (None without the meetings app)."""
     try:
@@ -210,12 +207,12 @@ def comparison_date(
     if screened_on is None:
         return None, "无筛查数据"
     if chosen is not None:
-        d = screening_date_on_or_before(assessments, chosen)
+        d = latest_screening(chosen, assessments)
         if d is not None and d < screened_on:
             return d, f"指定比较日{chosen:%Y-%m-%d}（取其当日或之前最近的筛查日）"
     meeting = last_meeting_date(scope)
     if meeting is not None:
-        d = screening_date_on_or_before(assessments, meeting)
+        d = latest_screening(meeting, assessments)
         if d is not None and d < screened_on:
             return d, f"上次例会{meeting:%Y-%m-%d}（取其当日或之前最近的筛查日）"
     d = assessments.filter(as_of__lt=screened_on).aggregate(d=Max("as_of"))["d"]
@@ -535,7 +532,7 @@ def resolution_execution(scope: Scope) -> dict | None:
 
 def quality_report(scope: Scope, since: dt.date | None = None) -> QualityReport:
     assessments = assessments_in(scope)
-    screened_on = screening_date_on_or_before(assessments, scope.as_of)
+    screened_on = latest_screening(scope.as_of, assessments)
     cmp_date, reason = comparison_date(assessments, scope, screened_on, since)
     period_start = cmp_date + dt.timedelta(days=1) if cmp_date else dt.date(scope.as_of.year, 1, 1)
     report = QualityReport(scope, screened_on, cmp_date, reason, period_start)

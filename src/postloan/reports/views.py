@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from postloan.core.errors import DomainError, flash
 from postloan.documents import formatting as fmt
 from postloan.meetings.access import get_meeting, require_whole_record, visible_meetings
 from postloan.org.roles import has_role
@@ -148,8 +149,8 @@ def _back(request):
 def _done(request, work, ok: str):
     try:
         work()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    except DomainError as exc:
+        flash(request, exc)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "无权办理")
     else:

@@ -25,7 +25,6 @@ from django.db.models import (
     FilteredRelation,
     Func,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -36,6 +35,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
 from postloan.risk import choices as ch
+from postloan.risk.screenings import latest_screening
 
 CLASSES = list(ch.LoanClass.values)
 FIRST_NPL_RANK = min(ch.CLASS_ORDER[c] for c in ch.NON_PERFORMING)
@@ -154,13 +154,6 @@ def current_class(assessment) -> str:
     return value or assessment.current_class
 
 
-def screened_on_or_before(as_of: dt.date) -> dt.date | None:
-    """The latest screening date on or before `as_of` (the date whose floors apply)."""
-    from postloan.risk.models import LoanAssessment
-
-    return LoanAssessment.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
-
-
 def loan_current_class(loan, as_of: dt.date) -> str:
     """A loan's current class at a date: its latest screening on or before it, else the
     extract's class (a loan never screened has neither floors nor decisions)."""
@@ -172,7 +165,7 @@ def loans_with_current_class(loans, as_of: dt.date, name: str = "current_cls"):
     """`loans` (a `Loan` queryset) annotated with their current class at `as_of`: by their row
     of the latest screening on or before it, else (never screened, or new since) the extract's
     class. One join, no per-loan lookup."""
-    screened = screened_on_or_before(as_of)
+    screened = latest_screening(as_of)
     if screened is None:
         return loans.annotate(**{name: F("classification")})
     on_date = FilteredRelation("assessments", condition=Q(assessments__as_of=screened))
@@ -196,7 +189,7 @@ def non_performing_customers(customer_ids, as_of: dt.date) -> set[str]:
 
     loans = Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
     extract_npl = Q(classification__in=list(ch.NON_PERFORMING))
-    screened = screened_on_or_before(as_of)
+    screened = latest_screening(as_of)
     if screened is None:
         return set(loans.filter(extract_npl).values_list("customer_id", flat=True))
     on_date = FilteredRelation("assessments", condition=Q(assessments__as_of=screened))

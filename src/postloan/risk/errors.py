@@ -1,10 +1,7 @@
-"""Why an action refused: raised with a Chinese message the page shows next to the field."""
+"""Why a risk action refused: the project's one domain error (`postloan.core.errors`)."""
+
+from postloan.core.errors import DomainError
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A state change that the workflow does not allow (or a required reason is missing)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field

@@ -15,6 +15,7 @@ from postloan.risk import choices as ch
 from postloan.risk import current
 from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
 from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
+from postloan.risk.screenings import latest_screening as latest_screening  # the published read
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
+from postloan.core.errors import attempt
 from postloan.org.models import Staff
 from postloan.org.visibility import (
     get_customer_for_user,
@@ -36,7 +37,6 @@ from postloan.risk.access import (
     visible_signals,
 )
 from postloan.risk.current import current_class
-from postloan.risk.errors import TransitionError
 from postloan.risk.models import (
     ClassificationDecision,
     CustomerRiskView,
@@ -63,16 +63,6 @@ def _branch(request):
     if not code:
         return None
     return visible_branches(request.user).filter(pk=code).first()
-
-
-def _apply(form, call):
-    """Run an action; a refused transition becomes an error next to its field."""
-    try:
-        return call()
-    except TransitionError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, exc.message)
-        return None
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -137,39 +127,6 @@ def assessment(request, pk: int):
     return redirect("risk:loan", loan_id=a)
 
 
-def _classification_step(request, step: str, current, form_for):
-    """Bind the posted form of `step` and call its action; returns (form, done message)."""
-    user = request.user
-    if step == "propose":
-        form = form_for("propose", request.POST)
-        call = lambda d: actions.propose_classification(  # noqa: E731
-            current, d["proposed_class"], d["reason"], user
-        )
-    elif step in ("confirm", "correct"):  # 认定, or 更正 of one: the same fields
-        form = form_for(step, request.POST)
-        act, field = {
-            "confirm": (actions.confirm_classification, "confirmed_class"),
-            "correct": (actions.correct_classification, "corrected_class"),
-        }[step]
-        call = lambda d: act(  # noqa: E731
-            current,
-            d[field],
-            d["reason"],
-            user,
-            technical_waiver=d["technical_waiver"],
-            waiver_reason=d["waiver_reason"],
-        )
-    else:
-        form = form_for("approve", request.POST)
-        call = lambda d: (  # noqa: E731
-            actions.approve_classification(current, user, d["note"])
-            if d["decision"] == "approve"
-            else actions.reject_classification(current, d["note"], user)
-        )
-    done = form.is_valid() and _apply(form, lambda: call(form.cleaned_data))
-    return form, done
-
-
 STEP_FORMS = {
     "propose": (forms.ProposeForm, "p"),
     "confirm": (forms.ConfirmForm, "c"),
@@ -189,8 +146,7 @@ def _done_message(step: str, a) -> str:
     }[step]
 
 
-@login_required
-def loan(request, loan_id: str):
+def _loan_history(request, loan_id: str):
     loan_obj = get_loan_for_user(request.user, loan_id)
     history = list(
         LoanAssessment.objects.filter(loan=loan_obj)
@@ -199,20 +155,16 @@ def loan(request, loan_id: str):
     )
     current = history[0] if history else None
     steps = queries.assessment_steps_for(request.user, current) if current else []
+    return loan_obj, history, current, steps
 
-    def form_for(step, data=None):
-        form_class, prefix = STEP_FORMS[step]
-        return form_class(data, prefix=prefix)
 
-    bound = {step: form_for(step) for step in steps}
-    if request.method == "POST":
-        step = request.POST.get("step")
-        if current is None or step not in steps:
-            raise PermissionDenied("不能执行该操作")
-        bound[step], done = _classification_step(request, step, current, form_for)
-        if done:
-            messages.success(request, _done_message(step, done))
-            return redirect("risk:loan", loan_id=loan_obj.pk)
+def _step_form(step, data=None):
+    form_class, prefix = STEP_FORMS[step]
+    return form_class(data, prefix=prefix)
+
+
+def _loan_page(request, loan_obj, history, current, steps, posted=None):
+    bound = {step: _step_form(step) for step in steps} | (posted or {})
     decisions = (
         ClassificationDecision.objects.filter(loan=loan_obj)
         .select_related("actor__staff")
@@ -232,8 +184,84 @@ def loan(request, loan_id: str):
             "steps": steps,
             "forms": bound,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
+
+
+def _classification_action(step: str, call):
+    """The view of one step of the 五级分类 workflow on a loan's latest assessment: bind the
+    step's form, call its action (`call(current, data, user)`), redirect or show the refusal."""
+
+    @login_required
+    @require_POST
+    def view(request, loan_id: str):
+        loan_obj, history, current, steps = _loan_history(request, loan_id)
+        if current is None or step not in steps:
+            raise PermissionDenied("不能执行该操作")
+        form = _step_form(step, request.POST)
+        done = form.is_valid() and attempt(
+            form, lambda: call(current, form.cleaned_data, request.user)
+        )
+        if done:
+            messages.success(request, _done_message(step, done))
+            return redirect("risk:loan", loan_id=loan_obj.pk)
+        return _loan_page(request, loan_obj, history, current, steps, {step: form})
+
+    view.__name__ = f"loan_{step}"
+    return view
+
+
+def _decide(act, field):
+    """认定 and its 更正 take the same fields."""
+    return lambda current, d, user: act(
+        current,
+        d[field],
+        d["reason"],
+        user,
+        technical_waiver=d["technical_waiver"],
+        waiver_reason=d["waiver_reason"],
+    )
+
+
+loan_propose = _classification_action(
+    "propose",
+    lambda current, d, user: actions.propose_classification(
+        current, d["proposed_class"], d["reason"], user
+    ),
+)
+loan_confirm = _classification_action(
+    "confirm", _decide(actions.confirm_classification, "confirmed_class")
+)
+loan_correct = _classification_action(
+    "correct", _decide(actions.correct_classification, "corrected_class")
+)
+loan_approve = _classification_action(
+    "approve",
+    lambda current, d, user: (
+        actions.approve_classification(current, user, d["note"])
+        if d["decision"] == "approve"
+        else actions.reject_classification(current, d["note"], user)
+    ),
+)
+LOAN_ACTIONS = {
+    "propose": loan_propose,
+    "confirm": loan_confirm,
+    "correct": loan_correct,
+    "approve": loan_approve,
+}
+
+
+@login_required
+def loan(request, loan_id: str):
+    """A loan's classification page; a POST naming its `step` (the old form) goes to that
+    step's view."""
+    if request.method == "POST":
+        action = LOAN_ACTIONS.get(request.POST.get("step"))
+        if action is None:
+            get_loan_for_user(request.user, loan_id)  # 404 outside one's scope
+            raise PermissionDenied("不能执行该操作")
+        return action(request, loan_id)
+    return _loan_page(request, *_loan_history(request, loan_id))
 
 
 @login_required
@@ -351,10 +379,7 @@ def _owners(user, signal):
     return Staff.objects.filter(branch_id__in=codes).order_by("branch_id", "staff_id")
 
 
-@login_required
-def signal(request, pk: int):
-    s = get_signal_for_user(request.user, pk)
-    steps = queries.signal_steps_for(request.user, s)
+def _signal_page(request, s, steps, posted=None):
     owners = _owners(request.user, s) if "handle" in steps else Staff.objects.none()
     bound = {
         "handle": forms.HandleForm(
@@ -367,36 +392,7 @@ def signal(request, pk: int):
             prefix="confirm", initial={"real_risk": "yes", "level": s.level}
         ),
         "release": forms.ReleaseForm(prefix="release"),
-    }
-    if request.method == "POST":
-        step = request.POST.get("step")
-        if step not in steps:
-            raise PermissionDenied("不能执行该操作")
-        data, files = request.POST, request.FILES
-        if step == "handle":
-            form = forms.HandleForm(data, owners=owners, prefix="handle")
-            call = lambda d: actions.start_handling(  # noqa: E731
-                s, d["owner"], d["measures"], d["due_date"], request.user
-            )
-        elif step == "feedback":
-            form = forms.FeedbackForm(data, files, prefix="feedback")
-            call = lambda d: actions.submit_feedback(  # noqa: E731
-                s, d["note"], d["evidence"], request.user, attachment=d.get("attachment")
-            )
-        elif step == "confirm":
-            form = forms.ConfirmSignalForm(data, prefix="confirm")
-            call = lambda d: actions.confirm_signal(  # noqa: E731
-                s, d["real_risk"], d["level"], d["note"], request.user
-            )
-        else:
-            form = forms.ReleaseForm(data, files, prefix="release")
-            call = lambda d: actions.release_signal(  # noqa: E731
-                s, d["reason"], d["evidence"], request.user, attachment=d.get("attachment")
-            )
-        bound[step] = form
-        if form.is_valid() and _apply(form, lambda: call(form.cleaned_data)):
-            messages.success(request, "已保存")
-            return redirect("risk:signal", pk=s.pk)
+    } | (posted or {})
     return render(
         request,
         "risk/signal.html",
@@ -406,8 +402,77 @@ def signal(request, pk: int):
             "forms": {k: v for k, v in bound.items() if k in steps},
             "history": s.steps.select_related("actor").order_by("at", "id"),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )
+
+
+def _signal_action(step: str, bind, call):
+    """The view of one step of a signal's lifecycle (处置, 反馈, 认定, 消除): bind the step's
+    form (`bind(request, signal)`), call its action (`call(signal, data, user)`), redirect or
+    show the refusal next to its field."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        s = get_signal_for_user(request.user, pk)
+        steps = queries.signal_steps_for(request.user, s)
+        if step not in steps:
+            raise PermissionDenied("不能执行该操作")
+        form = bind(request, s)
+        if form.is_valid() and attempt(form, lambda: call(s, form.cleaned_data, request.user)):
+            messages.success(request, "已保存")
+            return redirect("risk:signal", pk=s.pk)
+        return _signal_page(request, s, steps, {step: form})
+
+    view.__name__ = f"signal_{step}"
+    return view
+
+
+signal_handle = _signal_action(
+    "handle",
+    lambda request, s: forms.HandleForm(
+        request.POST, owners=_owners(request.user, s), prefix="handle"
+    ),
+    lambda s, d, user: actions.start_handling(s, d["owner"], d["measures"], d["due_date"], user),
+)
+signal_feedback = _signal_action(
+    "feedback",
+    lambda request, s: forms.FeedbackForm(request.POST, request.FILES, prefix="feedback"),
+    lambda s, d, user: actions.submit_feedback(
+        s, d["note"], d["evidence"], user, attachment=d.get("attachment")
+    ),
+)
+signal_confirm = _signal_action(
+    "confirm",
+    lambda request, s: forms.ConfirmSignalForm(request.POST, prefix="confirm"),
+    lambda s, d, user: actions.confirm_signal(s, d["real_risk"], d["level"], d["note"], user),
+)
+signal_release = _signal_action(
+    "release",
+    lambda request, s: forms.ReleaseForm(request.POST, request.FILES, prefix="release"),
+    lambda s, d, user: actions.release_signal(
+        s, d["reason"], d["evidence"], user, attachment=d.get("attachment")
+    ),
+)
+SIGNAL_ACTIONS = {
+    "handle": signal_handle,
+    "feedback": signal_feedback,
+    "confirm": signal_confirm,
+    "release": signal_release,
+}
+
+
+@login_required
+def signal(request, pk: int):
+    """A signal's page; a POST naming its `step` (the old form) goes to that step's view."""
+    if request.method == "POST":
+        action = SIGNAL_ACTIONS.get(request.POST.get("step"))
+        if action is None:
+            get_signal_for_user(request.user, pk)  # 404 outside one's scope
+            raise PermissionDenied("不能执行该操作")
+        return action(request, pk)
+    s = get_signal_for_user(request.user, pk)
+    return _signal_page(request, s, queries.signal_steps_for(request.user, s))
 
 
 @login_required
@@ -433,7 +498,7 @@ def signal_new(request):
                 if loan_obj is None:
                     form.add_error("loan_id", "该客户没有这笔借据")
             if not form.errors:
-                created = _apply(
+                created = attempt(
                     form,
                     lambda: actions.raise_manual_signal(
                         customer,
@@ -463,7 +528,7 @@ def event_release(request, event_id: str):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and attempt(
             form, lambda: actions.release_event(event, form.cleaned_data["reason"], request.user)
         )
     ):
@@ -484,7 +549,7 @@ def review_task(request, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and attempt(
             form,
             lambda: actions.complete_review_task(task, form.cleaned_data["note"], request.user),
         )
@@ -502,7 +567,7 @@ def thresholds(request):
         if not is_risk_department(request.user):
             raise PermissionDenied("只有风险管理部门可以修改预警阈值")
         form = forms.ThresholdForm(request.POST, current=current)
-        if form.is_valid() and _apply(
+        if form.is_valid() and attempt(
             form,
             lambda: actions.update_thresholds(
                 form.cleaned_data["changed"], form.cleaned_data["reason"], request.user

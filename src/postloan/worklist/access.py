@@ -6,7 +6,7 @@ from django.http import Http404
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
 from postloan.org.visibility import visible, visible_branches
-from postloan.portfolio.models import Loan
+from postloan.risk.access import get_loan_for_user  # noqa: F401 - the one loan lookup
 from postloan.worklist.models import CalendarTask, CollectionCase, DepartmentCheck, Inspection
 
 WORKING_ROLES = (
@@ -51,12 +51,6 @@ def get_task_for_user(user, pk):
 
 def get_case_for_user(user, pk):
     return _one(visible_cases(user).select_related("customer", "owner"), pk, "案件不存在或无权查看")
-
-
-def get_loan_for_user(user, loan_id):
-    return _one(
-        visible(user, Loan.objects.select_related("customer")), loan_id, "借据不存在或无权查看"
-    )
 
 
 def get_department_check_for_user(user, pk):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from postloan.core.audit import record, snapshot
 from postloan.core.business_date import current_business_date
+from postloan.core.errors import DomainError, refused
 from postloan.core.workdays import add_working_days
 from postloan.worklist import completion, photos
 from postloan.worklist.choices import (
@@ -28,7 +29,6 @@ from postloan.worklist.models import (
     Inspection,
     InspectionAmendment,
     InspectionAttachment,
-    InspectionLocked,
     PromiseToPay,
 )
 from postloan.worklist.policy import setting
@@ -60,7 +60,7 @@ def complete_inspection(
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.done_date is not None:
-            raise InspectionLocked("该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
+            raise DomainError("该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
         errors = completion.completion_errors(
             mode=mode,
             done_date=done_date,
@@ -71,7 +71,7 @@ def complete_inspection(
             disbursed=completion.disbursed_on(inspection),
         )
         if errors:
-            raise ValidationError(errors)
+            raise refused(errors)
         before = snapshot(inspection)
         inspection.mode = mode
         inspection.done_date = done_date
@@ -122,12 +122,15 @@ def add_photo(inspection: Inspection, *, acting_user, upload, caption: str = "")
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.done_date is not None:
-            raise InspectionLocked("该检查已完成并锁定；补充照片请随更正记录提交")
+            raise DomainError("该检查已完成并锁定；补充照片请随更正记录提交")
         return _store_photo(inspection, acting_user, upload, caption)
 
 
 def _store_photo(inspection, acting_user, upload, caption, amendment=None):
-    facts = photos.read_photo(upload)
+    try:
+        facts = photos.read_photo(upload)
+    except ValidationError as exc:  # the photo's own check (shared with the form's field)
+        raise DomainError("；".join(exc.messages)) from exc
     attachment = InspectionAttachment(
         inspection=inspection,
         amendment=amendment,
@@ -193,7 +196,7 @@ def amend_inspection(
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.done_date is None:
-            raise ValidationError("检查尚未完成，请直接登记检查，无需更正")
+            raise DomainError("检查尚未完成，请直接登记检查，无需更正")
         amendments = list(inspection.amendments.all())
         if not errors:
             pending = InspectionAmendment(
@@ -211,7 +214,7 @@ def amend_inspection(
             ):
                 errors["conclusion"] = ["更正后检查事项中有异常，结论不能为“正常”"]
         if errors:
-            raise ValidationError(errors)
+            raise refused(errors)
         amendment = InspectionAmendment.objects.create(
             inspection=inspection,
             number=len(amendments) + 1,
@@ -281,7 +284,7 @@ def complete_department_check(
     with transaction.atomic():
         check = DepartmentCheck.objects.select_for_update().get(pk=check.pk)
         if check.done_date is not None:
-            raise ValidationError("该季度检查已完成")
+            raise DomainError("该季度检查已完成")
         before = snapshot(check)
         check.done_date, check.done_by = done_date, acting_user
         check.findings, check.coverage_note = findings, coverage_note
@@ -311,9 +314,9 @@ def complete_calendar_task(
     with transaction.atomic():
         task = CalendarTask.objects.select_for_update().get(pk=task.pk)
         if task.done_date is not None:
-            raise ValidationError("该事项已办理")
+            raise DomainError("该事项已办理")
         if task.kind == TaskKind.MATURITY_NOTICE and borrower_confirmed_on is None:
-            raise ValidationError("到期贷款催收函须记录借款人确认日期")
+            raise DomainError("到期贷款催收函须记录借款人确认日期")
         before = snapshot(task)
         task.done_date, task.done_by, task.note = done_date, acting_user, note
         task.borrower_confirmed_on = borrower_confirmed_on
@@ -349,7 +352,7 @@ def record_collection_action(
     next_action_date: dt.date | None = None,
 ) -> CollectionAction:
     if case.status != CaseStatus.OPEN:
-        raise ValidationError("案件已结案，不能再登记催收")
+        raise DomainError("案件已结案，不能再登记催收")
     with transaction.atomic():
         action = CollectionAction.objects.create(
             case=case,
@@ -372,9 +375,9 @@ def record_promise(
     case: CollectionCase, *, acting_user, made_on: dt.date, amount: Decimal, promised_date: dt.date
 ) -> PromiseToPay:
     if case.status != CaseStatus.OPEN:
-        raise ValidationError("案件已结案，不能再登记还款承诺")
+        raise DomainError("案件已结案，不能再登记还款承诺")
     if promised_date < made_on:
-        raise ValidationError("承诺还款日不能早于承诺日期")
+        raise DomainError("承诺还款日不能早于承诺日期")
     with transaction.atomic():
         promise = PromiseToPay.objects.create(
             case=case,
@@ -398,7 +401,7 @@ def close_collection_case(
     with transaction.atomic():
         case = CollectionCase.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
-            raise ValidationError("案件已结案")
+            raise DomainError("案件已结案")
         before = snapshot(case)
         case.status, case.closed_on = CaseStatus.CLOSED, closed_on
         case.outcome, case.outcome_note = outcome, note

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import FinancialStatement, Loan, TaxInvoice, Transaction
+from postloan.risk.current import loans_with_current_class
 from postloan.worklist import risk_link
 from postloan.worklist.collateral import collateral_statuses
 from postloan.worklist.schedule import add_months
@@ -44,9 +45,9 @@ def prefill(customer, as_of: dt.date) -> dict:
 
     dpd = risk_link.latest_dpd_by_loan(as_of)
     loans = list(
-        Loan.objects.filter(customer=customer, status="active").values(
-            "loan_id", "product", "balance", "maturity_date", "classification"
-        )
+        loans_with_current_class(
+            Loan.objects.filter(customer=customer, status="active"), as_of
+        ).values("loan_id", "product", "balance", "maturity_date", "current_cls")
     )
     if dpd is None:
         data["notes"].append("尚未运行风险筛查，逾期天数暂缺")
@@ -55,7 +56,7 @@ def prefill(customer, as_of: dt.date) -> dict:
             "loan_id": r["loan_id"],
             "balance": _money(r["balance"]),
             "maturity_date": r["maturity_date"].isoformat(),
-            "class": CLASS_LABELS.get(r["classification"], r["classification"]),
+            "class": CLASS_LABELS.get(r["current_cls"], r["current_cls"]),
             "dpd": "" if dpd is None else str(dpd.get(r["loan_id"], "未筛查")),
         }
         for r in loans

@@ -21,6 +21,7 @@ from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch
 from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
+from postloan.risk.current import loans_with_current_class
 from postloan.worklist import risk_link
 from postloan.worklist import schedule as sch
 from postloan.worklist.choices import CaseOutcome, CaseStatus, InspectionKind, TaskKind
@@ -65,11 +66,12 @@ def customers_in_litigation(as_of: dt.date) -> set[str]:
     return set(from_events) | set(from_cases)
 
 
-def customer_positions() -> dict[str, dict]:
-    """Per customer with an active balance: worst class, latest loan start, manager."""
-    rows = Loan.objects.filter(status="active", balance__gt=0).values_list(
-        "customer_id", "classification", "start_date", "customer__manager_id"
-    )
+def customer_positions(as_of: dt.date) -> dict[str, dict]:
+    """Per customer with an active balance: worst current class (risk.current) at `as_of`,
+    latest loan start, manager."""
+    rows = loans_with_current_class(
+        Loan.objects.filter(status="active", balance__gt=0), as_of
+    ).values_list("customer_id", "current_cls", "start_date", "customer__manager_id")
     out: dict[str, dict] = {}
     for customer_id, cls, start, manager in rows:
         pos = out.setdefault(
@@ -83,7 +85,7 @@ def customer_positions() -> dict[str, dict]:
 
 
 def plan_inspections(as_of: dt.date, cal: WorkdayCalendar, summary: PlanSummary) -> None:
-    positions = customer_positions()
+    positions = customer_positions(as_of)
     litigation = customers_in_litigation(as_of)
     last_done: dict[str, tuple[dt.date, int | None]] = {}
     for customer_id, done, adjust in (

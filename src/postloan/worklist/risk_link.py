@@ -9,6 +9,8 @@ import datetime as dt
 from django.apps import apps
 from django.db import connection
 
+from postloan.risk.screenings import latest_screening
+
 OPEN_SIGNAL_STATUSES = ("issued", "handling", "feedback", "confirmed")
 
 
@@ -58,7 +60,7 @@ def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
     if Assessment is None:
         return None
     qs = Assessment.objects.filter(as_of__lte=as_of)
-    latest = qs.order_by("-as_of").values_list("as_of", flat=True).first()
+    latest = latest_screening(as_of)
     if latest is None:
         return None
     return dict(qs.filter(as_of=latest).values_list("loan_id", "dpd"))

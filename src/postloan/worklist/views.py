@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,6 +14,7 @@ from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
 from postloan.documents import list_export
+from postloan.core.errors import DomainError, add_to_form, flash
 from postloan.org.roles import user_roles
 from postloan.org.visibility import (
     customer_scope,
@@ -73,10 +73,6 @@ def person_name(user) -> str:
         return ""
     staff = staff_of(user)
     return staff.name if staff is not None else user.get_username()
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 # ── 工作台 ────────────────────────────────────────────────────────────────
@@ -272,15 +268,6 @@ def inspection_export(request):
     return download(content, f"贷后检查-{as_of:%Y%m%d}.xlsx", XLSX)
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    """An action's refusal next to the fields it names (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 def inspection_detail(request, pk, amendment_form=None):
     inspection = access.get_inspection_for_user(request.user, pk)
@@ -309,8 +296,8 @@ def inspection_detail(request, pk, amendment_form=None):
                         report=dict(data, narrative=form.narrative()),
                         photos=form.photos(),
                     )
-                except ValidationError as exc:
-                    _form_errors(form, exc)
+                except DomainError as exc:
+                    add_to_form(form, exc)
                 else:
                     messages.success(request, "检查已完成并锁定，分析报告已保存")
                     return redirect("worklist:inspection", pk=inspection.pk)
@@ -365,8 +352,8 @@ def inspection_attachment(request, pk):
                 upload=form.cleaned_data["attachment"],
                 caption=form.cleaned_data["caption"],
             )
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
+        except DomainError as exc:
+            flash(request, exc)
         else:
             messages.success(request, "照片已上传")
     else:
@@ -395,8 +382,8 @@ def inspection_amend(request, pk):
                 photo=d.get("attachment"),
                 caption=d.get("caption", ""),
             )
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, f"更正记录{amendment.number}已提交")
             return redirect("worklist:inspection", pk=inspection.pk)
@@ -488,8 +475,8 @@ def department_check(request, pk):
                     actions.complete_department_check(
                         check, acting_user=request.user, **form.cleaned_data
                     )
-                except ValidationError as exc:
-                    messages.error(request, _errors(exc))
+                except DomainError as exc:
+                    flash(request, exc)
                 else:
                     messages.success(request, "季度检查已登记")
                     return redirect("worklist:department_check", pk=check.pk)
@@ -557,8 +544,8 @@ def task_detail(request, pk):
                         guarantor_confirmed_on=form.cleaned_data.get("guarantor_confirmed_on"),
                         result=result.as_dict() if result else None,
                     )
-                except ValidationError as exc:
-                    messages.error(request, _errors(exc))
+                except DomainError as exc:
+                    flash(request, exc)
                 else:
                     messages.success(request, "已办理")
                     return redirect("worklist:task", pk=task.pk)
@@ -718,8 +705,8 @@ def _case_post(request, pk, form_class, do, success):
     if form.is_valid():
         try:
             do(case, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
+        except DomainError as exc:
+            flash(request, exc)
         else:
             messages.success(request, success)
     else:

@@ -23,6 +23,7 @@ from postloan.meetings.verification import baseline
 from postloan.org.choices import DEPARTMENT_CHOICES
 from postloan.org.visibility import staff_of
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.current import loans_with_current_class
 from postloan.risk.errors import TransitionError
 from postloan.risk.floors import worst
 
@@ -490,7 +491,9 @@ def decide_batch(meeting, *, summary: str, acting_user) -> int:
     now = timezone.now()
     for item in items:
         classes = list(
-            item.customer.loans.filter(status="active").values_list("classification", flat=True)
+            loans_with_current_class(
+                item.customer.loans.filter(status="active"), item.meeting.date
+            ).values_list("current_cls", flat=True)
         )
         books = max(classes, key=order.index) if classes else "normal"
         voters = eligible_voters(item)

@@ -25,7 +25,10 @@ from postloan.meetings.views.meeting import (  # noqa: F401
     start,
 )
 from postloan.meetings.views.planning import (  # noqa: F401
+    committee_add,
+    committee_certify,
     committee_page,
+    committee_remove,
     home,
     member_certificate,
     plan_page,

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
+from postloan.core.errors import DomainError, add_to_form
 from postloan.meetings import actions
 from postloan.meetings.access import can_view_branch, readable_resolutions
-from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import ClaimForm
 from postloan.meetings.models import Notification, Resolution
 from postloan.meetings.oversight import oversight
@@ -72,8 +72,8 @@ def resolution_page(request, pk):
         if form.is_valid():
             try:
                 actions.claim_execution(res, acting_user=request.user, **form.cleaned_data)
-            except MeetingError as exc:
-                form.add_error(None, exc.message)
+            except DomainError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(request, "执行情况已报告")
                 return redirect("meetings:resolution", res.pk)

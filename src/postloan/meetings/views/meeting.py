@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from postloan.core.errors import DomainError, button
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import (
@@ -25,7 +26,6 @@ from postloan.meetings.forms import (
 )
 from postloan.meetings.models import CommitteeMember, LeaveRequest
 from postloan.meetings.tasks import execution_report_text
-from postloan.meetings.views._common import attempt
 from postloan.org.visibility import get_customer_for_user, staff_of
 
 
@@ -130,7 +130,7 @@ def _redirect_args(meeting):
 @require_POST
 def notice(request, pk):
     meeting = get_meeting(request.user, pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.send_notice(meeting, acting_user=request.user),
         ok="会议通知已发出",
@@ -145,16 +145,14 @@ def agenda_add(request, pk):
     form = ReasonForm(request.POST)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid() or not form.cleaned_data["customer_id"]:
-            raise MeetingError("请填写客户编号和书面理由")
+            raise DomainError("请填写客户编号和书面理由")
         customer = get_customer_for_user(request.user, form.cleaned_data["customer_id"].strip())
         actions.add_agenda_item(
             meeting, customer, reason=form.cleaned_data["reason"], acting_user=request.user
         )
 
-    return attempt(request, go, ok="已增加上会客户", back=_redirect_args(meeting))
+    return button(request, go, ok="已增加上会客户", back=_redirect_args(meeting))
 
 
 @login_required
@@ -162,7 +160,7 @@ def agenda_add(request, pk):
 def agenda_drop(request, pk, item_pk):
     meeting = get_meeting(request.user, pk)
     item = get_object_or_404(meeting.items, pk=item_pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.drop_agenda_item(
             item, reason=request.POST.get("reason", ""), acting_user=request.user
@@ -176,7 +174,7 @@ def agenda_drop(request, pk, item_pk):
 @require_POST
 def leave_request(request, pk):
     meeting = get_meeting(request.user, pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.request_leave(
             meeting, reason=request.POST.get("reason", ""), acting_user=request.user
@@ -191,7 +189,7 @@ def leave_request(request, pk):
 def leave_decide(request, pk, leave_pk):
     meeting = get_meeting(request.user, pk)
     leave = get_object_or_404(LeaveRequest, pk=leave_pk, meeting=meeting)
-    return attempt(
+    return button(
         request,
         lambda: actions.decide_leave(
             leave,
@@ -214,10 +212,8 @@ def start(request, pk):
     form = StartForm(request.POST, people=people, chairs=chairs)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid():
-            raise MeetingError("请勾选出席人员并选择会议主持人")
+            raise DomainError("请勾选出席人员并选择会议主持人")
         actions.start_meeting(
             meeting,
             present_ids=form.cleaned_data["present"],
@@ -225,7 +221,7 @@ def start(request, pk):
             acting_user=request.user,
         )
 
-    return attempt(request, go, ok="会议已开始，出席情况已记录", back=_redirect_args(meeting))
+    return button(request, go, ok="会议已开始，出席情况已记录", back=_redirect_args(meeting))
 
 
 @login_required
@@ -234,7 +230,7 @@ def sections(request, pk):
     meeting = get_meeting(request.user, pk)
     form = SectionsForm(request.POST)
     form.is_valid()
-    return attempt(
+    return button(
         request,
         lambda: actions.save_sections(meeting, acting_user=request.user, **form.cleaned_data),
         ok="会议记录已保存",
@@ -246,7 +242,7 @@ def sections(request, pk):
 @require_POST
 def batch(request, pk):
     meeting = get_meeting(request.user, pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.decide_batch(
             meeting, summary=request.POST.get("summary", ""), acting_user=request.user
@@ -260,7 +256,7 @@ def batch(request, pk):
 @require_POST
 def close(request, pk):
     meeting = get_meeting(request.user, pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.close_meeting(meeting, acting_user=request.user),
         ok="会议已结束，请会议主持人和行长签署",
@@ -272,7 +268,7 @@ def close(request, pk):
 @require_POST
 def amend(request, pk):
     meeting = get_meeting(request.user, pk)
-    return attempt(
+    return button(
         request,
         lambda: actions.propose_amendment(
             meeting, text=request.POST.get("text", ""), acting_user=request.user

@@ -5,20 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
+from postloan.core.errors import DomainError, add_to_form, attempt, button
 from postloan.meetings import actions
 from postloan.meetings.access import can_certify, can_run, can_view_branch
 from postloan.meetings.committee import committee_validity
-from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import (
     CertifyForm,
     MemberForm,
     PlanForm,
     SettingsForm,
-    add_action_errors,
 )
 from postloan.meetings.models import Committee, CommitteeMember, MeetingSettings
 from postloan.meetings.planning import build_plan
@@ -69,8 +69,8 @@ def plan_page(request):
                     location=form.cleaned_data["location"],
                     ad_hoc_reason=form.cleaned_data["ad_hoc_reason"],
                 )
-            except MeetingError as exc:
-                add_action_errors(form, exc)
+            except DomainError as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(request, "例会已安排，上会客户已按计划列入议程")
                 return redirect("meetings:detail", meeting.pk)
@@ -105,49 +105,11 @@ def member_certificate(request, code, pk):
     return evidence.download(member.certificate_file, member.certificate_file_name)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def committee_page(request, code):
-    branch = _branch(request, code)
-    staff_qs = Staff.objects.filter(branch__path__startswith=branch.path).order_by("staff_id")
-    member_form = MemberForm(staff_qs=staff_qs)
-    certify_form, certify_target = CertifyForm(), None
-    if request.method == "POST":
-        op = request.POST.get("op")
-        try:
-            if op == "add":
-                member_form = MemberForm(request.POST, staff_qs=staff_qs)
-                if member_form.is_valid():
-                    committee = actions.set_up_committee(branch, acting_user=request.user)
-                    actions.add_member(
-                        committee,
-                        member_form.cleaned_data["staff"],
-                        member_form.cleaned_data["role"],
-                        acting_user=request.user,
-                        joined_on=current_business_date(),
-                    )
-                    messages.success(request, "委员已增加")
-                    return redirect("meetings:committee", code)
-            elif op in ("remove", "certify"):
-                member = get_object_or_404(
-                    CommitteeMember, pk=request.POST.get("member"), committee__branch=branch
-                )
-                if op == "remove":
-                    actions.remove_member(
-                        member, acting_user=request.user, left_on=current_business_date()
-                    )
-                    messages.success(request, "委员已卸任")
-                    return redirect("meetings:committee", code)
-                certify_form = CertifyForm(request.POST, request.FILES)
-                certify_target = member.pk
-                if certify_form.is_valid():
-                    actions.certify_member(
-                        member, acting_user=request.user, **certify_form.cleaned_data
-                    )
-                    messages.success(request, "个人委员资格已认定，认定文书已留存")
-                    return redirect("meetings:committee", code)
-        except MeetingError as exc:
-            (certify_form if op == "certify" else member_form).add_error(None, exc.message)
+def _committee_staff(branch):
+    return Staff.objects.filter(branch__path__startswith=branch.path).order_by("staff_id")
+
+
+def _committee_render(request, branch, *, member_form=None, certify_form=None, target=None):
     committee = Committee.objects.filter(branch=branch).first()
     context = {
         "branch": branch,
@@ -158,13 +120,88 @@ def committee_page(request, code):
         if committee
         else [],
         "validity": committee_validity(branch),
-        "member_form": member_form,
-        "certify_form": certify_form,
-        "certify_target": certify_target,
+        "member_form": member_form or MemberForm(staff_qs=_committee_staff(branch)),
+        "certify_form": certify_form or CertifyForm(),
+        "certify_target": target,
         "can_edit": can_run(request.user, branch),
         "can_certify": can_certify(request.user, branch),
     }
     return render(request, "meetings/committee.html", context)
+
+
+def _committee_member(branch, request):
+    return get_object_or_404(
+        CommitteeMember, pk=request.POST.get("member"), committee__branch=branch
+    )
+
+
+@login_required
+@require_POST
+def committee_add(request, code):
+    """增加委员 (the committee is set up with its first member)."""
+    branch = _branch(request, code)
+    form = MemberForm(request.POST, staff_qs=_committee_staff(branch))
+    if form.is_valid():
+        d = form.cleaned_data
+
+        def add():
+            committee = actions.set_up_committee(branch, acting_user=request.user)
+            return actions.add_member(
+                committee,
+                d["staff"],
+                d["role"],
+                acting_user=request.user,
+                joined_on=current_business_date(),
+            )
+
+        if attempt(form, add):
+            messages.success(request, "委员已增加")
+            return redirect("meetings:committee", code)
+    return _committee_render(request, branch, member_form=form)
+
+
+@login_required
+@require_POST
+def committee_remove(request, code):
+    """委员卸任: a button; a refusal is the page's error message."""
+    branch = _branch(request, code)
+    member = _committee_member(branch, request)
+    return button(
+        request,
+        lambda: actions.remove_member(
+            member, acting_user=request.user, left_on=current_business_date()
+        ),
+        ok="委员已卸任",
+        back=reverse("meetings:committee", args=[code]),
+    )
+
+
+@login_required
+@require_POST
+def committee_certify(request, code):
+    """个人委员资格认定 with its 认定文书."""
+    branch = _branch(request, code)
+    member = _committee_member(branch, request)
+    form = CertifyForm(request.POST, request.FILES)
+    if form.is_valid() and attempt(
+        form,
+        lambda: actions.certify_member(member, acting_user=request.user, **form.cleaned_data),
+    ):
+        messages.success(request, "个人委员资格已认定，认定文书已留存")
+        return redirect("meetings:committee", code)
+    return _committee_render(request, branch, certify_form=form, target=member.pk)
+
+
+COMMITTEE_ACTIONS = {"add": committee_add, "remove": committee_remove, "certify": committee_certify}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_page(request, code):
+    """The unit's committee; a POST naming its `op` (the old forms) goes to that action's view."""
+    if request.method == "POST" and request.POST.get("op") in COMMITTEE_ACTIONS:
+        return COMMITTEE_ACTIONS[request.POST["op"]](request, code)
+    return _committee_render(request, _branch(request, code))
 
 
 @login_required
@@ -186,8 +223,8 @@ def settings_page(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_settings(form, acting_user=request.user)
-        except MeetingError as exc:
-            form.add_error(None, exc.message)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, "例会设置已保存")
             return redirect("meetings:settings", code)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from postloan.core.errors import DomainError, add_to_form
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import (
@@ -14,14 +15,12 @@ from postloan.meetings.access import (
 )
 from postloan.meetings.actions.record import eligible_voters, presides
 from postloan.meetings.deliberation import loan_facts, open_signals
-from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import (
     CommentForm,
     DecisionForm,
     DeferForm,
     ExcuseForm,
     ResolutionForm,
-    add_action_errors,
 )
 from postloan.meetings.models import AgendaItem
 from postloan.org.models import Staff
@@ -58,7 +57,7 @@ def report_page(request, pk):
                 actions.save_report(report, answers, acting_user=request.user, submit=submit)
                 messages.success(request, "汇报材料已提交" if submit else "已暂存")
                 return redirect("meetings:report", item.pk)
-        except MeetingError as exc:
+        except DomainError as exc:
             error = exc.message
     staff = staff_of(request.user)
     rows = [
@@ -121,8 +120,8 @@ def _decide(request, item, form) -> bool:
             dissenters=d["dissenters"],
             acting_user=request.user,
         )
-    except MeetingError as exc:
-        add_action_errors(form, exc)
+    except DomainError as exc:
+        add_to_form(form, exc)
         return False
     return True
 
@@ -142,8 +141,8 @@ def _resolve(request, item, form) -> bool:
             deadline=r["deadline"],
             acting_user=request.user,
         )
-    except MeetingError as exc:
-        add_action_errors(form, exc)
+    except DomainError as exc:
+        add_to_form(form, exc)
         return False
     return True
 
@@ -154,8 +153,8 @@ def _with_reason(action):
             return False
         try:
             action(item, reason=form.cleaned_data["reason"], acting_user=request.user)
-        except MeetingError as exc:
-            add_action_errors(form, exc)
+        except DomainError as exc:
+            add_to_form(form, exc)
             return False
         return True
 

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from postloan.core.errors import DomainError, add_to_form, flash
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import get_meeting
 from postloan.meetings.actions.signing import content_to_sign, pending_roles, signer_roles
-from postloan.meetings.errors import MeetingError, SignRefused
+from postloan.meetings.errors import SignRefused
 from postloan.meetings.forms import SignForm
 from postloan.ops.throttling import client_ip
 
@@ -62,10 +63,9 @@ def sign_page(request, pk):
                 amendment=amendment,
             )
         except SignRefused as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field, message)
-        except MeetingError as exc:
-            messages.error(request, exc.message)
+            add_to_form(form, exc)
+        except DomainError as exc:
+            flash(request, exc)
             return redirect("meetings:detail", meeting.pk)
         else:
             messages.success(request, f"已以{signature.get_role_display()}身份签署")

@@ -9,17 +9,11 @@ has assessed yet has no DPD (None, shown as "—" 未筛查), never a guessed 0.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from postloan.portfolio.models import Loan
 from postloan.risk.models import LoanAssessment
-
-
-def screened_as_of(as_of: dt.date | None) -> dt.date | None:
-    """The business date of the latest screening on or before `as_of`."""
-    if as_of is None:
-        return None
-    return LoanAssessment.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
+from postloan.risk.queries import latest_screening
 
 
 def overdue_loan_q(as_of: dt.date | None, prefix: str = "") -> Q:
@@ -29,7 +23,7 @@ def overdue_loan_q(as_of: dt.date | None, prefix: str = "") -> Q:
     database reads the overdue assessments once (index `assessment_overdue_idx`) instead of
     probing one assessment per loan of the portfolio.
     """
-    screened = screened_as_of(as_of)
+    screened = latest_screening(as_of)
     if screened is None:
         return Q(pk__in=[])
     overdue = LoanAssessment.objects.filter(as_of=screened, dpd__gt=0).values("loan_id")
@@ -42,7 +36,7 @@ def days_past_due(loans: Iterable[Loan], as_of: dt.date | None) -> dict[str, int
     Loans the screening did not assess (none ran yet, or the loan arrived after it) are absent.
     """
     loan_ids = [loan.loan_id for loan in loans]
-    screened = screened_as_of(as_of)
+    screened = latest_screening(as_of)
     if screened is None or not loan_ids:
         return {}
     return dict(

@@ -1,0 +1,1 @@
+"""Resolution types, one module each (see `registry`)."""

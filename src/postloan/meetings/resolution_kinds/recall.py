@@ -1,0 +1,11 @@
+"""提前收回: verified when the balance is nil (the facility may stay); failed past the deadline."""
+
+from postloan.meetings.resolution_kinds.exit import Exit
+
+
+class Recall(Exit):
+    code = "recall"
+    label = "提前收回"
+    order = 70
+    facts = ("balance",)
+    keeps_facility = True
