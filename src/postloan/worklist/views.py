@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
-from postloan.documents import list_export
 from postloan.core.errors import DomainError, add_to_form, flash
+from postloan.documents import list_export
 from postloan.org.roles import user_roles
 from postloan.org.visibility import (
     customer_scope,
