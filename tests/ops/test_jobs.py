@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+from postloan.day.jobs import screening_job
+from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_job, screening_job
 from postloan.risk.models import ScreeningRun
 from tests.factories import AS_OF
 

@@ -421,10 +421,10 @@ def push_import(
     job_url（`GET /api/jobs/{job_id}`），结束后其 result.batch_id 即导入批次，
     再查 `GET /api/imports/{batch_id}` 取错误报告。"""
     from postloan.ingest import uploads
+    from postloan.ingest.jobs import import_batch, import_job
     from postloan.ingest.views import can_upload
     from postloan.ops import jobs
     from postloan.ops.models import JobProgress
-    from postloan.ops.tasks import import_batch, import_job
 
     user = request.auth
     if not can_upload(user):
@@ -470,9 +470,9 @@ def get_job(request, job_id: int):
     """一个后台任务的状态与进度（排队中 queued / 运行中 running / 成功 succeeded / 失败
     failed）。本人提交的任务可查；系统管理员和风险管理部门可查全部。数据导入任务结束后
     batch_id 为导入批次编号。"""
+    from postloan.ingest.jobs import import_batch
+    from postloan.ops.access import get_job_for_user
     from postloan.ops.models import JobProgress
-    from postloan.ops.tasks import import_batch
-    from postloan.ops.views import get_job_for_user
 
     job = get_job_for_user(request.auth, job_id)
     batch = import_batch(job) if job.kind == JobProgress.Kind.IMPORT and job.finished else None

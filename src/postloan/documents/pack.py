@@ -2,7 +2,7 @@
 report, and per customer the report (十三项), the 审议表 data and its attachments.
 
 `build_meeting_pack(job_id)` is a plain function, run by the background job
-`ops.tasks.meeting_pack_job` (or the `build_meeting_packs` command). It claims the job with a conditional update so two workers never build the
+`documents.jobs.meeting_pack_job` (or the `build_meeting_packs` command). It claims the job with a conditional update so two workers never build the
 same pack, reports progress as it gathers each customer, and stores the file on the job.
 """
 

@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from postloan.ingest import uploads
 from postloan.ingest.forms import UploadForm
+from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_job
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
 

@@ -18,6 +18,7 @@ import socket
 import threading
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -28,6 +29,17 @@ from postloan.ops.models import JobProgress
 
 log = logging.getLogger(__name__)
 Status = JobProgress.Status
+
+
+def user_of(user_id):
+    """The user a task was submitted by (tasks take ids: their arguments are JSON)."""
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def date_of(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def worker_name() -> str:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,28 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
+from postloan.day.jobs import screening_job
+from postloan.ingest.jobs import import_batch
 from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs
-from postloan.ops.access import can_read_audit, can_see_jobs
+from postloan.ops.access import can_read_audit, can_see_jobs, get_job_for_user
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_batch, screening_job
-
-
-def visible_jobs(user):
-    """The jobs a user may follow: all of them for the system administrators and the risk
-    department, otherwise only the ones the user submitted (an upload, a meeting pack)."""
-    if can_see_jobs(user):
-        return JobProgress.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return JobProgress.objects.none()
-    return JobProgress.objects.filter(created_by=user)
-
-
-def get_job_for_user(user, pk) -> JobProgress:
-    job = visible_jobs(user).select_related("created_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404("后台任务不存在或无权查看")
-    return job
 
 
 def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
@@ -90,7 +73,8 @@ def job_list(request):
 def job_detail(request, pk: int):
     """One job's progress; HTMX polls the status partial until the job has finished."""
     job = get_job_for_user(request.user, pk)
-    context = {"job": job, "outcome": job_outcome_link(job)}
+    context = {"job": job, "outcome": job_outcome_link(job), "steps": job.day_steps.all()}
+    context["can_rerun"] = can_see_jobs(request.user)
     if request.htmx:
         return render(request, "ops/_job_status.html", context)
     return render(request, "ops/job_detail.html", context)

@@ -10,9 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
@@ -269,26 +267,6 @@ def npl(request):
     branches = list(visible_branches(request.user))
     rows = queries.npl_by_unit(qs, as_of, branches) if as_of else []
     return render(request, "risk/npl.html", {"rows": rows, "as_of": as_of, "dates": dates})
-
-
-@login_required
-@require_POST
-def screen(request):
-    if not is_risk_department(request.user):
-        raise PermissionDenied("只有风险管理部门可以发起筛查")
-    as_of = _date(request.POST.get("as_of")) or current_business_date()
-    if as_of is None:
-        messages.error(request, "系统尚无业务日期")
-        return redirect("risk:suggestions")
-    try:
-        run = actions.run_screening(as_of, acting_user=request.user, source="web")
-    except Exception as exc:  # noqa: BLE001 - the failed run is recorded; tell the user
-        messages.error(request, f"筛查失败：{exc}")
-        return redirect("risk:suggestions")
-    messages.success(
-        request, f"筛查完成：{run.as_of:%Y-%m-%d}，借据 {run.counts.get('loans', 0)} 笔"
-    )
-    return redirect(f"{reverse('risk:suggestions')}?as_of={run.as_of:%Y-%m-%d}")
 
 
 # --- signals --------------------------------------------------------------------------------
