@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ops', '0002_alter_jobprogress_kind'),
+        ('ops', '0002_hi1_business_day_kind'),
     ]
 
     operations = [
