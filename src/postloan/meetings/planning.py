@@ -13,6 +13,9 @@ from django.db.models import Max, Min, Sum
 
 from postloan.meetings import choices as ch
 from postloan.meetings.rules import settings_for, units_reviewed_by
+from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+from postloan.risk.models import CustomerRiskView, Signal
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 
@@ -94,11 +97,6 @@ def _non_performing(customer_ids, as_of: dt.date) -> set[str]:
 
 
 def _signals(customer_ids) -> set[str]:
-    try:
-        from postloan.risk.choices import OPEN_SIGNAL_STATUSES
-        from postloan.risk.models import Signal
-    except ImportError:  # the risk app not installed: no signals to read
-        return set()
     return set(
         Signal.objects.filter(
             customer_id__in=customer_ids,
@@ -123,10 +121,6 @@ def _events(customer_ids, event_type: str, since: dt.date, until: dt.date) -> se
 
 def _inspection_findings(customer_ids, since: dt.date, until: dt.date) -> set[str]:
     found = _events(customer_ids, "inspection_finding", since, until)
-    try:
-        from postloan.worklist.models import Inspection
-    except ImportError:
-        return found
     found |= set(
         Inspection.objects.filter(
             customer_id__in=customer_ids,
@@ -153,10 +147,6 @@ def _open_resolutions(customer_ids, before: dt.date) -> set[str]:
 
 def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
     """customer → (rank, explanation) from the latest composite risk view on or before as_of."""
-    try:
-        from postloan.risk.models import CustomerRiskView
-    except ImportError:
-        return {}
     latest = CustomerRiskView.objects.filter(as_of__lte=as_of).aggregate(d=Max("as_of"))["d"]
     if latest is None:
         return {}

@@ -14,6 +14,8 @@ from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.models import Signal
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 MONTHS = 12
@@ -229,25 +231,16 @@ def _collateral_text(customer) -> str:
 
 
 def _signals_text(customer) -> str:
-    try:
-        from postloan.risk.models import Signal
-    except ImportError:
-        return "预警模块未启用。"
     rows = Signal.objects.filter(customer=customer).order_by("-raised_on")[:10]
     lines = [
         f"{s.raised_on:%Y-%m-%d} {s.get_level_display()}{s.summary or s.rule_id}："
         f"{s.get_status_display()}{('，措施：' + s.measures) if s.measures else ''}"
         for s in rows
     ]
-    try:
-        from postloan.worklist.models import Inspection
-
-        for i in Inspection.objects.filter(customer=customer, has_problem=True).order_by(
-            "-done_date"
-        )[:5]:
-            lines.append(f"{i.done_date:%Y-%m-%d} 贷后检查发现问题")
-    except ImportError:
-        pass
+    for i in Inspection.objects.filter(customer=customer, has_problem=True).order_by("-done_date")[
+        :5
+    ]:
+        lines.append(f"{i.done_date:%Y-%m-%d} 贷后检查发现问题")
     return "；".join(lines) if lines else "未发现预警信号。"
 
 

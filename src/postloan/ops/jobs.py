@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from postloan.core.audit import record
 from postloan.ops import logs
@@ -206,10 +207,6 @@ class WorkerLost(RuntimeError):
 
 def _db_task(task_id: str):
     if not task_id:
-        return None
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the DB backend is always installed here
         return None
     return DBTaskResult.objects.select_for_update().filter(id=task_id, status="RUNNING").first()
 

@@ -36,6 +36,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Substr, Upper
 
 from postloan.core.formats import round_half_up
+from postloan.meetings.models import Meeting, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
 from postloan.reports.industries import section_label
 from postloan.reports.scope import Scope
@@ -192,11 +193,7 @@ def screening_date_on_or_before(assessments, day: dt.date) -> dt.date | None:
 
 
 def last_meeting_date(scope: Scope) -> dt.date | None:
-    """The unit's last meeting held before the as-of date (None without the meetings app)."""
-    try:
-        from postloan.meetings.models import Meeting
-    except ImportError:  # pragma: no cover - meetings is installed with reports
-        return None
+    """The unit's last meeting held before the as-of date."""
     return (
         Meeting.objects.filter(branch=scope.branch, date__lt=scope.as_of)
         .exclude(status__in=["planned", "noticed", "cancelled"])
@@ -511,10 +508,6 @@ def classification_changes(scope: Scope, at, period_start: dt.date) -> dict:
 def resolution_execution(scope: Scope) -> dict | None:
     """Resolutions of the unit's (and lower units') meetings on customers in scope whose
     deadline has come: verified by data / reported / not done; 执行率 = verified ÷ due."""
-    try:
-        from postloan.meetings.models import Resolution
-    except ImportError:  # pragma: no cover
-        return None
     rs = scope.restrict(
         Resolution.objects.filter(meeting__branch__path__startswith=scope.branch.path)
     )

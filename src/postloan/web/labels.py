@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from postloan import contract
+from postloan.risk.engine.registry import META
 
 EMPTY = "—"
 CLASS_LABELS = dict(contract.CLASSES)
@@ -49,10 +50,6 @@ def rule_title(rule_id: str) -> str:
 
     if rule_id == MANUAL_RULE_ID:
         return "人工发起"
-    try:
-        from postloan.risk.engine.registry import META
-    except ImportError:  # pragma: no cover - the engine is part of the product
-        META = {}
     if rule_id in META:
         return META[rule_id].title_zh
     known = signal_rules().get(rule_id)
