@@ -13,17 +13,12 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from postloan.ingest import uploads
+from postloan.ingest.access import can_upload
 from postloan.ingest.forms import UploadForm
 from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
-from postloan.org.choices import Role
-from postloan.org.roles import has_role
-
-
-def can_upload(user) -> bool:
-    return user.is_superuser or has_role(user, Role.ADMIN, Role.RISK_MANAGER)
 
 
 @login_required

@@ -1,0 +1,65 @@
+"""The API's meetings and resolutions: what `meetings.access` lets the user read."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Query, Router
+
+from postloan.api import schemas as s
+from postloan.api.paging import ERRORS, Limit, Offset, Page, page, reject_nul
+from postloan.meetings import access
+
+router = Router()
+
+
+class MeetingPage(Page):
+    items: list[s.MeetingOut]
+
+
+class ResolutionPage(Page):
+    items: list[s.ResolutionOut]
+
+
+@router.get("/meetings", response={200: MeetingPage, 401: s.Message}, tags=["例会"])
+def list_meetings(request, limit: int = Limit, offset: int = Offset):
+    return page(access.visible_meetings(request.auth).order_by("-date", "-pk"), limit, offset)
+
+
+@router.get("/meetings/{meeting_id}", response={200: s.MeetingDetailOut, **ERRORS}, tags=["例会"])
+def get_meeting(request, meeting_id: int):
+
+    meeting = access.get_meeting(request.auth, meeting_id)
+    meeting.visible_agenda = list(access.visible_items(request.auth, meeting))
+    return meeting
+
+
+def _visible_resolutions(user):
+    return access.readable_resolutions(user).select_related("meeting", "amendment")
+
+
+@router.get("/resolutions", response={200: ResolutionPage, 401: s.Message}, tags=["例会"])
+def list_resolutions(
+    request,
+    meeting_id: int | None = None,
+    customer_id: str = Query("", max_length=40),
+    limit: int = Limit,
+    offset: int = Offset,
+):
+    """例会决议（本人负责的，及本人可见例会的）。"""
+    reject_nul(customer_id=customer_id)
+    qs = _visible_resolutions(request.auth).order_by("deadline", "pk")
+    if meeting_id is not None:
+        qs = qs.filter(meeting_id=meeting_id)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return page(qs, limit, offset)
+
+
+@router.get(
+    "/resolutions/{resolution_id}", response={200: s.ResolutionOut, **ERRORS}, tags=["例会"]
+)
+def get_resolution(request, resolution_id: int):
+    res = _visible_resolutions(request.auth).filter(pk=resolution_id).first()
+    if res is None:
+        raise Http404("决议不存在或无权查看")
+    return res
