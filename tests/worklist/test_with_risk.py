@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from postloan.risk.models import LoanAssessment, Signal
-from postloan.worklist import inbox
+from postloan.web.queries import inbox
 from postloan.worklist.choices import InspectionKind
 from postloan.worklist.models import CollectionCase, Inspection
 from postloan.worklist.planning import plan_worklist

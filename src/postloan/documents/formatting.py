@@ -6,8 +6,8 @@ figures themselves are written by the one formatter, `postloan.core.formats`."""
 import datetime as dt
 
 from postloan.core.formats import EMPTY, day, pct, wan, yuan  # noqa: F401 - the one formatter
+from postloan.core.tables import DATE, INT, MONEY, MONTH, PERCENT
 from postloan.reports.quality import SEGMENT_TITLES
-from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT
 
 
 def _stock_rows(rows):

@@ -31,7 +31,17 @@ from django.utils import timezone
 from postloan import contract
 from postloan.core import dbstats
 from postloan.core.business_date import current_business_date, set_business_date
-from postloan.ingest import categories, history, indexes, load, readers, report, side, validate
+from postloan.ingest import (
+    categories,
+    history,
+    indexes,
+    load,
+    month_totals,
+    readers,
+    report,
+    side,
+    validate,
+)
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.report import Issue
 from postloan.ingest.schema import table_spec
@@ -170,7 +180,7 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Wri
         for w in writes:
             totals = nullcontext()
             if w.table == "transactions":
-                totals = txn_totals.first_load(stage, w.view)
+                totals = month_totals.first_load(stage, w.view)
             started = time.perf_counter()
             with totals, indexes.deferred_indexes(w.table, stage.files[w.table].rows, fresh):
                 by_table[w.table]["written"] = load.upsert(stage, w.table, w.view, w.cols)

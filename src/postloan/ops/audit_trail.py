@@ -18,8 +18,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from postloan import contract
 from postloan.core import formats
 from postloan.core.fields import MoneyField
+from postloan.core.tables import DATETIME, TEXT, Column
 from postloan.org.choices import Role
-from postloan.reports.tables import DATETIME, TEXT, Column
 from postloan.web import audit_labels
 from postloan.web.labels import person_name
 

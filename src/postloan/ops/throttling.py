@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from postloan.accounts.usernames import normalize_username
 from postloan.core.audit import record
+from postloan.core.requests import client_ip
 from postloan.ops.models import LoginFailure
 
 LOCKED_MESSAGE = (
@@ -43,17 +44,6 @@ def max_failures() -> int:
 
 def window() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "POSTLOAN_LOGIN_WINDOW_MINUTES", 15)))
-
-
-def client_ip(request) -> str:
-    """The peer address; behind a proxy, the first X-Forwarded-For hop if the proxy is trusted."""
-    if request is None:
-        return ""
-    if getattr(settings, "POSTLOAN_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return (request.META.get("REMOTE_ADDR") or "")[:64]
 
 
 def account_max_failures() -> int:

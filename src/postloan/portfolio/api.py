@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from postloan.api import schemas as s
 from postloan.api.paging import ERRORS, Limit, Offset, Page, page, reject_nul
-from postloan.org.visibility import get_customer_for_user, visible_customers
+from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 from postloan.risk.access import get_loan_for_user, visible_loans
 
 router = Router()

@@ -21,8 +21,8 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core.formats import yuan_text
+from postloan.core.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
 from postloan.reports.quality import ratio
-from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
 
 ZERO = Decimal("0")
 MONTHS = 12

@@ -65,7 +65,7 @@ def _part(content: dict, items) -> list[dict]:
 def decision_table(meeting, items=None):
     """审议认定分类表: one row per loan the meeting classified (a reader's part, if narrowed);
     as signed once signed."""
-    from postloan.reports.tables import DATE, INT, MONEY, Column, Table
+    from postloan.core.tables import DATE, INT, MONEY, Column, Table
 
     content, _ = record_of(meeting)
     rows = [
@@ -393,7 +393,7 @@ def record_tables(meeting, items=None) -> tuple[list, str]:
     """The record as Excel tables (审议结果, 决议) and the info line under each title.
 
     From the same data as the 会议纪要 (`minutes`): the signed snapshot once signed."""
-    from postloan.reports.tables import Column, Table
+    from postloan.core.tables import Column, Table
 
     doc = minutes(meeting, items)
     results = Table(

@@ -5,7 +5,8 @@ from django.http import Http404
 
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
-from postloan.org.visibility import staff_of, visible, visible_customers
+from postloan.org.visibility import staff_of, visible
+from postloan.portfolio.visibility import visible_customers
 
 
 def is_risk_department(user) -> bool:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,14 +15,11 @@ from django.utils import timezone
 from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
+from postloan.documents.excel import list_workbook
 from postloan.org.models import Staff
-from postloan.org.visibility import (
-    get_customer_for_user,
-    visible,
-    visible_branches,
-    visible_customers,
-)
+from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.models import RiskEvent
+from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 from postloan.risk import actions, exports, floors, forms, queries
 from postloan.risk import choices as ch
 from postloan.risk.access import (
@@ -632,7 +629,7 @@ def signals_xlsx(request):
     rows = qs.select_related("customer", "customer__branch", "owner").order_by("-raised_on", "-id")
     as_of = current_business_date()
     info = exports.filters_info(request, as_of, branch=filters["branch"])
-    content = exports.signals_workbook(rows, info)
+    content = signals_workbook(rows, info)
     return _xlsx_response(content, f"预警信号-{as_of or timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -643,5 +640,16 @@ def suggestions_xlsx(request):
     if filters["as_of"] is None:
         raise Http404("尚未筛查，无分类建议可导出")
     info = exports.filters_info(request, filters["as_of"], branch=filters["branch"])
-    content = exports.suggestions_workbook(rows, info)
+    content = suggestions_workbook(rows, info)
     return _xlsx_response(content, f"五级分类建议-{filters['as_of']:%Y%m%d}.xlsx")
+
+
+def signals_workbook(signals: QuerySet, info: str) -> bytes:
+    return list_workbook(
+        "预警信号清单", "预警信号", exports.SIGNAL_SHEET, exports.signal_sheet_rows(signals), info
+    )
+
+
+def suggestions_workbook(assessments: QuerySet, info: str) -> bytes:
+    rows = exports.suggestion_sheet_rows(assessments)
+    return list_workbook("五级分类建议清单", "五级分类建议", exports.SUGGESTION_SHEET, rows, info)

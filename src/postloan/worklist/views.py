@@ -14,17 +14,13 @@ from django.views.decorators.http import require_POST
 from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
+from postloan.core.tables import DATE, TEXT, Column
 from postloan.org.roles import user_roles
-from postloan.org.visibility import (
-    customer_scope,
-    staff_of,
-    visible,
-    visible_branches,
-    visible_customers,
-)
+from postloan.org.visibility import customer_scope, staff_of, visible, visible_branches
 from postloan.portfolio.models import Guarantee
-from postloan.reports.tables import DATE, TEXT, Column
-from postloan.worklist import access, actions, funds, inbox, rates
+from postloan.portfolio.visibility import visible_customers
+from postloan.web.queries import inbox
+from postloan.worklist import access, actions, funds, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
 from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
 from postloan.worklist.collateral import collateral_statuses, guarantor_statuses

@@ -17,6 +17,7 @@ from postloan.meetings.actions._common import audit, require, snapshot, staff_or
 from postloan.meetings.documents import amendment_content, canonical, record_content, sha256
 from postloan.meetings.errors import SignRefused
 from postloan.meetings.models import Amendment, Meeting, Signature
+from postloan.ops import throttling
 
 ROLE_LABELS = dict(ch.SignRole.choices)
 
@@ -82,7 +83,6 @@ def content_to_sign(meeting, amendment=None) -> tuple[str, str]:
 
 def _password_error(user, password: str, ip: str) -> str:
     """'' when `password` is the user's; a failure counts against the login throttle."""
-    from postloan.ops import throttling
 
     username = user.get_username()
     if throttling.is_locked(username, ip):

@@ -25,7 +25,8 @@ from postloan.meetings.forms import (
 from postloan.meetings.models import CommitteeMember, LeaveRequest
 from postloan.meetings.tasks import execution_report_text
 from postloan.meetings.views._common import attempt
-from postloan.org.visibility import get_customer_for_user, staff_of
+from postloan.org.visibility import staff_of
+from postloan.portfolio.visibility import get_customer_for_user
 
 
 def _people(meeting):

@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Sum
 
 from postloan.core.cache import query_key, remember
-from postloan.org.visibility import visible, visible_customers
+from postloan.org.visibility import visible
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import visible_customers
 from postloan.web.queries.classes import CLASS_ORDER
 from postloan.web.queries.customer360 import in_wan
 from postloan.web.queries.dpd import overdue_loan_q

@@ -20,8 +20,9 @@ from django.urls import NoReverseMatch, reverse
 from postloan.core.formats import yuan_text
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
-from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches, visible_customers
+from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches
 from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import visible_customers
 from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
 from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
