@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from postloan.accounts.models import AuthEvent
+from postloan.accounts.passwords import change_required
 from postloan.accounts.usernames import find_user, normalize_username
 from postloan.core.requests import client_ip
 
@@ -44,8 +45,6 @@ def prune() -> int:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request=None, user=None, **kwargs):
-    from postloan.accounts.passwords import change_required
-
     if user is None:
         return
     log(AuthEvent.Kind.LOGIN, request, user=user)

@@ -49,6 +49,7 @@ from postloan.ingest.signals import import_completed
 from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
 from postloan.ops.heartbeat import Heartbeat, beat
+from postloan.org.tree import rebuild_paths
 from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
@@ -186,8 +187,6 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Wri
                 by_table[w.table]["written"] = load.upsert(stage, w.table, w.view, w.cols)
             by_table[w.table]["seconds"] = round(time.perf_counter() - started, 3)
             if w.table == "branches":
-                from postloan.org.tree import rebuild_paths
-
                 rebuild_paths()
 
 

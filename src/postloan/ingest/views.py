@@ -5,6 +5,8 @@ An upload is stored in a scratch folder and handed to the background job `import
 and, once finished, links to the batch (its success, or its Chinese error report).
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from postloan.core import csvsafe
 from postloan.ingest import uploads
 from postloan.ingest.access import can_upload
 from postloan.ingest.forms import UploadForm
 from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
+from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
 
@@ -111,10 +115,6 @@ def batch_report(request, pk: int):
         )
     except (FileNotFoundError, IsADirectoryError, OSError):
         pass
-    import io
-
-    from postloan.core import csvsafe
-    from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
 
     buf = io.StringIO()
     writer = csvsafe.writer(buf)

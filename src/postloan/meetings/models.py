@@ -11,6 +11,7 @@ from postloan.core import evidence
 from postloan.core.fields import MoneyField
 from postloan.meetings import choices as ch
 from postloan.meetings.errors import RecordLocked
+from postloan.meetings.resolution_types import describe
 from postloan.org.choices import DEPARTMENT_CHOICES
 from postloan.portfolio.choices import LoanClass
 
@@ -730,8 +731,6 @@ class Resolution(LockedRecord):
         return self.is_locked()
 
     def describe(self) -> str:
-        from postloan.meetings.resolution_types import describe
-
         return describe(self)
 
 

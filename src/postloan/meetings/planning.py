@@ -9,11 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
+from django.db.models import F, Max, Min, Sum
 
+from postloan.core.business_date import current_business_date
 from postloan.meetings import choices as ch
+from postloan.meetings.models import Resolution
 from postloan.meetings.rules import settings_for, units_reviewed_by
+from postloan.portfolio.models import Customer, Facility, Loan, RepaymentInstalment, RiskEvent
 from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+from postloan.risk.current import non_performing_customers
 from postloan.risk.models import CustomerRiskView, Signal
 from postloan.worklist.models import Inspection
 
@@ -67,8 +71,6 @@ def default_kind(branch, date: dt.date) -> str:
 
 def _credit(customer_ids) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """credit per customer (active facility limits; else outstanding balance) and balances."""
-    from postloan.portfolio.models import Facility, Loan
-
     limits = dict(
         Facility.objects.filter(customer_id__in=customer_ids, status="active")
         .values("customer_id")
@@ -91,8 +93,6 @@ def _non_performing(customer_ids, as_of: dt.date) -> set[str]:
     """Customers with a non-performing loan by its current class at `as_of` (`risk.current`:
     the latest 认定, else the extract's class, never better than the regulation's floor), so a
     loan 91 days past due is on the agenda as 不良 whether or not its signal is still open."""
-    from postloan.risk.current import non_performing_customers
-
     return non_performing_customers(customer_ids, as_of)
 
 
@@ -107,8 +107,6 @@ def _signals(customer_ids) -> set[str]:
 
 
 def _events(customer_ids, event_type: str, since: dt.date, until: dt.date) -> set[str]:
-    from postloan.portfolio.models import RiskEvent
-
     return set(
         RiskEvent.objects.filter(
             customer_id__in=customer_ids,
@@ -133,8 +131,6 @@ def _inspection_findings(customer_ids, since: dt.date, until: dt.date) -> set[st
 
 
 def _open_resolutions(customer_ids, before: dt.date) -> set[str]:
-    from postloan.meetings.models import Resolution
-
     return set(
         Resolution.objects.filter(
             customer_id__in=customer_ids,
@@ -160,10 +156,6 @@ def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
 
 def max_dpd(customer_ids, as_of: dt.date) -> dict[str, int]:
     """Days past due of each customer's oldest unpaid instalment (fallback ranking)."""
-    from django.db.models import F
-
-    from postloan.portfolio.models import RepaymentInstalment
-
     rows = (
         RepaymentInstalment.objects.filter(
             loan__customer_id__in=customer_ids,
@@ -180,9 +172,6 @@ def max_dpd(customer_ids, as_of: dt.date) -> dict[str, int]:
 
 
 def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
-    from postloan.core.business_date import current_business_date
-    from postloan.portfolio.models import Customer
-
     rules = settings_for(branch)
     kind = kind or default_kind(branch, date)
     plan = Plan(branch=branch.branch_code, date=date, kind=kind)

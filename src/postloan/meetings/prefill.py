@@ -9,11 +9,12 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.portfolio.models import Disbursement, Guarantee, RiskEvent, TaxInvoice, Transaction
 from postloan.risk.models import Signal
 from postloan.worklist.models import Inspection
 
@@ -38,8 +39,6 @@ def _month_start(day: dt.date, back: int) -> dt.date:
 
 
 def attachments(customer, as_of: dt.date) -> dict:
-    from postloan.portfolio.models import Disbursement, TaxInvoice, Transaction
-
     since = _month_start(as_of, MONTHS - 1)
     disb = [
         {
@@ -124,8 +123,6 @@ def attachments(customer, as_of: dt.date) -> dict:
 
 def return_ratio(customer_id: str, since: dt.date, until: dt.date) -> Decimal | None:
     """销售资金归行率 over [since, until]: sales proceeds received here / invoiced revenue."""
-    from postloan.portfolio.models import TaxInvoice, Transaction
-
     revenue = TaxInvoice.objects.filter(
         customer_id=customer_id, month__gte=since.replace(day=1), month__lte=until
     ).aggregate(t=Sum("amount"))["t"]
@@ -145,8 +142,6 @@ def return_ratio(customer_id: str, since: dt.date, until: dt.date) -> Decimal | 
 
 
 def _events_text(customer, types, none_text) -> str:
-    from postloan.portfolio.models import RiskEvent
-
     rows = RiskEvent.objects.filter(customer=customer, type__in=types).order_by("-event_date")[:10]
     lines = [f"{e.event_date:%Y-%m-%d} {e.get_type_display()}：{e.description}" for e in rows]
     return "；".join(lines) if lines else none_text
@@ -183,10 +178,6 @@ def _credit_text(customer) -> str:
 
 
 def _guarantees(customer):
-    from django.db.models import Q
-
-    from postloan.portfolio.models import Guarantee
-
     return Guarantee.objects.filter(
         Q(loan__customer=customer) | Q(facility__customer=customer)
     ).select_related("collateral", "guarantor_customer")

@@ -32,6 +32,17 @@ from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
 from postloan.meetings.choices import ResolutionType as T
+from postloan.meetings.models import CommitteeMember, Notification, Resolution
+from postloan.meetings.rules import settings_for
+from postloan.portfolio.models import (
+    Disbursement,
+    Facility,
+    Guarantee,
+    Loan,
+    RiskEvent,
+    TaxInvoice,
+    Transaction,
+)
 
 ZERO = Decimal("0")
 CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)
@@ -39,8 +50,6 @@ CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)
 
 def in_force():
     """Resolutions that were signed and so are to be executed."""
-    from postloan.meetings.models import Resolution
-
     return Resolution.objects.filter(
         Q(amendment__isnull=True, meeting__status=ch.MeetingStatus.SIGNED)
         | Q(amendment__signed_at__isnull=False)
@@ -48,8 +57,6 @@ def in_force():
 
 
 def guarantee_rows(customer_ids):
-    from postloan.portfolio.models import Guarantee
-
     rows = Guarantee.objects.filter(
         Q(loan__customer_id__in=customer_ids) | Q(facility__customer_id__in=customer_ids)
     ).values_list(
@@ -74,8 +81,6 @@ def guarantee_rows(customer_ids):
 
 
 def baseline(customer_id: str) -> dict:
-    from postloan.portfolio.models import Loan
-
     balance = Loan.objects.filter(customer_id=customer_id, status="active").aggregate(
         t=Sum("balance")
     )["t"]
@@ -99,15 +104,6 @@ class Facts:
 
 
 def gather(customer_ids, as_of: dt.date) -> Facts:
-    from postloan.portfolio.models import (
-        Disbursement,
-        Facility,
-        Loan,
-        RiskEvent,
-        TaxInvoice,
-        Transaction,
-    )
-
     ids = list(customer_ids)
     active = Loan.objects.filter(customer_id__in=ids, status="active")
     balance = dict(
@@ -257,8 +253,6 @@ def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
 
 def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> dict[str, int]:
     """Re-check every unproven resolution in force; returns counts per new status."""
-    from postloan.meetings.models import Resolution
-
     todo = list(in_force().filter(status__in=[str(s) for s in CHECKED]))
     counts: dict[str, int] = defaultdict(int)
     if not todo:
@@ -297,9 +291,6 @@ def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> 
 
 def follow_up(as_of: dt.date) -> dict[str, int]:
     """Remind responsible people before the deadline; after it, tell the chair (once each)."""
-    from postloan.meetings.models import CommitteeMember, Notification, Resolution
-    from postloan.meetings.rules import settings_for
-
     open_rows = list(
         in_force()
         .filter(status__in=[S.OPEN, S.OVERDUE, S.FAILED, S.CLAIMED])

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task_backends
 
 from postloan.core.audit import record
 from postloan.ops import logs
@@ -90,8 +91,6 @@ class _Heartbeat(threading.Thread):
 
 def _in_worker() -> bool:
     """True inside a database-backed worker (where a killed process must be detectable)."""
-    from django_tasks import task_backends
-
     try:
         backend = task_backends["default"]
     except Exception:  # noqa: BLE001

@@ -110,7 +110,6 @@ def close_interrupted_run(
     run_id: int, reason: str = "", acting_user=None, now=None, cutoff=None
 ) -> bool:
     """Close a screening still 运行中 (and silent since `cutoff`) as failed and interrupted."""
-    from postloan.risk.models import ScreeningRun
 
     def how(run):
         run.error = reason or run_reason(run)
@@ -129,8 +128,6 @@ def recover_stale_runs(
 ) -> dict[str, list[int]]:
     """Close every batch and screening still running whose heartbeat is older than
     `older_than` (default POSTLOAN_STALE_RUN_MINUTES). Returns the ids closed."""
-    from postloan.risk import choices as ch
-
     now = now or timezone.now()
     cutoff = now - (older_than if older_than is not None else stale_after())
     done: dict[str, list[int]] = {"batches": [], "screenings": []}

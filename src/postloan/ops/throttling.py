@@ -19,9 +19,12 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from postloan.accounts.authlog import log
+from postloan.accounts.models import AuthEvent
 from postloan.accounts.usernames import normalize_username
 from postloan.core.audit import record
 from postloan.core.requests import client_ip
@@ -167,10 +170,5 @@ class LoginThrottleMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request, username: str, message: str):
-        from django.shortcuts import render
-
-        from postloan.accounts.authlog import log
-        from postloan.accounts.models import AuthEvent
-
         log(AuthEvent.Kind.LOCKED, request, username=username, detail=message[:200])
         return render(request, "ops/login_locked.html", {"message": message}, status=429)

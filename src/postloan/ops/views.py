@@ -12,6 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
 from postloan.day.jobs import screening_job
+from postloan.documents.excel import list_workbook
+from postloan.documents.models import PackJob
+from postloan.documents.views import XLSX, download
 from postloan.ingest.jobs import import_batch
 from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs
@@ -31,8 +34,6 @@ def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
         label = "查看导入结果" if batch.succeeded else "查看错误报告"
         return f"{label}（批次 #{batch.pk}）", reverse("ingest:detail", args=[batch.pk])
     if job.kind == JobProgress.Kind.MEETING_PACK:
-        from postloan.documents.models import PackJob
-
         pack_id = job.params.get("pack_job_id")
         meeting_id = PackJob.objects.filter(pk=pack_id).values_list("meeting_id", flat=True).first()
         if meeting_id is None:
@@ -114,9 +115,6 @@ def audit_trail(request):
 @require_GET
 def audit_export(request):
     """The filtered audit trail as an Excel workbook: exactly the rows the page lists."""
-    from postloan.documents.excel import list_workbook
-    from postloan.documents.views import XLSX, download
-
     events, filters, errors = _audit_events(request)
     if errors:
         events = events.none()

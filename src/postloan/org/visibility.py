@@ -8,6 +8,7 @@
 from django.db.models import Q, QuerySet
 
 from postloan.org.choices import Role
+from postloan.org.models import Branch
 from postloan.org.roles import user_roles
 
 # Roles that look at a whole unit rather than at their own customers.
@@ -52,8 +53,6 @@ def customer_scope(user, prefix: str = "") -> Q:
 
 
 def visible_branches(user) -> QuerySet:
-    from postloan.org.models import Branch
-
     if sees_everything(user):
         return Branch.objects.all()
     staff = staff_of(user)

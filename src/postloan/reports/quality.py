@@ -35,9 +35,11 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Substr, Upper
 
+from postloan.core.codetables import region_name
 from postloan.core.formats import round_half_up
 from postloan.meetings.models import Meeting, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
+from postloan.portfolio.models import Loan
 from postloan.reports.industries import section_label
 from postloan.reports.scope import Scope
 from postloan.risk import choices as rch
@@ -50,6 +52,8 @@ from postloan.risk.queries import (
     family_level_table,
     migration_matrix,
 )
+from postloan.worklist import rates
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 TREND_POINTS = 12
@@ -272,8 +276,6 @@ def by_class(at, total: Row) -> list[Row]:
 
 def _region_label(code: str) -> str:
     """330106 → 浙江省杭州市西湖区（330106）; empty stays empty (未填写)."""
-    from postloan.core.codetables import region_name
-
     return f"{region_name(code)}（{code}）" if code else ""
 
 
@@ -396,9 +398,6 @@ def npl_flow(assessments, since: dt.date | None, until: dt.date, group: str | No
 def flows_by_type(
     scope: Scope, assessments, since, screened_on, period_start: dt.date
 ) -> list[FlowRow]:
-    from postloan.portfolio.models import Loan
-    from postloan.worklist import rates
-
     labels = dict(CustomerType.choices)
     rows = {k: FlowRow(k, v) for k, v in labels.items()}
     for r in (
@@ -459,8 +458,6 @@ def signals_tables(scope: Scope, period_start: dt.date) -> tuple[list, int, list
 
 def inspections_on_time(scope: Scope, period_start: dt.date) -> dict:
     """Inspections due in the period: done by the due date / done late / not done yet."""
-    from postloan.worklist.models import Inspection
-
     due = scope.restrict(
         Inspection.objects.filter(due_date__gte=period_start, due_date__lte=scope.as_of)
     )

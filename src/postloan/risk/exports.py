@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from postloan.core import csvsafe
 from postloan.core.tables import DATE, INT, MONEY, TEXT, Column
 from postloan.risk import choices as ch
+from postloan.risk.catalogue import signal_rules
 from postloan.risk.models import LoanAssessment, Signal
 
 CLASSIFICATION_COLUMNS = (
@@ -153,8 +154,6 @@ def filters_info(request, as_of: dt.date | None, branch=None) -> str:
 
 
 def signal_sheet_rows(signals: QuerySet) -> Iterator[list]:
-    from postloan.risk.catalogue import signal_rules
-
     rules = signal_rules()
     levels, families = dict(ch.SignalLevel.choices), dict(ch.SignalFamily.choices)
     statuses = dict(ch.SignalStatus.choices)

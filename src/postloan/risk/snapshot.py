@@ -24,9 +24,11 @@ import os
 from datetime import date, timedelta
 
 import duckdb
+from django.conf import settings
 from django.db import connection as default_connection
 
 from postloan import contract
+from postloan.core import scratch
 from postloan.portfolio import txn_totals
 from postloan.risk import snapshot_io
 from postloan.risk.engine import inputs, windows
@@ -74,10 +76,6 @@ def bounded_duckdb() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to `VAR_DIR/tmp` past `POSTLOAN_DUCKDB_MEMORY` (default
     4 GB), so that a whole province's portfolio is screened within a bounded footprint. The
     folder is per process: concurrent screenings in other processes never share spill files."""
-    from django.conf import settings
-
-    from postloan.core import scratch
-
     spill = scratch.make("", fixed=f"duckdb-spill-{os.getpid()}")
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")

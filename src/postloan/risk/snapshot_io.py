@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from postloan.core import scratch
 from postloan.core.sqlite_shell import path as shell
 from postloan.core.sqlite_shell import usable as _can_use_shell
 
@@ -71,8 +72,6 @@ def load_all(
 
 
 def _scratch() -> Path:
-    from postloan.core import scratch
-
     return scratch.make("snapshot-")
 
 

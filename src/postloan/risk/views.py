@@ -16,6 +16,7 @@ from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
 from postloan.documents.excel import list_workbook
+from postloan.documents.views import XLSX, download
 from postloan.org.models import Staff
 from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.models import RiskEvent
@@ -617,8 +618,6 @@ def export_signals(request):
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from postloan.documents.views import XLSX, download
-
     return download(content, filename, XLSX)
 
 

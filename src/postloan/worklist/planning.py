@@ -20,6 +20,7 @@ from postloan.core.audit import record
 from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch
+from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
 from postloan.worklist import risk_link
 from postloan.worklist import schedule as sch
@@ -214,8 +215,6 @@ def first_planned_on(as_of: dt.date) -> dt.date:
 
 
 def sch_class_label(cls: str) -> str:
-    from postloan.portfolio.choices import CLASS_LABELS
-
     return CLASS_LABELS.get(cls, cls)
 
 

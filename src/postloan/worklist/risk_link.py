@@ -6,6 +6,8 @@ persisted as `LoanAssessment`). Until a screening ran, there is simply no DPD.
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
+
 from postloan.risk.access import is_risk_head
 from postloan.risk.models import LoanAssessment, Signal
 
@@ -51,7 +53,6 @@ def signal_owner_filter(user) -> dict:
     Signal = signal_model()
     if Signal is None or not has_field(Signal, "owner"):
         return {"pk__in": []}
-    from django.contrib.auth import get_user_model
 
     related = Signal._meta.get_field("owner").related_model
     if related is get_user_model():

@@ -1,6 +1,7 @@
 """Pages of post-loan work. Thin: authorise, parse, call one action, render or redirect."""
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,8 @@ from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
 from postloan.core.tables import DATE, TEXT, Column
+from postloan.documents.excel import list_workbook
+from postloan.documents.views import XLSX, download
 from postloan.org.roles import user_roles
 from postloan.org.visibility import customer_scope, staff_of, visible, visible_branches
 from postloan.portfolio.models import Guarantee
@@ -57,8 +60,6 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -194,9 +195,6 @@ INSPECTION_SHEET = [
 @login_required
 def inspection_export(request):
     """The inspection list as people read it: exactly the rows filtered on the page."""
-    from postloan.documents.excel import list_workbook
-    from postloan.documents.views import XLSX, download
-
     as_of = today()
     qs, _, _ = _filtered_inspections(request, as_of)
 

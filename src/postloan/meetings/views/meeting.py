@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from postloan.meetings import actions
@@ -15,6 +16,7 @@ from postloan.meetings.access import (
 from postloan.meetings.actions.signing import pending_roles, signer_roles
 from postloan.meetings.committee import committee_validity
 from postloan.meetings.documents import quorum
+from postloan.meetings.errors import MeetingError
 from postloan.meetings.forms import (
     AmendmentForm,
     LeaveForm,
@@ -25,6 +27,7 @@ from postloan.meetings.forms import (
 from postloan.meetings.models import CommitteeMember, LeaveRequest
 from postloan.meetings.tasks import execution_report_text
 from postloan.meetings.views._common import attempt
+from postloan.org.models import Staff
 from postloan.org.visibility import staff_of
 from postloan.portfolio.visibility import get_customer_for_user
 
@@ -110,8 +113,6 @@ def meeting_detail(request, pk):
 
 
 def _redirect_args(meeting):
-    from django.urls import reverse
-
     return reverse("meetings:detail", args=[meeting.pk])
 
 
@@ -134,8 +135,6 @@ def agenda_add(request, pk):
     form = ReasonForm(request.POST)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid() or not form.cleaned_data["customer_id"]:
             raise MeetingError("请填写客户编号和书面理由")
         customer = get_customer_for_user(request.user, form.cleaned_data["customer_id"].strip())
@@ -196,15 +195,11 @@ def leave_decide(request, pk, leave_pk):
 @login_required
 @require_POST
 def start(request, pk):
-    from postloan.org.models import Staff
-
     meeting = get_meeting(request.user, pk)
     people, chairs = _people(meeting)
     form = StartForm(request.POST, people=people, chairs=chairs)
 
     def go():
-        from postloan.meetings.errors import MeetingError
-
         if not form.is_valid():
             raise MeetingError("请勾选出席人员并选择会议主持人")
         actions.start_meeting(
