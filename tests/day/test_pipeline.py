@@ -1,6 +1,7 @@
 """The business day: its steps in order, each recorded on the job; a failed step marks the
 day failed, visible on /ops/jobs/, and can be run again alone (button and command)."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -67,6 +68,8 @@ def test_it_runs_the_steps_in_order_and_records_each_on_the_job(bank, monkeypatc
     assert "营业日处理完成：5 个步骤" in job.message
     run = ScreeningRun.objects.get()
     assert f"筛查运行 #{run.pk}" in job.day_steps.get(step="screening").message
+    for step in job.day_steps.all():  # read by people on /ops/jobs/: no codes
+        assert not re.search(r"[A-Za-z_]{3,}", step.message), step.message
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
     assert actions.index("risk.run_screening") < actions.index("worklist.plan")
     assert actions[-1] == "day.run_business_day"

@@ -33,6 +33,7 @@ from postloan.core import cache
 from postloan.core.audit import record
 from postloan.day.models import DayStep, Step, StepStatus
 from postloan.meetings.actions.follow_up import run_verification
+from postloan.meetings.choices import ResolutionStatus
 from postloan.ops.jobs import running, set_progress
 from postloan.ops.models import JobProgress
 from postloan.reports.actions import detect_findings
@@ -55,18 +56,35 @@ class Today:
 
 def _screening(day: Today) -> str:
     run = run_screening(day.as_of, acting_user=day.acting_user, source=day.source)
-    counts = "，".join(f"{k} {v}" for k, v in sorted(run.counts.items()))
-    return f"筛查运行 #{run.pk}：{counts}"
+    counts = run.counts
+    return (
+        f"筛查运行 #{run.pk}：借据 {counts.get('loans', 0):,} 笔，"
+        f"客户 {counts.get('customers', 0):,} 户"
+    )
 
 
 def _worklist(day: Today) -> str:
     summary = plan_worklist(day.as_of, acting_user=day.acting_user)
-    return "新增：" + ("，".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "无")
+    return _counted(summary.counts)  # labelled in Chinese by the planner
 
 
 def _verification(day: Today) -> str:
     counts = run_verification(day.as_of, acting_user=day.acting_user, batch_id=day.batch_id)
-    return "核实：" + ("，".join(f"{k} {v}" for k, v in sorted(counts.items())) or "无")
+    return _counted(
+        {_VERIFICATION_WORDS.get(k) or _resolution_status(k): v for k, v in counts.items()}
+    )
+
+
+_VERIFICATION_WORDS = {"reminded": "已提醒责任人", "escalated": "已上报"}
+
+
+def _resolution_status(value: str) -> str:
+    return ResolutionStatus(value).label if value in ResolutionStatus.values else "其他"
+
+
+def _counted(counts: dict[str, int]) -> str:
+    shown = [f"{label} {n:,}" for label, n in sorted(counts.items()) if n]
+    return "，".join(shown) or "无变化"
 
 
 def _accountability(day: Today) -> str:
