@@ -30,3 +30,8 @@ def page(qs, limit: int, offset: int) -> dict:
 
 class Page(s.Schema):
     count: int
+
+
+def page_of(item: type[s.Schema], name: str) -> type[Page]:
+    """The schema of one page of `item` rows: `count` and `items` (named `name` in OpenAPI)."""
+    return type(name, (Page,), {"__annotations__": {"items": list[item]}, "__module__": __name__})

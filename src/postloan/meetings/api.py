@@ -6,18 +6,14 @@ from django.http import Http404
 from ninja import Query, Router
 
 from postloan.api import schemas as s
-from postloan.api.paging import ERRORS, Limit, Offset, Page, page, reject_nul
+from postloan.api.paging import ERRORS, Limit, Offset, page, page_of, reject_nul
 from postloan.meetings import access
 
 router = Router()
 
 
-class MeetingPage(Page):
-    items: list[s.MeetingOut]
-
-
-class ResolutionPage(Page):
-    items: list[s.ResolutionOut]
+MeetingPage = page_of(s.MeetingOut, "MeetingPage")
+ResolutionPage = page_of(s.ResolutionOut, "ResolutionPage")
 
 
 @router.get("/meetings", response={200: MeetingPage, 401: s.Message}, tags=["例会"])

@@ -7,19 +7,15 @@ from django.db.models import Q
 from ninja import Query, Router
 
 from postloan.api import schemas as s
-from postloan.api.paging import ERRORS, Limit, Offset, Page, page, reject_nul
+from postloan.api.paging import ERRORS, Limit, Offset, page, page_of, reject_nul
 from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 from postloan.risk.access import get_loan_for_user, visible_loans
 
 router = Router()
 
 
-class CustomerPage(Page):
-    items: list[s.CustomerOut]
-
-
-class LoanPage(Page):
-    items: list[s.LoanOut]
+CustomerPage = page_of(s.CustomerOut, "CustomerPage")
+LoanPage = page_of(s.LoanOut, "LoanPage")
 
 
 @router.get("/customers", response={200: CustomerPage, 401: s.Message}, tags=["客户"])

@@ -9,7 +9,7 @@ from django.http import Http404
 from ninja import Query, Router
 
 from postloan.api import schemas as s
-from postloan.api.paging import ERRORS, SIGNALS_AUTH, Limit, Offset, Page, page, reject_nul
+from postloan.api.paging import ERRORS, SIGNALS_AUTH, Limit, Offset, page, page_of, reject_nul
 from postloan.org.models import Staff
 from postloan.risk.access import get_signal_for_user, visible_assessments, visible_signals
 from postloan.risk.actions import signals as actions
@@ -18,12 +18,8 @@ from postloan.risk.errors import TransitionError
 router = Router()
 
 
-class SignalPage(Page):
-    items: list[s.SignalOut]
-
-
-class AssessmentPage(Page):
-    items: list[s.AssessmentOut]
+SignalPage = page_of(s.SignalOut, "SignalPage")
+AssessmentPage = page_of(s.AssessmentOut, "AssessmentPage")
 
 
 @router.get("/signals", response={200: SignalPage, 401: s.Message}, tags=["预警"])
