@@ -1,5 +1,5 @@
 """Parquet parts or one DuckDB database file for the analytical copy? The screening's reads of
-the big tables (`analytics.snapshot.add_reduced`) timed against both, on the same rows.
+the big tables (`risk.copy_reads.add_reduced`) timed against both, on the same rows.
 
 Usage (after an import made a copy, e.g. by `benchmarks/bench_delta.py … --var-dir DIR`):
     POSTLOAN_VAR_DIR=DIR .venv/bin/python benchmarks/bench_copy_format.py [--as-of 2026-10-30]
@@ -28,11 +28,13 @@ def main() -> None:
     from django.db import connection
 
     from postloan import contract
-    from postloan.analytics import snapshot, store
+    from postloan.analytics import store
+    from postloan.risk import copy as copy_state
+    from postloan.risk import copy_reads as snapshot
     from postloan.risk import snapshot_io
     from postloan.risk.thresholds import current_thresholds
 
-    manifest = store.current_for_screening()
+    manifest = copy_state.current_for_screening()
     th = current_thresholds()
     small = {
         t: (f"SELECT {', '.join(contract.table(t).codes)} FROM {t}", [])

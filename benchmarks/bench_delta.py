@@ -45,10 +45,11 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from postloan.analytics import store, verify
     from postloan.analytics.split import split
     from postloan.ingest.service import run_import
     from postloan.ingest.signals import import_completed
+    from postloan.risk import copy as copy_state
+    from postloan.risk import copy_verify as verify
     from postloan.risk.actions.screening import run_screening
 
     out: dict = {"extract": str(args.extract), "day": args.day, "database": "sqlite"}
@@ -80,7 +81,7 @@ def main() -> None:
     database, db_s = verify.screen_outputs(before, "database")
     out["read_copy"], out["read_database"] = copy_s, db_s
     out["identical_before"] = copy == database
-    timed("rebuild", store.rebuild)
+    timed("rebuild", copy_state.rebuild)
     result = timed("import_delta", run_import, delta, as_of=day)
     assert result.ok, result.errors[:3]
     out["import_delta_phases"] = result.timings
@@ -91,8 +92,8 @@ def main() -> None:
     out["read_copy_day"], out["read_database_day"] = copy_s, db_s
     out["identical_day"] = copy == database
     out["generation"] = {
-        "rows": store.state().generation.rows,
-        "parts": store.state().generation.parts,
+        "rows": copy_state.state().generation.rows,
+        "parts": copy_state.state().generation.parts,
     }
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     target = args.extract.with_name(args.extract.name + f"-delta-{out['database']}.json")

@@ -3,7 +3,7 @@
 Usage:
     POSTLOAN_VAR_DIR=var/m-whatif PYTHONPATH=src .venv/bin/python benchmarks/bench_whatif.py [--json FILE]
 
-It calls `postloan.risk.whatif.bench()` (the function `postloan bench` can call too): each edit of
+It calls `postloan.meetings.whatif.bench()` (the function `postloan bench` can call too): each edit of
 `whatif.BENCH_CHANGES` previewed against the latest screening, with its wall time, whether the
 kept engine copy answered it (fast) or the snapshot was read afresh, the rules re-run and the
 counts found. The screening's own cost of keeping the copy is its `whatif` phase in the log.
@@ -24,7 +24,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from postloan.risk import whatif
+    from postloan.meetings import whatif
 
     result = whatif.bench()
     print(f"latest screening: {result['as_of']}")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "postloan.web",
     "postloan.api",
     "postloan.ops",
+    "postloan.day",
     "postloan.accounts",
     "postloan.analytics",
 ]

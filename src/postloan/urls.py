@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("import/", include("postloan.ingest.urls")),
     path("work/", include("postloan.worklist.urls")),
+    path("", include("postloan.day.urls")),  # /risk/classification/screen/, a day step again
     path("risk/", include("postloan.risk.urls")),
     path("meetings/", include("postloan.meetings.urls")),
     path("reports/", include("postloan.reports.urls")),

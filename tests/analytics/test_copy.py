@@ -8,11 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from postloan.analytics import store, verify
+from postloan.analytics import store
 from postloan.analytics.models import Generation
 from postloan.analytics.split import split
 from postloan.core.models import AuditEvent
 from postloan.ingest.service import run_import
+from postloan.risk import copy as copy_state
+from postloan.risk import copy_verify as verify
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def _db_rows(table):
 def _copy_rows(table):
     import duckdb
 
-    manifest = store.current_for_screening()
+    manifest = copy_state.current_for_screening()
     con = duckdb.connect()
     try:
         return con.execute(
@@ -66,7 +68,7 @@ def _copy_rows(table):
 
 def test_an_import_writes_the_copy_and_the_screening_from_it_equals_the_databases(extract):
     result = _imported(extract / "full", AS_OF)
-    now = store.state()
+    now = copy_state.state()
     assert now.current and now.generation.batch_id == result.batch.pk
     assert now.generation.kind == Generation.Kind.IMPORT
     for table in store.COPIED:
@@ -89,9 +91,9 @@ def test_the_screening_reads_the_copy_not_the_database(extract):
 
 def test_a_daily_delta_is_a_new_part_and_screens_as_the_database(extract):
     _imported(extract / "base", DAY - dt.timedelta(days=1))
-    first = store.state().generation
+    first = copy_state.state().generation
     delta = _imported(extract / "delta", DAY)
-    gen = store.state().generation
+    gen = copy_state.state().generation
     assert gen.batch_id == delta.batch.pk and gen.token != first.token
     assert gen.parts["transactions"] == 2 and gen.parts["repayments"] == 2
     for table in store.COPIED:
@@ -118,7 +120,7 @@ def test_a_delta_that_resends_rows_replaces_them_in_the_copy(extract, tmp_path):
                 {**r, "principal_paid": r["principal_due"], "paid_off_date": "2026-10-31"}
             )
     _imported(folder, AS_OF)
-    gen = store.state().generation
+    gen = copy_state.state().generation
     manifest = store.Manifest.read(gen.store, gen.token)
     last = manifest.tables["repayments"][-1]
     assert last.rows == 3 and last.dropped == 3 and last.drops
@@ -137,7 +139,7 @@ def test_a_delta_that_resends_rows_replaces_them_in_the_copy(extract, tmp_path):
 
 def test_a_failed_import_leaves_the_copy_as_before(extract, tmp_path):
     _imported(extract / "full", AS_OF)
-    before = store.state().generation
+    before = copy_state.state().generation
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "transactions.csv").write_text(
@@ -145,7 +147,7 @@ def test_a_failed_import_leaves_the_copy_as_before(extract, tmp_path):
         encoding="utf-8",
     )
     assert not run_import(folder, as_of=AS_OF).ok
-    now = store.state()
+    now = copy_state.state()
     assert now.current and now.generation.pk == before.pk and Generation.objects.count() == 1
     assert store.Manifest.read(before.store, before.token)
 
@@ -164,13 +166,13 @@ def test_a_copy_behind_the_database_is_refused_or_rebuilt(extract, tmp_path, set
         encoding="utf-8",
     )
     _imported(folder, AS_OF)
-    assert not store.state().current
+    assert not copy_state.state().current
     settings.POSTLOAN_ANALYTICS_AUTO_REBUILD = False
     with pytest.raises(store.CopyError, match="分析副本落后于数据库"):
         build_snapshot(AS_OF)
     settings.POSTLOAN_ANALYTICS_AUTO_REBUILD = True
     build_snapshot(AS_OF).close()  # rebuilt first
-    now = store.state()
+    now = copy_state.state()
     assert now.current and now.generation.kind == Generation.Kind.REBUILD
     assert now.generation.rows["transactions"] == _db_rows("transactions")
     assert AuditEvent.objects.filter(action="analytics.rebuild").count() == 1
@@ -182,7 +184,7 @@ def test_without_a_copy_the_screening_reads_the_database(extract, settings):
     _imported(extract / "full", AS_OF)
     assert not Generation.objects.exists()
     settings.POSTLOAN_ANALYTICS_COPY = True
-    assert store.current_for_screening() is None  # none yet: nothing to refuse
+    assert copy_state.current_for_screening() is None  # none yet: nothing to refuse
     with pytest.raises(store.CopyError, match="尚未建立分析副本"):
         verify.screen_outputs(AS_OF, "copy")
 
@@ -194,7 +196,7 @@ def test_the_command_reports_and_rebuilds(extract, capsys):
     call_command("analytics", "rebuild")
     out = capsys.readouterr().out
     assert "分析副本已从数据库重建" in out and "transactions" in out
-    assert store.state().generation.kind == Generation.Kind.REBUILD
+    assert copy_state.state().generation.kind == Generation.Kind.REBUILD
 
 
 def test_a_copied_row_changed_outside_the_importer_makes_the_copy_stale(extract):
@@ -206,10 +208,12 @@ def test_a_copied_row_changed_outside_the_importer_makes_the_copy_stale(extract)
     flow = Transaction.objects.filter(direction="out").order_by("txn_id").first()
     flow.amount = flow.amount + Decimal("1000000.00")
     flow.save()  # as the maintenance page (admin) would
-    now = store.state()
+    now = copy_state.state()
     assert not now.current and "已失效" in now.describe()
     assert verify.differences(AS_OF) == {}  # the screening rebuilt the copy first
-    assert store.state().current and store.state().generation.kind == Generation.Kind.REBUILD
+    assert (
+        copy_state.state().current and copy_state.state().generation.kind == Generation.Kind.REBUILD
+    )
 
 
 def test_a_first_batch_without_copied_tables_starts_an_empty_copy(extract, tmp_path):
@@ -220,12 +224,12 @@ def test_a_first_batch_without_copied_tables_starts_an_empty_copy(extract, tmp_p
     for name in ("branches", "staff", "customers"):
         shutil.copy(extract / "full" / f"{name}.csv", folder)
     _imported(folder, AS_OF)
-    now = store.state()
+    now = copy_state.state()
     assert now.current and now.generation.rows == {t: 0 for t in store.COPIED}
 
 
 def test_the_bench_s_delta_day_imports_the_day_after_as_new_rows(extract):
-    from postloan.analytics.bench import bench_delta_day
+    from postloan.ingest.delta import bench_delta_day
     from postloan.portfolio.models import Transaction
 
     _imported(extract / "full", AS_OF)

@@ -66,7 +66,7 @@ def test_it_exports_the_classification_suggestions_with_money_as_numbers(login, 
 
 
 def test_it_exports_only_what_the_user_may_see(login, screened_bank):
-    from postloan.org.visibility import visible_customers
+    from postloan.portfolio.visibility import visible_customers
 
     bank = screened_bank
     for user in (bank.users["am_wang"], bank.users["am_zhang"], bank.users["rm_branch"]):

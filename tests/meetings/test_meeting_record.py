@@ -173,7 +173,7 @@ def test_it_locks_the_signed_record_and_amends_with_new_signatures(committee_ban
 
 
 def test_it_puts_a_signed_resolution_in_the_responsible_persons_inbox(committee_bank, run):
-    from postloan.worklist.inbox import grouped
+    from postloan.web.queries.inbox import grouped
 
     bank = committee_bank
     meeting, items = run.held_meeting(bank)

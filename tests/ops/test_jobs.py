@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+from postloan.day.jobs import screening_job
+from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
-from postloan.ops import jobs
+from postloan.ops import jobs, stale_runs
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_job, screening_job
 from postloan.risk.models import ScreeningRun
 from tests.factories import AS_OF
 
@@ -85,6 +86,6 @@ def test_it_leaves_jobs_with_a_fresh_heartbeat_alone(bank):
     from django.utils import timezone
 
     job = JobProgress.objects.create(kind="probe", status="running", heartbeat_at=timezone.now())
-    assert jobs.recover_stale_jobs(dt.timedelta(minutes=5)) == {"retried": [], "failed": []}
+    assert stale_runs.recover_stale_jobs(dt.timedelta(minutes=5)) == {"retried": [], "failed": []}
     job.refresh_from_db()
     assert job.status == "running"

@@ -113,8 +113,8 @@ def test_the_pages_show_the_interruption(bank, login):
 
 
 def test_a_lost_screening_job_closes_its_run_as_interrupted(db):
-    from postloan.ops.jobs import recover_stale_jobs
     from postloan.ops.models import JobProgress
+    from postloan.ops.stale_runs import recover_stale_jobs
 
     JobProgress.objects.create(
         kind="screening",

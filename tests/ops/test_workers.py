@@ -10,7 +10,7 @@ import signal
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from postloan.ops import jobs
+from postloan.ops import jobs, stale_runs
 from postloan.ops.models import JobProgress
 from postloan.ops.tasks import probe_job
 from tests.ops.helpers import start, wait_for
@@ -64,7 +64,7 @@ def test_it_retries_a_killed_workers_job_then_marks_it_failed(transactional_db):
 
     later = dt.timedelta(minutes=10)
 
-    done = jobs.recover_stale_jobs(
+    done = stale_runs.recover_stale_jobs(
         dt.timedelta(minutes=5), max_attempts=2, now=timezone.now() + later
     )
     assert done == {"retried": [job_id], "failed": []}
@@ -73,7 +73,7 @@ def test_it_retries_a_killed_workers_job_then_marks_it_failed(transactional_db):
     assert JobProgress.objects.get(pk=job_id).status == "queued"
 
     kill_while_running("second")
-    done = jobs.recover_stale_jobs(
+    done = stale_runs.recover_stale_jobs(
         dt.timedelta(minutes=5), max_attempts=2, now=timezone.now() + later
     )
     assert done == {"retried": [], "failed": [job_id]}
@@ -92,7 +92,7 @@ def test_it_finishes_a_retried_job_on_another_worker(transactional_db):
         status="running", attempts=1, worker="dead:1", heartbeat_at=timezone.now()
     )
 
-    jobs.recover_stale_jobs(dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
+    stale_runs.recover_stale_jobs(dt.timedelta(0), now=timezone.now() + dt.timedelta(seconds=1))
     worker = start(*WORKER, "--batch", POSTLOAN_TASK_BACKEND="db")
     out, _ = worker.communicate(timeout=120)
     assert worker.returncode == 0, out

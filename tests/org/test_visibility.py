@@ -2,13 +2,9 @@
 
 import pytest
 
-from postloan.org.visibility import (
-    get_customer_for_user,
-    visible,
-    visible_branches,
-    visible_customers,
-)
+from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 
 pytestmark = pytest.mark.django_db
 

@@ -293,11 +293,10 @@ def test_it_lists_no_non_diligence_on_a_clean_bank(bank):
     assert report.people == [] and report.units == []
 
 
-def test_it_compares_the_minutes_after_every_screening(story, django_capture_on_commit_callbacks):
-    from postloan.risk.actions import run_screening
+def test_it_compares_the_minutes_after_every_screening(story):
+    from postloan.day.pipeline import run_business_day
 
-    with django_capture_on_commit_callbacks(execute=True):
-        run_screening(CHECK)
+    run_business_day(CHECK)
     finding = AccountabilityFinding.objects.get(customer_id="C001")
     assert finding.later_dpd == 40
     # C003, 41 days overdue at the meeting, is over 90 days at CHECK: 次级 by the regulation's

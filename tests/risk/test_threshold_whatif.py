@@ -3,6 +3,7 @@ thresholds then produces; the agenda changes are the meeting plan's; only risk r
 
 import pytest
 
+from postloan.meetings import whatif as planned
 from postloan.meetings.planning import build_plan
 from postloan.meetings.rules import reviewing_units
 from postloan.org.models import Branch
@@ -55,7 +56,7 @@ def test_the_forecast_is_what_a_screening_with_the_new_thresholds_produces(
     screening.run_screening(AS_OF)
     agenda_before = _agenda()
 
-    forecast = whatif.preview(changed)
+    forecast = planned.preview(changed)
 
     assert forecast.fast is fast
     assert forecast.keys_before == produced[0]  # nothing changed: the screening's own signals
@@ -74,7 +75,7 @@ def test_the_forecast_is_what_a_screening_with_the_new_thresholds_produces(
 
 def test_a_change_that_moves_signals_is_seen_and_reruns_only_its_rules(bank):
     screening.run_screening(AS_OF)
-    forecast = whatif.preview({"dpd_orange_over": 45})
+    forecast = planned.preview({"dpd_orange_over": 45})
     assert "EW-DPD" in forecast.rules
     assert "EW-DEBT" not in forecast.rules and "EW-LEVERAGE" not in forecast.rules
     [moved] = [r for r in forecast.level_changes if r["customer_id"] == "C003"]
@@ -109,19 +110,19 @@ def test_every_rule_run_again_on_the_kept_copy_gives_the_screenings_signals(bank
 
 def test_a_change_no_rule_reads_changes_nothing(bank):
     screening.run_screening(AS_OF)
-    forecast = whatif.preview({"appraisal_stale_months": 12})  # the value in force
+    forecast = planned.preview({"appraisal_stale_months": 12})  # the value in force
     assert not forecast.appear and not forecast.disappear and not forecast.level_changes
 
 
 def test_without_a_screening_the_preview_says_so(bank):
     with pytest.raises(whatif.PreviewUnavailable, match="还没有完成的筛查"):
-        whatif.preview({"dpd_orange_over": 45})
+        planned.preview({"dpd_orange_over": 45})
 
 
 def test_without_the_kept_copy_the_snapshot_is_read_afresh(bank):
     run = screening.run_screening(AS_OF)
     whatif.kept_file(run.pk).unlink()
-    forecast = whatif.preview({"dpd_orange_over": 45})
+    forecast = planned.preview({"dpd_orange_over": 45})
     assert not forecast.fast
     assert any(r["customer_id"] == "C003" for r in forecast.level_changes)
 
@@ -129,7 +130,7 @@ def test_without_the_kept_copy_the_snapshot_is_read_afresh(bank):
 def test_only_the_newest_screening_is_kept(bank):
     first = screening.run_screening(AS_OF)
     second = screening.run_screening(AS_OF)
-    whatif.preview({"dpd_orange_over": 45})  # the older copy goes once a newer run succeeded
+    planned.preview({"dpd_orange_over": 45})  # the older copy goes once a newer run succeeded
     assert whatif.kept_file(first.pk) is None
     assert whatif.kept_file(second.pk) is not None
 
@@ -144,7 +145,7 @@ def test_a_failed_screening_leaves_the_last_good_copy(bank, monkeypatch):
     with pytest.raises(RuntimeError):
         screening.run_screening(AS_OF)
     assert whatif.kept_file(good.pk) is not None
-    assert whatif.preview({"dpd_orange_over": 45}).fast
+    assert planned.preview({"dpd_orange_over": 45}).fast
 
 
 def test_the_thresholds_the_snapshot_loader_reads_are_found_in_its_source():

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from postloan.api.tokens import issue_token
 from postloan.core.models import AuditEvent
 from postloan.org.roles import grant_role
-from postloan.org.visibility import visible_customers
+from postloan.portfolio.visibility import visible_customers
 from postloan.risk.actions.classification import confirm_classification
 from postloan.risk.actions.signals import confirm_signal
 from postloan.risk.models import LoanAssessment, Signal

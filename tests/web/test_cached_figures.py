@@ -13,8 +13,7 @@ from django.db import transaction
 from postloan.core import cache as figures
 from postloan.core.audit import record
 from postloan.core.models import AuditEvent
-from postloan.ingest.models import ImportBatch
-from postloan.ingest.signals import import_completed
+from postloan.day.pipeline import STEPS, Today
 from postloan.portfolio.models import Customer, Loan
 from postloan.risk.actions import confirm_classification, run_screening
 from postloan.risk.models import LoanAssessment
@@ -93,7 +92,7 @@ def test_it_changes_the_data_version_on_writes_imports_and_the_business_date(ban
     Customer.objects.create(customer_id="C900", name="新客户", type="retail", branch_id="SB01")
     after_write = figures.data_version()
     assert after_write != start
-    import_completed.send(sender=ImportBatch, batch=None)
+    STEPS[-1].run(Today(AS_OF))  # the business day's 页面数据缓存 step, after every import
     after_import = figures.data_version()
     assert after_import != after_write
     from postloan.core.business_date import set_business_date

@@ -4,11 +4,9 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PLACEHOLDERS = ["signals", "inspections", "classification", "meetings", "supervision", "reports"]
-
 
 def test_it_sends_anonymous_visitors_to_the_login_page(client, bank):
-    for url in ["/", "/customers/", "/customers/C001/", "/loans/L001/", "/signals/"]:
+    for url in ["/", "/customers/", "/customers/C001/", "/loans/L001/", "/risk/signals/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/")
 
@@ -49,22 +47,6 @@ def test_it_shows_background_jobs_to_risk_staff(bank, login):
     html = login(bank.users["rm_branch"]).get("/").content.decode()
     assert 'href="/ops/jobs/"' in html and "后台作业" in html
     assert login(bank.users["rm_branch"]).get("/ops/jobs/").status_code == 200
-
-
-def test_it_has_honest_placeholder_pages_until_a_module_takes_the_path(bank, login):
-    from django.urls import resolve, reverse
-
-    client = login(bank.users["am_zhang"])
-    shown = 0
-    for name in PLACEHOLDERS:
-        url = reverse(f"web:{name}")
-        if resolve(url).namespace != "web":
-            continue  # a module now serves this path itself
-        html = client.get(url).content.decode()
-        assert "本模块将提供" in html
-        shown += 1
-    assert shown >= 1
-    assert "本模块将提供督办事项" in client.get(reverse("web:supervision")).content.decode()
 
 
 def test_it_lights_up_the_navigation_item_of_the_page(bank, login):

@@ -7,7 +7,7 @@ import pytest
 from postloan.org.choices import Role
 from postloan.org.models import Staff
 from postloan.portfolio.models import Customer
-from postloan.worklist import inbox
+from postloan.web.queries import inbox
 from postloan.worklist.models import CollectionCase, DepartmentCheck, Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF, make_user

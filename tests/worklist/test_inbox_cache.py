@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from postloan.worklist import inbox, views
+from postloan.web.queries import inbox
+from postloan.worklist import views
 from postloan.worklist.models import Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF, make_bank

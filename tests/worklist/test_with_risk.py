@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from postloan.risk.models import LoanAssessment, Signal
-from postloan.worklist import inbox
+from postloan.web.queries import inbox
 from postloan.worklist.choices import InspectionKind
 from postloan.worklist.models import CollectionCase, Inspection
 from postloan.worklist.planning import plan_worklist
@@ -93,17 +93,3 @@ def test_it_opens_collection_cases_from_the_latest_screening(bank):
     plan_worklist(AS_OF)
     case = CollectionCase.objects.get()
     assert (case.customer_id, case.dpd_at_open) == ("C003", 41)
-
-
-def test_it_replans_after_a_successful_screening(bank, django_capture_on_commit_callbacks):
-    from postloan.risk.models import ScreeningRun
-
-    assessment("L003", "C003", 41)
-    with django_capture_on_commit_callbacks(execute=True):
-        run = ScreeningRun.objects.create(as_of=AS_OF, source="cli")
-    assert not Inspection.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        run.status = "succeeded"
-        run.save(update_fields=["status"])
-    assert Inspection.objects.filter(kind=InspectionKind.SCHEDULED).count() == 3
-    assert CollectionCase.objects.get().customer_id == "C003"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from postloan.portfolio.models import Customer, Loan
-from postloan.worklist import inbox
+from postloan.web.queries import inbox
 from postloan.worklist.models import CalendarTask, CollectionCase, Inspection
 from postloan.worklist.planning import plan_worklist
 from tests.factories import AS_OF

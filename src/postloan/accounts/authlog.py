@@ -12,7 +12,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from postloan.accounts.models import AuthEvent
+from postloan.accounts.passwords import change_required
 from postloan.accounts.usernames import find_user, normalize_username
+from postloan.core.requests import client_ip
 
 MIN_RETENTION_DAYS = 180
 SESSION_CHANGE_REQUIRED = "postloan_password_change_required"
@@ -21,12 +23,6 @@ SESSION_LAST_SEEN = "postloan_last_seen"
 
 def retention_days() -> int:
     return max(MIN_RETENTION_DAYS, int(getattr(settings, "POSTLOAN_AUTH_LOG_DAYS", 180)))
-
-
-def client_ip(request) -> str:
-    from postloan.ops.throttling import client_ip as ip_of
-
-    return ip_of(request)
 
 
 def log(kind: str, request=None, *, username: str = "", user=None, detail: str = "") -> AuthEvent:
@@ -49,8 +45,6 @@ def prune() -> int:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request=None, user=None, **kwargs):
-    from postloan.accounts.passwords import change_required
-
     if user is None:
         return
     log(AuthEvent.Kind.LOGIN, request, user=user)

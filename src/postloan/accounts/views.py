@@ -19,9 +19,9 @@ from postloan.accounts.forms import PasswordChangeForm
 from postloan.accounts.models import AuthEvent
 from postloan.accounts.passwords import password_changed_by_user
 from postloan.accounts.usernames import normalize_username
+from postloan.core.tables import DATETIME, TEXT, Column
 from postloan.documents import list_export
 from postloan.ops.access import can_read_audit
-from postloan.reports.tables import DATETIME, TEXT, Column
 from postloan.web.labels import person_name
 
 

@@ -29,7 +29,10 @@ Current = the latest generation row belongs to the latest succeeded import batch
 imported with the copy switched off, one whose file of a copied table lacks a column (the
 database then keeps stored values the copy does not have), or a database upgraded to this
 feature leaves no generation for its batch: the copy is then *behind*, and
-`current_for_screening()` rebuilds it (or refuses, `POSTLOAN_ANALYTICS_AUTO_REBUILD=0`).
+`risk.copy.current_for_screening()` rebuilds it (or refuses, `POSTLOAN_ANALYTICS_AUTO_REBUILD=0`).
+
+This room only keeps the files and their generations; knowing the import batches and reading the
+database for a rebuild belong to the rooms above (`risk/copy.py`, `ingest/service.py`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from postloan import contract
+from postloan.analytics.models import Generation
 
 log = logging.getLogger(__name__)
 
@@ -227,58 +231,23 @@ class State:
         return f"分析副本落后于数据库：{made}，最近一次成功导入为批次 {self.last_batch_id}"
 
 
-def state(exclude_batch: int | None = None) -> State:
-    from postloan.analytics.models import Generation
-    from postloan.ingest.models import ImportBatch
-
-    batches = ImportBatch.objects.filter(outcome=ImportBatch.Outcome.SUCCEEDED)
-    if exclude_batch is not None:
-        batches = batches.exclude(pk=exclude_batch)
-    last = batches.order_by("-id").values_list("id", flat=True).first()
-    return State(Generation.objects.order_by("-id").first(), last)
-
-
-def current_for_screening() -> Manifest | None:
-    """The manifest the screening reads, or None (no copy: read the database as before).
-
-    A copy that does not match the last committed batch is never read: it is rebuilt from the
-    database first (default — the database is the system of record, so a rebuild is always
-    right, and a nightly screening should not stop for it), or refused with `CopyError` when
-    `POSTLOAN_ANALYTICS_AUTO_REBUILD` is off."""
-    if not enabled():
-        return None
-    now = state()
-    if not now.exists:
-        return None
-    if now.current:
-        try:
-            return Manifest.read(now.generation.store, now.generation.token)
-        except CopyError:
-            if not _auto_rebuild():
-                raise
-            log.warning("分析副本文件缺失，从数据库重建", exc_info=True)
-    elif not _auto_rebuild():
-        raise CopyError(f"{now.describe()}；请先运行 postloan analytics rebuild")
-    else:
-        log.warning("%s；筛查前从数据库重建", now.describe())
-    return rebuild()
-
-
-def _auto_rebuild() -> bool:
-    return bool(getattr(settings, "POSTLOAN_ANALYTICS_AUTO_REBUILD", True))
+def state(last_batch_id: int | None) -> State:
+    """The copy's latest generation against the latest succeeded import batch (its id given by
+    the caller: the batches are the importer's, a room above this one — `risk.copy.state()`)."""
+    return State(Generation.objects.order_by("-id").first(), last_batch_id)
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _lock() -> None:
+def lock_generations() -> None:
     """One generation is written at a time (SQLite: the importer already holds the write lock)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
-def _write_part(con, folder: Path, table: str, token: str, select_sql: str) -> Part:
+def write_part(con, folder: Path, table: str, token: str, select_sql: str) -> Part:
     (folder / table).mkdir(parents=True, exist_ok=True)
     name = f"{table}/{token}.parquet"
     typed = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in columns(table))
@@ -318,7 +287,7 @@ def _append(con, base: Manifest, folder: Path, table: str, token: str, part: Par
         merged = Manifest(base.token, base.store, base.batch_id, {table: [*parts, part]})
         if dropped:
             merged.tables[table][-1] = _with_drops(con, folder, table, token, part, dropped)
-        whole = _write_part(con, folder, table, f"{token}-all", relation_sql(merged, table))
+        whole = write_part(con, folder, table, f"{token}-all", relation_sql(merged, table))
         log.info("分析副本压缩 %s：%s 行并为一个分片", table, whole.rows)
         return [whole]
     if dropped:
@@ -334,17 +303,16 @@ def _with_drops(con, folder: Path, table: str, token: str, part: Part, dropped: 
     return Part(part.file, part.rows, name, int(dropped))
 
 
-def prepare_import(stage, batch, writes, *, was_empty: bool) -> object | None:
+def prepare_import(stage, batch, writes, *, was_empty: bool, last_batch_id: int | None):
     """Inside the importer's transaction, after its writes: write the batch's parts and the new
     manifest, then the `Generation` row that makes it current when the batch commits. Returns
     the row, or None when the copy cannot follow this batch (it is then behind, see above).
-    `was_empty`: `copied_tables_empty()` before the batch's writes."""
-    from postloan.analytics.models import Generation
-
+    `was_empty`: the copied tables held nothing before the batch's writes; `last_batch_id`: the
+    latest succeeded batch before this one."""
     if not enabled():
         return None
-    _lock()
-    before = state(exclude_batch=batch.pk)
+    lock_generations()
+    before = state(last_batch_id)
     by_table = {w.table: w for w in writes if w.table in COPIED and stage.files[w.table].rows}
     if before.exists and not before.current:
         return None  # behind already: only a rebuild brings it back
@@ -369,7 +337,7 @@ def prepare_import(stage, batch, writes, *, was_empty: bool) -> object | None:
     started = time.perf_counter()
     for t, w in by_table.items():
         cols = ", ".join(f'"{c}"' for c, _ in columns(t))
-        part = _write_part(stage.con, folder, t, token, f"SELECT {cols} FROM {w.view}")
+        part = write_part(stage.con, folder, t, token, f"SELECT {cols} FROM {w.view}")
         manifest.tables[t] = _append(stage.con, base, folder, t, token, part)
     manifest.write()
     gen = Generation.objects.create(
@@ -385,75 +353,9 @@ def prepare_import(stage, batch, writes, *, was_empty: bool) -> object | None:
     return gen
 
 
-def copied_tables_empty() -> bool:
-    """Before a batch's writes: do the copied tables hold nothing yet? (A first import may then
-    start the copy from its own rows.) One `LIMIT 1` probe per table."""
-    from postloan.ingest.indexes import table_is_empty
-
-    return all(table_is_empty(t) for t in COPIED)
-
-
-def rebuild(actor=None) -> Manifest:
-    """Rebuild the copy from the database (the system of record): every copied table read as
-    one part, a new generation for the latest succeeded batch. Audited."""
-    from postloan.analytics.models import Generation
-    from postloan.core.audit import record
-    from postloan.risk import snapshot_io
-    from postloan.risk.snapshot import bounded_duckdb
-
-    started = time.perf_counter()
-    last = state().last_batch_id
-    previous = state().generation
-    manifest = Manifest(uuid.uuid4().hex, previous.store if previous else uuid.uuid4().hex, last)
-    quote = connection.ops.quote_name
-    reads = {
-        t: (f"SELECT {', '.join(quote(c) for c, _ in columns(t))} FROM {quote(t)}", [])
-        for t in COPIED
-    }
-    types = {t: dict(columns(t)) for t in COPIED}
-    con = bounded_duckdb()
-    try:
-        snapshot_io.load_all(con, connection, reads, types=types)
-        for t in COPIED:
-            part = _write_part(con, manifest.folder, t, manifest.token, f'SELECT * FROM "{t}"')
-            manifest.tables[t] = [part]
-    finally:
-        con.close()
-    manifest.write()
-    with transaction.atomic():
-        _lock()
-        if state().last_batch_id != last:
-            raise CopyError(
-                "重建期间有新的导入批次提交，副本未切换；请重新运行 postloan analytics rebuild"
-            )
-        gen = Generation.objects.create(
-            token=manifest.token,
-            store=manifest.store,
-            kind=Generation.Kind.REBUILD,
-            batch_id=last,
-            rows=manifest.rows(),
-            parts={t: 1 for t in COPIED},
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        record(
-            actor=actor,
-            action="analytics.rebuild",
-            obj=gen,
-            after={"batch": last, "rows": manifest.rows()},
-            reason="从数据库重建分析副本",
-        )
-        transaction.on_commit(lambda: sweep(manifest.store), robust=True)
-    log.info(
-        "分析副本重建（批次 %s）：%.1f 秒，%s", last, time.perf_counter() - started, manifest.rows()
-    )
-    return manifest
-
-
 def sweep(store: str) -> int:
     """Delete the store's files that no recent generation uses (never one younger than
     `ORPHAN_SECONDS`: it may belong to an import still running). Returns the files removed."""
-    from postloan.analytics.models import Generation
-
     folder = root() / store
     if not folder.is_dir():
         return 0

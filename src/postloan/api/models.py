@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 TOKEN_PREFIX = "plk_"
 
@@ -47,8 +48,6 @@ class ApiToken(models.Model):
         return f"{self.user} {self.hint}… {self.state_label()}"
 
     def state_label(self, now=None) -> str:
-        from django.utils import timezone
-
         if self.revoked:
             return "已吊销"
         if self.expires_at is None or self.expires_at <= (now or timezone.now()):

@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -64,8 +65,6 @@ def _stored(obj):
 
 def _cascade(obj) -> dict[str, int]:
     """What else a delete of `obj` takes with it: {model label: rows}."""
-    from django.contrib.admin.utils import NestedObjects
-
     collector = NestedObjects(using=obj._state.db or "default")
     collector.collect([obj])
     counts: dict[str, int] = {}

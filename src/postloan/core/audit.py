@@ -1,5 +1,6 @@
 """Writing the audit trail: one function for actions, one for set-based imports."""
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,8 +12,6 @@ from postloan.core.models import AuditEvent
 
 def snapshot(instance) -> dict[str, Any]:
     """A JSON-safe copy of a model instance's field values."""
-    import json
-
     data = model_to_dict(instance)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

@@ -14,6 +14,7 @@ rows that compiling dominates. `update_rows` sends one parameterised UPDATE thro
 
 import shutil
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -165,3 +166,16 @@ def insert_from_duckdb(duck, select: str, table: str, columns: Sequence[str]) ->
         return int(sent)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def checks_done(cur):
+    """PostgreSQL refuses index, constraint and trigger changes on a table with deferred
+    foreign-key checks pending: run them now (a violation fails the import here, as it would at
+    commit), then defer again."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    cur.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from django.core.management.base import CommandError
+
+from postloan.core.audit import record
 from postloan.core.models import BusinessDate
 
 
@@ -14,8 +17,6 @@ def set_business_date(
     as_of: dt.date, *, only_forward: bool = True, acting_user=None, reason: str = ""
 ) -> dt.date:
     """Move the business date; every change is an audit row (`core.business_date_set`)."""
-    from postloan.core.audit import record
-
     row = BusinessDate.objects.filter(pk=1).first()
     before = row.as_of if row is not None else None
     if row is None:
@@ -36,3 +37,16 @@ def set_business_date(
         reason=reason,
     )
     return as_of
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """A command's `--as-of`: the date given, else the business date (Chinese errors)."""
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise CommandError(f"业务日期格式不正确：{value}（应为 YYYY-MM-DD）") from exc
+    day = current_business_date()
+    if day is None:
+        raise CommandError("系统尚无业务日期，请用 --as-of 指定")
+    return day

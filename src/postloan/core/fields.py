@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -43,8 +44,6 @@ class MoneyField(models.BigIntegerField):
         return super().get_prep_value(value)
 
     def formfield(self, **kwargs):
-        from django import forms
-
         # Field.formfield, not BigIntegerField's: the label, help text and `required = not
         # blank` of the model field, in yuan (no integer range of the stored fen).
         defaults = {"form_class": forms.DecimalField, "max_digits": 18, "decimal_places": 2}

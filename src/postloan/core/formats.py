@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
+
 EMPTY = "—"
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10_000)
@@ -87,8 +89,6 @@ def day(value) -> str:
 def moment(value) -> str:
     """A time stamp as YYYY-MM-DD HH:MM (local time)."""
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return f"{value:%Y-%m-%d %H:%M}"

@@ -10,12 +10,12 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from postloan.core.models import CalendarDay
+
 ONE_DAY = dt.timedelta(days=1)
 
 
 def _table_entries(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from postloan.core.models import CalendarDay
-
     rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
     return {day: kind == CalendarDay.Kind.WORKDAY for day, kind in rows}
 
@@ -37,8 +37,6 @@ def _package_or_weekday(day: dt.date) -> bool:
 
 
 def year_is_known(year: int) -> bool:
-    from postloan.core.models import CalendarDay
-
     return _package_knows(year) or CalendarDay.objects.filter(date__year=year).exists()
 
 

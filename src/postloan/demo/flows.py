@@ -7,6 +7,7 @@ COPYs the result to CSV in chunks, so the L bank streams to disk with bounded me
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -219,7 +220,6 @@ def _drivers(bank: DemoBank, con) -> None:
     )
 
     # Counterparties: buyers and suppliers (companies), and people.
-    import random
 
     rng = random.Random(bank.seed * 7919 + 17)
     names, accounts, people = [], [], []

@@ -16,15 +16,25 @@ import datetime as dt
 from contextlib import contextmanager
 from decimal import Decimal
 
+from chinese_calendar import is_workday
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 
 from postloan.core.business_date import current_business_date, set_business_date
 from postloan.demo.committees import create_demo_committee
+from postloan.demo.logins import default_password
 from postloan.meetings import actions
 from postloan.meetings import choices as mch
+from postloan.meetings.actions.signing import content_to_sign, pending_roles
+from postloan.meetings.deliberation import loan_facts
 from postloan.meetings.models import CommitteeMember, Meeting
 from postloan.meetings.rules import units_reviewed_by
+from postloan.portfolio.models import Customer, Loan
+from postloan.reports.actions import detect_findings
+from postloan.risk.actions import run_screening
+from postloan.risk.choices import RunSource
+from postloan.risk.floors import floor_class, worst
+from postloan.risk.models import LoanAssessment
 
 EARLIER_SCREENING_DAYS = 78  # 2026-10-31 → 2026-08-14
 MEETING_AFTER_SCREENING_DAYS = 21  # notice ≥ 7 working days fits in between
@@ -39,8 +49,6 @@ def earlier_date(as_of: dt.date) -> dt.date:
 
 def meeting_date(as_of: dt.date) -> dt.date:
     """The first working day at least three weeks after the earlier screening."""
-    from chinese_calendar import is_workday
-
     day = earlier_date(as_of) + dt.timedelta(days=MEETING_AFTER_SCREENING_DAYS)
     while not is_workday(day):
         day += dt.timedelta(days=1)
@@ -56,8 +64,6 @@ def slid_customers(branch, earlier: dt.date, as_of: dt.date) -> list[str]:
 
     Worst first (largest DPD on `as_of`), then by id — two grouped queries.
     """
-    from postloan.risk.models import LoanAssessment
-
     units = units_reviewed_by(branch.branch_code)
     rows = LoanAssessment.objects.filter(customer__branch_id__in=units)
     before = rows.filter(as_of=earlier).values("customer_id").annotate(dpd=Max("dpd"))
@@ -73,11 +79,6 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
     Idempotent: a meeting of the 分行 on the history's date is left as it is. Returns None when
     the bank has no 分行 committee or no customer that slid after being sound.
     """
-    from postloan.reports.actions import detect_findings
-    from postloan.risk.actions import run_screening
-    from postloan.risk.choices import RunSource
-    from postloan.risk.models import LoanAssessment
-
     committee = create_demo_committee()
     secretary, chair = _user("risk_manager"), _user("chair")
     if committee is None or secretary is None or chair is None:
@@ -108,9 +109,6 @@ def create_demo_meeting_history(as_of: dt.date) -> Meeting | None:
 
 def decide_loans(item, summary: str, wanted: str, secretary):
     """Each loan at the class the story wants, never better than its floor."""
-    from postloan.meetings.deliberation import loan_facts
-    from postloan.risk.floors import worst
-
     facts = loan_facts(item.customer)
     return actions.decide_item(
         item,
@@ -128,9 +126,6 @@ def _booked_as_before(earlier: dt.date, as_of: dt.date):
     (正常, no impairment, no provision). The demo bank has one snapshot, taken on `as_of`; its
     impairment and 次级 marks of a loan overdue for fewer days than `earlier` is back came with
     the arrears, so the earlier screening must not see them. Restored afterwards."""
-    from postloan.portfolio.models import Loan
-    from postloan.risk.models import LoanAssessment
-
     since = (as_of - earlier).days
     slid = LoanAssessment.objects.filter(as_of=as_of, dpd__gt=0, dpd__lt=since).values("loan_id")
     loans = list(
@@ -153,10 +148,6 @@ def _sound_then(customer_ids: list[str], earlier: dt.date) -> list[str]:
     """Customers a meeting could call sound on the facts of `earlier`: every active loan was
     screened then, and no loan had a floor worse than 正常 (a loan already 次级 on the books, or
     one that pulls the customer's other loans down, binds the meeting to a worse class)."""
-    from postloan.portfolio.models import Loan
-    from postloan.risk.floors import floor_class
-    from postloan.risk.models import LoanAssessment
-
     screened = LoanAssessment.objects.filter(as_of=earlier, customer_id__in=customer_ids)
     bound = {a.customer_id for a in screened if floor_class(a) not in ("", "normal")}
     missing = set(
@@ -168,8 +159,6 @@ def _sound_then(customer_ids: list[str], earlier: dt.date) -> list[str]:
 
 
 def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> Meeting:
-    from postloan.portfolio.models import Customer
-
     chosen = reported + handled
     set_business_date(earlier, only_forward=False)
     meeting = actions.schedule_meeting(
@@ -230,9 +219,6 @@ def _hold_meeting(branch, day, earlier, reported, handled, secretary, chair) -> 
 
 def sign_as_the_chair(meeting, chair) -> None:
     """The chair presided and is the 行长: he signs twice, with his opinion and his password."""
-    from postloan.demo.logins import default_password
-    from postloan.meetings.actions.signing import content_to_sign, pending_roles
-
     for role in pending_roles(chair, meeting):
         _content, digest = content_to_sign(meeting)
         actions.sign(

@@ -11,6 +11,7 @@ from postloan.demo.names import (
     SECURITIES_PAYEES,
     SUPPLIER_WORDS,
     TRADE_NAMES,
+    person_name,
 )
 from postloan.demo.state import DemoBank, Loan, add_months, flag, iso, yuan
 
@@ -175,8 +176,6 @@ def _guarantor(bank: DemoBank, loan: Loan) -> None:
             name="浙江" + rng.choice(TRADE_NAMES) + rng.choice(GUARANTEE_COMPANIES),
         )
     else:
-        from postloan.demo.names import person_name
-
         _guarantee(bank, loan, "guarantor", name=person_name(rng))
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from postloan.demo.customers import other_bank_account
 from postloan.demo.loans import new_loan, set_facility_limit
+from postloan.demo.names import person_name
 from postloan.demo.state import Customer, DemoBank, Loan, add_months, iso, yuan
 
 # Stories that need customers of their own (no two of these on one customer).
@@ -350,9 +352,6 @@ def apply_stories(bank: DemoBank) -> None:  # noqa: C901 - a list of stories, re
 def _large_outflow(bank: DemoBank, c: Customer, party: str) -> None:
     """Most of a month's takings sent out in one go to the actual controller (a related party)
     or to a private person with no trade behind it (往来款)."""
-    from postloan.demo.customers import other_bank_account
-    from postloan.demo.names import person_name
-
     day = bank.as_of - timedelta(days=bank.rng.randint(5, 20))
     amount = c.monthly_revenue_fen * 8 // 10 // 10_000 * 10_000
     if party == "related":

@@ -4,7 +4,10 @@ from django.db import transaction
 
 from postloan.core.audit import record
 from postloan.documents.choices import PackStatus
+from postloan.documents.jobs import meeting_pack_job
 from postloan.documents.models import PackJob
+from postloan.ops import jobs
+from postloan.ops.models import JobProgress
 
 
 @transaction.atomic
@@ -32,10 +35,6 @@ def request_meeting_pack(meeting, *, acting_user) -> PackJob:
 
 
 def _submit_pack_job(job: PackJob, acting_user) -> None:
-    from postloan.ops import jobs
-    from postloan.ops.models import JobProgress
-    from postloan.ops.tasks import meeting_pack_job
-
     meeting = job.meeting
     jobs.submit(
         JobProgress.Kind.MEETING_PACK,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils import timezone
 
-from postloan.reports.tables import DATE, DATETIME, INT, MONEY, MONTH, PERCENT, Column, Table
+from postloan.core.tables import DATE, DATETIME, INT, MONEY, MONTH, PERCENT, Column, Table
 
 TITLE_ROW, INFO_ROW, HEADER_ROW = 0, 1, 3
 

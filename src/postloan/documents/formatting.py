@@ -6,8 +6,9 @@ figures themselves are written by the one formatter, `postloan.core.formats`."""
 import datetime as dt
 
 from postloan.core.formats import EMPTY, day, pct, wan, yuan  # noqa: F401 - the one formatter
+from postloan.core.tables import DATE, INT, MONEY, MONTH, PERCENT
 from postloan.reports.quality import SEGMENT_TITLES
-from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT
+from postloan.risk.queries import CLASSES
 
 
 def _stock_rows(rows):
@@ -96,8 +97,6 @@ def quality_sections(report) -> list[dict]:
     )
     m = report.migration
     if m is not None:
-        from postloan.risk.queries import CLASSES
-
         labels = [r.label for r in report.by_class]
         mig_rows = []
         for row in m.rows():

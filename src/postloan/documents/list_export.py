@@ -18,10 +18,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from postloan.core.business_date import current_business_date
+from postloan.core.tables import Column
 from postloan.documents.excel import list_workbook
-from postloan.reports.tables import Column
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from postloan.documents.http import XLSX, download
 
 
 def export_query(request) -> str:
@@ -39,8 +38,6 @@ def filters_text(filters: dict[str, str]) -> str:
 def respond(
     title: str, columns: list[Column], rows: Iterable[list], filters: dict[str, str]
 ) -> HttpResponse:
-    from postloan.documents.views import download
-
     as_of = current_business_date()
     stamp = f"{as_of:%Y%m%d}" if as_of else f"{timezone.localdate():%Y%m%d}"
     day = f"业务日期：{as_of:%Y-%m-%d}　" if as_of else ""

@@ -2,7 +2,7 @@
 report, and per customer the report (十三项), the 审议表 data and its attachments.
 
 `build_meeting_pack(job_id)` is a plain function, run by the background job
-`ops.tasks.meeting_pack_job` (or the `build_meeting_packs` command). It claims the job with a conditional update so two workers never build the
+`documents.jobs.meeting_pack_job` (or the `build_meeting_packs` command). It claims the job with a conditional update so two workers never build the
 same pack, reports progress as it gathers each customer, and stores the file on the job.
 """
 
@@ -18,6 +18,11 @@ from postloan.documents.charts import quality_charts
 from postloan.documents.choices import PackStatus
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf_with_pages
+from postloan.meetings.access import visible_items
+from postloan.reports import meeting_record
+from postloan.reports.attachments import customer_attachments
+from postloan.reports.quality import quality_report
+from postloan.reports.scope import scope_for
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +33,6 @@ def _progress(job_id: int, percent: int, step: str) -> None:
 
 def pack_context(job: PackJob, progress=None) -> dict:
     """Everything the pack prints, gathered through the reports layer."""
-    from postloan.meetings.access import visible_items
-    from postloan.reports import meeting_record
-    from postloan.reports.attachments import customer_attachments
-    from postloan.reports.quality import quality_report
-    from postloan.reports.scope import scope_for
-
     meeting = job.meeting
     user = job.requested_by
     as_of = meeting_record.as_of_for(meeting)

@@ -1,15 +1,14 @@
 """Downloads (Word, Excel, PDF) and the meeting pack page: authorise, gather, render, respond."""
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from postloan.documents import actions, charts, excel, word
 from postloan.documents import formatting as fmt
+from postloan.documents.http import DOCX, PDF, XLSX, download
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf
 from postloan.meetings.access import (
@@ -21,21 +20,11 @@ from postloan.meetings.access import (
     require_whole_record,
     visible_items,
 )
-from postloan.org.visibility import get_customer_for_user
+from postloan.portfolio.visibility import get_customer_for_user
 from postloan.reports import meeting_record
 from postloan.reports.attachments import customer_attachments
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import parse_date, scope_for
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-
-
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _quality(request):

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from postloan.core.bulk import checks_done
+
 MIN_ROWS = 50_000  # below this, dropping and re-creating costs more than it saves
 
 
@@ -110,16 +112,3 @@ def deferred_indexes(table: str, rows: int, fresh: frozenset[str] = frozenset())
             cur.execute(sql)
         for name, _, sql in keys:  # checks every row, by one join
             cur.execute(f"ALTER TABLE {t} ADD CONSTRAINT {connection.ops.quote_name(name)} {sql}")
-
-
-@contextmanager
-def checks_done(cur):
-    """PostgreSQL refuses index, constraint and trigger changes on a table with deferred
-    foreign-key checks pending: run them now (a violation fails the import here, as it would at
-    commit), then defer again."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield
-    cur.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -89,3 +89,12 @@ class ImportBatch(models.Model):
     @property
     def tables(self) -> list[str]:
         return [f.get("table", "") for f in self.files]
+
+
+def last_succeeded_batch_id(exclude: int | None = None) -> int | None:
+    """The id of the latest import batch that succeeded (leaving out `exclude`, the batch in
+    flight): the batch the analytical copy must match."""
+    batches = ImportBatch.objects.filter(outcome=ImportBatch.Outcome.SUCCEEDED)
+    if exclude is not None:
+        batches = batches.exclude(pk=exclude)
+    return batches.order_by("-id").values_list("id", flat=True).first()

@@ -32,8 +32,20 @@ from postloan import contract
 from postloan.analytics import store as analytics_store
 from postloan.core import dbstats, failpoints
 from postloan.core.business_date import current_business_date, set_business_date
-from postloan.ingest import categories, history, indexes, load, readers, report, side, validate
-from postloan.ingest.models import ImportBatch
+from postloan.core.errors import DomainError
+from postloan.ingest import (
+    categories,
+    history,
+    indexes,
+    load,
+    month_totals,
+    readers,
+    report,
+    side,
+    validate,
+)
+from postloan.ingest.indexes import table_is_empty
+from postloan.ingest.models import ImportBatch, last_succeeded_batch_id
 from postloan.ingest.report import Issue
 from postloan.ingest.schema import table_spec
 from postloan.ingest.signals import import_completed
@@ -41,6 +53,7 @@ from postloan.ingest.sql import ident
 from postloan.ingest.stage import Stage
 from postloan.ops import logs
 from postloan.ops.heartbeat import Heartbeat, beat
+from postloan.org.tree import rebuild_paths
 from postloan.portfolio import txn_totals
 
 log = logging.getLogger(__name__)
@@ -148,7 +161,7 @@ def _side_files(stage: Stage, writes: list[_Write]):
         select = ", ".join(ident(c) for c in w.cols)
         files.add(w.table, f"SELECT {select} FROM {w.view}", order=key, not_null=not_null)
     txns = next((w for w in writes if w.table == "transactions"), None)
-    if txns and "transactions" in files and indexes.table_is_empty("transactions"):
+    if txns and "transactions" in files and table_is_empty("transactions"):
         every = frozenset(range(len(txn_totals.COLUMNS)))  # all NOT NULL
         files.add(
             txn_totals.TABLE,
@@ -163,7 +176,7 @@ def _side_files(stage: Stage, writes: list[_Write]):
 def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Write], actor):
     """Write the checked batch (the caller holds the transaction)."""
     by_table = {f["table"]: f for f in files}
-    fresh = frozenset(w.table for w in writes if indexes.table_is_empty(w.table))
+    fresh = frozenset(w.table for w in writes if table_is_empty(w.table))
     for t in history.history_tables(stage):
         changes = history.diff(stage, t, actor=actor, batch_id=batch.pk)
         by_table[t]["created"] = changes.created
@@ -172,14 +185,12 @@ def _load(stage: Stage, batch: ImportBatch, files: list[dict], writes: list[_Wri
         for w in writes:
             totals = nullcontext()
             if w.table == "transactions":
-                totals = txn_totals.first_load(stage, w.view)
+                totals = month_totals.first_load(stage, w.view)
             started = time.perf_counter()
             with totals, indexes.deferred_indexes(w.table, stage.files[w.table].rows, fresh):
                 by_table[w.table]["written"] = load.upsert(stage, w.table, w.view, w.cols)
             by_table[w.table]["seconds"] = round(time.perf_counter() - started, 3)
             if w.table == "branches":
-                from postloan.org.tree import rebuild_paths
-
                 rebuild_paths()
 
 
@@ -196,7 +207,7 @@ def run_import(
     phase (the background job shows it)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"导入路径不存在：{path}")
+        raise ImportPathMissing(f"导入路径不存在：{path}", "path")
     actor = user if getattr(user, "is_authenticated", False) else None
     batch = ImportBatch.objects.create(
         user=actor, source=source, path=str(path)[:500], started_at=timezone.now()
@@ -232,6 +243,11 @@ def run_import(
         }
         batch.save()
         raise ImporterFault(reason, reference) from exc
+
+
+class ImportPathMissing(DomainError, FileNotFoundError):
+    """The path given to import does not exist: the person's input, said as is (not an
+    internal fault); still a FileNotFoundError for the callers that catch that."""
 
 
 class ImporterFault(Exception):
@@ -289,14 +305,20 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
                 writes = _writes(stage)
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
-                    copy_was_empty = analytics_store.copied_tables_empty()
+                    copy_was_empty = all(table_is_empty(t) for t in analytics_store.COPIED)
                     _load(stage, batch, files, writes, actor)
                     set_business_date(
                         batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
                     )
                     lap("load")
                     # The analytical copy's new generation, committed with the batch.
-                    analytics_store.prepare_import(stage, batch, writes, was_empty=copy_was_empty)
+                    analytics_store.prepare_import(
+                        stage,
+                        batch,
+                        writes,
+                        was_empty=copy_was_empty,
+                        last_batch_id=last_succeeded_batch_id(exclude=batch.pk),
+                    )
                     failpoints.pause("import.analytics_prepared")  # reliability tests kill here
                     lap("analytics")
                     _finish(stage, batch, issues, ImportBatch.Outcome.SUCCEEDED)

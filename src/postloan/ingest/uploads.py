@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task_backends
 
 from postloan.ingest import archives
 
@@ -106,8 +107,6 @@ def queue_for(folder: Path) -> str | None:
     when the configured one runs jobs at once (the immediate backend of development) and the
     upload is larger than POSTLOAN_IMPORT_INLINE_MAX_BYTES — a large import never runs inside
     the web request; a `postloan db_worker --backend db` takes it from the database queue."""
-    from django_tasks import task_backends
-
     if type(task_backends["default"]).__name__ != "ImmediateBackend":
         return None
     if folder_bytes(folder) <= settings.POSTLOAN_IMPORT_INLINE_MAX_BYTES:

@@ -5,6 +5,8 @@ An upload is stored in a scratch folder and handed to the background job `import
 and, once finished, links to the batch (its success, or its Chinese error report).
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,21 +14,18 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from postloan.core import csvsafe
+from postloan.core.tables import DATE, DATETIME, INT, TEXT, Column
 from postloan.documents import list_export
 from postloan.ingest import uploads
+from postloan.ingest.access import can_upload
 from postloan.ingest.forms import UploadForm
+from postloan.ingest.jobs import import_job
 from postloan.ingest.models import ImportBatch
+from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_job
-from postloan.org.choices import Role
-from postloan.org.roles import has_role
-from postloan.reports.tables import DATE, DATETIME, INT, TEXT, Column
 from postloan.web.labels import person_name
-
-
-def can_upload(user) -> bool:
-    return user.is_superuser or has_role(user, Role.ADMIN, Role.RISK_MANAGER)
 
 
 @login_required
@@ -171,10 +170,6 @@ def batch_report(request, pk: int):
         )
     except (FileNotFoundError, IsADirectoryError, OSError):
         pass
-    import io
-
-    from postloan.core import csvsafe
-    from postloan.ingest.report import CSV_HEADER, LEVEL_LABELS
 
     buf = io.StringIO()
     writer = csvsafe.writer(buf)

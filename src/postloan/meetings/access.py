@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from postloan.meetings import choices as ch
+from postloan.meetings.models import AgendaItem, CommitteeMember, Meeting, Resolution
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
 from postloan.org.visibility import sees_everything, staff_of
@@ -72,8 +73,6 @@ def _own_q(user) -> Q:
 
 def readable_meetings(user):
     """Meetings whose record `user` may open, whole or their own customers' part."""
-    from postloan.meetings.models import Meeting
-
     if sees_everything(user):
         return Meeting.objects.all()
     return Meeting.objects.filter(
@@ -83,8 +82,6 @@ def readable_meetings(user):
 
 def record_reach(user, meeting) -> Reach:
     """How much of this meeting's record `user` may read (cached on the meeting object)."""
-    from postloan.meetings.models import Meeting
-
     cache = meeting.__dict__.setdefault("_reach", {})
     key = getattr(user, "pk", None)
     if key not in cache:
@@ -105,8 +102,6 @@ def visible_meetings(user):
 
 def get_meeting(user, pk):
     """The meeting, if `user` may read its record (else 403); 404 only if there is none."""
-    from postloan.meetings.models import Meeting
-
     meeting = Meeting.objects.select_related("branch").filter(pk=pk).first()
     if meeting is None:
         raise Http404("例会不存在")
@@ -121,7 +116,6 @@ def is_member(user, meeting) -> bool:
     staff = staff_of(user)
     if staff is None:
         return False
-    from postloan.meetings.models import CommitteeMember
 
     return CommitteeMember.objects.filter(
         committee__branch=meeting.branch, staff=staff, active=True
@@ -154,8 +148,6 @@ def record_part(user, meeting):
 
 def get_item(user, pk):
     """An agenda item of a readable meeting, if it is within the user's part (else 403)."""
-    from postloan.meetings.models import AgendaItem
-
     item = AgendaItem.objects.select_related("meeting", "meeting__branch", "customer").filter(pk=pk)
     item = item.first()
     if item is None:
@@ -168,14 +160,11 @@ def get_item(user, pk):
 
 def readable_resolutions(user):
     """Resolutions one is responsible for, and those of items one may read."""
-    from postloan.meetings.models import Resolution
-
     if sees_everything(user):
         return Resolution.objects.all()
     staff = staff_of(user)
     if staff is None:
         return Resolution.objects.none()
-    from postloan.meetings.models import Meeting
 
     full = Meeting.objects.filter(_full_q(user)).values("pk")
     return Resolution.objects.filter(

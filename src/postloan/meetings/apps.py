@@ -9,8 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from postloan.meetings import receivers, record_lock
+        from postloan.meetings import record_lock
 
-        receivers.connect()
         pre_migrate.connect(record_lock.before_migrate, sender=self)
         post_migrate.connect(record_lock.after_migrate, sender=self)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from postloan.meetings import choices as ch
+from postloan.meetings.models import Committee
 from postloan.meetings.rules import settings_for
 
 
@@ -31,8 +32,6 @@ def minimum_members(branch, rules) -> int:
 
 
 def committee_validity(branch) -> Validity:
-    from postloan.meetings.models import Committee
-
     rules = settings_for(branch)
     result = Validity(minimum=minimum_members(branch, rules))
     committee = Committee.objects.filter(branch=branch).first()

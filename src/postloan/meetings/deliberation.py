@@ -7,7 +7,10 @@ documents read the same rows.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from postloan.meetings.actions._common import today
+from postloan.risk.choices import SignalStatus
 from postloan.risk.floors import binding_floor, class_rank, floor_class, floor_violation
+from postloan.risk.models import LoanAssessment, Signal
 
 
 def class_field(loan_id: str) -> str:
@@ -110,9 +113,6 @@ def decided_loans(customer):
 
 def loan_facts(customer, as_of=None) -> list[LoanFacts]:
     """One row per loan, with its latest assessment on or before `as_of` (two queries)."""
-    from postloan.meetings.actions._common import today
-    from postloan.risk.models import LoanAssessment
-
     as_of = as_of or today()
     loans = list(decided_loans(customer))
     latest = {}
@@ -141,9 +141,6 @@ def loan_facts(customer, as_of=None) -> list[LoanFacts]:
 
 
 def open_signals(customer):
-    from postloan.risk.choices import SignalStatus
-    from postloan.risk.models import Signal
-
     return (
         Signal.objects.filter(customer=customer)
         .exclude(status=SignalStatus.RELEASED)

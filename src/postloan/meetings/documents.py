@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from postloan.core.codetables import industry_label
 from postloan.meetings import choices as ch
+from postloan.meetings.models import CommitteeMember
+from postloan.meetings.rules import settings_for
 from postloan.portfolio.choices import CLASS_LABELS
 
 ZERO = Decimal("0")
@@ -213,9 +215,6 @@ def sha256(text: str) -> str:
 
 def quorum(meeting) -> tuple[bool, str]:
     """(quorum met, explanation) from the recorded attendance and the presiding member."""
-    from postloan.meetings.models import CommitteeMember
-    from postloan.meetings.rules import settings_for
-
     rules = settings_for(meeting.branch)
     attendance = list(
         meeting.attendance.values_list("staff_id", "is_member", "member_role", "present")

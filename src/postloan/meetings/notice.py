@@ -4,7 +4,9 @@ import datetime as dt
 
 from postloan.core.workdays import add_working_days
 from postloan.meetings import choices as ch
+from postloan.meetings.models import CommitteeMember
 from postloan.meetings.rules import settings_for
+from postloan.org.models import Staff
 
 
 def notice_due(branch, date: dt.date) -> dt.date:
@@ -18,9 +20,6 @@ def report_deadline(branch, date: dt.date) -> dt.date:
 
 def recipients(meeting) -> dict[str, str]:
     """staff_id → recipient role: members, account managers on the agenda, risk head and managers."""
-    from postloan.meetings.models import CommitteeMember
-    from postloan.org.models import Staff
-
     result: dict[str, str] = {}
     for staff_id in CommitteeMember.objects.filter(
         committee__branch=meeting.branch, active=True

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from postloan.meetings import choices as ch
+from postloan.meetings.models import AgendaItem, Meeting, Resolution
+from postloan.org.models import Branch
 
 
 @dataclass
@@ -37,9 +39,6 @@ def _months(until: dt.date, count: int) -> list[dt.date]:
 
 def oversight(upper, as_of: dt.date, months: int = 3) -> list[UnitOversight]:
     """One row per unit below `upper` that holds meetings (three grouped queries)."""
-    from postloan.meetings.models import AgendaItem, Meeting, Resolution
-    from postloan.org.models import Branch
-
     units = list(
         Branch.objects.filter(path__startswith=upper.path, holds_meetings=True)
         .exclude(pk=upper.pk)

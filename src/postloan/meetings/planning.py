@@ -9,11 +9,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Min, Sum
+from django.db.models import F, Min, Sum
 
+from postloan.core.business_date import current_business_date
 from postloan.meetings import choices as ch
+from postloan.meetings.models import Resolution
 from postloan.meetings.rules import settings_for, units_reviewed_by
+from postloan.portfolio.models import Customer, Facility, Loan, RepaymentInstalment, RiskEvent
+from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+from postloan.risk.current import non_performing_customers
+from postloan.risk.models import CustomerRiskView, Signal
 from postloan.risk.queries import latest_screening
+from postloan.risk.whatif import AgendaChange
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 
@@ -65,8 +73,6 @@ def default_kind(branch, date: dt.date) -> str:
 
 def _credit(customer_ids) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """credit per customer (active facility limits; else outstanding balance) and balances."""
-    from postloan.portfolio.models import Facility, Loan
-
     limits = dict(
         Facility.objects.filter(customer_id__in=customer_ids, status="active")
         .values("customer_id")
@@ -89,17 +95,10 @@ def _non_performing(customer_ids, as_of: dt.date) -> set[str]:
     """Customers with a non-performing loan by its current class at `as_of` (`risk.current`:
     the latest 认定, else the extract's class, never better than the regulation's floor), so a
     loan 91 days past due is on the agenda as 不良 whether or not its signal is still open."""
-    from postloan.risk.current import non_performing_customers
-
     return non_performing_customers(customer_ids, as_of)
 
 
 def _signals(customer_ids) -> set[str]:
-    try:
-        from postloan.risk.choices import OPEN_SIGNAL_STATUSES
-        from postloan.risk.models import Signal
-    except ImportError:  # the risk app not installed: no signals to read
-        return set()
     return set(
         Signal.objects.filter(
             customer_id__in=customer_ids,
@@ -110,8 +109,6 @@ def _signals(customer_ids) -> set[str]:
 
 
 def _events(customer_ids, event_type: str, since: dt.date, until: dt.date) -> set[str]:
-    from postloan.portfolio.models import RiskEvent
-
     return set(
         RiskEvent.objects.filter(
             customer_id__in=customer_ids,
@@ -124,10 +121,6 @@ def _events(customer_ids, event_type: str, since: dt.date, until: dt.date) -> se
 
 def _inspection_findings(customer_ids, since: dt.date, until: dt.date) -> set[str]:
     found = _events(customer_ids, "inspection_finding", since, until)
-    try:
-        from postloan.worklist.models import Inspection
-    except ImportError:
-        return found
     found |= set(
         Inspection.objects.filter(
             customer_id__in=customer_ids,
@@ -140,8 +133,6 @@ def _inspection_findings(customer_ids, since: dt.date, until: dt.date) -> set[st
 
 
 def _open_resolutions(customer_ids, before: dt.date) -> set[str]:
-    from postloan.meetings.models import Resolution
-
     return set(
         Resolution.objects.filter(
             customer_id__in=customer_ids,
@@ -154,10 +145,6 @@ def _open_resolutions(customer_ids, before: dt.date) -> set[str]:
 
 def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
     """customer → (rank, explanation) from the latest composite risk view on or before as_of."""
-    try:
-        from postloan.risk.models import CustomerRiskView
-    except ImportError:
-        return {}
     latest = latest_screening(as_of, CustomerRiskView.objects.all())  # the ranking's own date
     if latest is None:
         return {}
@@ -171,10 +158,6 @@ def risk_ranking(customer_ids, as_of: dt.date) -> dict[str, tuple[int, str]]:
 
 def max_dpd(customer_ids, as_of: dt.date) -> dict[str, int]:
     """Days past due of each customer's oldest unpaid instalment (fallback ranking)."""
-    from django.db.models import F
-
-    from postloan.portfolio.models import RepaymentInstalment
-
     rows = (
         RepaymentInstalment.objects.filter(
             loan__customer_id__in=customer_ids,
@@ -248,7 +231,6 @@ def agenda_reasons(customer_ids, alerts_before: set[str], alerts_after: set[str]
     from postloan.meetings.rules import reviewing_units
     from postloan.org.models import Branch
     from postloan.portfolio.models import Customer
-    from postloan.risk.whatif import AgendaChange
 
     today = current_business_date() or on
     reviewer = reviewing_units()
@@ -291,9 +273,6 @@ def agenda_reasons(customer_ids, alerts_before: set[str], alerts_after: set[str]
 
 
 def build_plan(branch, date: dt.date, kind: str | None = None) -> Plan:
-    from postloan.core.business_date import current_business_date
-    from postloan.portfolio.models import Customer
-
     rules = settings_for(branch)
     kind = kind or default_kind(branch, date)
     plan = Plan(branch=branch.branch_code, date=date, kind=kind)

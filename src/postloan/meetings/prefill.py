@@ -9,13 +9,16 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.portfolio.models import Disbursement, Guarantee, RiskEvent, TaxInvoice, Transaction
 from postloan.risk.current import loans_with_current_class
+from postloan.risk.models import Signal
 from postloan.risk.sales_return import ratio_over, return_months
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 MONTHS = 12
@@ -38,8 +41,6 @@ def _month_start(day: dt.date, back: int) -> dt.date:
 
 
 def attachments(customer, as_of: dt.date) -> dict:
-    from postloan.portfolio.models import Disbursement, TaxInvoice, Transaction
-
     since = _month_start(as_of, MONTHS - 1)
     disb = [
         {
@@ -128,8 +129,6 @@ def attachments(customer, as_of: dt.date) -> dict:
 
 
 def _events_text(customer, types, none_text) -> str:
-    from postloan.portfolio.models import RiskEvent
-
     rows = RiskEvent.objects.filter(customer=customer, type__in=types).order_by("-event_date")[:10]
     lines = [f"{e.event_date:%Y-%m-%d} {e.get_type_display()}：{e.description}" for e in rows]
     return "；".join(lines) if lines else none_text
@@ -166,10 +165,6 @@ def _credit_text(customer) -> str:
 
 
 def _guarantees(customer):
-    from django.db.models import Q
-
-    from postloan.portfolio.models import Guarantee
-
     return Guarantee.objects.filter(
         Q(loan__customer=customer) | Q(facility__customer=customer)
     ).select_related("collateral", "guarantor_customer")
@@ -214,25 +209,16 @@ def _collateral_text(customer) -> str:
 
 
 def _signals_text(customer) -> str:
-    try:
-        from postloan.risk.models import Signal
-    except ImportError:
-        return "预警模块未启用。"
     rows = Signal.objects.filter(customer=customer).order_by("-raised_on")[:10]
     lines = [
         f"{s.raised_on:%Y-%m-%d} {s.get_level_display()}{s.summary or s.rule_id}："
         f"{s.get_status_display()}{('，措施：' + s.measures) if s.measures else ''}"
         for s in rows
     ]
-    try:
-        from postloan.worklist.models import Inspection
-
-        for i in Inspection.objects.filter(customer=customer, has_problem=True).order_by(
-            "-done_date"
-        )[:5]:
-            lines.append(f"{i.done_date:%Y-%m-%d} 贷后检查发现问题")
-    except ImportError:
-        pass
+    for i in Inspection.objects.filter(customer=customer, has_problem=True).order_by("-done_date")[
+        :5
+    ]:
+        lines.append(f"{i.done_date:%Y-%m-%d} 贷后检查发现问题")
     return "；".join(lines) if lines else "未发现预警信号。"
 
 

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
+
 MESSAGE_RECORD = "postloan: 已签署的会议记录不能修改或删除，更正须提出补充更正并重新签署"
 MESSAGE_SIGNATURE = "postloan: 签署记录不能修改或删除"
 MESSAGE_AUDIT = "postloan: 审计记录不能修改或删除"
@@ -317,8 +320,6 @@ MIGRATION = ("meetings", "0003_record_lock_triggers")
 
 
 def _lock_migrated(connection) -> bool:
-    from django.db.migrations.recorder import MigrationRecorder
-
     recorder = MigrationRecorder(connection)
     return recorder.has_table() and MIGRATION in set(recorder.applied_migrations())
 
@@ -326,8 +327,6 @@ def _lock_migrated(connection) -> bool:
 def before_migrate(sender, using="default", **kwargs):
     """SQLite: drop the triggers while migrations run. Django re-creates a table to alter it, and
     SQLite refuses to rename a table while another table's trigger names a missing one."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -337,8 +336,6 @@ def before_migrate(sender, using="default", **kwargs):
 
 def after_migrate(sender, using="default", **kwargs):
     """SQLite: put the triggers back (re-created tables lost theirs) once the lock is migrated."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor == "sqlite" and _lock_migrated(connection):
         with connection.cursor() as cursor:

@@ -1,6 +1,7 @@
 """Which meeting settings apply to a unit: its own row, else the nearest upper unit's, else global."""
 
 from postloan.meetings.models import MeetingSettings
+from postloan.org.models import Branch
 
 
 def settings_for(branch) -> MeetingSettings:
@@ -17,8 +18,6 @@ def settings_for(branch) -> MeetingSettings:
 
 def reviewing_units() -> dict[str, str]:
     """booking unit code → the lowest unit at or above it that holds meetings (one query)."""
-    from postloan.org.models import Branch
-
     rows = {
         b.branch_code: b for b in Branch.objects.only("branch_code", "parent_id", "holds_meetings")
     }

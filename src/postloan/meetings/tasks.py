@@ -1,6 +1,7 @@
 """Resolutions as tasks: what each responsible person must still execute (for the 工作台)."""
 
 from postloan.meetings import choices as ch
+from postloan.meetings.models import Resolution
 from postloan.meetings.verification import in_force
 from postloan.org.visibility import staff_of
 
@@ -11,8 +12,6 @@ def open_resolution_tasks(user):
     Each row has `.customer`, `.deadline`, `.get_type_display()`, `.describe()`, `.status`;
     its page is `reverse("meetings:resolution", args=[row.pk])`.
     """
-    from postloan.meetings.models import Resolution
-
     staff = staff_of(user)
     if staff is None:
         return Resolution.objects.none()

@@ -19,7 +19,16 @@ from postloan.core.audit import record_many
 from postloan.core.models import AuditEvent
 from postloan.meetings import choices as ch
 from postloan.meetings.choices import ResolutionStatus as S
+from postloan.meetings.models import CommitteeMember, Notification, Resolution
 from postloan.meetings.resolution_kinds import registry
+from postloan.meetings.rules import settings_for
+from postloan.portfolio.models import (
+    Disbursement,
+    Facility,
+    Guarantee,
+    Loan,
+    RiskEvent,
+)
 from postloan.risk.current import loans_with_current_class
 from postloan.risk.sales_return import ratio_over, return_months
 
@@ -29,8 +38,6 @@ CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)
 
 def in_force():
     """Resolutions that were signed and so are to be executed."""
-    from postloan.meetings.models import Resolution
-
     return Resolution.objects.filter(
         Q(amendment__isnull=True, meeting__status=ch.MeetingStatus.SIGNED)
         | Q(amendment__signed_at__isnull=False)
@@ -38,8 +45,6 @@ def in_force():
 
 
 def guarantee_rows(customer_ids):
-    from postloan.portfolio.models import Guarantee
-
     rows = Guarantee.objects.filter(
         Q(loan__customer_id__in=customer_ids) | Q(facility__customer_id__in=customer_ids)
     ).values_list(
@@ -64,8 +69,6 @@ def guarantee_rows(customer_ids):
 
 
 def baseline(customer_id: str) -> dict:
-    from postloan.portfolio.models import Loan
-
     balance = Loan.objects.filter(customer_id=customer_id, status="active").aggregate(
         t=Sum("balance")
     )["t"]
@@ -98,7 +101,6 @@ def _classes(ids, as_of):
 
 
 def _facility(ids, as_of):
-    from postloan.portfolio.models import Facility
 
     return set(
         Facility.objects.filter(customer_id__in=ids, status="active").values_list(
@@ -119,7 +121,6 @@ def _last_loan(ids, as_of):
 
 
 def _last_disb(ids, as_of):
-    from postloan.portfolio.models import Disbursement
 
     return dict(
         Disbursement.objects.filter(loan__customer_id__in=ids)
@@ -130,7 +131,6 @@ def _last_disb(ids, as_of):
 
 
 def _litigation(ids, as_of):
-    from postloan.portfolio.models import RiskEvent
 
     return dict(
         RiskEvent.objects.filter(customer_id__in=ids, type="litigation", event_date__lte=as_of)
@@ -207,8 +207,6 @@ def judge(res, facts: Facts, as_of: dt.date) -> tuple[str, str]:
 
 def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> dict[str, int]:
     """Re-check every unproven resolution in force; returns counts per new status."""
-    from postloan.meetings.models import Resolution
-
     todo = list(in_force().filter(status__in=[str(s) for s in CHECKED]))
     counts: dict[str, int] = defaultdict(int)
     if not todo:
@@ -249,9 +247,6 @@ def verify(as_of: dt.date, *, acting_user=None, batch_id: int | None = None) -> 
 
 def follow_up(as_of: dt.date) -> dict[str, int]:
     """Remind responsible people before the deadline; after it, tell the chair (once each)."""
-    from postloan.meetings.models import CommitteeMember, Notification, Resolution
-    from postloan.meetings.rules import settings_for
-
     open_rows = list(
         in_force()
         .filter(status__in=[S.OPEN, S.OVERDUE, S.FAILED, S.CLAIMED])

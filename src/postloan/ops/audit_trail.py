@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 
 from postloan import contract
 from postloan.core import formats
 from postloan.core.fields import MoneyField
+from postloan.core.models import AuditEvent
+from postloan.core.tables import DATETIME, TEXT, Column
 from postloan.meetings.resolution_kinds import registry as resolution_kinds
 from postloan.org.choices import Role
-from postloan.reports.tables import DATETIME, TEXT, Column
 from postloan.web import audit_labels
 from postloan.web.labels import person_name
 
@@ -343,8 +345,6 @@ def entries(events) -> list[Entry]:
 
 def filter_events(events, params) -> tuple:
     """Apply the page's filters; returns (queryset, cleaned filters, errors by field)."""
-    from django.db.models import Q
-
     cleaned, errors = {}, {}
     action = (params.get("action") or "").strip()
     if action:
@@ -377,8 +377,6 @@ def filter_events(events, params) -> tuple:
 
 
 def base_queryset():
-    from postloan.core.models import AuditEvent
-
     return AuditEvent.objects.select_related("actor", "actor__staff__branch").prefetch_related(
         "actor__groups"
     )

@@ -32,12 +32,23 @@ import time
 import urllib.request
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+
+from postloan.demo.committees import create_demo_committee
+from postloan.demo.logins import create_demo_logins
+from postloan.ingest.service import run_import
+from postloan.ingest.signals import import_completed
+from postloan.ops.loadtest import run_load
+from postloan.portfolio.models import Customer, Loan
+from postloan.risk.actions.screening import run_screening
+
 AS_OF = "2026-10-31"
 # Phases other parts of the product own, called when their function exists (module:function,
 # called as f(folder: Path, as_of: date) -> dict with "seconds"); otherwise reported as 未测.
 BENCH_HOOKS = {
-    "delta": "postloan.analytics.bench:bench_delta_day",  # a daily delta import (ingest)
-    "whatif": "postloan.risk.whatif:bench_whatif",  # the threshold what-if (risk)
+    "delta": "postloan.ingest.delta:bench_delta_day",  # a daily delta import (ingest)
+    "whatif": "postloan.meetings.whatif:bench_whatif",  # the threshold what-if (risk)
 }
 NOT_MEASURED = "未测"
 DEMO_ROLES = ("account_manager", "risk_manager", "dept_head", "chair", "vice_chair", "credit_mgmt")
@@ -91,18 +102,13 @@ def _timed(cmd: list[str], env: dict, log) -> tuple[float, str]:
 
 def phase_child(phase: str, folder: str, as_of: str) -> None:
     """Runs inside a child process with the bench database configured; prints one JSON line."""
-    import django
-
     django.setup()
-    from django.core.management import call_command
 
     out: dict = {"phase": phase}
     t0 = time.perf_counter()
     if phase == "import":
         call_command("migrate", interactive=False, verbosity=0)
         out["migrate_s"] = round(time.perf_counter() - t0, 2)
-        from postloan.ingest.service import run_import
-        from postloan.ingest.signals import import_completed
 
         import_completed.receivers = []
         import_completed.sender_receivers_cache.clear()
@@ -116,24 +122,17 @@ def phase_child(phase: str, folder: str, as_of: str) -> None:
             seconds=round(time.perf_counter() - t0, 2),
         )
     elif phase == "screen":
-        from postloan.risk.actions.screening import run_screening
-
         run = run_screening(dt.date.fromisoformat(as_of))
         out.update(seconds=round(time.perf_counter() - t0, 2), counts=run.counts)
-        from postloan.demo.committees import create_demo_committee
-        from postloan.demo.logins import create_demo_logins
 
         t1 = time.perf_counter()
         create_demo_logins()
         create_demo_committee()
         out["logins_s"] = round(time.perf_counter() - t1, 2)
-        from postloan.portfolio.models import Customer, Loan
 
         out["customers"] = Customer.objects.count()
         out["loans"] = Loan.objects.count()
     elif phase in ("rescreen", "next-date"):
-        from postloan.risk.actions.screening import run_screening
-
         day = dt.date.fromisoformat(as_of)
         if phase == "next-date":
             day += dt.timedelta(days=1)
@@ -229,8 +228,6 @@ def free_port() -> int:
 def serve_and_load(
     env: dict, users: int, seconds: float, workers: int, log, think: float = 0.0
 ) -> dict:
-    from postloan.ops.loadtest import run_load
-
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     cmd = [

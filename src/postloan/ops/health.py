@@ -10,6 +10,10 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
+
+from postloan.core.business_date import current_business_date
+from postloan.ops.models import JobProgress
 
 
 def task_backend_name() -> str:
@@ -28,8 +32,6 @@ def health(request):
     except Exception:  # noqa: BLE001 - report, never leak the error text (it may hold a DSN)
         body.update(status="error", database="unreachable")
         return JsonResponse(body, status=503)
-    from postloan.core.business_date import current_business_date
-    from postloan.ops.models import JobProgress
 
     as_of = current_business_date()
     body["business_date"] = as_of.isoformat() if as_of else None
@@ -45,7 +47,5 @@ def health(request):
         "running": counts.get(JobProgress.Status.RUNNING, 0),
     }
     if task_backend_name() == "db":
-        from django_tasks_db.models import DBTaskResult
-
         body["jobs"]["pending_tasks"] = DBTaskResult.objects.ready().count()
     return JsonResponse(body)

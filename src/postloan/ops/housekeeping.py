@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from postloan.core.audit import record
+from postloan.ingest.models import ImportBatch
+from postloan.ops.models import JobProgress
 
 
 def uploads_root() -> Path:
@@ -30,9 +32,6 @@ def keep_for() -> dt.timedelta:
 
 
 def _in_use(folder: Path) -> bool:
-    from postloan.ingest.models import ImportBatch
-    from postloan.ops.models import JobProgress
-
     path = str(folder)[:500]
     if ImportBatch.objects.filter(path=path, outcome=ImportBatch.Outcome.RUNNING).exists():
         return True

@@ -19,6 +19,7 @@ class JobProgress(models.Model):
         MEETING_PACK = "meeting_pack", "例会材料生成"
         REMINDERS = "reminders", "督办提醒"
         PROBE = "probe", "工作进程自检"
+        BUSINESS_DAY = "business_day", "营业日处理"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

@@ -19,11 +19,15 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from postloan.accounts.authlog import log
+from postloan.accounts.models import AuthEvent
 from postloan.accounts.usernames import normalize_username
 from postloan.core.audit import record
+from postloan.core.requests import client_ip
 from postloan.ops.models import LoginFailure
 
 LOCKED_MESSAGE = (
@@ -43,17 +47,6 @@ def max_failures() -> int:
 
 def window() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "POSTLOAN_LOGIN_WINDOW_MINUTES", 15)))
-
-
-def client_ip(request) -> str:
-    """The peer address; behind a proxy, the first X-Forwarded-For hop if the proxy is trusted."""
-    if request is None:
-        return ""
-    if getattr(settings, "POSTLOAN_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return (request.META.get("REMOTE_ADDR") or "")[:64]
 
 
 def account_max_failures() -> int:
@@ -177,10 +170,5 @@ class LoginThrottleMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request, username: str, message: str):
-        from django.shortcuts import render
-
-        from postloan.accounts.authlog import log
-        from postloan.accounts.models import AuthEvent
-
         log(AuthEvent.Kind.LOCKED, request, username=username, detail=message[:200])
         return render(request, "ops/login_locked.html", {"message": message}, status=429)

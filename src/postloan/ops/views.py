@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,31 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
 from postloan.core.models import AuditEvent
+from postloan.core.tables import DATETIME, INT, TEXT, Column
+from postloan.day.jobs import screening_job
 from postloan.documents import list_export
+from postloan.documents.excel import list_workbook
+from postloan.documents.models import PackJob
+from postloan.documents.views import XLSX, download
+from postloan.ingest.jobs import import_batch
 from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs
-from postloan.ops.access import can_read_audit, can_see_jobs
+from postloan.ops.access import can_read_audit, can_see_jobs, get_job_for_user
 from postloan.ops.models import JobProgress
-from postloan.ops.tasks import import_batch, screening_job
-from postloan.reports.tables import DATETIME, INT, TEXT, Column
 from postloan.web.labels import person_name
-
-
-def visible_jobs(user):
-    """The jobs a user may follow: all of them for the system administrators and the risk
-    department, otherwise only the ones the user submitted (an upload, a meeting pack)."""
-    if can_see_jobs(user):
-        return JobProgress.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return JobProgress.objects.none()
-    return JobProgress.objects.filter(created_by=user)
-
-
-def get_job_for_user(user, pk) -> JobProgress:
-    job = visible_jobs(user).select_related("created_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404("后台任务不存在或无权查看")
-    return job
 
 
 def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
@@ -51,8 +37,6 @@ def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
         label = "查看导入结果" if batch.succeeded else "查看错误报告"
         return f"{label}（批次 #{batch.pk}）", reverse("ingest:detail", args=[batch.pk])
     if job.kind == JobProgress.Kind.MEETING_PACK:
-        from postloan.documents.models import PackJob
-
         pack_id = job.params.get("pack_job_id")
         meeting_id = PackJob.objects.filter(pk=pack_id).values_list("meeting_id", flat=True).first()
         if meeting_id is None:
@@ -148,7 +132,8 @@ def job_export(request):
 def job_detail(request, pk: int):
     """One job's progress; HTMX polls the status partial until the job has finished."""
     job = get_job_for_user(request.user, pk)
-    context = {"job": job, "outcome": job_outcome_link(job)}
+    context = {"job": job, "outcome": job_outcome_link(job), "steps": job.day_steps.all()}
+    context["can_rerun"] = can_see_jobs(request.user)
     if request.htmx:
         return render(request, "ops/_job_status.html", context)
     return render(request, "ops/job_detail.html", context)
@@ -188,9 +173,6 @@ def audit_trail(request):
 @require_GET
 def audit_export(request):
     """The filtered audit trail as an Excel workbook: exactly the rows the page lists."""
-    from postloan.documents.excel import list_workbook
-    from postloan.documents.views import XLSX, download
-
     events, filters, errors = _audit_events(request)
     if errors:
         events = events.none()

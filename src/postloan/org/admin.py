@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from postloan.core.admin_audit import AuditedAdmin
 from postloan.org.models import Branch, Staff
+from postloan.org.tree import rebuild_paths
 
 admin.site.site_header = "贷后通 系统管理"
 admin.site.site_title = "贷后通"
@@ -16,8 +17,6 @@ class BranchAdmin(AuditedAdmin):
     readonly_fields = ("path",)
 
     def save_model(self, request, obj, form, change):
-        from postloan.org.tree import rebuild_paths
-
         super().save_model(request, obj, form, change)
         rebuild_paths()
 

@@ -1,7 +1,8 @@
 """Roles as Django groups, and which role a staff position implies by default."""
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
+from postloan.core.audit import record
 from postloan.org.choices import Role
 
 POSITION_ROLES: dict[str, tuple[str, ...]] = {
@@ -36,8 +37,6 @@ MAINTAINED_APPS = ("org", "portfolio", "core", "ingest", "risk", "worklist", "me
 
 
 def _permissions_for(role: str):
-    from django.contrib.auth.models import Permission
-
     perms = Permission.objects.filter(content_type__app_label__in=MAINTAINED_APPS)
     if role == Role.ADMIN:
         return perms.exclude(
@@ -61,8 +60,6 @@ def ensure_groups() -> dict[str, Group]:
 
 def grant_role(user, role: str, *, acting_user=None) -> None:
     """Give `user` a role; admins and auditors also get into the maintenance pages. Audited."""
-    from postloan.core.audit import record
-
     groups = ensure_groups()
     before = sorted(user.groups.values_list("name", flat=True))
     user.groups.add(groups[str(role)])

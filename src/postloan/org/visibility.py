@@ -6,9 +6,9 @@
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from postloan.org.choices import Role
+from postloan.org.models import Branch
 from postloan.org.roles import user_roles
 
 # Roles that look at a whole unit rather than at their own customers.
@@ -52,15 +52,7 @@ def customer_scope(user, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def visible_customers(user) -> QuerySet:
-    from postloan.portfolio.models import Customer
-
-    return Customer.objects.filter(customer_scope(user))
-
-
 def visible_branches(user) -> QuerySet:
-    from postloan.org.models import Branch
-
     if sees_everything(user):
         return Branch.objects.all()
     staff = staff_of(user)
@@ -72,10 +64,3 @@ def visible_branches(user) -> QuerySet:
 def visible(user, queryset: QuerySet, customer_path: str = "customer__") -> QuerySet:
     """Restrict any queryset of customer-owned rows (loans, signals …) to what `user` may see."""
     return queryset.filter(customer_scope(user, customer_path))
-
-
-def get_customer_for_user(user, customer_id: str):
-    customer = visible_customers(user).filter(pk=customer_id).first()
-    if customer is None:
-        raise Http404("客户不存在或无权查看")
-    return customer

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from postloan.core.bulk import checks_done
+
 TABLE = "txn_month_totals"
 COLUMNS = ("account_id", "month", "direction", "category", "n", "amount_fen", "last_date")
 GROUP = "account_id, month, direction, category"
@@ -125,8 +127,6 @@ def suspended():
     dropped. When the body fails, nothing is put back here: the rollback of the caller's
     transaction (or savepoint) restores them, and a statement on an aborted PostgreSQL
     transaction would only hide the body's error behind its own."""
-    from postloan.ingest.indexes import checks_done
-
     if not connection.in_atomic_block:
         raise RuntimeError("txn_totals.suspended() must run inside a transaction")
     if connection.vendor == "postgresql":
@@ -170,24 +170,3 @@ def duckdb_select(view: str, vendor: str | None = None) -> str:
         f"SUM(amount) AS amount_fen, {last} AS last_date FROM {view} "
         f"GROUP BY ALL"
     )
-
-
-@contextmanager
-def first_load(stage, view: str):
-    """Around the importer's write of `transactions`: when the table is empty, the triggers are
-    suspended and, once the rows are in, the totals are written from the staged rows in one
-    set-based insert (`stage` is the import's DuckDB stage, `view` the rows as loaded; COPY on
-    PostgreSQL). Otherwise the triggers keep the totals as the upsert goes."""
-    from postloan.ingest.indexes import deferred_indexes, table_is_empty
-    from postloan.ingest.load import bulk_insert
-
-    if not table_is_empty("transactions"):
-        yield
-        return
-    with suspended():
-        yield
-        with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {TABLE}")  # only zero groups can be left in it
-        flows = stage.files["transactions"].rows  # the groups are fewer, of the same order
-        with deferred_indexes(TABLE, flows, frozenset({TABLE})):
-            bulk_insert(stage, TABLE, duckdb_select(view), list(COLUMNS))

@@ -24,7 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from postloan.meetings import choices as mch
+from postloan.meetings.models import AgendaItem, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, NON_PERFORMING
+from postloan.risk.current import with_current_class
+from postloan.risk.models import LoanAssessment
 
 DEFAULT_WINDOW_DAYS = 180
 SOUND_CLASSES = ("normal", "special_mention")
@@ -76,9 +79,6 @@ class Candidate:
 
 def _assessments(customer_ids, since: dt.date, until: dt.date) -> dict[str, list[Later]]:
     """Per customer, its assessment rows in [since, until] (one query)."""
-    from postloan.risk.current import with_current_class  # the one current class
-    from postloan.risk.models import LoanAssessment
-
     rows = with_current_class(
         LoanAssessment.objects.filter(
             customer_id__in=customer_ids, as_of__gte=since, as_of__lte=until
@@ -116,8 +116,6 @@ def _worst_after(rows: list[Later], start: dt.date, end: dt.date, day: dt.date) 
 
 def candidates(as_of: dt.date, branch_path: str = "", days: int | None = None) -> list[Candidate]:
     """Every finding the data supports on `as_of`, for meetings of the unit at `branch_path`."""
-    from postloan.meetings.models import AgendaItem, Resolution
-
     days = window_days() if days is None else days
     window = dt.timedelta(days=days)
     item_rows = list(

@@ -21,8 +21,10 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core.formats import yuan_text
-from postloan.reports.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
+from postloan.core.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
+from postloan.portfolio.models import Loan, TaxInvoice, Transaction
 from postloan.risk.sales_return import ratio_over, return_months
+from postloan.worklist.fund_use import trail_for_loan
 
 ZERO = Decimal("0")
 MONTHS = 12
@@ -48,9 +50,6 @@ def _month(value) -> dt.date:
 
 
 def fund_use(customer) -> Table:
-    from postloan.portfolio.models import Loan
-    from postloan.worklist.fund_use import trail_for_loan
-
     table = Table(
         "fund_use",
         "附件1 授信资金使用情况表（信贷资金用后跟踪表）",
@@ -101,8 +100,6 @@ def fund_use(customer) -> Table:
 
 
 def monthly_flows(customer, as_of: dt.date) -> dict[dt.date, dict[str, Decimal]]:
-    from postloan.portfolio.models import Transaction
-
     months = month_starts(as_of)
     out = {m: defaultdict(lambda: ZERO) for m in months}
     rows = (
@@ -153,8 +150,6 @@ def fund_dynamics(customer, as_of: dt.date, flows=None) -> Table:
 
 
 def monthly_invoices(customer, as_of: dt.date) -> dict[dt.date, dict]:
-    from postloan.portfolio.models import TaxInvoice
-
     months = month_starts(as_of)
     out = {m: {} for m in months}
     for r in (

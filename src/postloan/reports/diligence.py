@@ -17,8 +17,12 @@ from django.db.models import Count, Exists, OuterRef
 
 from postloan.core.workdays import add_working_days
 from postloan.org.models import Branch, Staff
+from postloan.portfolio.models import Customer
 from postloan.reports.kpis import confirm_working_days
 from postloan.reports.scope import Scope
+from postloan.risk.choices import OPEN_SIGNAL_STATUSES
+from postloan.risk.models import LoanAssessment, Signal
+from postloan.worklist.models import Inspection
 
 COUNTS = (
     ("inspections", "未按时检查"),
@@ -59,11 +63,6 @@ def _grouped(queryset, person: str) -> list[tuple]:
 
 
 def diligence(scope: Scope) -> DiligenceList:
-    from postloan.portfolio.models import Customer
-    from postloan.risk.choices import OPEN_SIGNAL_STATUSES
-    from postloan.risk.models import LoanAssessment, Signal
-    from postloan.worklist.models import Inspection
-
     as_of = scope.as_of
     cutoff = add_working_days(as_of, -confirm_working_days())
     later_confirmed = LoanAssessment.objects.filter(

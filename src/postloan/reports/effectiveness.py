@@ -23,7 +23,10 @@ from django.db.models import Count, Q
 
 from postloan.contract import CLASS_ORDER
 from postloan.core.business_date import current_business_date
+from postloan.core.models import AuditEvent
 from postloan.meetings import choices as mch
+from postloan.risk.current import with_current_class
+from postloan.risk.models import LoanAssessment, Signal
 
 ZERO = Decimal("0")
 NEAREST_DAYS = 20
@@ -124,8 +127,6 @@ class MeetingEffect:
 
 
 def planned_customers(meeting) -> list[str]:
-    from postloan.core.models import AuditEvent
-
     event = (
         AuditEvent.objects.filter(
             action="meetings.meeting.scheduled",
@@ -140,8 +141,6 @@ def planned_customers(meeting) -> list[str]:
 
 
 def _screening_dates(until: dt.date) -> list[dt.date]:
-    from postloan.risk.models import LoanAssessment
-
     return sorted(
         LoanAssessment.objects.filter(as_of__lte=until)
         .values_list("as_of", flat=True)
@@ -157,9 +156,6 @@ def _nearest(dates: list[dt.date], target: dt.date) -> dt.date | None:
 
 def _positions(as_of: dt.date, branch_path: str) -> dict[str, tuple[str, Decimal, str]]:
     """Per customer of the unit at a screening date: (worst class, balance, customer type)."""
-    from postloan.risk.current import with_current_class  # the one current class
-    from postloan.risk.models import LoanAssessment
-
     rows = with_current_class(
         LoanAssessment.objects.filter(as_of=as_of, customer__branch__path__startswith=branch_path)
     ).values_list("customer_id", "current_cls", "balance", "customer__type")
@@ -174,8 +170,6 @@ def _positions(as_of: dt.date, branch_path: str) -> dict[str, tuple[str, Decimal
 
 def _signals(customer_ids, meeting_date: dt.date) -> dict[str, list]:
     """Released-on dates of the signals open at the meeting date, per customer."""
-    from postloan.risk.models import Signal
-
     rows = Signal.objects.filter(customer_id__in=customer_ids, raised_on__lte=meeting_date).filter(
         Q(released_on__isnull=True) | Q(released_on__gt=meeting_date)
     )

@@ -27,6 +27,7 @@ from django.db.models import Count, DateTimeField, F, Min, OuterRef, Q, Subquery
 
 from postloan.core.formats import round_half_up
 from postloan.core.workdays import add_working_days
+from postloan.meetings.models import Resolution
 from postloan.org.models import Branch, Staff
 from postloan.reports.quality import (
     assessments_in,
@@ -34,7 +35,10 @@ from postloan.reports.quality import (
     ratio,
 )
 from postloan.reports.scope import Scope
+from postloan.risk.models import LoanAssessment, Signal, SignalStep
 from postloan.risk.queries import latest_screening
+from postloan.worklist import rates
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 
@@ -112,15 +116,11 @@ def _counts(qs, key: str, on_time: Q) -> dict[str, tuple[int, int]]:
 
 
 def inspection_counts(scope: Scope, start: dt.date, key: str) -> dict:
-    from postloan.worklist.models import Inspection
-
     due = scope.restrict(Inspection.objects.filter(due_date__gte=start, due_date__lte=scope.as_of))
     return _counts(due, key, Q(done_date__isnull=False, done_date__lte=F("due_date")))
 
 
 def signal_counts(scope: Scope, start: dt.date, key: str) -> dict:
-    from postloan.risk.models import Signal, SignalStep
-
     first_handled = (
         SignalStep.objects.filter(signal=OuterRef("pk"), from_status="issued")
         .values("signal")
@@ -134,8 +134,6 @@ def signal_counts(scope: Scope, start: dt.date, key: str) -> dict:
 
 
 def classification_counts(scope: Scope, start: dt.date, key: str) -> dict:
-    from postloan.risk.models import LoanAssessment
-
     needing = scope.restrict(
         LoanAssessment.objects.filter(as_of__gte=start, as_of__lte=scope.as_of)
     ).exclude(change="same")
@@ -150,8 +148,6 @@ def classification_counts(scope: Scope, start: dt.date, key: str) -> dict:
 
 
 def resolution_counts(scope: Scope, start: dt.date, key: str) -> dict:
-    from postloan.meetings.models import Resolution
-
     due = scope.restrict(Resolution.objects.filter(deadline__gte=start, deadline__lte=scope.as_of))
     return _counts(due, key, Q(status="verified", checked_on__lte=F("deadline")))
 
@@ -164,8 +160,6 @@ def _npl(scope: Scope, key: str, npl_from, npl_to) -> dict:
 
 
 def _rates(scope: Scope, start: dt.date, key: str) -> tuple[dict, dict]:
-    from postloan.worklist import rates
-
     ids = list(scope.customers().values_list("customer_id", flat=True))
     sums = rates.sums_by(key, start, scope.as_of, ids)
     collection = {k: (v[1], v[0]) for k, v in sums.items()}

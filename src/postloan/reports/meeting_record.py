@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from postloan.core.business_date import current_business_date
+from postloan.core.tables import DATE, INT, MONEY, Column, Table
 from postloan.meetings import choices as ch
 from postloan.meetings.documents import (
     amendment_content,
@@ -20,6 +22,9 @@ from postloan.meetings.documents import (
     record_content,
     record_items,
 )
+from postloan.meetings.models import Signature
+from postloan.meetings.notice import recipients
+from postloan.org.models import Staff
 
 
 def _date(d) -> str:
@@ -72,8 +77,6 @@ def _part(content: dict, items) -> list[dict]:
 def decision_table(meeting, items=None):
     """审议认定分类表: one row per loan the meeting classified (a reader's part, if narrowed);
     as signed once signed."""
-    from postloan.reports.tables import DATE, INT, MONEY, Column, Table
-
     content, _ = record_of(meeting)
     rows = [
         [
@@ -159,9 +162,6 @@ def agenda(meeting) -> list[dict]:
 
 
 def notice(meeting) -> dict:
-    from postloan.meetings.notice import recipients
-    from postloan.org.models import Staff
-
     roles = recipients(meeting)
     labels = dict(ch.RecipientRole.choices)
     staff = {s.staff_id: s for s in Staff.objects.filter(pk__in=list(roles))}
@@ -196,8 +196,6 @@ def signed_record(meeting, amendment=None) -> SignedRecord | None:
     cache = meeting.__dict__.setdefault("_signed_records", {})
     key = getattr(amendment, "pk", None)
     if key not in cache:
-        from postloan.meetings.models import Signature
-
         signatures = list(
             Signature.objects.filter(meeting=meeting, amendment=amendment).order_by(
                 "signed_at", "pk"
@@ -390,8 +388,6 @@ def review_items(meeting, items=None):
 
 def as_of_for(meeting) -> dt.date:
     """The data date of a meeting's materials: the business date, never after the meeting."""
-    from postloan.core.business_date import current_business_date
-
     today = current_business_date() or meeting.date
     return min(today, meeting.date)
 
@@ -400,8 +396,6 @@ def record_tables(meeting, items=None) -> tuple[list, str]:
     """The record as Excel tables (审议结果, 决议) and the info line under each title.
 
     From the same data as the 会议纪要 (`minutes`): the signed snapshot once signed."""
-    from postloan.reports.tables import Column, Table
-
     doc = minutes(meeting, items)
     results = Table(
         key="record_items",

@@ -35,8 +35,11 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Substr, Upper
 
+from postloan.core.codetables import region_name
 from postloan.core.formats import round_half_up
+from postloan.meetings.models import Meeting, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
+from postloan.portfolio.models import Loan
 from postloan.reports.industries import section_label
 from postloan.reports.scope import Scope
 from postloan.risk import choices as rch
@@ -50,6 +53,8 @@ from postloan.risk.queries import (
     latest_screening,
     migration_matrix,
 )
+from postloan.worklist import rates
+from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
 TREND_POINTS = 12
@@ -189,11 +194,7 @@ def assessments_in(scope: Scope):
 
 
 def last_meeting_date(scope: Scope) -> dt.date | None:
-    """The unit's last meeting held before the as-of date (None without the meetings app)."""
-    try:
-        from postloan.meetings.models import Meeting
-    except ImportError:  # pragma: no cover - meetings is installed with reports
-        return None
+    """The unit's last meeting held before the as-of date."""
     return (
         Meeting.objects.filter(branch=scope.branch, date__lt=scope.as_of)
         .exclude(status__in=["planned", "noticed", "cancelled"])
@@ -272,8 +273,6 @@ def by_class(at, total: Row) -> list[Row]:
 
 def _region_label(code: str) -> str:
     """330106 → 浙江省杭州市西湖区（330106）; empty stays empty (未填写)."""
-    from postloan.core.codetables import region_name
-
     return f"{region_name(code)}（{code}）" if code else ""
 
 
@@ -396,9 +395,6 @@ def npl_flow(assessments, since: dt.date | None, until: dt.date, group: str | No
 def flows_by_type(
     scope: Scope, assessments, since, screened_on, period_start: dt.date
 ) -> list[FlowRow]:
-    from postloan.portfolio.models import Loan
-    from postloan.worklist import rates
-
     labels = dict(CustomerType.choices)
     rows = {k: FlowRow(k, v) for k, v in labels.items()}
     for r in (
@@ -459,8 +455,6 @@ def signals_tables(scope: Scope, period_start: dt.date) -> tuple[list, int, list
 
 def inspections_on_time(scope: Scope, period_start: dt.date) -> dict:
     """Inspections due in the period: done by the due date / done late / not done yet."""
-    from postloan.worklist.models import Inspection
-
     due = scope.restrict(
         Inspection.objects.filter(due_date__gte=period_start, due_date__lte=scope.as_of)
     )
@@ -508,10 +502,6 @@ def classification_changes(scope: Scope, at, period_start: dt.date) -> dict:
 def resolution_execution(scope: Scope) -> dict | None:
     """Resolutions of the unit's (and lower units') meetings on customers in scope whose
     deadline has come: verified by data / reported / not done; 执行率 = verified ÷ due."""
-    try:
-        from postloan.meetings.models import Resolution
-    except ImportError:  # pragma: no cover
-        return None
     rs = scope.restrict(
         Resolution.objects.filter(meeting__branch__path__startswith=scope.branch.path)
     )

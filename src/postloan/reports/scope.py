@@ -15,6 +15,7 @@ from django.utils import timezone
 from postloan.core.business_date import current_business_date
 from postloan.org.models import Branch
 from postloan.org.visibility import customer_scope, staff_of, visible_branches
+from postloan.portfolio.models import Customer
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,6 @@ class Scope:
         return queryset.filter(self.customer_q(prefix))
 
     def customers(self) -> QuerySet:
-        from postloan.portfolio.models import Customer
-
         return Customer.objects.filter(self.customer_q())
 
     @property

@@ -5,7 +5,10 @@ from django.http import Http404
 
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
-from postloan.org.visibility import staff_of, visible, visible_customers
+from postloan.org.visibility import staff_of, visible
+from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import visible_customers
+from postloan.risk.models import LoanAssessment, Signal, SignalStep
 
 
 def is_risk_department(user) -> bool:
@@ -53,20 +56,14 @@ def require_risk_department(user, what: str) -> None:
 
 
 def visible_signals(user):
-    from postloan.risk.models import Signal
-
     return visible(user, Signal.objects.all())
 
 
 def visible_assessments(user):
-    from postloan.risk.models import LoanAssessment
-
     return visible(user, LoanAssessment.objects.all())
 
 
 def visible_loans(user):
-    from postloan.portfolio.models import Loan
-
     return visible(user, Loan.objects.all())
 
 
@@ -79,8 +76,6 @@ def get_signal_for_user(user, pk):
 
 def get_signal_step_for_user(user, pk):
     """A step of a signal the user may see (its evidence file is served only through this)."""
-    from postloan.risk.models import SignalStep
-
     step = SignalStep.objects.filter(pk=pk, signal__in=visible_signals(user)).first()
     if step is None:
         raise Http404("附件不存在或无权查看")

@@ -5,8 +5,3 @@ class RiskConfig(AppConfig):
     name = "postloan.risk"
     label = "risk"
     verbose_name = "风险"
-
-    def ready(self) -> None:
-        from postloan.risk import receivers
-
-        receivers.connect()

@@ -34,7 +34,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
+from postloan.portfolio.models import Loan
 from postloan.risk import choices as ch
+from postloan.risk.models import ClassificationDecision, LoanAssessment
 from postloan.risk.screenings import latest_screening
 
 CLASSES = list(ch.LoanClass.values)
@@ -66,8 +68,6 @@ class ClassOfRank(Func):
 def latest_binding_class():
     """The to_class of the row's loan's latest binding decision on or before the row's date
     (a correlated subquery: used to write `decided_class`, never inside a report)."""
-    from postloan.risk.models import ClassificationDecision
-
     return Subquery(
         ClassificationDecision.objects.filter(
             loan_id=OuterRef("loan_id"), kind__in=ch.BINDING_KINDS, as_of__lte=OuterRef("as_of")
@@ -82,8 +82,6 @@ def refresh_decided_classes(assessments) -> int:
     """Write `decided_class` on `assessments` whose loan has a binding decision (a handful of
     the portfolio) and whose stored value differs: one UPDATE (a row that already holds it is
     not rewritten). Called after a binding decision and after a screening."""
-    from postloan.risk.models import ClassificationDecision
-
     decided = ClassificationDecision.objects.filter(kind__in=ch.BINDING_KINDS)
     return (
         assessments.filter(loan_id__in=decided.values("loan_id"))
@@ -141,8 +139,6 @@ def with_current_class(assessments, name: str = "current_cls"):
 
 def current_class(assessment) -> str:
     """The current class of one assessment (one loan, one date): the same SQL as every report."""
-    from postloan.risk.models import LoanAssessment
-
     annotated = getattr(assessment, "current_cls", None)
     if annotated:
         return annotated
@@ -185,8 +181,6 @@ def non_performing_customers(customer_ids, as_of: dt.date) -> set[str]:
 
     Loans on the latest screening on or before `as_of` are read by their current class; loans
     that screening did not see (new since) by the extract's class. One query (and the date)."""
-    from postloan.portfolio.models import Loan
-
     loans = Loan.objects.filter(customer_id__in=customer_ids, status="active", balance__gt=0)
     extract_npl = Q(classification__in=list(ch.NON_PERFORMING))
     screened = latest_screening(as_of)

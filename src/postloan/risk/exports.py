@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Q, QuerySet
 
 from postloan.core import csvsafe
-from postloan.reports.tables import DATE, INT, MONEY, TEXT, Column
+from postloan.core.tables import DATE, INT, MONEY, TEXT, Column
 from postloan.risk import choices as ch
+from postloan.risk.catalogue import signal_rules
 from postloan.risk.models import LoanAssessment, Signal
 
 CLASSIFICATION_COLUMNS = (
@@ -153,8 +154,6 @@ def filters_info(request, as_of: dt.date | None, branch=None) -> str:
 
 
 def signal_sheet_rows(signals: QuerySet) -> Iterator[list]:
-    from postloan.risk.catalogue import signal_rules
-
     rules = signal_rules()
     levels, families = dict(ch.SignalLevel.choices), dict(ch.SignalFamily.choices)
     statuses = dict(ch.SignalStatus.choices)
@@ -199,16 +198,3 @@ def suggestion_sheet_rows(assessments: QuerySet) -> Iterator[list]:
             a.reasons,
             statuses.get(a.status, a.status),
         ]
-
-
-def signals_workbook(signals: QuerySet, info: str) -> bytes:
-    from postloan.documents.excel import list_workbook
-
-    return list_workbook("预警信号清单", "预警信号", SIGNAL_SHEET, signal_sheet_rows(signals), info)
-
-
-def suggestions_workbook(assessments: QuerySet, info: str) -> bytes:
-    from postloan.documents.excel import list_workbook
-
-    rows = suggestion_sheet_rows(assessments)
-    return list_workbook("五级分类建议清单", "五级分类建议", SUGGESTION_SHEET, rows, info)

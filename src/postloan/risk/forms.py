@@ -1,10 +1,13 @@
 """The risk pages' forms: they parse and check input; the actions decide."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from postloan.org.models import Staff
 from postloan.risk import choices as ch
 from postloan.risk.catalogue import rule_choices
+from postloan.risk.thresholds import label_for
 
 CLASS_CHOICES = [("", "请选择")] + list(ch.LoanClass.choices)
 LEVEL_CHOICES = [("", "请选择")] + list(ch.SignalLevel.choices)
@@ -117,7 +120,6 @@ class ThresholdForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.current = current
         self.fields["reason"].required = not preview  # a preview saves nothing
-        from postloan.risk.thresholds import label_for
 
         for name, value in current.items():
             if isinstance(value, list):
@@ -143,8 +145,6 @@ class ThresholdForm(forms.Form):
             elif isinstance(value, bool):
                 new = raw.lower() in {"1", "true", "是", "yes"}
             elif isinstance(value, int) and name.endswith("_fen"):
-                from decimal import Decimal, InvalidOperation
-
                 try:
                     new = int((Decimal(raw.replace(",", "")) * 100).to_integral_value())
                 except InvalidOperation:
@@ -157,8 +157,6 @@ class ThresholdForm(forms.Form):
                     self.add_error(name, "请输入整数")
                     continue
             else:
-                from decimal import Decimal, InvalidOperation
-
                 try:
                     new = str(Decimal(raw))
                 except InvalidOperation:

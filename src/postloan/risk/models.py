@@ -255,7 +255,7 @@ class LoanAssessment(models.Model):
         """The class on the books for this date (`risk.current`: the latest binding decision,
         else the extract's class, never better than the floor). One query unless the row was
         read with `current.with_current_class`; lists annotate instead."""
-        from postloan.risk.current import current_class
+        from postloan.risk.current import current_class  # risk.current imports these models
 
         return current_class(self)
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, Exists, FilteredRelation, Max, OuterRef, Q, Sum, When
 
 from postloan.core.cache import query_key, remember
+from postloan.org.visibility import staff_of
 from postloan.risk import choices as ch
 from postloan.risk import current
 from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
@@ -217,8 +218,6 @@ def _unit_level(signals) -> list[dict]:
 
 def signal_steps_for(user, signal: Signal) -> list[str]:
     """The next steps this user may take on this signal (the forms the signal page shows)."""
-    from postloan.org.visibility import staff_of
-
     status = signal.status
     steps = []
     if status == ch.SignalStatus.ISSUED and (

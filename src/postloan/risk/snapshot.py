@@ -20,7 +20,6 @@ that name exists (see `introspection.table_names()`), e.g. provided later by the
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 
 import duckdb
@@ -28,10 +27,12 @@ from django.db import connection as default_connection
 
 from postloan import contract
 from postloan.portfolio import txn_totals
-from postloan.risk import snapshot_io
+from postloan.risk import copy, snapshot_io
+from postloan.risk.copy_reads import add_reduced
 from postloan.risk.engine import inputs, windows
 from postloan.risk.engine.basis import counterparty_kind_sql
 from postloan.risk.engine.thresholds import Thresholds
+from postloan.risk.snapshot_io import bounded_duckdb
 
 REDUCED = {"transactions", "account_balances", "repayments"}
 NPL_CLASSES = ("substandard", "doubtful", "loss")
@@ -73,8 +74,6 @@ def build_snapshot(
     con = bounded_duckdb()
     snapshot_io.load_all(con, conn, reads, types=_types(reads), fast=fast)
     if manifest is not None:
-        from postloan.analytics.snapshot import add_reduced
-
         add_reduced(con, manifest, as_of, th, existing)
     if "transactions" in existing:
         _add_counterparty_kind(con)
@@ -86,27 +85,10 @@ def _copy_manifest(source: str):
     """The analytical copy's current manifest for `source` (see `build_snapshot`), or None."""
     if source == "database":
         return None
-    from postloan.analytics import store
-
-    manifest = store.current_for_screening()
+    manifest = copy.current_for_screening()
     if manifest is None and source == "copy":
-        raise store.CopyError("尚未建立分析副本：请先运行 postloan analytics rebuild")
+        raise copy.CopyError("尚未建立分析副本：请先运行 postloan analytics rebuild")
     return manifest
-
-
-def bounded_duckdb() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to `VAR_DIR/tmp` past `POSTLOAN_DUCKDB_MEMORY` (default
-    4 GB), so that a whole province's portfolio is screened within a bounded footprint. The
-    folder is per process: concurrent screenings in other processes never share spill files."""
-    from django.conf import settings
-
-    from postloan.core import scratch
-
-    spill = scratch.make("", fixed=f"duckdb-spill-{os.getpid()}")
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")
-    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
-    return con
 
 
 def _types(reads) -> dict[str, dict[str, str]]:

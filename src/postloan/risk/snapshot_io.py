@@ -32,8 +32,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
+from django.conf import settings
 
+from postloan.core import scratch
 from postloan.core.sqlite_shell import path as shell
 from postloan.core.sqlite_shell import usable as _can_use_shell
 
@@ -71,8 +74,6 @@ def load_all(
 
 
 def _scratch() -> Path:
-    from postloan.core import scratch
-
     return scratch.make("snapshot-")
 
 
@@ -262,3 +263,14 @@ def _array(values) -> pa.Array:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.array([None if v is None else str(v) for v in values], pa.string())
+
+
+def bounded_duckdb() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to `VAR_DIR/tmp` past `POSTLOAN_DUCKDB_MEMORY` (default
+    4 GB), so that a whole province's portfolio is screened within a bounded footprint. The
+    folder is per process: concurrent screenings in other processes never share spill files."""
+    spill = scratch.make("", fixed=f"duckdb-spill-{os.getpid()}")
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{settings.POSTLOAN_DUCKDB_MEMORY}'")
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    return con

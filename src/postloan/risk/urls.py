@@ -14,7 +14,6 @@ urlpatterns = [
     path("classification/assessment/<int:pk>/", views.assessment, name="assessment"),
     path("classification/migration/", views.migration, name="migration"),
     path("classification/npl/", views.npl, name="npl"),
-    path("classification/screen/", views.screen, name="screen"),
     path("signals/", views.signals, name="signals"),
     path("signals/new/", views.signal_new, name="signal_new"),
     path("signals/<int:pk>/", views.signal, name="signal"),

@@ -7,10 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,14 +17,13 @@ from postloan.core import evidence
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
+from postloan.documents.excel import list_workbook
+from postloan.documents.views import XLSX, download
+from postloan.meetings import whatif
 from postloan.org.models import Staff
-from postloan.org.visibility import (
-    get_customer_for_user,
-    visible,
-    visible_branches,
-    visible_customers,
-)
+from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.models import RiskEvent
+from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 from postloan.risk import actions, exports, floors, forms, queries
 from postloan.risk import choices as ch
 from postloan.risk.access import (
@@ -297,26 +295,6 @@ def npl(request):
     branches = list(visible_branches(request.user))
     rows = queries.npl_by_unit(qs, as_of, branches) if as_of else []
     return render(request, "risk/npl.html", {"rows": rows, "as_of": as_of, "dates": dates})
-
-
-@login_required
-@require_POST
-def screen(request):
-    if not is_risk_department(request.user):
-        raise PermissionDenied("只有风险管理部门可以发起筛查")
-    as_of = _date(request.POST.get("as_of")) or current_business_date()
-    if as_of is None:
-        messages.error(request, "系统尚无业务日期")
-        return redirect("risk:suggestions")
-    try:
-        run = actions.run_screening(as_of, acting_user=request.user, source="web")
-    except Exception as exc:  # noqa: BLE001 - the failed run is recorded; tell the user
-        messages.error(request, f"筛查失败：{exc}")
-        return redirect("risk:suggestions")
-    messages.success(
-        request, f"筛查完成：{run.as_of:%Y-%m-%d}，借据 {run.counts.get('loans', 0)} 笔"
-    )
-    return redirect(f"{reverse('risk:suggestions')}?as_of={run.as_of:%Y-%m-%d}")
 
 
 # --- signals --------------------------------------------------------------------------------
@@ -591,8 +569,6 @@ def thresholds(request):
 def thresholds_preview(request):
     """预警阈值影响预览: the edited thresholds' forecast against the latest screening; saves
     nothing (saving stays `thresholds`, a new audited version)."""
-    from postloan.risk import whatif
-
     if request.method != "POST":
         return redirect("risk:thresholds")
     if not is_risk_department(request.user):
@@ -740,8 +716,6 @@ def export_signals(request):
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    from postloan.documents.views import XLSX, download
-
     return download(content, filename, XLSX)
 
 
@@ -752,7 +726,7 @@ def signals_xlsx(request):
     rows = qs.select_related("customer", "customer__branch", "owner").order_by("-raised_on", "-id")
     as_of = current_business_date()
     info = exports.filters_info(request, as_of, branch=filters["branch"])
-    content = exports.signals_workbook(rows, info)
+    content = signals_workbook(rows, info)
     return _xlsx_response(content, f"预警信号-{as_of or timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -763,5 +737,16 @@ def suggestions_xlsx(request):
     if filters["as_of"] is None:
         raise Http404("尚未筛查，无分类建议可导出")
     info = exports.filters_info(request, filters["as_of"], branch=filters["branch"])
-    content = exports.suggestions_workbook(rows, info)
+    content = suggestions_workbook(rows, info)
     return _xlsx_response(content, f"五级分类建议-{filters['as_of']:%Y%m%d}.xlsx")
+
+
+def signals_workbook(signals: QuerySet, info: str) -> bytes:
+    return list_workbook(
+        "预警信号清单", "预警信号", exports.SIGNAL_SHEET, exports.signal_sheet_rows(signals), info
+    )
+
+
+def suggestions_workbook(assessments: QuerySet, info: str) -> bytes:
+    rows = exports.suggestion_sheet_rows(assessments)
+    return list_workbook("五级分类建议清单", "五级分类建议", exports.SUGGESTION_SHEET, rows, info)

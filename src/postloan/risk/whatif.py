@@ -316,20 +316,24 @@ def latest_run():
     )
 
 
-def preview(changed: dict) -> Preview:
-    """The forecast for the thresholds in force with `changed` applied (field → value)."""
+def preview(changed: dict, agenda=None) -> Preview:
+    """The forecast for the thresholds in force with `changed` applied (field → value).
+
+    `agenda` — the meetings room's `planning.agenda_reasons`, passed in by the caller that
+    composes both rooms (`meetings/whatif.py`: risk sits below meetings and never imports it) —
+    fills who would enter or leave the next meeting's agenda; without it those lists stay empty."""
     import json
 
-    from postloan.risk.thresholds import current_values, thresholds_class
+    from postloan.risk.engine.thresholds import Thresholds
+    from postloan.risk.thresholds import current_values
 
     started = time.perf_counter()
     run = latest_run()
     if run is None:
         raise PreviewUnavailable("还没有完成的筛查，无法预览阈值变化的影响；请先运行一次筛查")
-    cls = thresholds_class()
     now_values = current_values()
-    current = cls.from_dict(now_values)
-    edited = cls.from_dict({**now_values, **changed})
+    current = Thresholds.from_dict(now_values)
+    edited = Thresholds.from_dict({**now_values, **changed})
     as_of = run.as_of
     prune(run.pk)
     path = kept_file(run.pk)
@@ -343,7 +347,7 @@ def preview(changed: dict) -> Preview:
             meta = json.loads(probe.execute("SELECT meta FROM whatif_meta").fetchone()[0])
         finally:
             probe.close()
-        kept = cls.from_dict(meta["thresholds"])
+        kept = Thresholds.from_dict(meta["thresholds"])
 
     def answers(th) -> bool:  # the kept copy holds every row these thresholds read
         return kept is not None and all(getattr(kept, f) == getattr(th, f) for f in reads)
@@ -380,7 +384,8 @@ def preview(changed: dict) -> Preview:
         seconds=0.0,
     )
     _compare(result, before, after)
-    _agenda(result, before, after)
+    if agenda is not None:
+        _agenda(result, before, after, agenda)
     result.seconds = round(time.perf_counter() - started, 2)
     log.info(
         "预警阈值影响预览：%s，重算规则 %s，%.2f 秒", changed, ",".join(rule_ids), result.seconds
@@ -466,7 +471,7 @@ def _open_alerts_after(rows: list[dict], customer_ids: set[str]) -> set[str]:
     return {key[1] for key, lv in level.items() if lv in ALERT_LEVELS}
 
 
-def _agenda(result: Preview, before: list[dict], after: list[dict]) -> None:
+def _agenda(result: Preview, before: list[dict], after: list[dict], agenda_reasons) -> None:
     """Who would enter or leave the next meeting's agenda of their unit."""
     old = {_key(r): r for r in before}
     new = {_key(r): r for r in after}
@@ -474,56 +479,7 @@ def _agenda(result: Preview, before: list[dict], after: list[dict]) -> None:
     touched |= {k[1] for k in set(old) & set(new) if old[k]["level"] != new[k]["level"]}
     if not touched:
         return
-    from postloan.meetings.planning import agenda_reasons
-
     alerts_before = _open_alerts_after(before, touched)
     alerts_after = _open_alerts_after(after, touched)
     for change in agenda_reasons(touched, alerts_before, alerts_after, result.as_of):
         (result.enter if change.reasons_after else result.leave).append(change)
-
-
-# --- measuring ----------------------------------------------------------------------------------
-
-# Edits a risk manager makes, each answered from the kept copy but the last (a snapshot window).
-BENCH_CHANGES = (
-    {"dpd_orange_over": 45},
-    {"debt_ratio_max": "0.60", "current_ratio_min": "1.2"},
-    {"return_ratio_min": "0.60", "inflow_drop_yellow": "0.80"},
-    {"collateral_value_drop": "0.90", "appraisal_stale_months": 6},
-    {"large_outflow_floor_fen": 2_000_000},
-)
-
-
-def bench(changes=BENCH_CHANGES) -> dict:
-    """Time `preview` for each edit on the current database (for `postloan bench`): seconds,
-    the path taken, the rules re-run and what the forecast found."""
-    rows = []
-    for changed in changes:
-        started = time.perf_counter()
-        p = preview(dict(changed))
-        rows.append(
-            {
-                "changed": dict(changed),
-                "seconds": round(time.perf_counter() - started, 2),
-                "fast": p.fast,
-                "rules": p.rules,
-                "signals_before": p.before_total,
-                "signals_after": p.after_total,
-                "appear": len(p.appear),
-                "disappear": len(p.disappear),
-                "level_changes": len(p.level_changes),
-                "agenda_enter": len(p.enter),
-                "agenda_leave": len(p.leave),
-            }
-        )
-    run = latest_run()
-    return {"as_of": run.as_of.isoformat() if run else None, "previews": rows}
-
-
-def bench_whatif(folder, as_of) -> dict:
-    """`postloan bench`'s what-if phase (`ops.bench.BENCH_HOOKS`): every edit of `BENCH_CHANGES`
-    previewed on the bench's bank; its figure is the slowest answer from the kept copy (the
-    edits of a snapshot window, answered by a fresh screening, are listed beside it)."""
-    figures = bench()
-    kept = [p["seconds"] for p in figures["previews"] if p["fast"]]
-    return {"seconds": max(kept) if kept else None, **figures}

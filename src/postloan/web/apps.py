@@ -9,9 +9,4 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from postloan.core import cache
 
-        cache.connect()
-        try:
-            from postloan.ingest.signals import import_completed
-        except ImportError:  # the importer is not installed
-            return
-        import_completed.connect(cache.note_change, dispatch_uid="postloan_cache_import")
+        cache.connect()  # ORM writes; after an import the day's 页面数据缓存 step (postloan.day)

@@ -7,8 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 
+from postloan import contract
+from postloan.meetings import choices as mch
+from postloan.org.choices import Role
+from postloan.risk import choices as rch
 from postloan.web.labels import EMPTY, VALUE_LABELS, person_name
 
 ACTIONS = {
@@ -151,7 +156,6 @@ def object_label(object_type: str, object_id: str) -> str:
     model = model_for(object_type)
     if model is not None:
         return f"{model._meta.verbose_name} {object_id}".strip()
-    from postloan import contract
 
     table = contract.TABLES_BY_NAME.get(object_type)
     if table is not None:
@@ -169,7 +173,6 @@ def _field_label(model, key: str) -> str:
             pass
     if key in EXTRA_KEYS:
         return EXTRA_KEYS[key]
-    from postloan import contract
 
     for table in contract.TABLES:
         for column in table.columns:
@@ -183,17 +186,11 @@ PERSON_KEYS = {"confirmed_by", "approved_by", "proposed_by"}
 
 
 def _person_by_login(username: str) -> str:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(username=username).first()
     return person_name(user) if user is not None else "（已删除的用户）"
 
 
 def _enumerations() -> dict[str, str]:
-    from postloan.meetings import choices as mch
-    from postloan.org.choices import Role
-    from postloan.risk import choices as rch
-
     return {
         **dict(Role.choices),  # role codes (a user's role groups)
         **dict(rch.DecisionKind.choices),

@@ -15,7 +15,14 @@ import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from postloan import contract
+from postloan.org.choices import Role
+from postloan.org.roles import user_roles
+from postloan.risk.catalogue import MANUAL_RULE_ID, signal_rules
+from postloan.risk.engine.inputs import TABLE_ZH
+from postloan.risk.engine.registry import META
 
 EMPTY = "—"
 CLASS_LABELS = dict(contract.CLASSES)
@@ -45,14 +52,9 @@ def rule_title(rule_id: str) -> str:
     """The Chinese title of an engine rule (EW-…, CLS-…); 人工发起 for a manual signal."""
     if not rule_id:
         return EMPTY
-    from postloan.risk.catalogue import MANUAL_RULE_ID, signal_rules
 
     if rule_id == MANUAL_RULE_ID:
         return "人工发起"
-    try:
-        from postloan.risk.engine.registry import META
-    except ImportError:  # pragma: no cover - the engine is part of the product
-        META = {}
     if rule_id in META:
         return META[rule_id].title_zh
     known = signal_rules().get(rule_id)
@@ -86,8 +88,6 @@ def person_name(user) -> str:
 
 
 def _has_staff(user) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         return getattr(user, "staff", None) is not None
     except ObjectDoesNotExist:
@@ -95,9 +95,6 @@ def _has_staff(user) -> bool:
 
 
 def _role_name(user) -> str:
-    from postloan.org.choices import Role
-    from postloan.org.roles import user_roles
-
     labels = dict(Role.choices)
     try:
         roles = user_roles(user)
@@ -115,8 +112,6 @@ def table_label(name: str) -> str:
         return EMPTY
     table = contract.TABLES_BY_NAME.get(name)
     if table is None:
-        from postloan.risk.engine.inputs import TABLE_ZH
-
         zh = TABLE_ZH.get(name)
         return f"{zh}（{name}）" if zh else f"{name}（未知数据表）"
     return f"{table.label}（{name}.csv）"

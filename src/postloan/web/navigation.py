@@ -1,96 +1,73 @@
 """The left navigation: the work areas of the product, in the order bank staff know them.
 
-Later modules replace a placeholder by pointing its `url_name` at their own page and listing
-their URL namespace in `sections`, so the item lights up on all their pages.
+Each item names its page and the URL namespaces (or view names) that belong to it, so the
+item lights up on all their pages.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from postloan.ops.access import can_read_audit, can_see_jobs
 
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
     label: str
-    url_names: tuple[str, ...]  # the first that resolves is used: a module's page, then ours
+    url_name: str
     icon: str
     sections: tuple[str, ...] = ()  # "namespace" or "namespace:url_name" that belong here
     admin_only: bool = False
     allowed: Callable | None = None  # a predicate on the user, for areas some roles only see
 
 
-def _can_see_jobs(user) -> bool:
-    from postloan.ops.access import can_see_jobs
-
-    return can_see_jobs(user)
-
-
-def _can_read_audit(user) -> bool:
-    from postloan.ops.access import can_read_audit
-
-    return can_read_audit(user)
-
-
 NAVIGATION = (
-    NavItem("home", _("工作台"), ("web:home",), "⌂", ("web:home",)),
+    NavItem("home", _("工作台"), "web:home", "⌂", ("web:home",)),
     NavItem(
         "customers",
         _("客户"),
-        ("web:customers",),
+        "web:customers",
         "◉",
         ("web:customers", "web:customer", "web:loan"),
     ),
     NavItem(
         "signals",
         _("预警"),
-        ("risk:signals", "web:signals"),
+        "risk:signals",
         "⚑",
-        ("web:signals", "risk:signals", "risk:signal", "risk:signal_new"),
+        ("risk:signals", "risk:signal", "risk:signal_new"),
     ),
     NavItem(
         "inspections",
         _("检查"),
-        ("worklist:inspections", "web:inspections"),
+        "worklist:inspections",
         "✓",
-        ("web:inspections", "worklist"),
+        ("worklist",),
     ),
     NavItem(
         "classification",
         _("分类"),
-        ("risk:suggestions", "web:classification"),
+        "risk:suggestions",
         "▤",
-        ("web:classification", "risk"),
+        ("risk",),
     ),
-    NavItem(
-        "meetings", _("例会"), ("meetings:home", "web:meetings"), "☷", ("web:meetings", "meetings")
-    ),
-    NavItem(
-        "supervision", _("督办"), ("meetings:tasks", "web:supervision"), "⚐", ("web:supervision",)
-    ),
+    NavItem("meetings", _("例会"), "meetings:home", "☷", ("meetings",)),
+    NavItem("supervision", _("督办"), "meetings:tasks", "⚐", ("meetings:tasks",)),
     NavItem(
         "reports",
         _("报表"),
-        ("reports:index", "reports:home", "web:reports"),
+        "reports:index",
         "▥",
-        ("web:reports", "reports"),
+        ("reports",),
     ),
-    NavItem("import", _("数据导入"), ("ingest:list",), "⇪", ("ingest",)),
-    NavItem("jobs", _("后台作业"), ("ops:jobs",), "⟳", ("ops:jobs",), allowed=_can_see_jobs),
-    NavItem("audit", _("审计记录"), ("ops:audit",), "☰", ("ops:audit",), allowed=_can_read_audit),
-    NavItem("admin", _("系统管理"), ("admin:index",), "⚙", ("admin",), admin_only=True),
+    NavItem("import", _("数据导入"), "ingest:list", "⇪", ("ingest",)),
+    NavItem("jobs", _("后台作业"), "ops:jobs", "⟳", ("ops:jobs",), allowed=can_see_jobs),
+    NavItem("audit", _("审计记录"), "ops:audit", "☰", ("ops:audit",), allowed=can_read_audit),
+    NavItem("admin", _("系统管理"), "admin:index", "⚙", ("admin",), admin_only=True),
 )
-
-
-def _url(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:  # that module is not wired yet
-            continue
-    return None
 
 
 def navigation_for(request) -> list[dict]:
@@ -114,7 +91,7 @@ def navigation_for(request) -> list[dict]:
             "key": i.key,
             "label": i.label,
             "icon": i.icon,
-            "url": _url(i.url_names),
+            "url": reverse(i.url_name),
             "active": i.key in active,
         }
         for i in items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postloan.web.views import customers, home, loans, placeholders
+from postloan.web.views import customers, home, loans
 
 app_name = "web"
 urlpatterns = [
@@ -9,8 +9,4 @@ urlpatterns = [
     path("customers/export.xlsx", customers.customer_export, name="customers_export"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("loans/<str:loan_id>/", loans.loan_page, name="loan"),
-]
-urlpatterns += [
-    path(f"{area}/", placeholders.placeholder, {"area": area}, name=area)
-    for area in placeholders.AREAS
 ]

@@ -31,6 +31,7 @@ from postloan.worklist.models import (
     InspectionAttachment,
     PromiseToPay,
 )
+from postloan.worklist.planning import PlanSummary, _calendar, plan_inspections
 from postloan.worklist.policy import setting
 
 
@@ -111,8 +112,6 @@ def complete_inspection(
 
 def replan_customer(as_of: dt.date) -> None:
     """After an inspection, plan the customer's next scheduled one at once."""
-    from postloan.worklist.planning import PlanSummary, _calendar, plan_inspections
-
     plan_inspections(as_of, _calendar(as_of), PlanSummary(as_of))
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from postloan.portfolio.models import Account, Disbursement, RelatedParty, Transaction
-from postloan.worklist.policy import setting
+from postloan.risk.thresholds import current_thresholds
 
 FLAG_LABELS = {
     "borrower": "受托支付收款人为借款人本身",
@@ -45,28 +45,15 @@ class FundUseRules:
 
 
 def fund_use_rules() -> FundUseRules:
-    """The thresholds in force for EW-FUND-USE, so this page and the signal agree; the
-    worklist settings are the fallback while the risk app is not installed."""
-    from postloan.worklist import risk_link
-
-    if risk_link.model("ThresholdVersion") is not None:
-        from postloan.risk.thresholds import current_thresholds
-
-        th = current_thresholds()
-        if th is not None and hasattr(th, "fund_use_keywords"):
-            words = tuple(w for w in th.fund_use_keywords if w)
-            securities = tuple(w for w in words if any(m in w for m in SECURITIES_MARKS))
-            return FundUseRules(
-                int(th.fund_use_window_days),
-                tuple(w for w in words if w not in securities),
-                securities,
-                Decimal(str(th.fund_use_payee_differs_share)),
-            )
+    """The thresholds in force for EW-FUND-USE, so this page and the signal agree."""
+    th = current_thresholds()
+    words = tuple(w for w in th.fund_use_keywords if w)
+    securities = tuple(w for w in words if any(m in w for m in SECURITIES_MARKS))
     return FundUseRules(
-        int(setting("WORKLIST_FUND_USE_DAYS")),
-        tuple(setting("WORKLIST_REAL_ESTATE_KEYWORDS")),
-        tuple(setting("WORKLIST_SECURITIES_KEYWORDS")),
-        Decimal(setting("WORKLIST_FUND_USE_PAYEE_SHARE")),
+        int(th.fund_use_window_days),
+        tuple(w for w in words if w not in securities),
+        securities,
+        Decimal(str(th.fund_use_payee_differs_share)),
     )
 
 

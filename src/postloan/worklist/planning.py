@@ -20,6 +20,7 @@ from postloan.core.audit import record
 from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch
+from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
 from postloan.risk.current import loans_with_current_class
 from postloan.worklist import risk_link
@@ -219,8 +220,6 @@ def first_planned_on(as_of: dt.date) -> dt.date:
 
 
 def sch_class_label(cls: str) -> str:
-    from postloan.portfolio.choices import CLASS_LABELS
-
     return CLASS_LABELS.get(cls, cls)
 
 

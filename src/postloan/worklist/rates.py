@@ -23,6 +23,7 @@ from django.db import connection
 
 from postloan.core.fields import from_fen
 from postloan.org.models import Branch, Staff
+from postloan.portfolio.models import Loan
 
 SQL = """
 SELECT c.{key} AS k,
@@ -144,8 +145,6 @@ def promise_statuses(promises, as_of: dt.date) -> dict[int, tuple[str, Decimal]]
 
 def loans_without_schedule(customer_ids) -> list[str]:
     """Active loans with no repayment rows: they cannot enter either rate (shown, not hidden)."""
-    from postloan.portfolio.models import Loan
-
     return sorted(
         Loan.objects.filter(
             customer_id__in=list(customer_ids), status="active", instalments__isnull=True

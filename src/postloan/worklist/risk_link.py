@@ -1,4 +1,4 @@
-"""The one seam to the risk app (signals, loan assessments), which is optional at import time.
+"""The one seam to the risk app (signals, loan assessments).
 
 The worklist reads risk results; it never computes DPD itself (one DPD: the screening engine's,
 persisted as `LoanAssessment`). Until a screening ran, there is simply no DPD.
@@ -6,42 +6,25 @@ persisted as `LoanAssessment`). Until a screening ran, there is simply no DPD.
 
 import datetime as dt
 
-from django.apps import apps
-from django.db import connection
+from django.contrib.auth import get_user_model
 
+from postloan.risk.access import is_risk_head
+from postloan.risk.models import LoanAssessment, Signal
 from postloan.risk.screenings import latest_screening
 
 OPEN_SIGNAL_STATUSES = ("issued", "handling", "feedback", "confirmed")
 
 
-_READY: set[str] = set()
-
-
-def model(name: str):
-    """The risk model, or None while the risk app does not have it (or its table) yet."""
-    try:
-        model_cls = apps.get_model("risk", name)
-    except LookupError:
-        return None
-    table = model_cls._meta.db_table
-    if table not in _READY:
-        if table not in connection.introspection.table_names():
-            return None
-        _READY.add(table)
-    return model_cls
-
-
 def signal_model():
-    return model("Signal")
+    return Signal
 
 
 def assessment_model():
-    return model("LoanAssessment")
+    return LoanAssessment
 
 
 def approves_classifications(user) -> bool:
     """风险部负责人: approves a 认定 better than the system's suggestion."""
-    from postloan.risk.access import is_risk_head
 
     return is_risk_head(user)
 
@@ -71,7 +54,6 @@ def signal_owner_filter(user) -> dict:
     Signal = signal_model()
     if Signal is None or not has_field(Signal, "owner"):
         return {"pk__in": []}
-    from django.contrib.auth import get_user_model
 
     related = Signal._meta.get_field("owner").related_model
     if related is get_user_model():

@@ -1,6 +1,7 @@
 """Pages of post-loan work. Thin: authorise, parse, call one action, render or redirect."""
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,18 +15,16 @@ from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
 from postloan.core.errors import DomainError, add_to_form, flash
+from postloan.core.tables import DATE, INT, MONEY, TEXT, Column
 from postloan.documents import list_export
+from postloan.documents.excel import list_workbook
+from postloan.documents.views import XLSX, download
 from postloan.org.roles import user_roles
-from postloan.org.visibility import (
-    customer_scope,
-    staff_of,
-    visible,
-    visible_branches,
-    visible_customers,
-)
+from postloan.org.visibility import customer_scope, staff_of, visible, visible_branches
 from postloan.portfolio.models import Guarantee
-from postloan.reports.tables import DATE, INT, MONEY, TEXT, Column
-from postloan.worklist import access, actions, funds, inbox, rates
+from postloan.portfolio.visibility import visible_customers
+from postloan.web.queries import inbox
+from postloan.worklist import access, actions, funds, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
 from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
 from postloan.worklist.collateral import collateral_statuses, guarantor_statuses
@@ -62,8 +61,6 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -241,9 +238,6 @@ INSPECTION_SHEET = [
 @login_required
 def inspection_export(request):
     """The inspection list as people read it: exactly the rows filtered on the page."""
-    from postloan.documents.excel import list_workbook
-    from postloan.documents.views import XLSX, download
-
     as_of = today()
     qs, _, _ = _filtered_inspections(request, as_of)
 

@@ -3,10 +3,13 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from postloan.core import evidence
 from postloan.core.audit import record
+from postloan.core.business_date import current_business_date
 from postloan.meetings.errors import MeetingError, RecordLocked
+from postloan.org.visibility import staff_of
 
 
 def snapshot(obj) -> dict:
@@ -32,8 +35,6 @@ def audit(actor, action: str, obj, *, before=None, reason: str = "", after=None)
 
 
 def staff_or_refuse(user):
-    from postloan.org.visibility import staff_of
-
     staff = staff_of(user)
     if staff is None:
         raise MeetingError("当前账号未关联员工，不能办理")
@@ -51,10 +52,6 @@ def unlocked(meeting) -> None:
 
 
 def today():
-    from django.utils import timezone
-
-    from postloan.core.business_date import current_business_date
-
     return current_business_date() or timezone.localdate()
 
 

@@ -11,6 +11,7 @@ from postloan.meetings.actions._common import (
     today,
 )
 from postloan.meetings.choices import ResolutionStatus as S
+from postloan.meetings.verification import follow_up, verify
 
 
 @transaction.atomic
@@ -45,8 +46,6 @@ def claim_execution(resolution, *, note: str, evidence=None, filing_case_no: str
 
 
 def run_verification(as_of, *, acting_user=None, batch_id=None) -> dict:
-    from postloan.meetings.verification import follow_up, verify
-
     counts = verify(as_of, acting_user=acting_user, batch_id=batch_id)
     counts.update(follow_up(as_of))
     return counts

@@ -23,6 +23,8 @@ from postloan.meetings.verification import baseline
 from postloan.org.choices import DEPARTMENT_CHOICES
 from postloan.org.visibility import staff_of
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.portfolio.models import RelatedParty
+from postloan.risk.actions.classification import record_committee_classification
 from postloan.risk.current import loans_with_current_class
 from postloan.risk.errors import TransitionError
 from postloan.risk.floors import worst
@@ -87,8 +89,6 @@ def start_meeting(meeting, *, present_ids, presiding, acting_user):
 
 def _auto_recusals(item):
     """A member who manages the customer, or is recorded as related to it, is recused."""
-    from postloan.portfolio.models import RelatedParty
-
     members = CommitteeMember.objects.filter(
         committee__branch=item.meeting.branch, active=True
     ).select_related("staff")
@@ -354,8 +354,6 @@ def excuse_missing_report(item, *, reason: str, acting_user):
 def record_committee_class(decision, acting_user) -> None:
     """The one place the meeting hands a decided class to the classification workflow: it
     becomes the loan's 认定, the committee its approver and this meeting its source."""
-    from postloan.risk.actions.classification import record_committee_classification
-
     item = decision.item
     try:
         record_committee_classification(

@@ -26,7 +26,8 @@ from postloan.meetings.models import (
 from postloan.meetings.notice import notice_due, recipients, report_deadline
 from postloan.meetings.planning import build_plan
 from postloan.meetings.prefill import attachments, prefill
-from postloan.meetings.rules import settings_for
+from postloan.meetings.rules import settings_for, units_reviewed_by
+from postloan.portfolio.models import Customer
 
 OPEN_STATUSES = (ch.MeetingStatus.PLANNED, ch.MeetingStatus.NOTICED)
 
@@ -72,8 +73,6 @@ def schedule_meeting(
     default); an ad-hoc one (临时例会, on a sudden risk event) may be called at shorter notice,
     and its reason is recorded.
     """
-    from postloan.portfolio.models import Customer
-
     require(can_run(acting_user, branch), "只有本级行风险部门可以安排例会")
     require(branch.holds_meetings, f"{branch.name}不召开贷后管理例会")
     require(date >= today(), "会议日期不能早于业务日期", "date")
@@ -204,7 +203,6 @@ def add_agenda_item(meeting, customer, *, reason: str, acting_user) -> AgendaIte
     require(can_run(acting_user, meeting), "只有本级行风险部门可以调整议程")
     require(meeting.status in OPEN_STATUSES, "会议已开始，不能再调整议程")
     require(bool(reason.strip()), "增加上会客户须写明书面理由")
-    from postloan.meetings.rules import units_reviewed_by
 
     require(
         customer.branch_id in units_reviewed_by(meeting.branch_id),

@@ -17,14 +17,15 @@ from postloan.meetings.actions._common import audit, require, snapshot, staff_or
 from postloan.meetings.documents import amendment_content, canonical, record_content, sha256
 from postloan.meetings.errors import SignRefused
 from postloan.meetings.models import Amendment, Meeting, Signature
+from postloan.ops import throttling
+from postloan.org.models import Staff
+from postloan.org.visibility import staff_of
 
 ROLE_LABELS = dict(ch.SignRole.choices)
 
 
 def president_of(branch):
     """The unit's 行长 from the org record (the one staff whose position is 行长)."""
-    from postloan.org.models import Staff
-
     heads = list(Staff.objects.filter(branch=branch, position="president").order_by("pk")[:2])
     require(bool(heads), f"机构记录中{branch.name}没有行长，不能确定签署人，请先维护机构人员")
     require(len(heads) == 1, f"机构记录中{branch.name}有多名行长，不能确定签署人")
@@ -33,8 +34,6 @@ def president_of(branch):
 
 def signer_roles(user, meeting) -> list[str]:
     """The roles in which `user` may sign this meeting's record (fixed at the meeting's start)."""
-    from postloan.org.visibility import staff_of
-
     staff = staff_of(user)
     if staff is None:
         return []
@@ -82,7 +81,6 @@ def content_to_sign(meeting, amendment=None) -> tuple[str, str]:
 
 def _password_error(user, password: str, ip: str) -> str:
     """'' when `password` is the user's; a failure counts against the login throttle."""
-    from postloan.ops import throttling
 
     username = user.get_username()
     if throttling.is_locked(username, ip):

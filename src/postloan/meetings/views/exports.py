@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
 from postloan.core.business_date import current_business_date
+from postloan.core.tables import DATE, INT, PERCENT, TEXT, Column
 from postloan.documents import list_export
 from postloan.meetings.access import visible_meetings
 from postloan.meetings.choices import MeetingKind, MeetingStatus
@@ -13,7 +14,6 @@ from postloan.meetings.tasks import open_resolution_tasks
 from postloan.meetings.views.follow import oversight_unit
 from postloan.org.models import Branch
 from postloan.org.visibility import visible_branches
-from postloan.reports.tables import DATE, INT, PERCENT, TEXT, Column
 
 MEETING_SHEET = [
     Column("会议日期", DATE, 11),

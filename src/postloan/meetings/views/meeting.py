@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from postloan.core.errors import DomainError, button
@@ -26,7 +27,9 @@ from postloan.meetings.forms import (
 )
 from postloan.meetings.models import CommitteeMember, LeaveRequest
 from postloan.meetings.tasks import execution_report_text
-from postloan.org.visibility import get_customer_for_user, staff_of
+from postloan.org.models import Staff
+from postloan.org.visibility import staff_of
+from postloan.portfolio.visibility import get_customer_for_user
 
 
 def _people(meeting):
@@ -121,8 +124,6 @@ def meeting_detail(request, pk):
 
 
 def _redirect_args(meeting):
-    from django.urls import reverse
-
     return reverse("meetings:detail", args=[meeting.pk])
 
 
@@ -205,8 +206,6 @@ def leave_decide(request, pk, leave_pk):
 @login_required
 @require_POST
 def start(request, pk):
-    from postloan.org.models import Staff
-
     meeting = get_meeting(request.user, pk)
     people, chairs = _people(meeting)
     form = StartForm(request.POST, people=people, chairs=chairs)

@@ -25,6 +25,7 @@ from postloan.meetings.forms import (
 from postloan.meetings.models import AgendaItem
 from postloan.org.models import Staff
 from postloan.org.visibility import staff_of
+from postloan.reports import meeting_record
 
 
 def _item(request, pk) -> AgendaItem:
@@ -245,8 +246,6 @@ def _report_rows(report) -> list[dict]:
 @login_required
 def minutes(request, pk):
     """The 会议纪要 page: once signed, the signed snapshot with its SHA-256."""
-    from postloan.reports import meeting_record
-
     meeting = get_meeting(request.user, pk)
     part = record_part(request.user, meeting)
     doc = meeting_record.minutes(meeting, part)
@@ -260,8 +259,6 @@ def minutes(request, pk):
 
 @login_required
 def review_form(request, pk):
-    from postloan.reports import meeting_record
-
     item = _item(request, pk)
     context = {"meeting": item.meeting, "item": item, "form": meeting_record.review_form(item)}
     return render(request, "meetings/review_form.html", context)

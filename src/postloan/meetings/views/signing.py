@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from postloan.core.errors import DomainError, add_to_form, flash
+from postloan.core.requests import client_ip
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import get_meeting
 from postloan.meetings.actions.signing import content_to_sign, pending_roles, signer_roles
 from postloan.meetings.errors import SignRefused
 from postloan.meetings.forms import SignForm
-from postloan.ops.throttling import client_ip
 
 ROLE_LABELS = dict(ch.SignRole.choices)
 

@@ -24,6 +24,7 @@ from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
 from postloan.risk.actions import result_tables
 from postloan.risk.current import refresh_decided_classes
+from postloan.risk.engine.screen import screen
 from postloan.risk.models import (
     CustomerRiskView,
     DataIssue,
@@ -35,6 +36,8 @@ from postloan.risk.models import (
     SignalStep,
     ThresholdVersion,
 )
+from postloan.risk.snapshot import bounded_duckdb, build_snapshot
+from postloan.risk.thresholds import current_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +60,6 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
     The run row is written first (status 运行中); the results are persisted in ONE
     transaction, so a failed or killed screening leaves the previous results intact.
     """
-    from postloan.risk.engine.screen import screen
-    from postloan.risk.snapshot import build_snapshot
-    from postloan.risk.thresholds import current_thresholds
-
     run = ScreeningRun.objects.create(
         as_of=as_of,
         source=source,
@@ -133,7 +132,7 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
 def add_workflow_inputs(con) -> None:
     """Give the engine what people decided, unless the snapshot already holds it:
     ``prior_signals`` (open signals) and ``classification_history`` (confirmed classes)."""
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: ~0.9 s to import, only the screening needs it
 
     existing = {
         r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -202,8 +201,6 @@ def _json(value) -> Any:
 
 def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None) -> dict:
     """Write a screening result for `as_of`; call inside a transaction."""
-    from postloan.risk.snapshot import bounded_duckdb
-
     counts: dict[str, int] = {}
     duck = bounded_duckdb()  # shapes the big tables' rows (`result_tables`)
     try:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from postloan.core import evidence as evidence_files
 from postloan.core.audit import record
@@ -21,13 +22,12 @@ from postloan.risk.actions.screening import signal_due_days
 from postloan.risk.catalogue import MANUAL_RULE_ID, family_of
 from postloan.risk.errors import TransitionError
 from postloan.risk.models import EventRelease, Signal, SignalStep, ThresholdVersion
+from postloan.risk.thresholds import current_values, default_values
 
 S = ch.SignalStatus
 
 
 def business_today() -> dt.date:
-    from django.utils import timezone
-
     return current_business_date() or timezone.localdate()
 
 
@@ -277,8 +277,6 @@ def release_event(event, reason: str, acting_user) -> EventRelease:
 
 def update_thresholds(values: dict, reason: str, acting_user) -> ThresholdVersion:
     """A new version of the early-warning thresholds (who, when, why are kept)."""
-    from postloan.risk.thresholds import current_values, default_values
-
     reason = (reason or "").strip()
     require_risk_department(acting_user, "修改预警阈值")
     if not reason:

@@ -8,7 +8,6 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core.formats import round_half_up
-from postloan.org.visibility import visible_customers
 from postloan.portfolio.models import (
     Account,
     AccountBalance,
@@ -25,6 +24,7 @@ from postloan.portfolio.models import (
     TaxInvoice,
     Transaction,
 )
+from postloan.portfolio.visibility import visible_customers
 from postloan.web.queries.dpd import days_past_due
 
 MONTHS_SHOWN = 15

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from postloan.core.cache import CachedCountPaginator, cached_count
 from postloan.core.fields import MoneyField
-from postloan.org.visibility import visible_customers
+from postloan.portfolio.visibility import visible_customers
 from postloan.web.queries.classes import CLASS_RANK, class_rank
 from postloan.web.queries.dpd import overdue_loan_q
 

@@ -9,12 +9,16 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Count, F, Sum
+from django.urls import NoReverseMatch, reverse
 
 from postloan.core.cache import query_key, remember
-from postloan.org.visibility import visible, visible_customers
+from postloan.org.visibility import visible
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import visible_customers
+from postloan.risk.current import loans_with_current_class
 from postloan.web.queries.classes import CLASS_ORDER
 from postloan.web.queries.customer360 import in_wan
 from postloan.web.queries.dpd import overdue_loan_q
@@ -55,8 +59,6 @@ def compute_dashboard(user, as_of: dt.date | None) -> Dashboard:
     loans = visible(user, Loan.objects.filter(status="active"))
     classed = loans.annotate(current_cls=F("classification"))
     if as_of is not None:  # the one current class (risk.current): 认定, never below the floor
-        from postloan.risk.current import loans_with_current_class
-
         classed = loans_with_current_class(loans, as_of)
     grouped = {
         row["current_cls"]: row
@@ -98,8 +100,6 @@ def latest_imports(limit: int = LATEST_IMPORTS) -> list:
     Looked up by name so the dashboard does not depend on the importer's internals: the first
     model of the app whose name contains "Batch" or "Import", newest first.
     """
-    from django.apps import apps
-
     try:
         config = apps.get_app_config("ingest")
     except LookupError:
@@ -114,8 +114,6 @@ def latest_imports(limit: int = LATEST_IMPORTS) -> list:
 
 
 def _batch_url(batch) -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
     if hasattr(batch, "get_absolute_url"):
         return batch.get_absolute_url()
     try:

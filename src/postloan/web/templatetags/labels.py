@@ -4,7 +4,10 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from postloan.core import codetables
+from postloan.meetings.choices import MeetingKind, Reason
+from postloan.portfolio.models import RiskEvent
 from postloan.web import labels
+from postloan.web.audit_labels import action_label, change_lines, object_label
 
 register = template.Library()
 
@@ -65,8 +68,6 @@ def evidence(value, separator=" · ") -> str:
     ids = labels.event_ids(value)
     types = {}
     if ids:
-        from postloan.portfolio.models import RiskEvent
-
         types = dict(RiskEvent.objects.filter(pk__in=ids).values_list("pk", "type"))
     lines = labels.evidence_lines(value, types)
     if not lines:
@@ -83,16 +84,12 @@ def yuan_fen(fen) -> str:
 @register.filter
 def meeting_kind(code) -> str:
     """monthly → 月度例会."""
-    from postloan.meetings.choices import MeetingKind
-
     return dict(MeetingKind.choices).get(code, code or labels.EMPTY)
 
 
 @register.filter
 def agenda_reasons(codes) -> str:
     """["large_credit", "risk_signal"] → 授信1000万元（含）以上、橙色/红色预警信号未消除."""
-    from postloan.meetings.choices import Reason
-
     names = dict(Reason.choices)
     if isinstance(codes, str):
         codes = [codes]
@@ -113,22 +110,16 @@ def currency(code) -> str:
 
 @register.filter
 def audit_action(code) -> str:
-    from postloan.web.audit_labels import action_label
-
     return action_label(code)
 
 
 @register.simple_tag
 def audit_object(event) -> str:
-    from postloan.web.audit_labels import object_label
-
     return object_label(event.object_type, event.object_id)
 
 
 @register.simple_tag
 def audit_changes(event, which) -> str:
     """The `before` or `after` snapshot of an audit event as labelled lines."""
-    from postloan.web.audit_labels import change_lines
-
     lines = change_lines(event.object_type, getattr(event, which))
     return format_html_join("", "<div>{}</div>", ((line,) for line in lines))

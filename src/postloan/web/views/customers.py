@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from postloan.core.business_date import current_business_date
-from postloan.org.visibility import get_customer_for_user
+from postloan.portfolio.visibility import get_customer_for_user
 from postloan.web.customer_export import customer_workbook
 from postloan.web.forms import CustomerFilterForm
 from postloan.web.queries.customer360 import customer_360

@@ -5,7 +5,7 @@ since Django answers it with an empty body."""
 
 import logging
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -112,8 +112,6 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """A 500 in the frame when the frame can still be drawn; a plain page when it cannot (the
     shell's context reads the database, which may be what failed)."""
-    from django.http import HttpResponseServerError
-
     context = {
         "status": 500,
         "heading": _("系统出错"),

@@ -5,6 +5,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from postloan.core.business_date import current_business_date
+from postloan.meetings.actions import run_verification
+from postloan.meetings.actions.signing import check_signatures
+from postloan.meetings.planning import build_plan
+from postloan.org.models import Branch
+
 
 def _date(value: str) -> dt.date:
     try:
@@ -41,9 +47,6 @@ class Command(BaseCommand):
         return self._verify(opts)
 
     def _plan(self, opts):
-        from postloan.meetings.planning import build_plan
-        from postloan.org.models import Branch
-
         branch = Branch.objects.filter(pk=opts["branch"]).first()
         if branch is None:
             raise CommandError(f"机构不存在：{opts['branch']}")
@@ -57,9 +60,6 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _verify(self, opts):
-        from postloan.core.business_date import current_business_date
-        from postloan.meetings.actions import run_verification
-
         as_of = _date(opts["as_of"]) if opts.get("as_of") else current_business_date()
         if as_of is None:
             raise CommandError("未设置业务日期，请用 --as-of 指定")
@@ -67,8 +67,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps({"as_of": as_of.isoformat(), **counts}, ensure_ascii=False))
 
     def _verify_signatures(self):
-        from postloan.meetings.actions.signing import check_signatures
-
         checked, problems = check_signatures()
         for p in problems:
             self.stderr.write(

@@ -8,8 +8,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from postloan.ops.jobs import recover_stale_jobs
-from postloan.ops.stale_runs import recover_stale_runs, stale_after
+from postloan.ops.stale_runs import recover_stale_jobs, recover_stale_runs, stale_after
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from postloan.core.business_date import parse_as_of
 from postloan.risk.exports import EXPORTS
-from postloan.risk.management.commands.screen import parse_as_of
 
 
 class Command(BaseCommand):

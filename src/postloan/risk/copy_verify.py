@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from postloan.risk.actions.screening import add_workflow_inputs
+from postloan.risk.engine.screen import screen
+from postloan.risk.snapshot import build_snapshot
+from postloan.risk.thresholds import current_thresholds
+
 
 def screen_outputs(as_of: date, source: str) -> tuple[dict[str, list[tuple]], dict[str, float]]:
     """Every table the engine returns for `as_of` with its inputs read from `source`
     ("copy" or "database"), as sorted rows; and the seconds of the snapshot and the engine."""
-    from postloan.risk.actions.screening import add_workflow_inputs
-    from postloan.risk.engine.screen import screen
-    from postloan.risk.snapshot import build_snapshot
-    from postloan.risk.thresholds import current_thresholds
-
     th = current_thresholds()
     started = time.perf_counter()
     con = build_snapshot(as_of, th, source=source)

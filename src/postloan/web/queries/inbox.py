@@ -18,10 +18,12 @@ from django.db.models import Count, Q, Sum
 from django.urls import NoReverseMatch, reverse
 
 from postloan.core.formats import yuan_text
+from postloan.meetings.tasks import open_resolution_tasks
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
-from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches, visible_customers
+from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches
 from postloan.portfolio.models import Loan
+from postloan.portfolio.visibility import visible_customers
 from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
 from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
@@ -465,8 +467,6 @@ def _collections(user, today, horizon, out: Collected) -> None:
 
 def _resolutions(user, horizon: dt.date, out: Collected) -> None:
     """Signed meeting resolutions this person must execute (督办), until proven by data."""
-    from postloan.meetings.tasks import open_resolution_tasks
-
     out.take(
         "resolution",
         open_resolution_tasks(user).filter(deadline__lte=horizon),

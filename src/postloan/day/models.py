@@ -1,0 +1,52 @@
+"""The steps of one business day, recorded on the background job that ran them."""
+
+from django.db import models
+
+from postloan.ops.models import JobProgress
+
+
+class Step(models.TextChoices):
+    """In the order they run (`postloan.day.pipeline.STEPS`)."""
+
+    SCREENING = "screening", "风险预警筛查"
+    WORKLIST = "worklist", "贷后工作计划"
+    VERIFICATION = "verification", "例会决议核实"
+    ACCOUNTABILITY = "accountability", "问责比对"
+    CACHES = "caches", "页面数据缓存"
+
+
+class StepStatus(models.TextChoices):
+    RUNNING = "running", "运行中"
+    SUCCEEDED = "succeeded", "成功"
+    FAILED = "failed", "失败"
+    SKIPPED = "skipped", "未执行"
+
+
+class DayStep(models.Model):
+    """One step of a business day: how long it took and how it ended (the last attempt)."""
+
+    job = models.ForeignKey(
+        JobProgress, verbose_name="后台任务", on_delete=models.CASCADE, related_name="day_steps"
+    )
+    step = models.CharField("步骤", max_length=16, choices=Step.choices)
+    position = models.PositiveSmallIntegerField("顺序")
+    status = models.CharField("结果", max_length=12, choices=StepStatus.choices)
+    seconds = models.FloatField("用时（秒）", default=0)
+    message = models.TextField("说明", blank=True, default="")
+    attempts = models.PositiveSmallIntegerField("执行次数", default=1)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "营业日处理步骤"
+        verbose_name_plural = "营业日处理步骤"
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "step"], name="day_step_once_per_job")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}：{self.get_status_display()}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == StepStatus.SUCCEEDED
