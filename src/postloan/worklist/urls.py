@@ -24,8 +24,14 @@ urlpatterns = [
     path("inspections/<int:pk>/report.docx", views.inspection_docx, name="inspection_docx"),
     path("diligence/", views.diligence, name="diligence"),
     path("department-checks/", views.department_checks, name="department_checks"),
+    path(
+        "department-checks/export.xlsx",
+        views.department_checks_export,
+        name="department_checks_export",
+    ),
     path("department-checks/<int:pk>/", views.department_check, name="department_check"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/export.xlsx", views.calendar_export, name="calendar_export"),
     path("calendar/<int:pk>/", views.task_detail, name="task"),
     path("calendar/<int:pk>/notice.docx", views.task_notice_docx, name="task_notice_docx"),
     path("fund-use/<str:loan_id>/", views.fund_use, name="fund_use"),
@@ -39,4 +45,5 @@ urlpatterns = [
     path("collection/<int:pk>/close/", views.case_close, name="case_close"),
     path("collection/rates/", views.collection_rates, name="rates"),
     path("unassigned/", views.unassigned, name="unassigned"),
+    path("unassigned/export.xlsx", views.unassigned_export, name="unassigned_export"),
 ]

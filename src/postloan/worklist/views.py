@@ -500,25 +500,43 @@ def department_check(request, pk):
 
 @login_required
 def department_checks(request):
-    checks = DepartmentCheck.objects.filter(
-        branch__in=visible_branches(request.user)
-    ).select_related("branch")
+    checks = _department_checks(request)
     return render(request, "worklist/department_checks.html", {"checks": checks, "as_of": today()})
+
+
+def _department_checks(request):
+    return DepartmentCheck.objects.filter(branch__in=visible_branches(request.user)).select_related(
+        "branch"
+    )
+
+
+DEPARTMENT_CHECK_SHEET = [
+    Column("机构", TEXT, 18),
+    Column("季度起始", DATE, 11),
+    Column("应完成日", DATE, 11),
+    Column("完成日期", DATE, 11),
+    Column("是否逾期", TEXT, 8),
+]
+
+
+@login_required
+def department_checks_export(request):
+    """信贷管理部门季度检查: every check of the branches the user sees, as the page lists them."""
+    as_of = today()
+
+    def rows():
+        for c in _department_checks(request).iterator(chunk_size=2000):
+            late = c.done_date is None and as_of is not None and c.due_date < as_of
+            yield [c.branch.name, c.quarter_start, c.due_date, c.done_date, "逾期" if late else ""]
+
+    return list_export.respond("信贷管理部门季度检查", DEPARTMENT_CHECK_SHEET, rows(), {})
 
 
 # ── 本息催收日历 ──────────────────────────────────────────────────────────
 @login_required
 def calendar(request):
     as_of = today()
-    qs = access.visible_tasks(request.user).select_related("customer")
-    state = request.GET.get("state", "open")
-    if state == "open":
-        qs = qs.filter(done_date__isnull=True)
-    elif state == "done":
-        qs = qs.filter(done_date__isnull=False)
-    kind = request.GET.get("kind", "")
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs, state, kind = _filtered_tasks(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     results = funds.check_tasks(page.object_list, as_of)
     rows = [(t, results.get(t.pk)) for t in page.object_list]
@@ -532,8 +550,65 @@ def calendar(request):
             "kind": kind,
             "kinds": TaskKind.choices,
             "as_of": as_of,
+            "export_query": list_export.export_query(request),
         },
     )
+
+
+TASK_STATES = {"open": "未办理", "done": "已办理", "all": "全部"}
+
+
+def _filtered_tasks(request):
+    qs = access.visible_tasks(request.user).select_related("customer")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(done_date__isnull=True)
+    elif state == "done":
+        qs = qs.filter(done_date__isnull=False)
+    kind = request.GET.get("kind", "")
+    if kind in TaskKind.values:
+        qs = qs.filter(kind=kind)
+    else:
+        kind = ""
+    return qs, state, kind
+
+
+CALENDAR_SHEET = [
+    Column("应办理日", DATE, 11),
+    Column("事项", TEXT, 14),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("借据", TEXT, 16),
+    Column("到期日/结息日", DATE, 11),
+    Column("应落实金额（元）", MONEY, 16),
+    Column("办理日期", DATE, 11),
+    Column("是否逾期办理", TEXT, 8),
+]
+
+
+@login_required
+def calendar_export(request):
+    """本息催收日历 as filtered on the page (every page); the live 资金核实 is on the page only."""
+    qs, state, kind = _filtered_tasks(request)
+    as_of = today()
+
+    def rows():
+        for t in qs.iterator(chunk_size=2000):
+            late = t.done_date is None and as_of is not None and t.due_date < as_of
+            yield [
+                t.due_date,
+                t.get_kind_display(),
+                t.customer_id,
+                t.customer.name,
+                t.loan_id,
+                t.event_date,
+                t.amount_due,
+                t.done_date,
+                "逾期" if late else "",
+            ]
+
+    words = {"办理": TASK_STATES.get(state, "全部"), "事项": dict(TaskKind.choices).get(kind, "")}
+    return list_export.respond("本息催收日历", CALENDAR_SHEET, rows(), words)
 
 
 @login_required
@@ -803,6 +878,31 @@ def collection_rates(request):
 # ── 人户合一 ──────────────────────────────────────────────────────────────
 @login_required
 def unassigned(request):
-    flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
-    flags = flags.select_related("customer__branch").order_by("-days_flagged")
+    flags = _unassigned_flags(request)
     return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": today()})
+
+
+def _unassigned_flags(request):
+    flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
+    return flags.select_related("customer__branch").order_by("-days_flagged", "customer_id")
+
+
+UNASSIGNED_SHEET = [
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("管户机构", TEXT, 18),
+    Column("首次标记日", DATE, 11),
+    Column("已标记天数", INT, 10),
+]
+
+
+@login_required
+def unassigned_export(request):
+    """人户合一: every open flag the user sees, as the page lists them."""
+
+    def rows():
+        for f in _unassigned_flags(request).iterator(chunk_size=2000):
+            c = f.customer
+            yield [c.customer_id, c.name, c.branch.name, f.first_flagged_on, f.days_flagged]
+
+    return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), {})
