@@ -322,6 +322,15 @@ def test_calendar_department_checks_and_unassigned_export_their_lists(busy_bank,
     assert len(rows) == len(flags) == 1 and rows[0][0].value == "C003" and rows[0][4].value == 31
     files["unassigned"] = response.content
 
+    for params in ({}, {"all": "1"}):
+        items = client.get("/work/limitations/", params).context["items"]
+        response = client.get("/work/limitations/export.xlsx", params)
+        header, rows = _data(_workbook(response))
+        assert header[:3] == ["类型", "客户编号", "客户名称"] and len(rows) == len(items)
+        assert [r[3].value for r in rows] == [i.loan_id for i in items]
+    assert len(items) > 0  # 全部 holds the bank's loans' periods
+    files["limitations"] = response.content
+
     read = _through_libreoffice(files, tmp_path)
     assert read["unassigned"][HEADER_ROW][:2] == ["C003", bank.customers["C003"].name]
     assert len([x for x in read["checks"][HEADER_ROW:] if any(x)]) == checks

@@ -37,6 +37,7 @@ urlpatterns = [
     path("fund-use/<str:loan_id>/", views.fund_use, name="fund_use"),
     path("collateral/", views.collateral, name="collateral"),
     path("limitations/", views.limitations, name="limitations"),
+    path("limitations/export.xlsx", views.limitations_export, name="limitations_export"),
     path("collection/", views.case_list, name="cases"),
     path("collection/export.xlsx", views.case_export, name="cases_export"),
     path("collection/<int:pk>/", views.case_detail, name="case"),

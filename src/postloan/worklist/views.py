@@ -702,9 +702,39 @@ def limitations(request):
     customer_ids = visible_customers(request.user).values_list("pk", flat=True)
     everything = request.GET.get("all") == "1"
     items = limitation_items(as_of, customer_ids, only_due=not everything)
-    return render(
-        request, "worklist/limitations.html", {"items": items, "as_of": as_of, "all": everything}
-    )
+    context = {"items": items, "as_of": as_of, "all": everything}
+    context["export_query"] = list_export.export_query(request)
+    return render(request, "worklist/limitations.html", context)
+
+
+LIMITATION_SHEET = [
+    Column("类型", TEXT, 12),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("借据", TEXT, 16),
+    Column("起算日", DATE, 11),
+    Column("届满日", DATE, 11),
+    Column("剩余天数", INT, 8),
+    Column("是否已届满", TEXT, 8),
+    Column("依据", TEXT, 40),
+]
+
+
+@login_required
+def limitations_export(request):
+    """诉讼时效与保证期间: the items the page lists (即将届满, or 全部 with all=1)."""
+    customer_ids = visible_customers(request.user).values_list("pk", flat=True)
+    everything = request.GET.get("all") == "1"
+    items = limitation_items(today(), customer_ids, only_due=not everything)
+    rows = (
+        [
+            i.kind, i.customer_id, i.customer_name, i.loan_id, i.start, i.ends_on,
+            i.days_left, "已届满" if i.lapsed else "", i.basis,
+        ]
+        for i in items
+    )  # fmt: skip
+    shown = {"范围": "全部" if everything else "即将届满"}
+    return list_export.respond("诉讼时效与保证期间", LIMITATION_SHEET, rows, shown)
 
 
 # ── 逾期催收 ──────────────────────────────────────────────────────────────
