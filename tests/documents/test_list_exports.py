@@ -18,7 +18,7 @@ from postloan.ingest.models import ImportBatch
 from postloan.meetings.access import visible_meetings
 from postloan.meetings.tasks import open_resolution_tasks
 from postloan.ops.models import JobProgress
-from postloan.portfolio.models import Loan
+from postloan.portfolio.models import Collateral, Guarantee, Loan
 from postloan.worklist.models import CollectionCase
 from tests.documents.paper import soffice_convert
 from tests.factories import make_user
@@ -278,9 +278,10 @@ def test_imports_and_jobs_filters_page_and_export_alike(busy_bank, client):
     assert "提交日期自“昨天”不是有效日期" in page and 'value="failed"' in page
 
 
-def test_calendar_department_checks_and_unassigned_export_their_lists(busy_bank, client, tmp_path):
-    """本息催收日历 (办理/事项 filters, every page), 信贷管理部门季度检查 and 人户合一: the export's
-    rows are the page's rows, labels not codes, read back through LibreOffice."""
+def test_worklist_lists_export_their_rows(busy_bank, client, tmp_path):
+    """本息催收日历 (办理/事项 filters, every page), 信贷管理部门季度检查, 人户合一, 诉讼时效与保证期间
+    (即将届满/全部) and 押品监测 (需重估/全部): the export's rows are the page's rows, labels not
+    codes, read back through LibreOffice."""
     from postloan.worklist.choices import TaskKind
     from postloan.worklist.models import CalendarTask, DepartmentCheck, UnassignedFlag
     from postloan.worklist.planning import plan_worklist
@@ -330,6 +331,24 @@ def test_calendar_department_checks_and_unassigned_export_their_lists(busy_bank,
         assert [r[3].value for r in rows] == [i.loan_id for i in items]
     assert len(items) > 0  # 全部 holds the bank's loans' periods
     files["limitations"] = response.content
+
+    Collateral.objects.create(
+        collateral_id="K1", type="real_estate", description="厂房",
+        appraised_value=Decimal("6000000"), appraisal_date=dt.date(2025, 6, 1),
+    )  # fmt: skip
+    Guarantee.objects.create(
+        guarantee_id="GK1", loan_id="L001", kind="mortgage", collateral_id="K1"
+    )
+    for params in ({}, {"show": "all"}):
+        statuses = client.get("/work/collateral/", params).context["statuses"]
+        response = client.get("/work/collateral/export.xlsx", params)
+        header, rows = _data(_workbook(response))
+        assert header[:3] == ["押品编号", "押品说明", "类型"] and len(rows) == len(statuses)
+        assert [r[0].value for r in rows] == [s.collateral.collateral_id for s in statuses]
+        _no_codes(rows)
+        assert rows[0][2].value == "房产" and rows[0][4].number_format == "#,##0.00"
+    assert len(statuses) > 0
+    files["collateral"] = response.content
 
     read = _through_libreoffice(files, tmp_path)
     assert read["unassigned"][HEADER_ROW][:2] == ["C003", bank.customers["C003"].name]

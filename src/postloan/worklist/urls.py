@@ -36,6 +36,7 @@ urlpatterns = [
     path("calendar/<int:pk>/notice.docx", views.task_notice_docx, name="task_notice_docx"),
     path("fund-use/<str:loan_id>/", views.fund_use, name="fund_use"),
     path("collateral/", views.collateral, name="collateral"),
+    path("collateral/export.xlsx", views.collateral_export, name="collateral_export"),
     path("limitations/", views.limitations, name="limitations"),
     path("limitations/export.xlsx", views.limitations_export, name="limitations_export"),
     path("collection/", views.case_list, name="cases"),

@@ -24,7 +24,7 @@ from postloan.org.visibility import (
     visible_customers,
 )
 from postloan.portfolio.models import Guarantee
-from postloan.reports.tables import DATE, INT, MONEY, TEXT, Column
+from postloan.reports.tables import DATE, INT, MONEY, PERCENT, TEXT, Column
 from postloan.worklist import access, actions, funds, inbox, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
 from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
@@ -679,11 +679,7 @@ def fund_use(request, loan_id):
 @login_required
 def collateral(request):
     as_of = today()
-    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
-    statuses = collateral_statuses(as_of, customer_ids)
-    show = request.GET.get("show", "problems")
-    if show == "problems":
-        statuses = [s for s in statuses if s.problems or s.ltv is None]
+    customer_ids, statuses, show = _collateral(request, as_of)
     return render(
         request,
         "worklist/collateral.html",
@@ -692,8 +688,52 @@ def collateral(request):
             "guarantors": guarantor_statuses(customer_ids),
             "show": show,
             "as_of": as_of,
+            "export_query": list_export.export_query(request),
         },
     )
+
+
+def _collateral(request, as_of):
+    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
+    statuses = collateral_statuses(as_of, customer_ids)
+    show = request.GET.get("show", "problems")
+    if show == "problems":
+        statuses = [s for s in statuses if s.problems or s.ltv is None]
+    return customer_ids, statuses, show
+
+
+COLLATERAL_SHEET = [
+    Column("押品编号", TEXT, 14),
+    Column("押品说明", TEXT, 28),
+    Column("类型", TEXT, 12),
+    Column("客户", TEXT, 24),
+    Column("最新价值（元）", MONEY, 16),
+    Column("估值日", DATE, 11),
+    Column("估值来源", TEXT, 12),
+    Column("下次重估日", DATE, 11),
+    Column("担保敞口（元）", MONEY, 16),
+    Column("抵押率", PERCENT, 9),
+    Column("抵押率上限", PERCENT, 9),
+    Column("问题", TEXT, 30),
+    Column("说明", TEXT, 40),
+]
+
+
+@login_required
+def collateral_export(request):
+    """押品监测 as the page filtered it (需重估/有问题, or 全部押品)."""
+    _ids, statuses, show = _collateral(request, today())
+    rows = (
+        [
+            s.collateral.collateral_id, s.collateral.description, s.collateral.get_type_display(),
+            "、".join(s.customers), s.latest_value, s.value_date, s.value_source,
+            s.next_revaluation, s.exposure, s.ltv, s.ceiling, "；".join(s.problems),
+            "；".join(s.notes),
+        ]
+        for s in statuses
+    )  # fmt: skip
+    shown = {"范围": "全部押品" if show == "all" else "需重估/有问题"}
+    return list_export.respond("押品监测", COLLATERAL_SHEET, rows, shown)
 
 
 @login_required
