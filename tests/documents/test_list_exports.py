@@ -18,6 +18,7 @@ from postloan.ingest.models import ImportBatch
 from postloan.meetings.access import visible_meetings
 from postloan.meetings.tasks import open_resolution_tasks
 from postloan.ops.models import JobProgress
+from postloan.portfolio.models import Collateral, Guarantee, Loan
 from postloan.worklist.models import CollectionCase
 from tests.documents.paper import soffice_convert
 from tests.factories import make_user
@@ -275,3 +276,80 @@ def test_imports_and_jobs_filters_page_and_export_alike(busy_bank, client):
 
     page = client.get("/ops/jobs/", {"from": "昨天"}).content.decode()
     assert "提交日期自“昨天”不是有效日期" in page and 'value="failed"' in page
+
+
+def test_worklist_lists_export_their_rows(busy_bank, client, tmp_path):
+    """本息催收日历 (办理/事项 filters, every page), 信贷管理部门季度检查, 人户合一, 诉讼时效与保证期间
+    (即将届满/全部) and 押品监测 (需重估/全部): the export's rows are the page's rows, labels not
+    codes, read back through LibreOffice."""
+    from postloan.worklist.choices import TaskKind
+    from postloan.worklist.models import CalendarTask, DepartmentCheck, UnassignedFlag
+    from postloan.worklist.planning import plan_worklist
+    from tests.factories import AS_OF
+
+    bank = busy_bank
+    Loan.objects.filter(pk="L003").update(maturity_date=dt.date(2026, 12, 3))
+    plan_worklist(AS_OF)
+    rm = bank.users["rm_branch"]
+    UnassignedFlag.objects.create(
+        customer=bank.customers["C003"], first_flagged_on=dt.date(2026, 10, 1),
+        last_flagged_on=dt.date(2026, 10, 31), days_flagged=31,
+    )  # fmt: skip
+    assert CalendarTask.objects.exists() and DepartmentCheck.objects.exists()
+    client.force_login(rm)
+    files = {}
+    kind = CalendarTask.objects.values_list("kind", flat=True).first()
+    for params in ({"state": "all"}, {"state": "open", "kind": kind}):
+        count = client.get("/work/calendar/", params).context["page"].paginator.count
+        response = client.get("/work/calendar/export.xlsx", params)
+        header, rows = _data(_workbook(response))
+        assert header[:4] == ["应办理日", "事项", "客户编号", "客户名称"]
+        assert len(rows) == count > 0, (params, len(rows), count)
+        _no_codes(rows)
+        if "kind" in params:
+            assert {r[1].value for r in rows} == {TaskKind(kind).label}
+            assert all(r[7].value is None for r in rows)  # 未办理
+        files[f"calendar-{len(params)}"] = response.content
+
+    checks = len(client.get("/work/department-checks/").context["checks"])
+    response = client.get("/work/department-checks/export.xlsx")
+    header, rows = _data(_workbook(response))
+    assert header[:3] == ["机构", "季度起始", "应完成日"] and len(rows) == checks > 0
+    files["checks"] = response.content
+
+    flags = list(client.get("/work/unassigned/").context["flags"])
+    response = client.get("/work/unassigned/export.xlsx")
+    header, rows = _data(_workbook(response))
+    assert len(rows) == len(flags) == 1 and rows[0][0].value == "C003" and rows[0][4].value == 31
+    files["unassigned"] = response.content
+
+    for params in ({}, {"all": "1"}):
+        items = client.get("/work/limitations/", params).context["items"]
+        response = client.get("/work/limitations/export.xlsx", params)
+        header, rows = _data(_workbook(response))
+        assert header[:3] == ["类型", "客户编号", "客户名称"] and len(rows) == len(items)
+        assert [r[3].value for r in rows] == [i.loan_id for i in items]
+    assert len(items) > 0  # 全部 holds the bank's loans' periods
+    files["limitations"] = response.content
+
+    Collateral.objects.create(
+        collateral_id="K1", type="real_estate", description="厂房",
+        appraised_value=Decimal("6000000"), appraisal_date=dt.date(2025, 6, 1),
+    )  # fmt: skip
+    Guarantee.objects.create(
+        guarantee_id="GK1", loan_id="L001", kind="mortgage", collateral_id="K1"
+    )
+    for params in ({}, {"show": "all"}):
+        statuses = client.get("/work/collateral/", params).context["statuses"]
+        response = client.get("/work/collateral/export.xlsx", params)
+        header, rows = _data(_workbook(response))
+        assert header[:3] == ["押品编号", "押品说明", "类型"] and len(rows) == len(statuses)
+        assert [r[0].value for r in rows] == [s.collateral.collateral_id for s in statuses]
+        _no_codes(rows)
+        assert rows[0][2].value == "房产" and rows[0][4].number_format == "#,##0.00"
+    assert len(statuses) > 0
+    files["collateral"] = response.content
+
+    read = _through_libreoffice(files, tmp_path)
+    assert read["unassigned"][HEADER_ROW][:2] == ["C003", bank.customers["C003"].name]
+    assert len([x for x in read["checks"][HEADER_ROW:] if any(x)]) == checks

@@ -15,7 +15,7 @@ from postloan.core import formats
 from postloan.core.business_date import current_business_date
 from postloan.core.cache import remember
 from postloan.core.errors import DomainError, add_to_form, flash
-from postloan.core.tables import DATE, INT, MONEY, TEXT, Column
+from postloan.core.tables import DATE, INT, MONEY, PERCENT, TEXT, Column
 from postloan.documents import list_export
 from postloan.documents.excel import list_workbook
 from postloan.documents.views import XLSX, download
@@ -481,25 +481,43 @@ def department_check(request, pk):
 
 @login_required
 def department_checks(request):
-    checks = DepartmentCheck.objects.filter(
-        branch__in=visible_branches(request.user)
-    ).select_related("branch")
+    checks = _department_checks(request)
     return render(request, "worklist/department_checks.html", {"checks": checks, "as_of": today()})
+
+
+def _department_checks(request):
+    return DepartmentCheck.objects.filter(branch__in=visible_branches(request.user)).select_related(
+        "branch"
+    )
+
+
+DEPARTMENT_CHECK_SHEET = [
+    Column("机构", TEXT, 18),
+    Column("季度起始", DATE, 11),
+    Column("应完成日", DATE, 11),
+    Column("完成日期", DATE, 11),
+    Column("是否逾期", TEXT, 8),
+]
+
+
+@login_required
+def department_checks_export(request):
+    """信贷管理部门季度检查: every check of the branches the user sees, as the page lists them."""
+    as_of = today()
+
+    def rows():
+        for c in _department_checks(request).iterator(chunk_size=2000):
+            late = c.done_date is None and as_of is not None and c.due_date < as_of
+            yield [c.branch.name, c.quarter_start, c.due_date, c.done_date, "逾期" if late else ""]
+
+    return list_export.respond("信贷管理部门季度检查", DEPARTMENT_CHECK_SHEET, rows(), {})
 
 
 # ── 本息催收日历 ──────────────────────────────────────────────────────────
 @login_required
 def calendar(request):
     as_of = today()
-    qs = access.visible_tasks(request.user).select_related("customer")
-    state = request.GET.get("state", "open")
-    if state == "open":
-        qs = qs.filter(done_date__isnull=True)
-    elif state == "done":
-        qs = qs.filter(done_date__isnull=False)
-    kind = request.GET.get("kind", "")
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs, state, kind = _filtered_tasks(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     results = funds.check_tasks(page.object_list, as_of)
     rows = [(t, results.get(t.pk)) for t in page.object_list]
@@ -513,8 +531,65 @@ def calendar(request):
             "kind": kind,
             "kinds": TaskKind.choices,
             "as_of": as_of,
+            "export_query": list_export.export_query(request),
         },
     )
+
+
+TASK_STATES = {"open": "未办理", "done": "已办理", "all": "全部"}
+
+
+def _filtered_tasks(request):
+    qs = access.visible_tasks(request.user).select_related("customer")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        qs = qs.filter(done_date__isnull=True)
+    elif state == "done":
+        qs = qs.filter(done_date__isnull=False)
+    kind = request.GET.get("kind", "")
+    if kind in TaskKind.values:
+        qs = qs.filter(kind=kind)
+    else:
+        kind = ""
+    return qs, state, kind
+
+
+CALENDAR_SHEET = [
+    Column("应办理日", DATE, 11),
+    Column("事项", TEXT, 14),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("借据", TEXT, 16),
+    Column("到期日/结息日", DATE, 11),
+    Column("应落实金额（元）", MONEY, 16),
+    Column("办理日期", DATE, 11),
+    Column("是否逾期办理", TEXT, 8),
+]
+
+
+@login_required
+def calendar_export(request):
+    """本息催收日历 as filtered on the page (every page); the live 资金核实 is on the page only."""
+    qs, state, kind = _filtered_tasks(request)
+    as_of = today()
+
+    def rows():
+        for t in qs.iterator(chunk_size=2000):
+            late = t.done_date is None and as_of is not None and t.due_date < as_of
+            yield [
+                t.due_date,
+                t.get_kind_display(),
+                t.customer_id,
+                t.customer.name,
+                t.loan_id,
+                t.event_date,
+                t.amount_due,
+                t.done_date,
+                "逾期" if late else "",
+            ]
+
+    words = {"办理": TASK_STATES.get(state, "全部"), "事项": dict(TaskKind.choices).get(kind, "")}
+    return list_export.respond("本息催收日历", CALENDAR_SHEET, rows(), words)
 
 
 @login_required
@@ -585,11 +660,7 @@ def fund_use(request, loan_id):
 @login_required
 def collateral(request):
     as_of = today()
-    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
-    statuses = collateral_statuses(as_of, customer_ids)
-    show = request.GET.get("show", "problems")
-    if show == "problems":
-        statuses = [s for s in statuses if s.problems or s.ltv is None]
+    customer_ids, statuses, show = _collateral(request, as_of)
     return render(
         request,
         "worklist/collateral.html",
@@ -598,8 +669,52 @@ def collateral(request):
             "guarantors": guarantor_statuses(customer_ids),
             "show": show,
             "as_of": as_of,
+            "export_query": list_export.export_query(request),
         },
     )
+
+
+def _collateral(request, as_of):
+    customer_ids = list(visible_customers(request.user).values_list("pk", flat=True))
+    statuses = collateral_statuses(as_of, customer_ids)
+    show = request.GET.get("show", "problems")
+    if show == "problems":
+        statuses = [s for s in statuses if s.problems or s.ltv is None]
+    return customer_ids, statuses, show
+
+
+COLLATERAL_SHEET = [
+    Column("押品编号", TEXT, 14),
+    Column("押品说明", TEXT, 28),
+    Column("类型", TEXT, 12),
+    Column("客户", TEXT, 24),
+    Column("最新价值（元）", MONEY, 16),
+    Column("估值日", DATE, 11),
+    Column("估值来源", TEXT, 12),
+    Column("下次重估日", DATE, 11),
+    Column("担保敞口（元）", MONEY, 16),
+    Column("抵押率", PERCENT, 9),
+    Column("抵押率上限", PERCENT, 9),
+    Column("问题", TEXT, 30),
+    Column("说明", TEXT, 40),
+]
+
+
+@login_required
+def collateral_export(request):
+    """押品监测 as the page filtered it (需重估/有问题, or 全部押品)."""
+    _ids, statuses, show = _collateral(request, today())
+    rows = (
+        [
+            s.collateral.collateral_id, s.collateral.description, s.collateral.get_type_display(),
+            "、".join(s.customers), s.latest_value, s.value_date, s.value_source,
+            s.next_revaluation, s.exposure, s.ltv, s.ceiling, "；".join(s.problems),
+            "；".join(s.notes),
+        ]
+        for s in statuses
+    )  # fmt: skip
+    shown = {"范围": "全部押品" if show == "all" else "需重估/有问题"}
+    return list_export.respond("押品监测", COLLATERAL_SHEET, rows, shown)
 
 
 @login_required
@@ -608,9 +723,39 @@ def limitations(request):
     customer_ids = visible_customers(request.user).values_list("pk", flat=True)
     everything = request.GET.get("all") == "1"
     items = limitation_items(as_of, customer_ids, only_due=not everything)
-    return render(
-        request, "worklist/limitations.html", {"items": items, "as_of": as_of, "all": everything}
-    )
+    context = {"items": items, "as_of": as_of, "all": everything}
+    context["export_query"] = list_export.export_query(request)
+    return render(request, "worklist/limitations.html", context)
+
+
+LIMITATION_SHEET = [
+    Column("类型", TEXT, 12),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("借据", TEXT, 16),
+    Column("起算日", DATE, 11),
+    Column("届满日", DATE, 11),
+    Column("剩余天数", INT, 8),
+    Column("是否已届满", TEXT, 8),
+    Column("依据", TEXT, 40),
+]
+
+
+@login_required
+def limitations_export(request):
+    """诉讼时效与保证期间: the items the page lists (即将届满, or 全部 with all=1)."""
+    customer_ids = visible_customers(request.user).values_list("pk", flat=True)
+    everything = request.GET.get("all") == "1"
+    items = limitation_items(today(), customer_ids, only_due=not everything)
+    rows = (
+        [
+            i.kind, i.customer_id, i.customer_name, i.loan_id, i.start, i.ends_on,
+            i.days_left, "已届满" if i.lapsed else "", i.basis,
+        ]
+        for i in items
+    )  # fmt: skip
+    shown = {"范围": "全部" if everything else "即将届满"}
+    return list_export.respond("诉讼时效与保证期间", LIMITATION_SHEET, rows, shown)
 
 
 # ── 逾期催收 ──────────────────────────────────────────────────────────────
@@ -784,6 +929,31 @@ def collection_rates(request):
 # ── 人户合一 ──────────────────────────────────────────────────────────────
 @login_required
 def unassigned(request):
-    flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
-    flags = flags.select_related("customer__branch").order_by("-days_flagged")
+    flags = _unassigned_flags(request)
     return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": today()})
+
+
+def _unassigned_flags(request):
+    flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
+    return flags.select_related("customer__branch").order_by("-days_flagged", "customer_id")
+
+
+UNASSIGNED_SHEET = [
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("管户机构", TEXT, 18),
+    Column("首次标记日", DATE, 11),
+    Column("已标记天数", INT, 10),
+]
+
+
+@login_required
+def unassigned_export(request):
+    """人户合一: every open flag the user sees, as the page lists them."""
+
+    def rows():
+        for f in _unassigned_flags(request).iterator(chunk_size=2000):
+            c = f.customer
+            yield [c.customer_id, c.name, c.branch.name, f.first_flagged_on, f.days_flagged]
+
+    return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), {})
