@@ -7,6 +7,7 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
@@ -77,5 +78,5 @@ def visible(user, queryset: QuerySet, customer_path: str = "customer__") -> Quer
 def get_customer_for_user(user, customer_id: str):
     customer = visible_customers(user).filter(pk=customer_id).first()
     if customer is None:
-        raise Http404("客户不存在或无权查看")
+        raise Http404(gettext("客户不存在或无权查看"))
     return customer
