@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.accounts.authlog import SESSION_CHANGE_REQUIRED, log
@@ -41,7 +42,7 @@ def password_change(request):
             log(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user)
         update_session_auth_hash(request, user)
         request.session.pop(SESSION_CHANGE_REQUIRED, None)
-        messages.success(request, "密码已修改。")
+        messages.success(request, gettext("密码已修改。"))
         return redirect(_next_url(request))
     return render(
         request,
@@ -62,7 +63,7 @@ def _day(value: str) -> dt.date | None:
 def auth_log(request):
     """登录日志 for the auditors (and system administrators), newest first."""
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有内控/审计人员和系统管理员可以查看登录日志")
+        raise PermissionDenied(gettext("只有内控/审计人员和系统管理员可以查看登录日志"))
     events = AuthEvent.objects.select_related("user")
     username = normalize_username(request.GET.get("username", ""))
     if username:
