@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import File, Form, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -268,7 +269,7 @@ def get_classification(request, assessment_id: int):
 
     a = visible_assessments(request.auth).filter(pk=assessment_id).first()
     if a is None:
-        raise Http404("分类记录不存在或无权查看")
+        raise Http404(gettext("分类记录不存在或无权查看"))
     return a
 
 
@@ -319,7 +320,7 @@ def list_resolutions(
 def get_resolution(request, resolution_id: int):
     res = _visible_resolutions(request.auth).filter(pk=resolution_id).first()
     if res is None:
-        raise Http404("决议不存在或无权查看")
+        raise Http404(gettext("决议不存在或无权查看"))
     return res
 
 
@@ -428,7 +429,7 @@ def push_import(
 
     user = request.auth
     if not can_upload(user):
-        raise PermissionDenied("只有系统管理员和风险经理可以导入数据")
+        raise PermissionDenied(gettext("只有系统管理员和风险经理可以导入数据"))
     _check_upload(files)
     try:
         folder = uploads.store(files)
@@ -458,10 +459,10 @@ def get_import(request, batch_id: int):
     from postloan.ingest.views import can_upload
 
     if not can_upload(request.auth):
-        raise PermissionDenied("只有系统管理员和风险经理可以查看导入批次")
+        raise PermissionDenied(gettext("只有系统管理员和风险经理可以查看导入批次"))
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
-        raise Http404("导入批次不存在")
+        raise Http404(gettext("导入批次不存在"))
     return _batch_out(batch, None)
 
 
