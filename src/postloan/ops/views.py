@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
@@ -32,7 +33,7 @@ def visible_jobs(user):
 def get_job_for_user(user, pk) -> JobProgress:
     job = visible_jobs(user).select_related("created_by").filter(pk=pk).first()
     if job is None:
-        raise Http404("后台任务不存在或无权查看")
+        raise Http404(gettext("后台任务不存在或无权查看"))
     return job
 
 
@@ -62,11 +63,11 @@ def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
 @require_http_methods(["GET", "POST"])
 def job_list(request):
     if not can_see_jobs(request.user):
-        raise PermissionDenied("只有系统管理员和风险管理部门可以查看后台任务")
+        raise PermissionDenied(gettext("只有系统管理员和风险管理部门可以查看后台任务"))
     if request.method == "POST":
         as_of = current_business_date()
         if as_of is None:
-            messages.error(request, "尚未设置业务日期，请先导入数据")
+            messages.error(request, gettext("尚未设置业务日期，请先导入数据"))
         else:
             job = jobs.submit(
                 JobProgress.Kind.SCREENING,
@@ -98,7 +99,7 @@ def job_detail(request, pk: int):
 
 def _audit_events(request):
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有内控/审计人员和系统管理员可以查看审计记录")
+        raise PermissionDenied(gettext("只有内控/审计人员和系统管理员可以查看审计记录"))
     return audit_trail_rows.filter_events(audit_trail_rows.base_queryset(), request.GET)
 
 
