@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from postloan.ingest import uploads
 from postloan.ingest.forms import UploadForm
@@ -32,7 +33,7 @@ def batch_list(request):
     form = UploadForm()
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("只有系统管理员和风险经理可以导入数据")
+            raise PermissionDenied(gettext("只有系统管理员和风险经理可以导入数据"))
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -84,7 +85,7 @@ def _batch_for_importer(user, pk: int, qs=None) -> ImportBatch:
     """A batch's report names customers, accounts and the bad values themselves: only those
     who may import read it (the list of batches stays visible to every role)."""
     if not can_upload(user):
-        raise PermissionDenied("只有系统管理员和风险经理可以查看导入报告")
+        raise PermissionDenied(gettext("只有系统管理员和风险经理可以查看导入报告"))
     return get_object_or_404(qs if qs is not None else ImportBatch.objects, pk=pk)
 
 
