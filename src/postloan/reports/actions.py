@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core.audit import record, record_many
 from postloan.core.models import AuditEvent
@@ -27,13 +28,13 @@ RISK_ROLE = "risk_manager"
 
 def _require_risk(user) -> None:
     if not (has_role(user, RISK_ROLE) or getattr(user, "is_superuser", False)):
-        raise PermissionDenied("只有风险管理部门可以认定问责事项")
+        raise PermissionDenied(gettext("只有风险管理部门可以认定问责事项"))
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写理由")
+        raise ValidationError(gettext("请填写理由"))
     return reason
 
 
@@ -95,7 +96,7 @@ def decide_finding(finding, *, confirm: bool, reason: str, acting_user) -> Accou
     reason = _require_reason(reason)
     finding = AccountabilityFinding.objects.select_for_update().get(pk=finding.pk)
     if finding.status != FindingStatus.OPEN:
-        raise ValidationError("该问责事项已认定，不能重复办理")
+        raise ValidationError(gettext("该问责事项已认定，不能重复办理"))
     before = {"status": finding.status}
     finding.status = FindingStatus.CONFIRMED if confirm else FindingStatus.DISMISSED
     finding.decision_reason = reason
@@ -133,16 +134,16 @@ def add_consequence(
     _require_risk(acting_user)
     note = _require_reason(note)
     if kind not in ConsequenceKind.values:
-        raise ValidationError("处理方式不正确")
+        raise ValidationError(gettext("处理方式不正确"))
     finding.refresh_from_db()
     if finding.status != FindingStatus.CONFIRMED:
-        raise ValidationError("只有已认定的问责事项才能作出处理")
+        raise ValidationError(gettext("只有已认定的问责事项才能作出处理"))
     points = _number(points, "扣分", int)
     amount = _number(amount, "罚款金额", Decimal)
     if kind == ConsequenceKind.POINTS and points is None:
-        raise ValidationError("积分处理须填写扣分")
+        raise ValidationError(gettext("积分处理须填写扣分"))
     if kind == ConsequenceKind.FINE and amount is None:
-        raise ValidationError("经济处罚须填写罚款金额")
+        raise ValidationError(gettext("经济处罚须填写罚款金额"))
     consequence = AccountabilityConsequence.objects.create(
         finding=finding,
         kind=kind,
