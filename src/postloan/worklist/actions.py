@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext
 
 from postloan.core.audit import record, snapshot
 from postloan.core.business_date import current_business_date
@@ -193,7 +194,7 @@ def amend_inspection(
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.done_date is None:
-            raise ValidationError("检查尚未完成，请直接登记检查，无需更正")
+            raise ValidationError(gettext("检查尚未完成，请直接登记检查，无需更正"))
         amendments = list(inspection.amendments.all())
         if not errors:
             pending = InspectionAmendment(
@@ -281,7 +282,7 @@ def complete_department_check(
     with transaction.atomic():
         check = DepartmentCheck.objects.select_for_update().get(pk=check.pk)
         if check.done_date is not None:
-            raise ValidationError("该季度检查已完成")
+            raise ValidationError(gettext("该季度检查已完成"))
         before = snapshot(check)
         check.done_date, check.done_by = done_date, acting_user
         check.findings, check.coverage_note = findings, coverage_note
@@ -311,9 +312,9 @@ def complete_calendar_task(
     with transaction.atomic():
         task = CalendarTask.objects.select_for_update().get(pk=task.pk)
         if task.done_date is not None:
-            raise ValidationError("该事项已办理")
+            raise ValidationError(gettext("该事项已办理"))
         if task.kind == TaskKind.MATURITY_NOTICE and borrower_confirmed_on is None:
-            raise ValidationError("到期贷款催收函须记录借款人确认日期")
+            raise ValidationError(gettext("到期贷款催收函须记录借款人确认日期"))
         before = snapshot(task)
         task.done_date, task.done_by, task.note = done_date, acting_user, note
         task.borrower_confirmed_on = borrower_confirmed_on
@@ -349,7 +350,7 @@ def record_collection_action(
     next_action_date: dt.date | None = None,
 ) -> CollectionAction:
     if case.status != CaseStatus.OPEN:
-        raise ValidationError("案件已结案，不能再登记催收")
+        raise ValidationError(gettext("案件已结案，不能再登记催收"))
     with transaction.atomic():
         action = CollectionAction.objects.create(
             case=case,
@@ -372,9 +373,9 @@ def record_promise(
     case: CollectionCase, *, acting_user, made_on: dt.date, amount: Decimal, promised_date: dt.date
 ) -> PromiseToPay:
     if case.status != CaseStatus.OPEN:
-        raise ValidationError("案件已结案，不能再登记还款承诺")
+        raise ValidationError(gettext("案件已结案，不能再登记还款承诺"))
     if promised_date < made_on:
-        raise ValidationError("承诺还款日不能早于承诺日期")
+        raise ValidationError(gettext("承诺还款日不能早于承诺日期"))
     with transaction.atomic():
         promise = PromiseToPay.objects.create(
             case=case,
@@ -398,7 +399,7 @@ def close_collection_case(
     with transaction.atomic():
         case = CollectionCase.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.OPEN:
-            raise ValidationError("案件已结案")
+            raise ValidationError(gettext("案件已结案"))
         before = snapshot(case)
         case.status, case.closed_on = CaseStatus.CLOSED, closed_on
         case.outcome, case.outcome_note = outcome, note
