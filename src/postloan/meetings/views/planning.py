@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from postloan.core import evidence
@@ -58,7 +59,7 @@ def plan_page(request):
             except MeetingError as exc:
                 add_action_errors(form, exc)
             else:
-                messages.success(request, "例会已安排，上会客户已按计划列入议程")
+                messages.success(request, gettext("例会已安排，上会客户已按计划列入议程"))
                 return redirect("meetings:detail", meeting.pk)
         plan = build_plan(branch, date, kind)
         if request.GET.get("format") == "json":
@@ -80,7 +81,7 @@ def plan_page(request):
 def _branch(request, code) -> Branch:
     branch = get_object_or_404(Branch, pk=code)
     if not can_view_branch(request.user, branch):
-        raise Http404("机构不存在或无权查看")
+        raise Http404(gettext("机构不存在或无权查看"))
     return branch
 
 
@@ -112,7 +113,7 @@ def committee_page(request, code):
                         acting_user=request.user,
                         joined_on=current_business_date(),
                     )
-                    messages.success(request, "委员已增加")
+                    messages.success(request, gettext("委员已增加"))
                     return redirect("meetings:committee", code)
             elif op in ("remove", "certify"):
                 member = get_object_or_404(
@@ -122,7 +123,7 @@ def committee_page(request, code):
                     actions.remove_member(
                         member, acting_user=request.user, left_on=current_business_date()
                     )
-                    messages.success(request, "委员已卸任")
+                    messages.success(request, gettext("委员已卸任"))
                     return redirect("meetings:committee", code)
                 certify_form = CertifyForm(request.POST, request.FILES)
                 certify_target = member.pk
@@ -130,7 +131,7 @@ def committee_page(request, code):
                     actions.certify_member(
                         member, acting_user=request.user, **certify_form.cleaned_data
                     )
-                    messages.success(request, "个人委员资格已认定，认定文书已留存")
+                    messages.success(request, gettext("个人委员资格已认定，认定文书已留存"))
                     return redirect("meetings:committee", code)
         except MeetingError as exc:
             (certify_form if op == "certify" else member_form).add_error(None, exc.message)
@@ -175,6 +176,6 @@ def settings_page(request, code):
         except MeetingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "例会设置已保存")
+            messages.success(request, gettext("例会设置已保存"))
             return redirect("meetings:settings", code)
     return render(request, "meetings/settings.html", {"form": form, "branch": branch})

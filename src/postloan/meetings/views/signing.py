@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from postloan.meetings import actions
@@ -42,7 +43,8 @@ def sign_page(request, pk):
     held = signer_roles(request.user, meeting)
     if not held:
         messages.error(
-            request, "您不是本次例会的签署人：只有会议主持人和行长可以签署（签署人在开会时确定）"
+            request,
+            gettext("您不是本次例会的签署人：只有会议主持人和行长可以签署（签署人在开会时确定）"),
         )
         return redirect("meetings:detail", meeting.pk)
     form = None
