@@ -33,7 +33,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60]")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 TOKEN = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\})")  # as Django's lexer (no newlines)
 ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
-LITERAL = re.compile(r"""(?<!_\()(?P<q>["'])(?P<s>(?:(?!(?P=q)).)*?[\u3400-\u9fff](?:(?!(?P=q)).)*?)(?P=q)""")
+LITERAL = re.compile(
+    r"""(?<!_\()(?P<q>["'])(?P<s>(?:(?!(?P=q)).)*?[\u3400-\u9fff](?:(?!(?P=q)).)*?)(?P=q)"""
+)
 ATTRIBUTES = {
     "title",
     "placeholder",
@@ -219,7 +221,13 @@ class Rewriter:
         for i, part in enumerate(parts):
             if part:
                 if i % 2:
-                    kind = "var" if part.startswith("{{") else "comment" if part.startswith("{#") else "block"
+                    kind = (
+                        "var"
+                        if part.startswith("{{")
+                        else "comment"
+                        if part.startswith("{#")
+                        else "block"
+                    )
                 else:
                     kind = "text"
                 tokens.append((kind, part, pos))

@@ -45,7 +45,9 @@ def _name(func: ast.expr) -> str:
 
 def _is_ui_str(node: ast.expr | None) -> bool:
     return (
-        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(HAN.search(node.value))
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and bool(HAN.search(node.value))
     )
 
 
@@ -70,7 +72,8 @@ class Finder(ast.NodeVisitor):
                 if (
                     isinstance(stmt, ast.Assign)
                     and len(stmt.targets) == 1
-                    and getattr(stmt.targets[0], "id", "") in ("verbose_name", "verbose_name_plural")
+                    and getattr(stmt.targets[0], "id", "")
+                    in ("verbose_name", "verbose_name_plural")
                     and _is_ui_str(stmt.value)
                 ):
                     self.targets.append((stmt.value, "gettext_lazy"))
@@ -175,7 +178,9 @@ def _add_import(source: str, tree: ast.Module, names: list[str]) -> str:
     else:
         body = tree.body
         first = body[0]
-        doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant)
+        doc = isinstance(first, ast.Expr) and isinstance(
+            getattr(first, "value", None), ast.Constant
+        )
         after = [n for n in body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
         at = after[-1].end_lineno if after else (first.end_lineno if doc else 0)
         line = ("\n" if at else "") + line
