@@ -48,7 +48,10 @@ class UploadForm(forms.Form):
             suffix = Path(f.name).suffix.lower()
             if suffix not in UPLOAD_SUFFIXES:
                 raise forms.ValidationError(
-                    f"不支持的文件类型：{f.name}。只接受 CSV、XLSX、Parquet 文件或 ZIP 压缩包。"
+                    gettext(
+                        "不支持的文件类型：%(name)s。只接受 CSV、XLSX、Parquet 文件或 ZIP 压缩包。"
+                    )
+                    % {"name": f.name}
                 )
         zips = [f for f in files if Path(f.name).suffix.lower() == ".zip"]
         if zips and len(files) > 1:
@@ -56,6 +59,7 @@ class UploadForm(forms.Form):
         total = sum(f.size for f in files)
         if total > limit:
             raise forms.ValidationError(
-                f"上传文件过大：合计 {total / 1024 / 1024:.1f} MB，上限 {limit / 1024 / 1024:.0f} MB。"
+                gettext("上传文件过大：合计 %(total)s MB，上限 %(limit)s MB。")
+                % {"total": f"{total / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
             )
         return files

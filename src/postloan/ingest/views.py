@@ -67,7 +67,10 @@ def _submit_upload(request, folder, as_of):
         source=ImportBatch.Source.WEB.value,
     )
     if job.status == JobProgress.Status.SUCCEEDED:  # the immediate backend ran it already
-        messages.success(request, f"导入成功：共 {job.result.get('rows', 0):,} 行。")
+        messages.success(
+            request,
+            gettext("导入成功：共 %(rows)s 行。") % {"rows": f"{job.result.get('rows', 0):,}"},
+        )
     elif job.status == JobProgress.Status.FAILED:
         errors = job.result.get("errors")
         messages.error(
@@ -77,7 +80,10 @@ def _submit_upload(request, folder, as_of):
             else f"导入失败，未写入任何数据：{job.message}",
         )
     else:
-        messages.info(request, f"文件已上传，导入任务 #{job.pk} 已提交，正在后台处理。")
+        messages.info(
+            request,
+            gettext("文件已上传，导入任务 #%(job)s 已提交，正在后台处理。") % {"job": job.pk},
+        )
     return job
 
 
