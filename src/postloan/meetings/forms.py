@@ -1,7 +1,7 @@
 """Forms of the meeting pages; they keep the input and show Chinese errors."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from postloan.meetings import choices as ch
 from postloan.meetings.models import MeetingSettings
@@ -151,10 +151,12 @@ class DecisionForm(forms.Form):
         self.loans = loans
         for f in loans:
             self.fields[f.class_field] = forms.ChoiceField(
-                label=f"{f.loan_id} 审议认定分类", choices=CLASS_CHOICES, required=False
+                label=gettext("%(loan)s 审议认定分类") % {"loan": f.loan_id},
+                choices=CLASS_CHOICES,
+                required=False,
             )
             self.fields[f.reason_field] = forms.CharField(
-                label=f"{f.loan_id} 理由", required=False, max_length=500
+                label=gettext("%(loan)s 理由") % {"loan": f.loan_id}, required=False, max_length=500
             )
 
     def rows(self):

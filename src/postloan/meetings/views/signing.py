@@ -70,7 +70,9 @@ def sign_page(request, pk):
             messages.error(request, exc.message)
             return redirect("meetings:detail", meeting.pk)
         else:
-            messages.success(request, f"已以{signature.get_role_display()}身份签署")
+            messages.success(
+                request, gettext("已以%(role)s身份签署") % {"role": signature.get_role_display()}
+            )
             if pending_roles(request.user, meeting, amendment):
                 return redirect(back)
             return redirect("meetings:detail", meeting.pk)
