@@ -77,7 +77,11 @@ def job_list(request):
                 as_of=as_of.isoformat(),
                 user_id=request.user.pk,
             )
-            messages.success(request, f"已提交筛查任务 #{job.pk}：{job.get_status_display()}")
+            messages.success(
+                request,
+                gettext("已提交筛查任务 #%(job)s：%(status)s")
+                % {"job": job.pk, "status": job.get_status_display()},
+            )
         return redirect("ops:jobs")
     page = Paginator(JobProgress.objects.select_related("created_by"), 30).get_page(
         request.GET.get("page")
