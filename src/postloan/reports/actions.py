@@ -120,9 +120,9 @@ def _number(value, label: str, kind) -> Decimal | None:
     try:
         number = kind(str(value).replace(",", ""))
     except (ValueError, InvalidOperation) as exc:
-        raise ValidationError(f"{label}格式不正确") from exc
+        raise ValidationError(gettext("%(label)s格式不正确") % {"label": label}) from exc
     if number <= 0:
-        raise ValidationError(f"{label}须大于零")
+        raise ValidationError(gettext("%(label)s须大于零") % {"label": label})
     return number
 
 

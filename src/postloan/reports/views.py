@@ -167,7 +167,7 @@ def accountability_detect(request):
     count = actions.detect_findings(
         scope.as_of, acting_user=request.user, branch_path=scope.branch.path
     )
-    messages.success(request, f"比对完成，新发现问责事项 {count} 项")
+    messages.success(request, gettext("比对完成，新发现问责事项 %(count)s 项") % {"count": count})
     return _back(request)
 
 
