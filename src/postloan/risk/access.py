@@ -31,7 +31,7 @@ def is_risk_head(user) -> bool:
 
 def require_risk_head(user, what: str) -> None:
     if not is_risk_head(user):
-        raise PermissionDenied(f"只有风险管理部门负责人可以{what}")
+        raise PermissionDenied(gettext("只有风险管理部门负责人可以%(what)s") % {"what": what})
 
 
 def manages_customer(user, customer) -> bool:
@@ -50,7 +50,7 @@ def require_visible(user, customer_id: str) -> None:
 
 def require_risk_department(user, what: str) -> None:
     if not is_risk_department(user):
-        raise PermissionDenied(f"只有风险管理部门可以{what}")
+        raise PermissionDenied(gettext("只有风险管理部门可以%(what)s") % {"what": what})
 
 
 def visible_signals(user):

@@ -284,10 +284,12 @@ def screen(request):
     try:
         run = actions.run_screening(as_of, acting_user=request.user, source="web")
     except Exception as exc:  # noqa: BLE001 - the failed run is recorded; tell the user
-        messages.error(request, f"筛查失败：{exc}")
+        messages.error(request, gettext("筛查失败：%(error)s") % {"error": exc})
         return redirect("risk:suggestions")
     messages.success(
-        request, f"筛查完成：{run.as_of:%Y-%m-%d}，借据 {run.counts.get('loans', 0)} 笔"
+        request,
+        gettext("筛查完成：%(date)s，借据 %(loans)s 笔")
+        % {"date": f"{run.as_of:%Y-%m-%d}", "loans": run.counts.get("loans", 0)},
     )
     return redirect(f"{reverse('risk:suggestions')}?as_of={run.as_of:%Y-%m-%d}")
 
