@@ -70,7 +70,7 @@ class InspectionForm(PhotoFields):
                 label=label, choices=_choose(ch.ItemStatus.choices), required=False
             )
             self.fields[f"note_{code}"] = forms.CharField(
-                label=f"{label}说明", required=False, max_length=1000
+                label=gettext("%(label)s说明") % {"label": label}, required=False, max_length=1000
             )
         for code, label in NARRATIVE_SECTIONS:
             self.fields[f"narrative_{code}"] = forms.CharField(

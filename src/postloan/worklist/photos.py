@@ -37,7 +37,8 @@ def read_photo(upload) -> PhotoFacts:
     limit = int(setting("WORKLIST_ATTACHMENT_MAX_BYTES"))
     if upload.size > limit:
         raise ValidationError(
-            f"照片过大（{upload.size // 1024} KB），上限 {limit // 1024 // 1024} MB"
+            gettext("照片过大（%(size)s KB），上限 %(limit)s MB")
+            % {"size": upload.size // 1024, "limit": limit // 1024 // 1024}
         )
     upload.seek(0)
     content = upload.read()

@@ -352,7 +352,9 @@ def inspection_amend(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"更正记录{amendment.number}已提交")
+            messages.success(
+                request, gettext("更正记录%(number)s已提交") % {"number": amendment.number}
+            )
             return redirect("worklist:inspection", pk=inspection.pk)
     request.method = "GET"
     return inspection_detail(request, pk, amendment_form=form)
