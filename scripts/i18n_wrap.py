@@ -123,7 +123,8 @@ class Rewriter:
         if all(kind == "text" for kind, _ in pieces):
             text = "".join(value for _, value in pieces)
             for q in ('"', "'"):
-                if q != quote_avoid and q not in text and "\\" not in text:
+                # a tag cannot span lines (Django's lexer): multi-line text goes in a block
+                if q != quote_avoid and q not in text and "\\" not in text and "\n" not in text:
                     return f"{{% translate {q}{text}{q} %}}"
             return f"{{% blocktranslate %}}{text}{{% endblocktranslate %}}"
         names: dict[str, str] = {}

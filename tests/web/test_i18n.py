@@ -140,6 +140,11 @@ def test_the_codemod_wraps_safely_and_twice_changes_nothing():
     assert "<script>alert('不动');</script>" in once
     assert '{% if role == "风险经理" %}<b>{% translate "风险" %}</b>' in once
     assert tool.Rewriter(once).run() == once
+    two_lines = tool.Rewriter("<p>第一行\n  第二行</p>").run()
+    assert (
+        two_lines
+        == "{% load i18n %}<p>{% blocktranslate %}第一行\n  第二行{% endblocktranslate %}</p>"
+    )
 
 
 @pytest.mark.django_db
