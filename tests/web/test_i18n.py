@@ -190,8 +190,8 @@ def test_the_compiled_catalogue_is_the_po_compiled():
     assert compiled == expected, "django.mo is stale: run scripts/messages.sh --compile-only"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
 def test_the_catalogue_holds_every_string_the_tree_marks(tmp_path):
+    assert shutil.which("xgettext"), "GNU gettext is needed (scripts/setup.sh installs it)"
     tree = tmp_path / "postloan"
     shutil.copytree(PACKAGE, tree, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
     subprocess.run(
