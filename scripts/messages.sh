@@ -8,10 +8,15 @@ PL=${POSTLOAN:-postloan}
 command -v "$PL" >/dev/null || PL="$PWD/../../.venv/bin/postloan"
 po=locale/zh_Hans/LC_MESSAGES/django.po
 if [[ "${1:-}" != "--compile-only" ]]; then
-  head=$(sed -n '1,/^$/p' "$po")
+  head=$(awk '/^$/ || /^#:/ {exit} {print}' "$po")
   "$PL" makemessages -l zh_Hans --ignore "static/*" --no-obsolete >/dev/null
-  msgen "$po" -o "$po.tmp"
-  { printf '%s\n' "$head"; sed -n '/^$/,$p' "$po.tmp" | sed '1d'; } > "$po"
+  # msgstr = msgid for every entry: msgmerge's fuzzy guesses (风险事件 for 事件) are dropped,
+  # then msgen fills each emptied msgstr from its msgid.
+  msgattrib --clear-fuzzy --clear-previous "$po" \
+    | msgfilter --keep-header -o "$po.empty" sed -e d
+  msgen "$po.empty" -o "$po.tmp"
+  rm -f "$po.empty"
+  { printf '%s\n\n' "$head"; sed -n '/^$/,$p' "$po.tmp" | sed '1d'; } > "$po"
   rm -f "$po.tmp"
 fi
 "$PL" compilemessages >/dev/null

@@ -3,6 +3,7 @@ the password history, and the login/logout log auditors read."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class AccountSecurity(models.Model):
@@ -16,18 +17,18 @@ class AccountSecurity(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=gettext_lazy("用户"),
         on_delete=models.CASCADE,
         related_name="security",
         primary_key=True,
     )
-    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
-    must_change_password = models.BooleanField("须修改密码", default=False)
-    demo = models.BooleanField("演示账号", default=False)
+    password_changed_at = models.DateTimeField(gettext_lazy("密码设置时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(gettext_lazy("须修改密码"), default=False)
+    demo = models.BooleanField(gettext_lazy("演示账号"), default=False)
 
     class Meta:
-        verbose_name = "账号安全状态"
-        verbose_name_plural = "账号安全状态"
+        verbose_name = gettext_lazy("账号安全状态")
+        verbose_name_plural = gettext_lazy("账号安全状态")
 
     def __str__(self) -> str:
         return f"{self.user}"
@@ -38,16 +39,16 @@ class PasswordHistory(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=gettext_lazy("用户"),
         on_delete=models.CASCADE,
         related_name="password_history",
     )
-    password = models.CharField("密码摘要", max_length=128)
-    at = models.DateTimeField("设置时间", auto_now_add=True)
+    password = models.CharField(gettext_lazy("密码摘要"), max_length=128)
+    at = models.DateTimeField(gettext_lazy("设置时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "历史密码"
-        verbose_name_plural = "历史密码"
+        verbose_name = gettext_lazy("历史密码")
+        verbose_name_plural = gettext_lazy("历史密码")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["user", "at"])]
 
@@ -66,24 +67,26 @@ class AuthEvent(models.Model):
         TIMEOUT = "timeout", "超时退出"
         PASSWORD_CHANGED = "password_changed", "修改密码"
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)
-    username = models.CharField("用户名", max_length=150, db_index=True)
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(
+        gettext_lazy("事件"), max_length=20, choices=Kind.choices, db_index=True
+    )
+    username = models.CharField(gettext_lazy("用户名"), max_length=150, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=gettext_lazy("用户"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    ip = models.CharField("来源地址", max_length=64, blank=True, default="")
-    user_agent = models.CharField("客户端", max_length=200, blank=True, default="")
-    detail = models.CharField("说明", max_length=200, blank=True, default="")
+    ip = models.CharField(gettext_lazy("来源地址"), max_length=64, blank=True, default="")
+    user_agent = models.CharField(gettext_lazy("客户端"), max_length=200, blank=True, default="")
+    detail = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, default="")
 
     class Meta:
-        verbose_name = "登录日志"
-        verbose_name_plural = "登录日志"
+        verbose_name = gettext_lazy("登录日志")
+        verbose_name_plural = gettext_lazy("登录日志")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

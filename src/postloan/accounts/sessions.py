@@ -11,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from postloan.accounts.authlog import SESSION_CHANGE_REQUIRED, SESSION_LAST_SEEN
 
@@ -55,7 +56,9 @@ class IdleTimeoutMiddleware:
                         {"detail": "长时间未操作，登录已超时，请重新登录"}, status=401
                     )
                 messages.warning(
-                    request, f"超过 {limit // 60} 分钟未操作，已自动退出，请重新登录。"
+                    request,
+                    gettext("超过 %(minutes)s 分钟未操作，已自动退出，请重新登录。")
+                    % {"minutes": limit // 60},
                 )
                 return _go_to(request, _with_next("login", request))
             if last is None or now - int(last) >= LAST_SEEN_RESOLUTION:

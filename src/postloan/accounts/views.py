@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.accounts.authlog import SESSION_CHANGE_REQUIRED, log
@@ -44,7 +45,7 @@ def password_change(request):
             log(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user)
         update_session_auth_hash(request, user)
         request.session.pop(SESSION_CHANGE_REQUIRED, None)
-        messages.success(request, "密码已修改。")
+        messages.success(request, gettext("密码已修改。"))
         return redirect(_next_url(request))
     return render(
         request,
@@ -56,7 +57,7 @@ def password_change(request):
 def _auth_events(request):
     """The login log filtered as the page asks: (events, the filters in words)."""
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有内控/审计人员和系统管理员可以查看登录日志")
+        raise PermissionDenied(gettext("只有内控/审计人员和系统管理员可以查看登录日志"))
     events = AuthEvent.objects.select_related("user__staff")
     shown = {}
     username = normalize_username(request.GET.get("username", ""))

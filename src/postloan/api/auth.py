@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
 from postloan.api.models import Scope
@@ -26,7 +27,9 @@ class ApiTokenAuth(HttpBearer):
         if found is None:
             return None
         if self.scope.value not in found.scopes:
-            raise PermissionDenied(f"该接口令牌没有「{self.scope.label}」权限范围")
+            raise PermissionDenied(
+                gettext("该接口令牌没有「%(scope)s」权限范围") % {"scope": self.scope.label}
+            )
         request.user = found.user
         request.api_token = found
         return found.user

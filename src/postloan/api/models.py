@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 TOKEN_PREFIX = "plk_"
 
@@ -26,22 +27,26 @@ class Scope(models.TextChoices):
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=gettext_lazy("用户"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
-    name = models.CharField("用途", max_length=100, blank=True, default="")
-    token_hash = models.CharField("令牌摘要", max_length=64, unique=True, editable=False)
-    hint = models.CharField("令牌前缀", max_length=12, editable=False)
-    created = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked = models.DateTimeField("吊销时间", null=True, blank=True)
-    scopes = models.JSONField("权限范围", default=list, blank=True)
-    expires_at = models.DateTimeField("到期时间", null=True, blank=True, db_index=True)
+    name = models.CharField(gettext_lazy("用途"), max_length=100, blank=True, default="")
+    token_hash = models.CharField(
+        gettext_lazy("令牌摘要"), max_length=64, unique=True, editable=False
+    )
+    hint = models.CharField(gettext_lazy("令牌前缀"), max_length=12, editable=False)
+    created = models.DateTimeField(gettext_lazy("创建时间"), auto_now_add=True)
+    last_used = models.DateTimeField(gettext_lazy("最近使用"), null=True, blank=True)
+    revoked = models.DateTimeField(gettext_lazy("吊销时间"), null=True, blank=True)
+    scopes = models.JSONField(gettext_lazy("权限范围"), default=list, blank=True)
+    expires_at = models.DateTimeField(
+        gettext_lazy("到期时间"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = gettext_lazy("接口令牌")
+        verbose_name_plural = gettext_lazy("接口令牌")
         ordering = ["-created"]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """The national code tables the bank's data uses, shipped with the product as CSV files
-(postloan/core/data/): regions of GB/T 2260 (provinces, all prefecture-level divisions and the
-counties of the provinces the demo bank serves) and industries of GB/T 4754-2017 (sections,
-divisions, the groups of the divisions in use, and the classes the demo bank uses).
+(postloan/core/data/): regions of GB/T 2260 (every province, prefecture and county) and industries of
+GB/T 4754-2017 (sections, divisions, the groups of the divisions in use, and the classes the
+demo bank uses). Sources and licences: postloan/core/data/README.md.
 
 A code missing from a table reads as the code with "（未知代码）", never an error.
 """

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 PDF, IMAGE, WORD, EXCEL, POWERPOINT, OFFICE_97 = "pdf", "image", "word", "excel", "ppt", "ole"
 
@@ -180,11 +181,11 @@ def generated_name(area: str, filename: str, today: dt.date | None = None) -> st
 def download(fieldfile, name: str = "") -> FileResponse:
     """Serve a stored evidence file as a download only. The caller has checked visibility."""
     if not fieldfile:
-        raise Http404("没有附件")
+        raise Http404(gettext("没有附件"))
     try:
         handle = fieldfile.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
+        raise Http404(gettext("附件文件不存在")) from None
     ext = extension(fieldfile.name)
     content_type = ALLOWED[ext][0] if ext in ALLOWED else "application/octet-stream"
     filename = display_name(name) if name else f"附件.{ext or 'bin'}"

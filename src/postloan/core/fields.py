@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 FEN = Decimal("0.01")
 
@@ -34,7 +35,9 @@ class MoneyField(models.BigIntegerField):
         try:
             return Decimal(str(value).replace(",", "")).quantize(FEN)
         except Exception as exc:  # noqa: BLE001 - any parse failure is a validation error
-            raise ValidationError("金额格式不正确：%(value)s", params={"value": value}) from exc
+            raise ValidationError(
+                gettext("金额格式不正确：%(value)s"), params={"value": value}
+            ) from exc
 
     def get_prep_value(self, value):
         if value is None:

@@ -2,31 +2,34 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class AuditEvent(models.Model):
     """Who changed which business record, when, and how (before/after)."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=gettext_lazy("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField("操作", max_length=64, db_index=True)
-    object_type = models.CharField("对象类型", max_length=64, db_index=True)
-    object_id = models.CharField("对象编号", max_length=128, db_index=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    reason = models.TextField("原因", blank=True)
-    batch_id = models.BigIntegerField("导入批次", null=True, blank=True, db_index=True)
+    action = models.CharField(gettext_lazy("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(gettext_lazy("对象类型"), max_length=64, db_index=True)
+    object_id = models.CharField(gettext_lazy("对象编号"), max_length=128, db_index=True)
+    before = models.JSONField(gettext_lazy("变更前"), null=True, blank=True)
+    after = models.JSONField(gettext_lazy("变更后"), null=True, blank=True)
+    reason = models.TextField(gettext_lazy("原因"), blank=True)
+    batch_id = models.BigIntegerField(
+        gettext_lazy("导入批次"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = gettext_lazy("审计记录")
+        verbose_name_plural = gettext_lazy("审计记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
@@ -41,12 +44,12 @@ class BusinessDate(models.Model):
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    as_of = models.DateField("业务日期")
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    as_of = models.DateField(gettext_lazy("业务日期"))
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "业务日期"
-        verbose_name_plural = "业务日期"
+        verbose_name = gettext_lazy("业务日期")
+        verbose_name_plural = gettext_lazy("业务日期")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(id=1),
@@ -68,14 +71,19 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", "节假日（休息）"
         WORKDAY = "workday", "工作日（含调休上班）"
 
-    date = models.DateField("日期", primary_key=True)
-    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
-    name = models.CharField("名称", max_length=64, blank=True, help_text="如：春节、国庆节调休")
+    date = models.DateField(gettext_lazy("日期"), primary_key=True)
+    kind = models.CharField(gettext_lazy("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(
+        gettext_lazy("名称"),
+        max_length=64,
+        blank=True,
+        help_text=gettext_lazy("如：春节、国庆节调休"),
+    )
 
     class Meta:
         db_table = "calendar_days"
-        verbose_name = "工作日历"
-        verbose_name_plural = "工作日历"
+        verbose_name = gettext_lazy("工作日历")
+        verbose_name_plural = gettext_lazy("工作日历")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """The mark `postloan demo` leaves on a database it created itself."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class DemoDatabase(models.Model):
@@ -8,11 +9,11 @@ class DemoDatabase(models.Model):
     bank, the superuser and the role logins in it are the demo's own (postloan.demo.guard)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "演示数据库标记"
-        verbose_name_plural = "演示数据库标记"
+        verbose_name = gettext_lazy("演示数据库标记")
+        verbose_name_plural = gettext_lazy("演示数据库标记")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(id=1),

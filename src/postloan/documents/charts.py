@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from postloan.core import formats
 
 CLASS_COLOURS = {
@@ -141,10 +143,23 @@ def quality_charts(report, kind: str = SVG) -> list[Chart]:
     t = d["trend"]
     xs = list(range(len(t["dates"])))
     ax2 = ax.twinx()
-    ax2.bar(xs, [_num(v) for v in t["npl"]], color="#fa8c16", width=0.4, label="不良余额（万元）")
+    ax2.bar(
+        xs,
+        [_num(v) for v in t["npl"]],
+        color="#fa8c16",
+        width=0.4,
+        label=gettext("不良余额（万元）"),
+    )
     ax2.set_ylabel("万元")
     _thousands(ax2)
-    ax.plot(xs, [_num(v) for v in t["ratio"]], color=NPL, marker="o", label="不良率（%）", zorder=3)
+    ax.plot(
+        xs,
+        [_num(v) for v in t["ratio"]],
+        color=NPL,
+        marker="o",
+        label=gettext("不良率（%）"),
+        zorder=3,
+    )
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.set_ylabel("不良率 %")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.documents import actions, charts, excel, word
@@ -136,7 +137,7 @@ def review_form_docx(request, pk, item_pk):
     meeting = get_meeting(request.user, pk)
     item = get_item(request.user, item_pk)
     if item.meeting_id != meeting.pk:
-        raise Http404("上会客户不存在")
+        raise Http404(gettext("上会客户不存在"))
     data = meeting_record.review_form(item)  # as signed once signed
     return download(word.review_form(data), f"审议表-{data['customer']}.docx", DOCX)
 
@@ -162,6 +163,6 @@ def pack_download(request, pk, job_pk):
     meeting = _meeting_reader(request, pk)
     job = get_object_or_404(PackJob, pk=job_pk, meeting=meeting, status="done")
     if not job.file:
-        raise Http404("会议材料文件不存在")
+        raise Http404(gettext("会议材料文件不存在"))
     name = f"会议材料-{meeting.branch.name}-{meeting.date:%Y%m%d}.pdf"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=PDF)

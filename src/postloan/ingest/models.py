@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class ImportBatch(models.Model):
@@ -16,46 +17,52 @@ class ImportBatch(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="导入人",
+        verbose_name=gettext_lazy("导入人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.CLI)
-    path = models.CharField("导入路径", max_length=500, blank=True)
-    started_at = models.DateTimeField("开始时间")
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    as_of = models.DateField("数据日期", null=True, blank=True)
+    source = models.CharField(
+        gettext_lazy("来源"), max_length=8, choices=Source.choices, default=Source.CLI
+    )
+    path = models.CharField(gettext_lazy("导入路径"), max_length=500, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("开始时间"))
+    finished_at = models.DateTimeField(gettext_lazy("结束时间"), null=True, blank=True)
+    as_of = models.DateField(gettext_lazy("数据日期"), null=True, blank=True)
     files = models.JSONField(
-        "文件",
+        gettext_lazy("文件"),
         default=list,
         blank=True,
-        help_text="每个文件：表、行数、格式、编码、忽略的列、新增/变更数",
+        help_text=gettext_lazy("每个文件：表、行数、格式、编码、忽略的列、新增/变更数"),
     )
-    ignored_files = models.JSONField("忽略的文件", default=list, blank=True)
-    rows = models.PositiveBigIntegerField("总行数", default=0)
+    ignored_files = models.JSONField(gettext_lazy("忽略的文件"), default=list, blank=True)
+    rows = models.PositiveBigIntegerField(gettext_lazy("总行数"), default=0)
     outcome = models.CharField(
-        "结果", max_length=12, choices=Outcome.choices, default=Outcome.RUNNING, db_index=True
+        gettext_lazy("结果"),
+        max_length=12,
+        choices=Outcome.choices,
+        default=Outcome.RUNNING,
+        db_index=True,
     )
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    warning_count = models.PositiveIntegerField("提示数", default=0)
+    error_count = models.PositiveIntegerField(gettext_lazy("错误数"), default=0)
+    warning_count = models.PositiveIntegerField(gettext_lazy("提示数"), default=0)
     report = models.JSONField(
-        "报告",
+        gettext_lazy("报告"),
         default=dict,
         blank=True,
-        help_text="errors / warnings 列表（过多时截断，完整内容见 CSV）",
+        help_text=gettext_lazy("errors / warnings 列表（过多时截断，完整内容见 CSV）"),
     )
-    report_csv = models.CharField("报告文件", max_length=500, blank=True)
+    report_csv = models.CharField(gettext_lazy("报告文件"), max_length=500, blank=True)
     # While it runs (ops.heartbeat): which process, and when it last proved to be alive. A batch
     # whose process died is closed as failed by `postloan recover-jobs`, marked interrupted.
-    worker = models.CharField("导入进程", max_length=120, blank=True, default="")
-    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
-    interrupted = models.BooleanField("已中断", default=False)
+    worker = models.CharField(gettext_lazy("导入进程"), max_length=120, blank=True, default="")
+    heartbeat_at = models.DateTimeField(gettext_lazy("最近心跳"), null=True, blank=True)
+    interrupted = models.BooleanField(gettext_lazy("已中断"), default=False)
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = gettext_lazy("导入批次")
+        verbose_name_plural = gettext_lazy("导入批次")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from postloan.core import csvsafe
 from postloan.core.tables import DATE, DATETIME, INT, TEXT, Column
@@ -34,7 +35,7 @@ def batch_list(request):
     form = UploadForm()
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("只有系统管理员和风险经理可以导入数据")
+            raise PermissionDenied(gettext("只有系统管理员和风险经理可以导入数据"))
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -120,7 +121,10 @@ def _submit_upload(request, folder, as_of):
         source=ImportBatch.Source.WEB.value,
     )
     if job.status == JobProgress.Status.SUCCEEDED:  # the immediate backend ran it already
-        messages.success(request, f"导入成功：共 {job.result.get('rows', 0):,} 行。")
+        messages.success(
+            request,
+            gettext("导入成功：共 %(rows)s 行。") % {"rows": f"{job.result.get('rows', 0):,}"},
+        )
     elif job.status == JobProgress.Status.FAILED:
         errors = job.result.get("errors")
         messages.error(
@@ -130,7 +134,10 @@ def _submit_upload(request, folder, as_of):
             else f"导入失败，未写入任何数据：{job.message}",
         )
     else:
-        messages.info(request, f"文件已上传，导入任务 #{job.pk} 已提交，正在后台处理。")
+        messages.info(
+            request,
+            gettext("文件已上传，导入任务 #%(job)s 已提交，正在后台处理。") % {"job": job.pk},
+        )
     return job
 
 
@@ -138,7 +145,7 @@ def _batch_for_importer(user, pk: int, qs=None) -> ImportBatch:
     """A batch's report names customers, accounts and the bad values themselves: only those
     who may import read it (the list of batches stays visible to every role)."""
     if not can_upload(user):
-        raise PermissionDenied("只有系统管理员和风险经理可以查看导入报告")
+        raise PermissionDenied(gettext("只有系统管理员和风险经理可以查看导入报告"))
     return get_object_or_404(qs if qs is not None else ImportBatch.objects, pk=pk)
 
 

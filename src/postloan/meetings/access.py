@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from postloan.meetings import choices as ch
 from postloan.meetings.models import AgendaItem, CommitteeMember, Meeting, Resolution
@@ -104,10 +105,10 @@ def get_meeting(user, pk):
     """The meeting, if `user` may read its record (else 403); 404 only if there is none."""
     meeting = Meeting.objects.select_related("branch").filter(pk=pk).first()
     if meeting is None:
-        raise Http404("例会不存在")
+        raise Http404(gettext("例会不存在"))
     if record_reach(user, meeting) == Reach.NONE:
         raise PermissionDenied(
-            "无权查看该例会记录：仅委员、参会人员、上级行督导和上会客户的客户经理可以查看"
+            gettext("无权查看该例会记录：仅委员、参会人员、上级行督导和上会客户的客户经理可以查看")
         )
     return meeting
 
@@ -125,7 +126,7 @@ def is_member(user, meeting) -> bool:
 def require_whole_record(user, meeting) -> None:
     """For what only exists whole (notice, pack, the meeting's effect): FULL reach or 403."""
     if record_reach(user, meeting) != Reach.FULL:
-        raise PermissionDenied("只有委员、参会人员和上级行督导可以查看整次例会的材料")
+        raise PermissionDenied(gettext("只有委员、参会人员和上级行督导可以查看整次例会的材料"))
 
 
 def visible_items(user, meeting):
@@ -151,10 +152,12 @@ def get_item(user, pk):
     item = AgendaItem.objects.select_related("meeting", "meeting__branch", "customer").filter(pk=pk)
     item = item.first()
     if item is None:
-        raise Http404("上会客户不存在")
+        raise Http404(gettext("上会客户不存在"))
     get_meeting(user, item.meeting_id)
     if not visible_items(user, item.meeting).filter(pk=item.pk).exists():
-        raise PermissionDenied("无权查看该客户的审议记录：客户经理只能查看自己管户客户的审议")
+        raise PermissionDenied(
+            gettext("无权查看该客户的审议记录：客户经理只能查看自己管户客户的审议")
+        )
     return item
 
 

@@ -1,6 +1,7 @@
 """Forms of the meeting pages; they keep the input and show Chinese errors."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from postloan.core.errors import add_to_form
 from postloan.meetings import choices as ch
@@ -13,19 +14,19 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PlanForm(forms.Form):
-    branch = forms.ModelChoiceField(queryset=None, label="召开机构", empty_label=None)
-    date = forms.DateField(label="会议日期", widget=DATE)
+    branch = forms.ModelChoiceField(queryset=None, label=gettext_lazy("召开机构"), empty_label=None)
+    date = forms.DateField(label=gettext_lazy("会议日期"), widget=DATE)
     kind = forms.ChoiceField(
-        label="例会类型",
+        label=gettext_lazy("例会类型"),
         required=False,
         choices=[("", "按日期自动（季末月为季度例会）")] + list(ch.MeetingKind.choices),
     )
-    location = forms.CharField(label="地点", required=False, max_length=120)
+    location = forms.CharField(label=gettext_lazy("地点"), required=False, max_length=120)
     ad_hoc_reason = forms.CharField(
-        label="临时例会召开事由（突发风险事件）",
+        label=gettext_lazy("临时例会召开事由（突发风险事件）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="临时例会可短于7个工作日通知，须写明事由；定期例会不适用。",
+        help_text=gettext_lazy("临时例会可短于7个工作日通知，须写明事由；定期例会不适用。"),
     )
 
     def __init__(self, *args, branches, **kwargs):
@@ -34,9 +35,9 @@ class PlanForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    staff = forms.ModelChoiceField(queryset=None, label="员工")
+    staff = forms.ModelChoiceField(queryset=None, label=gettext_lazy("员工"))
     role = forms.ChoiceField(
-        label="委员类别", choices=[("", "请选择")] + list(ch.MemberRole.choices)
+        label=gettext_lazy("委员类别"), choices=[("", "请选择")] + list(ch.MemberRole.choices)
     )
 
     def __init__(self, *args, staff_qs, **kwargs):
@@ -46,10 +47,11 @@ class MemberForm(forms.Form):
 
 class CertifyForm(forms.Form):
     basis = forms.ChoiceField(
-        label="认定依据", choices=[("", "请选择")] + list(ch.QualificationBasis.choices)
+        label=gettext_lazy("认定依据"),
+        choices=[("", "请选择")] + list(ch.QualificationBasis.choices),
     )
-    certificate_no = forms.CharField(label="认定文书编号", max_length=64)
-    certificate_file = forms.FileField(label="资格认定文书")
+    certificate_no = forms.CharField(label=gettext_lazy("认定文书编号"), max_length=64)
+    certificate_file = forms.FileField(label=gettext_lazy("资格认定文书"))
 
 
 class SettingsForm(forms.ModelForm):
@@ -71,19 +73,23 @@ class SettingsForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    customer_id = forms.CharField(label="客户编号", required=False)
-    reason = forms.CharField(label="书面理由", widget=forms.Textarea(attrs={"rows": 2}))
+    customer_id = forms.CharField(label=gettext_lazy("客户编号"), required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("书面理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LeaveForm(forms.Form):
-    reason = forms.CharField(label="请假事由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("请假事由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StartForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label="出席人员", widget=forms.CheckboxSelectMultiple, required=False
+        label=gettext_lazy("出席人员"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    presiding = forms.ChoiceField(label="会议主持人")
+    presiding = forms.ChoiceField(label=gettext_lazy("会议主持人"))
 
     def __init__(self, *args, people, chairs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,20 +99,24 @@ class StartForm(forms.Form):
 
 class SectionsForm(forms.Form):
     quality_report = forms.CharField(
-        label="一、全行近期信贷资产质量整体报告",
+        label=gettext_lazy("一、全行近期信贷资产质量整体报告"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     risk_findings = forms.CharField(
-        label="三、风险经理通报的问题及整改要求",
+        label=gettext_lazy("三、风险经理通报的问题及整改要求"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     execution_report = forms.CharField(
-        label="四、前次例会决议执行情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("四、前次例会决议执行情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     chair_summary = forms.CharField(
-        label="五、主任委员总结", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("五、主任委员总结"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -118,19 +128,25 @@ class DecisionForm(forms.Form):
     decided. The loans' fields are `class__<loan id>` / `reason__<loan id>`
     (meetings.deliberation); the action checks floors, quorum and recusal."""
 
-    summary = forms.CharField(label="审议情况", widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=gettext_lazy("审议情况"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     method = forms.ChoiceField(
-        label="决策方式", choices=[("", "请选择")] + list(ch.DecisionMethod.choices)
+        label=gettext_lazy("决策方式"), choices=[("", "请选择")] + list(ch.DecisionMethod.choices)
     )
     # No count is assumed: the votes are typed when the committee votes (表决).
-    votes_for = forms.IntegerField(label="同意（票）", min_value=0, required=False)
-    votes_against = forms.IntegerField(label="反对（票）", min_value=0, required=False)
-    votes_abstain = forms.IntegerField(label="弃权（票）", min_value=0, required=False)
+    votes_for = forms.IntegerField(label=gettext_lazy("同意（票）"), min_value=0, required=False)
+    votes_against = forms.IntegerField(
+        label=gettext_lazy("反对（票）"), min_value=0, required=False
+    )
+    votes_abstain = forms.IntegerField(
+        label=gettext_lazy("弃权（票）"), min_value=0, required=False
+    )
     dissent = forms.CharField(
-        label="不同意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("不同意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     dissenters = forms.MultipleChoiceField(
-        label="持不同意见委员", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("持不同意见委员"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     COMMON = ("summary", "method", "votes_for", "votes_against", "votes_abstain", "dissent")
@@ -148,7 +164,7 @@ class DecisionForm(forms.Form):
             )
             if f.waivable:  # DPD 1–7: the committee may waive the DPD floor as technical
                 self.fields[f.waiver_field] = forms.BooleanField(
-                    label="技术性逾期豁免", required=False
+                    label=gettext("技术性逾期豁免"), required=False
                 )
                 self.fields[f.waiver_reason_field] = forms.CharField(
                     label=f"{f.loan_id} 豁免理由", required=False, max_length=500
@@ -187,12 +203,15 @@ class DecisionForm(forms.Form):
 
 
 class DeferForm(forms.Form):
-    reason = forms.CharField(label="暂缓审议理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("暂缓审议理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExcuseForm(forms.Form):
     reason = forms.CharField(
-        label="未提交汇报材料的原因（会议主持人说明）", widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("未提交汇报材料的原因（会议主持人说明）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -226,17 +245,24 @@ class ResolutionForm(forms.Form):
     order), the free text, who executes it by when. The action checks which elements the
     chosen type needs (`resolution_kinds`)."""
 
-    type = forms.ChoiceField(label="决议类型", choices=_type_choices)
+    type = forms.ChoiceField(label=gettext_lazy("决议类型"), choices=_type_choices)
     text = forms.CharField(
-        label="决议内容/说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("决议内容/说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     department = forms.ChoiceField(
-        label="执行部门", choices=[("", "请选择")] + list(DEPARTMENT_CHOICES), required=False
+        label=gettext_lazy("执行部门"),
+        choices=[("", "请选择")] + list(DEPARTMENT_CHOICES),
+        required=False,
     )
     responsible = forms.ModelChoiceField(
-        queryset=None, label="责任人", required=False, empty_label="请选择"
+        queryset=None,
+        label=gettext_lazy("责任人"),
+        required=False,
+        empty_label=gettext_lazy("请选择"),
     )
-    deadline = forms.DateField(label="完成期限", required=False, widget=DATE)
+    deadline = forms.DateField(label=gettext_lazy("完成期限"), required=False, widget=DATE)
 
     def __init__(self, *args, staff_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,17 +287,21 @@ class ResolutionForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label="证明材料", required=False)
-    filing_case_no = forms.CharField(label="起诉案号（法律措施）", required=False)
+    note = forms.CharField(
+        label=gettext_lazy("执行情况说明"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.FileField(label=gettext_lazy("证明材料"), required=False)
+    filing_case_no = forms.CharField(label=gettext_lazy("起诉案号（法律措施）"), required=False)
 
 
 class AmendmentForm(forms.Form):
-    text = forms.CharField(label="更正内容", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=gettext_lazy("更正内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="风险经理意见", widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=gettext_lazy("风险经理意见"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SignForm(forms.Form):
@@ -283,11 +313,15 @@ class SignForm(forms.Form):
     role = forms.CharField(widget=forms.HiddenInput)
     sha256 = forms.CharField(widget=forms.HiddenInput)
     opinion = forms.CharField(
-        label="签署意见", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+        label=gettext_lazy("签署意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
-    confirm = forms.BooleanField(label="我已核对上述签署内容及其SHA-256，确认签署", required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("我已核对上述签署内容及其SHA-256，确认签署"), required=False
+    )
     password = forms.CharField(
-        label="登录密码（确认本人签署）",
+        label=gettext_lazy("登录密码（确认本人签署）"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

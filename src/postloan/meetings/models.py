@@ -6,6 +6,7 @@ except its follow-up fields (a resolution's execution status); the admin is read
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan.core import evidence
 from postloan.core.fields import MoneyField
@@ -82,43 +83,57 @@ class MeetingSettings(models.Model):
 
     branch = models.OneToOneField(
         "org.Branch",
-        verbose_name="机构（空为全行默认）",
+        verbose_name=gettext_lazy("机构（空为全行默认）"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="meeting_settings",
     )
-    large_credit_threshold = MoneyField("按月审议授信额度（元，含）", default=10_000_000)
-    quarter_months = models.CharField("季度审议月份", max_length=40, default="3,6,9,12")
-    notice_working_days = models.PositiveSmallIntegerField("提前通知工作日数", default=7)
+    large_credit_threshold = MoneyField(
+        gettext_lazy("按月审议授信额度（元，含）"), default=10_000_000
+    )
+    quarter_months = models.CharField(
+        gettext_lazy("季度审议月份"), max_length=40, default="3,6,9,12"
+    )
+    notice_working_days = models.PositiveSmallIntegerField(
+        gettext_lazy("提前通知工作日数"), default=7
+    )
     report_working_days = models.PositiveSmallIntegerField(
-        "汇报材料提交截止（会前工作日数）", default=2
+        gettext_lazy("汇报材料提交截止（会前工作日数）"), default=2
     )
     quorum_ratio = models.DecimalField(
-        "法定人数比例（出席委员须超过）", max_digits=4, decimal_places=3, default=0.5
+        gettext_lazy("法定人数比例（出席委员须超过）"), max_digits=4, decimal_places=3, default=0.5
     )
-    presider_must_be_chair = models.BooleanField("须主任或副主任委员主持", default=True)
-    min_members_branch = models.PositiveSmallIntegerField("分行委员最少人数", default=7)
-    min_members_sub_branch = models.PositiveSmallIntegerField("支行委员最少人数", default=5)
-    individual_min_years = models.PositiveSmallIntegerField("个人委员最少信贷从业年限", default=5)
+    presider_must_be_chair = models.BooleanField(
+        gettext_lazy("须主任或副主任委员主持"), default=True
+    )
+    min_members_branch = models.PositiveSmallIntegerField(
+        gettext_lazy("分行委员最少人数"), default=7
+    )
+    min_members_sub_branch = models.PositiveSmallIntegerField(
+        gettext_lazy("支行委员最少人数"), default=5
+    )
+    individual_min_years = models.PositiveSmallIntegerField(
+        gettext_lazy("个人委员最少信贷从业年限"), default=5
+    )
     finding_lookback_days = models.PositiveSmallIntegerField(
-        "检查发现/政策影响回溯天数", default=90
+        gettext_lazy("检查发现/政策影响回溯天数"), default=90
     )
-    reminder_days = models.PositiveSmallIntegerField("决议到期前提醒天数", default=5)
+    reminder_days = models.PositiveSmallIntegerField(gettext_lazy("决议到期前提醒天数"), default=5)
     updated_by = models.ForeignKey(
         USER,
-        verbose_name="修改人",
+        verbose_name=gettext_lazy("修改人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now=True)
 
     class Meta:
         db_table = "meeting_settings"
-        verbose_name = "例会设置"
-        verbose_name_plural = "例会设置"
+        verbose_name = gettext_lazy("例会设置")
+        verbose_name_plural = gettext_lazy("例会设置")
 
     def __str__(self) -> str:
         return f"例会设置（{self.branch or '全行默认'}）"
@@ -137,15 +152,18 @@ def claim_evidence_path(instance, filename: str) -> str:
 
 class Committee(models.Model):
     branch = models.OneToOneField(
-        "org.Branch", verbose_name="机构", on_delete=models.PROTECT, related_name="committee"
+        "org.Branch",
+        verbose_name=gettext_lazy("机构"),
+        on_delete=models.PROTECT,
+        related_name="committee",
     )
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    note = models.TextField("说明", blank=True, default="")
+    established_on = models.DateField(gettext_lazy("成立日期"), null=True, blank=True)
+    note = models.TextField(gettext_lazy("说明"), blank=True, default="")
 
     class Meta:
         db_table = "meeting_committees"
-        verbose_name = "贷后管理例会委员会"
-        verbose_name_plural = "贷后管理例会委员会"
+        verbose_name = gettext_lazy("贷后管理例会委员会")
+        verbose_name_plural = gettext_lazy("贷后管理例会委员会")
 
     def __str__(self) -> str:
         return f"{self.branch.name}贷后管理例会"
@@ -159,17 +177,23 @@ class Committee(models.Model):
 
 class CommitteeMember(models.Model):
     committee = models.ForeignKey(
-        Committee, verbose_name="委员会", on_delete=models.CASCADE, related_name="members"
+        Committee,
+        verbose_name=gettext_lazy("委员会"),
+        on_delete=models.CASCADE,
+        related_name="members",
     )
     staff = models.ForeignKey(
-        "org.Staff", verbose_name="委员", on_delete=models.PROTECT, related_name="memberships"
+        "org.Staff",
+        verbose_name=gettext_lazy("委员"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
-    role = models.CharField("委员类别", max_length=16, choices=ch.MemberRole.choices)
-    active = models.BooleanField("在任", default=True)
-    joined_on = models.DateField("任职日期", null=True, blank=True)
-    left_on = models.DateField("卸任日期", null=True, blank=True)
+    role = models.CharField(gettext_lazy("委员类别"), max_length=16, choices=ch.MemberRole.choices)
+    active = models.BooleanField(gettext_lazy("在任"), default=True)
+    joined_on = models.DateField(gettext_lazy("任职日期"), null=True, blank=True)
+    left_on = models.DateField(gettext_lazy("卸任日期"), null=True, blank=True)
     basis = models.CharField(
-        "个人委员资格依据",
+        gettext_lazy("个人委员资格依据"),
         max_length=16,
         choices=ch.QualificationBasis.choices,
         blank=True,
@@ -177,23 +201,27 @@ class CommitteeMember(models.Model):
     )
     certified_by = models.ForeignKey(
         USER,
-        verbose_name="资格认定人",
+        verbose_name=gettext_lazy("资格认定人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    certified_at = models.DateTimeField("资格认定时间", null=True, blank=True)
-    certificate_no = models.CharField("认定文书编号", max_length=64, blank=True, default="")
-    certificate_file = models.FileField("资格认定文书", upload_to=certificate_path, blank=True)
+    certified_at = models.DateTimeField(gettext_lazy("资格认定时间"), null=True, blank=True)
+    certificate_no = models.CharField(
+        gettext_lazy("认定文书编号"), max_length=64, blank=True, default=""
+    )
+    certificate_file = models.FileField(
+        gettext_lazy("资格认定文书"), upload_to=certificate_path, blank=True
+    )
     certificate_file_name = models.CharField(
-        "认定文书原文件名", max_length=200, blank=True, default=""
+        gettext_lazy("认定文书原文件名"), max_length=200, blank=True, default=""
     )
 
     class Meta:
         db_table = "meeting_committee_members"
-        verbose_name = "委员"
-        verbose_name_plural = "委员"
+        verbose_name = gettext_lazy("委员")
+        verbose_name_plural = gettext_lazy("委员")
         ordering = ["committee_id", "role", "staff_id"]
         constraints = [
             models.UniqueConstraint(
@@ -213,20 +241,26 @@ class CommitteeMember(models.Model):
 
 class Meeting(LockedRecord):
     branch = models.ForeignKey(
-        "org.Branch", verbose_name="召开机构", on_delete=models.PROTECT, related_name="meetings"
+        "org.Branch",
+        verbose_name=gettext_lazy("召开机构"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
-    kind = models.CharField("例会类型", max_length=16, choices=ch.MeetingKind.choices)
-    date = models.DateField("会议日期", db_index=True)
-    location = models.CharField("地点", max_length=120, blank=True, default="")
+    kind = models.CharField(gettext_lazy("例会类型"), max_length=16, choices=ch.MeetingKind.choices)
+    date = models.DateField(gettext_lazy("会议日期"), db_index=True)
+    location = models.CharField(gettext_lazy("地点"), max_length=120, blank=True, default="")
     status = models.CharField(
-        "状态", max_length=16, choices=ch.MeetingStatus.choices, default=ch.MeetingStatus.PLANNED
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ch.MeetingStatus.choices,
+        default=ch.MeetingStatus.PLANNED,
     )
-    notice_due = models.DateField("最迟通知日")
-    report_deadline = models.DateField("汇报材料提交截止日")
-    noticed_on = models.DateField("通知发出日", null=True, blank=True)
+    notice_due = models.DateField(gettext_lazy("最迟通知日"))
+    report_deadline = models.DateField(gettext_lazy("汇报材料提交截止日"))
+    noticed_on = models.DateField(gettext_lazy("通知发出日"), null=True, blank=True)
     presiding = models.ForeignKey(
         "org.Staff",
-        verbose_name="会议主持人",
+        verbose_name=gettext_lazy("会议主持人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -234,30 +268,42 @@ class Meeting(LockedRecord):
     )
     president = models.ForeignKey(
         "org.Staff",
-        verbose_name="行长（签署人）",
+        verbose_name=gettext_lazy("行长（签署人）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="开会时按机构记录确定，此后委员会变动不影响签署人",
+        help_text=gettext_lazy("开会时按机构记录确定，此后委员会变动不影响签署人"),
     )
-    quorum_met = models.BooleanField("达到法定人数", default=False)
-    ad_hoc_reason = models.TextField("临时召开事由（突发风险事件）", blank=True, default="")
-    quality_report = models.TextField("全行近期信贷资产质量整体报告", blank=True, default="")
-    risk_findings = models.TextField("风险经理通报的问题及整改要求", blank=True, default="")
-    execution_report = models.TextField("前次例会决议执行情况", blank=True, default="")
-    chair_summary = models.TextField("主任委员总结", blank=True, default="")
+    quorum_met = models.BooleanField(gettext_lazy("达到法定人数"), default=False)
+    ad_hoc_reason = models.TextField(
+        gettext_lazy("临时召开事由（突发风险事件）"), blank=True, default=""
+    )
+    quality_report = models.TextField(
+        gettext_lazy("全行近期信贷资产质量整体报告"), blank=True, default=""
+    )
+    risk_findings = models.TextField(
+        gettext_lazy("风险经理通报的问题及整改要求"), blank=True, default=""
+    )
+    execution_report = models.TextField(
+        gettext_lazy("前次例会决议执行情况"), blank=True, default=""
+    )
+    chair_summary = models.TextField(gettext_lazy("主任委员总结"), blank=True, default="")
     created_by = models.ForeignKey(
-        USER, verbose_name="安排人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=gettext_lazy("安排人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField("安排时间", auto_now_add=True)
-    closed_at = models.DateTimeField("闭会时间", null=True, blank=True)
-    signed_at = models.DateTimeField("签署完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("安排时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(gettext_lazy("闭会时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(gettext_lazy("签署完成时间"), null=True, blank=True)
 
     class Meta:
         db_table = "meetings"
-        verbose_name = "贷后管理例会"
-        verbose_name_plural = "贷后管理例会"
+        verbose_name = gettext_lazy("贷后管理例会")
+        verbose_name_plural = gettext_lazy("贷后管理例会")
         ordering = ["-date", "branch_id"]
 
     def __str__(self) -> str:
@@ -278,43 +324,59 @@ class Meeting(LockedRecord):
 
 class AgendaItem(LockedRecord):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.CASCADE, related_name="items"
+        Meeting, verbose_name=gettext_lazy("例会"), on_delete=models.CASCADE, related_name="items"
     )
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reasons = models.JSONField("上会原因", default=list)
-    batch = models.BooleanField("批量审议", default=False)
-    rank = models.PositiveIntegerField("排序")
-    credit = MoneyField("授信/用信", default=0)
-    dropped = models.BooleanField("已撤下", default=False)
+    reasons = models.JSONField(gettext_lazy("上会原因"), default=list)
+    batch = models.BooleanField(gettext_lazy("批量审议"), default=False)
+    rank = models.PositiveIntegerField(gettext_lazy("排序"))
+    credit = MoneyField(gettext_lazy("授信/用信"), default=0)
+    dropped = models.BooleanField(gettext_lazy("已撤下"), default=False)
     # The record of the deliberation.
-    summary = models.TextField("审议情况", blank=True, default="")
+    summary = models.TextField(gettext_lazy("审议情况"), blank=True, default="")
     class_before = models.CharField(
-        "会前分类", max_length=16, choices=LoanClass.choices, blank=True, default=""
+        gettext_lazy("会前分类"), max_length=16, choices=LoanClass.choices, blank=True, default=""
     )
     class_decided = models.CharField(
-        "审议认定分类", max_length=16, choices=LoanClass.choices, blank=True, default=""
+        gettext_lazy("审议认定分类"),
+        max_length=16,
+        choices=LoanClass.choices,
+        blank=True,
+        default="",
     )
     method = models.CharField(
-        "决策方式", max_length=16, choices=ch.DecisionMethod.choices, blank=True, default=""
+        gettext_lazy("决策方式"),
+        max_length=16,
+        choices=ch.DecisionMethod.choices,
+        blank=True,
+        default="",
     )
-    votes_for = models.PositiveSmallIntegerField("同意票", default=0)
-    votes_against = models.PositiveSmallIntegerField("反对票", default=0)
-    votes_abstain = models.PositiveSmallIntegerField("弃权票", default=0)
-    dissent = models.TextField("不同意见", blank=True, default="")
+    votes_for = models.PositiveSmallIntegerField(gettext_lazy("同意票"), default=0)
+    votes_against = models.PositiveSmallIntegerField(gettext_lazy("反对票"), default=0)
+    votes_abstain = models.PositiveSmallIntegerField(gettext_lazy("弃权票"), default=0)
+    dissent = models.TextField(gettext_lazy("不同意见"), blank=True, default="")
     dissenters = models.ManyToManyField(
-        "org.Staff", verbose_name="持不同意见委员", blank=True, related_name="+"
+        "org.Staff", verbose_name=gettext_lazy("持不同意见委员"), blank=True, related_name="+"
     )
     outcome = models.CharField(
-        "审议结果", max_length=16, choices=ch.ItemOutcome.choices, default=ch.ItemOutcome.PENDING
+        gettext_lazy("审议结果"),
+        max_length=16,
+        choices=ch.ItemOutcome.choices,
+        default=ch.ItemOutcome.PENDING,
     )
-    decided_at = models.DateTimeField("审议时间", null=True, blank=True)
-    deferred_reason = models.TextField("暂缓审议理由", blank=True, default="")
-    report_excuse = models.TextField("未提交汇报材料的说明（主持人）", blank=True, default="")
+    decided_at = models.DateTimeField(gettext_lazy("审议时间"), null=True, blank=True)
+    deferred_reason = models.TextField(gettext_lazy("暂缓审议理由"), blank=True, default="")
+    report_excuse = models.TextField(
+        gettext_lazy("未提交汇报材料的说明（主持人）"), blank=True, default=""
+    )
     report_excused_by = models.ForeignKey(
         USER,
-        verbose_name="说明人",
+        verbose_name=gettext_lazy("说明人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -323,8 +385,8 @@ class AgendaItem(LockedRecord):
 
     class Meta:
         db_table = "meeting_agenda_items"
-        verbose_name = "上会客户"
-        verbose_name_plural = "上会客户"
+        verbose_name = gettext_lazy("上会客户")
+        verbose_name_plural = gettext_lazy("上会客户")
         ordering = ["meeting_id", "rank"]
         constraints = [
             models.UniqueConstraint(
@@ -350,38 +412,52 @@ class LoanDecision(LockedRecord):
     it was decided on (the screening of `as_of`): these become the loan's 认定 at closing."""
 
     item = models.ForeignKey(
-        AgendaItem, verbose_name="上会客户", on_delete=models.CASCADE, related_name="loan_decisions"
+        AgendaItem,
+        verbose_name=gettext_lazy("上会客户"),
+        on_delete=models.CASCADE,
+        related_name="loan_decisions",
     )
     loan = models.ForeignKey(
-        "portfolio.Loan", verbose_name="借据", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Loan",
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # DO_NOTHING: re-screening a date re-creates its assessments with the same ids.
     assessment = models.ForeignKey(
         "risk.LoanAssessment",
-        verbose_name="分类建议",
+        verbose_name=gettext_lazy("分类建议"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
-    as_of = models.DateField("数据日期")
-    dpd = models.IntegerField("逾期天数", default=0)
-    balance = MoneyField("余额", default=0)
-    current_class = models.CharField("当前分类", max_length=16, choices=LoanClass.choices)
-    suggested_class = models.CharField("系统建议", max_length=16, choices=LoanClass.choices)
-    floor_class = models.CharField("底线分类", max_length=16, choices=LoanClass.choices)
-    floor_rules = models.JSONField("触发的分类规则", default=list, blank=True)
-    decided_class = models.CharField("审议认定分类", max_length=16, choices=LoanClass.choices)
-    reason = models.TextField("认定理由", blank=True, default="")
+    as_of = models.DateField(gettext_lazy("数据日期"))
+    dpd = models.IntegerField(gettext_lazy("逾期天数"), default=0)
+    balance = MoneyField(gettext_lazy("余额"), default=0)
+    current_class = models.CharField(
+        gettext_lazy("当前分类"), max_length=16, choices=LoanClass.choices
+    )
+    suggested_class = models.CharField(
+        gettext_lazy("系统建议"), max_length=16, choices=LoanClass.choices
+    )
+    floor_class = models.CharField(
+        gettext_lazy("底线分类"), max_length=16, choices=LoanClass.choices
+    )
+    floor_rules = models.JSONField(gettext_lazy("触发的分类规则"), default=list, blank=True)
+    decided_class = models.CharField(
+        gettext_lazy("审议认定分类"), max_length=16, choices=LoanClass.choices
+    )
+    reason = models.TextField(gettext_lazy("认定理由"), blank=True, default="")
     # The DPD 1–7 technical waiver (classification.md, CLS-SM-DPD): lifts only that floor.
-    technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
-    waiver_reason = models.TextField("豁免理由", blank=True, default="")
-    classified_at = models.DateTimeField("转为借据认定时间", null=True, blank=True)
+    technical_waiver = models.BooleanField(gettext_lazy("技术性逾期豁免"), default=False)
+    waiver_reason = models.TextField(gettext_lazy("豁免理由"), blank=True, default="")
+    classified_at = models.DateTimeField(gettext_lazy("转为借据认定时间"), null=True, blank=True)
 
     class Meta:
         db_table = "meeting_loan_decisions"
-        verbose_name = "审议认定分类"
-        verbose_name_plural = "审议认定分类"
+        verbose_name = gettext_lazy("审议认定分类")
+        verbose_name_plural = gettext_lazy("审议认定分类")
         ordering = ["item_id", "loan_id"]
         constraints = [
             models.UniqueConstraint(
@@ -414,20 +490,28 @@ class LoanDecision(LockedRecord):
 
 class AgendaChange(models.Model):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.CASCADE, related_name="agenda_changes"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.CASCADE,
+        related_name="agenda_changes",
     )
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    kind = models.CharField("变更", max_length=8, choices=ch.AgendaChangeKind.choices)
-    reason = models.TextField("书面理由")
-    actor = models.ForeignKey(USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField(gettext_lazy("变更"), max_length=8, choices=ch.AgendaChangeKind.choices)
+    reason = models.TextField(gettext_lazy("书面理由"))
+    actor = models.ForeignKey(
+        USER, verbose_name=gettext_lazy("操作人"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True)
 
     class Meta:
         db_table = "meeting_agenda_changes"
-        verbose_name = "议程变更"
-        verbose_name_plural = "议程变更"
+        verbose_name = gettext_lazy("议程变更")
+        verbose_name_plural = gettext_lazy("议程变更")
         ordering = ["meeting_id", "at"]
 
     def __str__(self) -> str:
@@ -438,15 +522,21 @@ class Notification(models.Model):
     """A recorded in-app notification (会议通知, reminders, escalations)."""
 
     recipient = models.ForeignKey(
-        "org.Staff", verbose_name="接收人", on_delete=models.CASCADE, related_name="+"
+        "org.Staff", verbose_name=gettext_lazy("接收人"), on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField("类型", max_length=16, choices=ch.NotificationKind.choices)
+    kind = models.CharField(
+        gettext_lazy("类型"), max_length=16, choices=ch.NotificationKind.choices
+    )
     recipient_role = models.CharField(
-        "身份", max_length=16, choices=ch.RecipientRole.choices, blank=True, default=""
+        gettext_lazy("身份"),
+        max_length=16,
+        choices=ch.RecipientRole.choices,
+        blank=True,
+        default="",
     )
     meeting = models.ForeignKey(
         Meeting,
-        verbose_name="例会",
+        verbose_name=gettext_lazy("例会"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -454,22 +544,22 @@ class Notification(models.Model):
     )
     resolution = models.ForeignKey(
         "Resolution",
-        verbose_name="决议",
+        verbose_name=gettext_lazy("决议"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True, default="")
-    sent_on = models.DateField("业务日期")
-    created_at = models.DateTimeField("发送时间", auto_now_add=True)
-    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    title = models.CharField(gettext_lazy("标题"), max_length=200)
+    body = models.TextField(gettext_lazy("内容"), blank=True, default="")
+    sent_on = models.DateField(gettext_lazy("业务日期"))
+    created_at = models.DateTimeField(gettext_lazy("发送时间"), auto_now_add=True)
+    read_at = models.DateTimeField(gettext_lazy("阅读时间"), null=True, blank=True)
 
     class Meta:
         db_table = "meeting_notifications"
-        verbose_name = "例会通知"
-        verbose_name_plural = "例会通知"
+        verbose_name = gettext_lazy("例会通知")
+        verbose_name_plural = gettext_lazy("例会通知")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -478,24 +568,32 @@ class Notification(models.Model):
 
 class LeaveRequest(models.Model):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.CASCADE, related_name="leave_requests"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.CASCADE,
+        related_name="leave_requests",
     )
-    staff = models.ForeignKey("org.Staff", verbose_name="请假人", on_delete=models.CASCADE)
-    reason = models.TextField("请假事由")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=gettext_lazy("请假人"), on_delete=models.CASCADE
+    )
+    reason = models.TextField(gettext_lazy("请假事由"))
     status = models.CharField(
-        "状态", max_length=16, choices=ch.LeaveStatus.choices, default=ch.LeaveStatus.PENDING
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ch.LeaveStatus.choices,
+        default=ch.LeaveStatus.PENDING,
     )
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    requested_at = models.DateTimeField(gettext_lazy("申请时间"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        USER, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL
+        USER, verbose_name=gettext_lazy("审批人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True, default="")
+    decided_at = models.DateTimeField(gettext_lazy("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(gettext_lazy("审批意见"), blank=True, default="")
 
     class Meta:
         db_table = "meeting_leave_requests"
-        verbose_name = "请假"
-        verbose_name_plural = "请假"
+        verbose_name = gettext_lazy("请假")
+        verbose_name_plural = gettext_lazy("请假")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "staff"],
@@ -512,39 +610,45 @@ class CustomerReport(models.Model):
     """The account manager's 13-item report for one customer on the agenda (第三条, 第四条)."""
 
     item = models.OneToOneField(
-        AgendaItem, verbose_name="上会客户", on_delete=models.CASCADE, related_name="report"
+        AgendaItem,
+        verbose_name=gettext_lazy("上会客户"),
+        on_delete=models.CASCADE,
+        related_name="report",
     )
-    prefill = models.JSONField("系统预填", default=dict)
-    attachments = models.JSONField("附件数据", default=dict)
-    answers = models.JSONField("客户经理填写", default=dict)
+    prefill = models.JSONField(gettext_lazy("系统预填"), default=dict)
+    attachments = models.JSONField(gettext_lazy("附件数据"), default=dict)
+    answers = models.JSONField(gettext_lazy("客户经理填写"), default=dict)
     status = models.CharField(
-        "状态", max_length=16, choices=ch.ReportStatus.choices, default=ch.ReportStatus.DRAFT
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ch.ReportStatus.choices,
+        default=ch.ReportStatus.DRAFT,
     )
     submitted_by = models.ForeignKey(
         USER,
-        verbose_name="提交人",
+        verbose_name=gettext_lazy("提交人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    submitted_late = models.BooleanField("逾期提交", default=False)
-    risk_comment = models.TextField("风险经理意见", blank=True, default="")
+    submitted_at = models.DateTimeField(gettext_lazy("提交时间"), null=True, blank=True)
+    submitted_late = models.BooleanField(gettext_lazy("逾期提交"), default=False)
+    risk_comment = models.TextField(gettext_lazy("风险经理意见"), blank=True, default="")
     risk_commented_by = models.ForeignKey(
         USER,
-        verbose_name="风险经理",
+        verbose_name=gettext_lazy("风险经理"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    risk_commented_at = models.DateTimeField("意见时间", null=True, blank=True)
+    risk_commented_at = models.DateTimeField(gettext_lazy("意见时间"), null=True, blank=True)
 
     class Meta:
         db_table = "meeting_customer_reports"
-        verbose_name = "客户汇报材料"
-        verbose_name_plural = "客户汇报材料"
+        verbose_name = gettext_lazy("客户汇报材料")
+        verbose_name_plural = gettext_lazy("客户汇报材料")
 
     def __str__(self) -> str:
         return f"{self.item} 汇报材料"
@@ -552,23 +656,32 @@ class CustomerReport(models.Model):
 
 class Attendance(LockedRecord):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.CASCADE, related_name="attendance"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
-    staff = models.ForeignKey("org.Staff", verbose_name="人员", on_delete=models.PROTECT)
-    is_member = models.BooleanField("委员", default=False)
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=gettext_lazy("人员"), on_delete=models.PROTECT
+    )
+    is_member = models.BooleanField(gettext_lazy("委员"), default=False)
     # The member's seat when the meeting started: the quorum's presider rule reads it, so a
     # seat changed afterwards (the admin's included) does not move the record.
     member_role = models.CharField(
-        "开会时委员类别", max_length=16, choices=ch.MemberRole.choices, blank=True, default=""
+        gettext_lazy("开会时委员类别"),
+        max_length=16,
+        choices=ch.MemberRole.choices,
+        blank=True,
+        default="",
     )
-    present = models.BooleanField("出席", default=False)
-    on_leave = models.BooleanField("已请假", default=False)
-    note = models.CharField("备注", max_length=200, blank=True, default="")
+    present = models.BooleanField(gettext_lazy("出席"), default=False)
+    on_leave = models.BooleanField(gettext_lazy("已请假"), default=False)
+    note = models.CharField(gettext_lazy("备注"), max_length=200, blank=True, default="")
 
     class Meta:
         db_table = "meeting_attendance"
-        verbose_name = "出席情况"
-        verbose_name_plural = "出席情况"
+        verbose_name = gettext_lazy("出席情况")
+        verbose_name_plural = gettext_lazy("出席情况")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "staff"],
@@ -586,15 +699,20 @@ class Attendance(LockedRecord):
 
 class Recusal(LockedRecord):
     item = models.ForeignKey(
-        AgendaItem, verbose_name="上会客户", on_delete=models.CASCADE, related_name="recusals"
+        AgendaItem,
+        verbose_name=gettext_lazy("上会客户"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
     )
-    staff = models.ForeignKey("org.Staff", verbose_name="回避委员", on_delete=models.PROTECT)
-    reason = models.CharField("回避原因", max_length=200)
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name=gettext_lazy("回避委员"), on_delete=models.PROTECT
+    )
+    reason = models.CharField(gettext_lazy("回避原因"), max_length=200)
 
     class Meta:
         db_table = "meeting_recusals"
-        verbose_name = "回避"
-        verbose_name_plural = "回避"
+        verbose_name = gettext_lazy("回避")
+        verbose_name_plural = gettext_lazy("回避")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "staff"],
@@ -618,20 +736,23 @@ class Amendment(LockedRecord):
     """A correction of a signed record; it takes effect once signed again."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.PROTECT, related_name="amendments"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.PROTECT,
+        related_name="amendments",
     )
-    number = models.PositiveSmallIntegerField("更正序号")
-    text = models.TextField("更正内容")
+    number = models.PositiveSmallIntegerField(gettext_lazy("更正序号"))
+    text = models.TextField(gettext_lazy("更正内容"))
     created_by = models.ForeignKey(
-        USER, verbose_name="提出人", null=True, on_delete=models.SET_NULL
+        USER, verbose_name=gettext_lazy("提出人"), null=True, on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField("提出时间", auto_now_add=True)
-    signed_at = models.DateTimeField("签署完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("提出时间"), auto_now_add=True)
+    signed_at = models.DateTimeField(gettext_lazy("签署完成时间"), null=True, blank=True)
 
     class Meta:
         db_table = "meeting_amendments"
-        verbose_name = "会议记录更正"
-        verbose_name_plural = "会议记录更正"
+        verbose_name = gettext_lazy("会议记录更正")
+        verbose_name_plural = gettext_lazy("会议记录更正")
         ordering = ["meeting_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="amendment_number_once")
@@ -666,64 +787,82 @@ class Resolution(LockedRecord):
     )
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.PROTECT, related_name="resolutions"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.PROTECT,
+        related_name="resolutions",
     )
     item = models.ForeignKey(
-        AgendaItem, verbose_name="上会客户", on_delete=models.PROTECT, related_name="resolutions"
+        AgendaItem,
+        verbose_name=gettext_lazy("上会客户"),
+        on_delete=models.PROTECT,
+        related_name="resolutions",
     )
     amendment = models.ForeignKey(
         Amendment,
-        verbose_name="由更正增加",
+        verbose_name=gettext_lazy("由更正增加"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="resolutions",
     )
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     type = models.CharField(
-        "决议类型", max_length=24, choices=resolution_kinds.choices
+        gettext_lazy("决议类型"), max_length=24, choices=resolution_kinds.choices
     )  # a callable: a new type (one module) needs no migration
-    params = models.JSONField("决议要素", default=dict, blank=True)
-    text = models.TextField("决议内容", blank=True, default="")
-    department = models.CharField("执行部门", max_length=16, choices=DEPARTMENT_CHOICES)
-    responsible = models.ForeignKey(
-        "org.Staff", verbose_name="责任人", on_delete=models.PROTECT, related_name="resolutions"
+    params = models.JSONField(gettext_lazy("决议要素"), default=dict, blank=True)
+    text = models.TextField(gettext_lazy("决议内容"), blank=True, default="")
+    department = models.CharField(
+        gettext_lazy("执行部门"), max_length=16, choices=DEPARTMENT_CHOICES
     )
-    deadline = models.DateField("完成期限")
-    decided_on = models.DateField("决议日期")
-    baseline = models.JSONField("决议时数据基线", default=dict, blank=True)
+    responsible = models.ForeignKey(
+        "org.Staff",
+        verbose_name=gettext_lazy("责任人"),
+        on_delete=models.PROTECT,
+        related_name="resolutions",
+    )
+    deadline = models.DateField(gettext_lazy("完成期限"))
+    decided_on = models.DateField(gettext_lazy("决议日期"))
+    baseline = models.JSONField(gettext_lazy("决议时数据基线"), default=dict, blank=True)
     status = models.CharField(
-        "执行状态",
+        gettext_lazy("执行状态"),
         max_length=16,
         choices=ch.ResolutionStatus.choices,
         default=ch.ResolutionStatus.OPEN,
         db_index=True,
     )
-    checked_on = models.DateField("最近核实数据日期", null=True, blank=True)
-    check_detail = models.TextField("核实说明", blank=True, default="")
-    claim_note = models.TextField("执行情况说明", blank=True, default="")
-    claim_file = models.FileField("执行证明材料", upload_to=claim_evidence_path, blank=True)
-    claim_file_name = models.CharField("证明材料原文件名", max_length=200, blank=True, default="")
+    checked_on = models.DateField(gettext_lazy("最近核实数据日期"), null=True, blank=True)
+    check_detail = models.TextField(gettext_lazy("核实说明"), blank=True, default="")
+    claim_note = models.TextField(gettext_lazy("执行情况说明"), blank=True, default="")
+    claim_file = models.FileField(
+        gettext_lazy("执行证明材料"), upload_to=claim_evidence_path, blank=True
+    )
+    claim_file_name = models.CharField(
+        gettext_lazy("证明材料原文件名"), max_length=200, blank=True, default=""
+    )
     claimed_by = models.ForeignKey(
         USER,
-        verbose_name="报告人",
+        verbose_name=gettext_lazy("报告人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    claimed_at = models.DateTimeField("报告时间", null=True, blank=True)
-    reminded_on = models.DateField("已提醒日期", null=True, blank=True)
-    escalated_on = models.DateField("已报告主任委员日期", null=True, blank=True)
-    closed_on = models.DateField("办结日期", null=True, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    claimed_at = models.DateTimeField(gettext_lazy("报告时间"), null=True, blank=True)
+    reminded_on = models.DateField(gettext_lazy("已提醒日期"), null=True, blank=True)
+    escalated_on = models.DateField(gettext_lazy("已报告主任委员日期"), null=True, blank=True)
+    closed_on = models.DateField(gettext_lazy("办结日期"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("记录时间"), auto_now_add=True)
 
     class Meta:
         db_table = "meeting_resolutions"
-        verbose_name = "例会决议"
-        verbose_name_plural = "例会决议"
+        verbose_name = gettext_lazy("例会决议")
+        verbose_name_plural = gettext_lazy("例会决议")
         ordering = ["deadline", "id"]
 
     def __str__(self) -> str:
@@ -751,28 +890,31 @@ class Resolution(LockedRecord):
 
 class Signature(models.Model):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="例会", on_delete=models.PROTECT, related_name="signatures"
+        Meeting,
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
     )
     amendment = models.ForeignKey(
         Amendment,
-        verbose_name="更正",
+        verbose_name=gettext_lazy("更正"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="signatures",
     )
-    role = models.CharField("签署身份", max_length=16, choices=ch.SignRole.choices)
-    signer = models.ForeignKey(USER, verbose_name="签署人", on_delete=models.PROTECT)
-    signer_name = models.CharField("签署人姓名", max_length=64)
-    signed_at = models.DateTimeField("签署时间", auto_now_add=True)
-    content_sha256 = models.CharField("签署内容SHA-256", max_length=64)
-    content = models.TextField("签署内容")
-    opinion = models.TextField("签署意见", blank=True, default="")
+    role = models.CharField(gettext_lazy("签署身份"), max_length=16, choices=ch.SignRole.choices)
+    signer = models.ForeignKey(USER, verbose_name=gettext_lazy("签署人"), on_delete=models.PROTECT)
+    signer_name = models.CharField(gettext_lazy("签署人姓名"), max_length=64)
+    signed_at = models.DateTimeField(gettext_lazy("签署时间"), auto_now_add=True)
+    content_sha256 = models.CharField(gettext_lazy("签署内容SHA-256"), max_length=64)
+    content = models.TextField(gettext_lazy("签署内容"))
+    opinion = models.TextField(gettext_lazy("签署意见"), blank=True, default="")
 
     class Meta:
         db_table = "meeting_signatures"
-        verbose_name = "签署"
-        verbose_name_plural = "签署"
+        verbose_name = gettext_lazy("签署")
+        verbose_name_plural = gettext_lazy("签署")
         ordering = ["signed_at"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class JobProgress(models.Model):
@@ -27,34 +28,42 @@ class JobProgress(models.Model):
         SUCCEEDED = "succeeded", "成功"
         FAILED = "failed", "失败"
 
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, db_index=True)
-    label = models.CharField("说明", max_length=200, blank=True, default="")
-    params = models.JSONField("参数", default=dict, blank=True)
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    kind = models.CharField(
+        gettext_lazy("类型"), max_length=16, choices=Kind.choices, db_index=True
     )
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    message = models.TextField("进展说明", blank=True, default="")
-    result = models.JSONField("结果", default=dict, blank=True)
-    task_id = models.CharField("任务编号", max_length=64, blank=True, default="", db_index=True)
-    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
-    worker = models.CharField("工作进程", max_length=120, blank=True, default="")
+    label = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, default="")
+    params = models.JSONField(gettext_lazy("参数"), default=dict, blank=True)
+    status = models.CharField(
+        gettext_lazy("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(gettext_lazy("进度（%）"), default=0)
+    message = models.TextField(gettext_lazy("进展说明"), blank=True, default="")
+    result = models.JSONField(gettext_lazy("结果"), default=dict, blank=True)
+    task_id = models.CharField(
+        gettext_lazy("任务编号"), max_length=64, blank=True, default="", db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("执行次数"), default=0)
+    worker = models.CharField(gettext_lazy("工作进程"), max_length=120, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="提交人",
+        verbose_name=gettext_lazy("提交人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(gettext_lazy("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(gettext_lazy("最近心跳"), null=True, blank=True)
+    finished_at = models.DateTimeField(gettext_lazy("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = gettext_lazy("后台任务")
+        verbose_name_plural = gettext_lazy("后台任务")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -68,13 +77,13 @@ class JobProgress(models.Model):
 class LoginFailure(models.Model):
     """A failed login, kept for the throttling window (shared by every web process)."""
 
-    username = models.CharField("用户名", max_length=150, db_index=True)
-    ip = models.CharField("来源地址", max_length=64)
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    username = models.CharField(gettext_lazy("用户名"), max_length=150, db_index=True)
+    ip = models.CharField(gettext_lazy("来源地址"), max_length=64)
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
+        verbose_name = gettext_lazy("登录失败记录")
+        verbose_name_plural = gettext_lazy("登录失败记录")
         ordering = ["-at"]
         indexes = [models.Index(fields=["username", "ip", "at"])]
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postloan.core.business_date import current_business_date
@@ -49,11 +50,11 @@ def job_outcome_link(job: JobProgress) -> tuple[str, str] | None:
 @require_http_methods(["GET", "POST"])
 def job_list(request):
     if not can_see_jobs(request.user):
-        raise PermissionDenied("只有系统管理员和风险管理部门可以查看后台任务")
+        raise PermissionDenied(gettext("只有系统管理员和风险管理部门可以查看后台任务"))
     if request.method == "POST":
         as_of = current_business_date()
         if as_of is None:
-            messages.error(request, "尚未设置业务日期，请先导入数据")
+            messages.error(request, gettext("尚未设置业务日期，请先导入数据"))
         else:
             job = jobs.submit(
                 JobProgress.Kind.SCREENING,
@@ -105,7 +106,7 @@ JOB_SHEET = [
 def job_export(request):
     """后台任务 as the page filtered them (every page, newest first), people by 姓名."""
     if not can_see_jobs(request.user):
-        raise PermissionDenied("只有系统管理员和风险管理部门可以查看后台任务")
+        raise PermissionDenied(gettext("只有系统管理员和风险管理部门可以查看后台任务"))
     jobs_qs, _state, words, _errors = _filtered_jobs(request)
 
     def rows():
@@ -141,7 +142,7 @@ def job_detail(request, pk: int):
 
 def _audit_events(request):
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有内控/审计人员和系统管理员可以查看审计记录")
+        raise PermissionDenied(gettext("只有内控/审计人员和系统管理员可以查看审计记录"))
     return audit_trail_rows.filter_events(audit_trail_rows.base_queryset(), request.GET)
 
 

@@ -7,6 +7,7 @@ importer and the screening engine address them in plain set-based SQL. Money is 
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from postloan.core.fields import MoneyField
 from postloan.portfolio import choices as ch
@@ -17,37 +18,51 @@ def money(label: str, **kwargs) -> MoneyField:
 
 
 class Customer(models.Model):
-    customer_id = models.CharField("客户编号", max_length=40, primary_key=True)
-    name = models.CharField("客户名称", max_length=200, db_index=True)
-    type = models.CharField("客户类型", max_length=16, choices=ch.CustomerType.choices)
+    customer_id = models.CharField(gettext_lazy("客户编号"), max_length=40, primary_key=True)
+    name = models.CharField(gettext_lazy("客户名称"), max_length=200, db_index=True)
+    type = models.CharField(
+        gettext_lazy("客户类型"), max_length=16, choices=ch.CustomerType.choices
+    )
     branch = models.ForeignKey(
-        "org.Branch", verbose_name="管户机构", on_delete=models.PROTECT, db_column="branch_code"
+        "org.Branch",
+        verbose_name=gettext_lazy("管户机构"),
+        on_delete=models.PROTECT,
+        db_column="branch_code",
     )
     manager = models.ForeignKey(
         "org.Staff",
-        verbose_name="管户客户经理",
+        verbose_name=gettext_lazy("管户客户经理"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customers",
     )
     industry_code = models.CharField(
-        "行业代码", max_length=16, blank=True, default="", db_default=""
+        gettext_lazy("行业代码"), max_length=16, blank=True, default="", db_default=""
     )
-    region_code = models.CharField("地区代码", max_length=6, blank=True, default="", db_default="")
-    id_number = models.CharField("证件号码", max_length=40, blank=True, default="", db_default="")
+    region_code = models.CharField(
+        gettext_lazy("地区代码"), max_length=6, blank=True, default="", db_default=""
+    )
+    id_number = models.CharField(
+        gettext_lazy("证件号码"), max_length=40, blank=True, default="", db_default=""
+    )
     actual_controller = models.CharField(
-        "实际控制人", max_length=64, blank=True, default="", db_default=""
+        gettext_lazy("实际控制人"), max_length=64, blank=True, default="", db_default=""
     )
-    established_date = models.DateField("成立日期", null=True, blank=True)
+    established_date = models.DateField(gettext_lazy("成立日期"), null=True, blank=True)
     group_id = models.CharField(
-        "集团编号", max_length=40, blank=True, default="", db_default="", db_index=True
+        gettext_lazy("集团编号"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        db_index=True,
     )
 
     class Meta:
         db_table = "customers"
-        verbose_name = "客户"
-        verbose_name_plural = "客户"
+        verbose_name = gettext_lazy("客户")
+        verbose_name_plural = gettext_lazy("客户")
         ordering = ["customer_id"]
 
     def __str__(self) -> str:
@@ -60,26 +75,29 @@ class Customer(models.Model):
 
 class RelatedParty(models.Model):
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="related_parties"
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="related_parties",
     )
-    related_name = models.CharField("关联方名称", max_length=200)
-    relation = models.CharField("关系", max_length=16, choices=ch.Relation.choices)
+    related_name = models.CharField(gettext_lazy("关联方名称"), max_length=200)
+    relation = models.CharField(gettext_lazy("关系"), max_length=16, choices=ch.Relation.choices)
     related_customer = models.ForeignKey(
         Customer,
-        verbose_name="关联客户",
+        verbose_name=gettext_lazy("关联客户"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     related_account = models.CharField(
-        "关联方账号", max_length=64, blank=True, default="", db_default=""
+        gettext_lazy("关联方账号"), max_length=64, blank=True, default="", db_default=""
     )
 
     class Meta:
         db_table = "related_parties"
-        verbose_name = "关联方"
-        verbose_name_plural = "关联方"
+        verbose_name = gettext_lazy("关联方")
+        verbose_name_plural = gettext_lazy("关联方")
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "related_name", "relation"],
@@ -93,15 +111,18 @@ class RelatedParty(models.Model):
 
 
 class Facility(models.Model):
-    facility_id = models.CharField("授信编号", max_length=40, primary_key=True)
+    facility_id = models.CharField(gettext_lazy("授信编号"), max_length=40, primary_key=True)
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="facilities"
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="facilities",
     )
     limit_amount = money("授信额度")
-    start_date = models.DateField("起始日")
-    end_date = models.DateField("到期日")
+    start_date = models.DateField(gettext_lazy("起始日"))
+    end_date = models.DateField(gettext_lazy("到期日"))
     status = models.CharField(
-        "状态",
+        gettext_lazy("状态"),
         max_length=16,
         choices=ch.FacilityStatus.choices,
         default="active",
@@ -110,8 +131,8 @@ class Facility(models.Model):
 
     class Meta:
         db_table = "facilities"
-        verbose_name = "授信"
-        verbose_name_plural = "授信"
+        verbose_name = gettext_lazy("授信")
+        verbose_name_plural = gettext_lazy("授信")
         constraints = [
             models.CheckConstraint(
                 condition=Q(limit_amount__gte=0),
@@ -130,33 +151,35 @@ class Facility(models.Model):
 
 
 class Loan(models.Model):
-    loan_id = models.CharField("借据号", max_length=40, primary_key=True)
+    loan_id = models.CharField(gettext_lazy("借据号"), max_length=40, primary_key=True)
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="loans"
+        Customer, verbose_name=gettext_lazy("客户"), on_delete=models.PROTECT, related_name="loans"
     )
     facility = models.ForeignKey(
         Facility,
-        verbose_name="授信",
+        verbose_name=gettext_lazy("授信"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="loans",
     )
-    product = models.CharField("产品", max_length=24, choices=ch.Product.choices)
+    product = models.CharField(gettext_lazy("产品"), max_length=24, choices=ch.Product.choices)
     principal = money("发放金额")
     balance = money("余额")
-    currency = models.CharField("币种", max_length=3, default="CNY", db_default="CNY")
+    currency = models.CharField(gettext_lazy("币种"), max_length=3, default="CNY", db_default="CNY")
     interest_rate = models.DecimalField(
-        "年利率", max_digits=9, decimal_places=6, null=True, blank=True
+        gettext_lazy("年利率"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    start_date = models.DateField("发放日")
-    maturity_date = models.DateField("到期日")
+    start_date = models.DateField(gettext_lazy("发放日"))
+    maturity_date = models.DateField(gettext_lazy("到期日"))
     guarantee_method = models.CharField(
-        "担保方式", max_length=16, choices=ch.GuaranteeMethod.choices
+        gettext_lazy("担保方式"), max_length=16, choices=ch.GuaranteeMethod.choices
     )
-    purpose = models.CharField("用途", max_length=200, blank=True, default="", db_default="")
+    purpose = models.CharField(
+        gettext_lazy("用途"), max_length=200, blank=True, default="", db_default=""
+    )
     payment_method = models.CharField(
-        "支付方式",
+        gettext_lazy("支付方式"),
         max_length=16,
         choices=ch.PaymentMethod.choices,
         blank=True,
@@ -164,27 +187,33 @@ class Loan(models.Model):
         db_default="",
     )
     deposit_ratio = models.DecimalField(
-        "保证金比例", max_digits=7, decimal_places=4, null=True, blank=True
+        gettext_lazy("保证金比例"), max_digits=7, decimal_places=4, null=True, blank=True
     )
     classification = models.CharField(
-        "当前五级分类",
+        gettext_lazy("当前五级分类"),
         max_length=16,
         choices=ch.LoanClass.choices,
         default="normal",
         db_default="normal",
     )
-    restructured = models.BooleanField("是否重组", default=False, db_default=False)
-    restructure_date = models.DateField("重组日", null=True, blank=True)
-    credit_impaired = models.BooleanField("已发生信用减值", default=False, db_default=False)
+    restructured = models.BooleanField(gettext_lazy("是否重组"), default=False, db_default=False)
+    restructure_date = models.DateField(gettext_lazy("重组日"), null=True, blank=True)
+    credit_impaired = models.BooleanField(
+        gettext_lazy("已发生信用减值"), default=False, db_default=False
+    )
     ecl_amount = money("预期信用损失/减值准备", null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=16, choices=ch.LoanStatus.choices, default="active", db_default="active"
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ch.LoanStatus.choices,
+        default="active",
+        db_default="active",
     )
 
     class Meta:
         db_table = "loans"
-        verbose_name = "借据"
-        verbose_name_plural = "借据"
+        verbose_name = gettext_lazy("借据")
+        verbose_name_plural = gettext_lazy("借据")
         ordering = ["loan_id"]
         indexes = [models.Index(fields=["maturity_date"], name="loan_maturity_idx")]
         constraints = [
@@ -219,22 +248,22 @@ class Loan(models.Model):
 class RepaymentInstalment(models.Model):
     loan = models.ForeignKey(
         Loan,
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         on_delete=models.CASCADE,
         related_name="instalments",
         db_index=False,
     )
-    due_date = models.DateField("应还日")
+    due_date = models.DateField(gettext_lazy("应还日"))
     principal_due = money("应还本金")
     interest_due = money("应还利息")
     principal_paid = money("已还本金", default=0, db_default=0)
     interest_paid = money("已还利息", default=0, db_default=0)
-    paid_off_date = models.DateField("结清日", null=True, blank=True)
+    paid_off_date = models.DateField(gettext_lazy("结清日"), null=True, blank=True)
 
     class Meta:
         db_table = "repayments"
-        verbose_name = "还款计划"
-        verbose_name_plural = "还款计划"
+        verbose_name = gettext_lazy("还款计划")
+        verbose_name_plural = gettext_lazy("还款计划")
         ordering = ["loan_id", "due_date"]
         constraints = [
             models.UniqueConstraint(
@@ -257,23 +286,26 @@ class RepaymentInstalment(models.Model):
 
 
 class Account(models.Model):
-    account_id = models.CharField("账号", max_length=40, primary_key=True)
+    account_id = models.CharField(gettext_lazy("账号"), max_length=40, primary_key=True)
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.PROTECT, related_name="accounts"
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
     )
     type = models.CharField(
-        "账户类型",
+        gettext_lazy("账户类型"),
         max_length=16,
         choices=ch.AccountType.choices,
         default="settlement",
         db_default="settlement",
     )
-    opened_date = models.DateField("开户日", null=True, blank=True)
+    opened_date = models.DateField(gettext_lazy("开户日"), null=True, blank=True)
 
     class Meta:
         db_table = "accounts"
-        verbose_name = "账户"
-        verbose_name_plural = "账户"
+        verbose_name = gettext_lazy("账户")
+        verbose_name_plural = gettext_lazy("账户")
 
     def __str__(self) -> str:
         return self.account_id
@@ -282,19 +314,19 @@ class Account(models.Model):
 class AccountBalance(models.Model):
     account = models.ForeignKey(
         Account,
-        verbose_name="账户",
+        verbose_name=gettext_lazy("账户"),
         on_delete=models.CASCADE,
         related_name="balances",
         db_index=False,
     )
-    balance_date = models.DateField("日期")
+    balance_date = models.DateField(gettext_lazy("日期"))
     balance = money("余额")
-    frozen = models.BooleanField("是否冻结", default=False, db_default=False)
+    frozen = models.BooleanField(gettext_lazy("是否冻结"), default=False, db_default=False)
 
     class Meta:
         db_table = "account_balances"
-        verbose_name = "账户余额"
-        verbose_name_plural = "账户余额"
+        verbose_name = gettext_lazy("账户余额")
+        verbose_name_plural = gettext_lazy("账户余额")
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "balance_date"],
@@ -308,32 +340,40 @@ class AccountBalance(models.Model):
 
 
 class Transaction(models.Model):
-    txn_id = models.CharField("流水号", max_length=48, primary_key=True)
+    txn_id = models.CharField(gettext_lazy("流水号"), max_length=48, primary_key=True)
     account = models.ForeignKey(
         Account,
-        verbose_name="账户",
+        verbose_name=gettext_lazy("账户"),
         on_delete=models.CASCADE,
         related_name="transactions",
         db_index=False,
     )
-    txn_date = models.DateField("交易日期")
-    direction = models.CharField("借贷方向", max_length=3, choices=ch.Direction.choices)
+    txn_date = models.DateField(gettext_lazy("交易日期"))
+    direction = models.CharField(
+        gettext_lazy("借贷方向"), max_length=3, choices=ch.Direction.choices
+    )
     amount = money("金额")
     counterparty_name = models.CharField(
-        "对方户名", max_length=200, blank=True, default="", db_default=""
+        gettext_lazy("对方户名"), max_length=200, blank=True, default="", db_default=""
     )
     counterparty_account = models.CharField(
-        "对方账号", max_length=64, blank=True, default="", db_default=""
+        gettext_lazy("对方账号"), max_length=64, blank=True, default="", db_default=""
     )
-    summary = models.CharField("摘要", max_length=200, blank=True, default="", db_default="")
+    summary = models.CharField(
+        gettext_lazy("摘要"), max_length=200, blank=True, default="", db_default=""
+    )
     category = models.CharField(
-        "类别", max_length=24, choices=ch.TxnCategory.choices, default="other", db_default="other"
+        gettext_lazy("类别"),
+        max_length=24,
+        choices=ch.TxnCategory.choices,
+        default="other",
+        db_default="other",
     )
 
     class Meta:
         db_table = "transactions"
-        verbose_name = "账户流水"
-        verbose_name_plural = "账户流水"
+        verbose_name = gettext_lazy("账户流水")
+        verbose_name_plural = gettext_lazy("账户流水")
         indexes = [models.Index(fields=["account", "txn_date"], name="txn_account_date_idx")]
         constraints = [
             models.CheckConstraint(
@@ -349,16 +389,19 @@ class Transaction(models.Model):
 
 class Disbursement(models.Model):
     loan = models.ForeignKey(
-        Loan, verbose_name="借据", on_delete=models.CASCADE, related_name="disbursements"
+        Loan,
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.CASCADE,
+        related_name="disbursements",
     )
-    pay_date = models.DateField("支付日期")
+    pay_date = models.DateField(gettext_lazy("支付日期"))
     amount = money("金额")
-    payee_name = models.CharField("收款人", max_length=200)
+    payee_name = models.CharField(gettext_lazy("收款人"), max_length=200)
     payee_account = models.CharField(
-        "收款账号", max_length=64, blank=True, default="", db_default=""
+        gettext_lazy("收款账号"), max_length=64, blank=True, default="", db_default=""
     )
     payment_method = models.CharField(
-        "支付方式",
+        gettext_lazy("支付方式"),
         max_length=16,
         choices=ch.PaymentMethod.choices,
         blank=True,
@@ -366,13 +409,13 @@ class Disbursement(models.Model):
         db_default="",
     )
     declared_purpose = models.CharField(
-        "申报用途", max_length=200, blank=True, default="", db_default=""
+        gettext_lazy("申报用途"), max_length=200, blank=True, default="", db_default=""
     )
 
     class Meta:
         db_table = "disbursements"
-        verbose_name = "贷款资金支付"
-        verbose_name_plural = "贷款资金支付"
+        verbose_name = gettext_lazy("贷款资金支付")
+        verbose_name_plural = gettext_lazy("贷款资金支付")
         ordering = ["loan_id", "pay_date"]
         constraints = [
             models.UniqueConstraint(
@@ -388,11 +431,14 @@ class Disbursement(models.Model):
 
 class FinancialStatement(models.Model):
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="financials"
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="financials",
     )
-    period_end = models.DateField("报表期末")
+    period_end = models.DateField(gettext_lazy("报表期末"))
     period_type = models.CharField(
-        "报表类型",
+        gettext_lazy("报表类型"),
         max_length=16,
         choices=ch.PeriodType.choices,
         default="annual",
@@ -407,12 +453,12 @@ class FinancialStatement(models.Model):
     inventory = money("存货", null=True, blank=True)
     receivables = money("应收账款", null=True, blank=True)
     operating_cash_flow = money("经营活动现金流量净额", null=True, blank=True)
-    audited = models.BooleanField("是否审计", default=False, db_default=False)
+    audited = models.BooleanField(gettext_lazy("是否审计"), default=False, db_default=False)
 
     class Meta:
         db_table = "financials"
-        verbose_name = "财务报表"
-        verbose_name_plural = "财务报表"
+        verbose_name = gettext_lazy("财务报表")
+        verbose_name_plural = gettext_lazy("财务报表")
         ordering = ["customer_id", "-period_end"]
         constraints = [
             models.UniqueConstraint(
@@ -440,18 +486,23 @@ class FinancialStatement(models.Model):
 
 class TaxInvoice(models.Model):
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="tax_invoices"
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="tax_invoices",
     )
-    month = models.DateField("月份", help_text="当月第一天")
-    invoice_type = models.CharField("发票类型", max_length=16, choices=ch.InvoiceType.choices)
-    count = models.PositiveIntegerField("张数", null=True, blank=True)
+    month = models.DateField(gettext_lazy("月份"), help_text=gettext_lazy("当月第一天"))
+    invoice_type = models.CharField(
+        gettext_lazy("发票类型"), max_length=16, choices=ch.InvoiceType.choices
+    )
+    count = models.PositiveIntegerField(gettext_lazy("张数"), null=True, blank=True)
     amount = money("金额")
     tax_amount = money("税额", null=True, blank=True)
 
     class Meta:
         db_table = "tax_invoices"
-        verbose_name = "纳税开票"
-        verbose_name_plural = "纳税开票"
+        verbose_name = gettext_lazy("纳税开票")
+        verbose_name_plural = gettext_lazy("纳税开票")
         ordering = ["customer_id", "month"]
         constraints = [
             models.UniqueConstraint(
@@ -466,30 +517,34 @@ class TaxInvoice(models.Model):
 
 
 class Collateral(models.Model):
-    collateral_id = models.CharField("押品编号", max_length=40, primary_key=True)
-    type = models.CharField("押品类型", max_length=16, choices=ch.CollateralType.choices)
-    description = models.CharField(
-        "押品描述", max_length=200, blank=True, default="", db_default=""
+    collateral_id = models.CharField(gettext_lazy("押品编号"), max_length=40, primary_key=True)
+    type = models.CharField(
+        gettext_lazy("押品类型"), max_length=16, choices=ch.CollateralType.choices
     )
-    owner_name = models.CharField("所有权人", max_length=200, blank=True, default="", db_default="")
+    description = models.CharField(
+        gettext_lazy("押品描述"), max_length=200, blank=True, default="", db_default=""
+    )
+    owner_name = models.CharField(
+        gettext_lazy("所有权人"), max_length=200, blank=True, default="", db_default=""
+    )
     appraised_value = money("评估价值")
-    appraisal_date = models.DateField("评估日")
-    registered = models.BooleanField("已办理登记", default=False, db_default=False)
+    appraisal_date = models.DateField(gettext_lazy("评估日"))
+    registered = models.BooleanField(gettext_lazy("已办理登记"), default=False, db_default=False)
 
     class Meta:
         db_table = "collaterals"
-        verbose_name = "押品"
-        verbose_name_plural = "押品"
+        verbose_name = gettext_lazy("押品")
+        verbose_name_plural = gettext_lazy("押品")
 
     def __str__(self) -> str:
         return f"{self.collateral_id} {self.description}"
 
 
 class Guarantee(models.Model):
-    guarantee_id = models.CharField("担保编号", max_length=40, primary_key=True)
+    guarantee_id = models.CharField(gettext_lazy("担保编号"), max_length=40, primary_key=True)
     loan = models.ForeignKey(
         Loan,
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -497,40 +552,42 @@ class Guarantee(models.Model):
     )
     facility = models.ForeignKey(
         Facility,
-        verbose_name="授信",
+        verbose_name=gettext_lazy("授信"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="guarantees",
     )
-    kind = models.CharField("担保类型", max_length=16, choices=ch.GuaranteeKind.choices)
+    kind = models.CharField(
+        gettext_lazy("担保类型"), max_length=16, choices=ch.GuaranteeKind.choices
+    )
     guarantor_customer = models.ForeignKey(
         Customer,
-        verbose_name="保证人（本行客户）",
+        verbose_name=gettext_lazy("保证人（本行客户）"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="guarantees_given",
     )
     guarantor_name = models.CharField(
-        "保证人名称", max_length=200, blank=True, default="", db_default=""
+        gettext_lazy("保证人名称"), max_length=200, blank=True, default="", db_default=""
     )
     collateral = models.ForeignKey(
         Collateral,
-        verbose_name="押品",
+        verbose_name=gettext_lazy("押品"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="guarantees",
     )
     secured_amount = money("担保金额", null=True, blank=True)
-    start_date = models.DateField("起始日", null=True, blank=True)
-    end_date = models.DateField("到期日", null=True, blank=True)
+    start_date = models.DateField(gettext_lazy("起始日"), null=True, blank=True)
+    end_date = models.DateField(gettext_lazy("到期日"), null=True, blank=True)
 
     class Meta:
         db_table = "guarantees"
-        verbose_name = "担保"
-        verbose_name_plural = "担保"
+        verbose_name = gettext_lazy("担保")
+        verbose_name_plural = gettext_lazy("担保")
         constraints = [
             models.CheckConstraint(
                 condition=Q(loan__isnull=False) | Q(facility__isnull=False),
@@ -546,19 +603,21 @@ class Guarantee(models.Model):
 class CollateralValue(models.Model):
     collateral = models.ForeignKey(
         Collateral,
-        verbose_name="押品",
+        verbose_name=gettext_lazy("押品"),
         on_delete=models.CASCADE,
         related_name="values",
         db_index=False,
     )
-    value_date = models.DateField("估值日")
+    value_date = models.DateField(gettext_lazy("估值日"))
     market_value = money("市场价值")
-    source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")
+    source = models.CharField(
+        gettext_lazy("来源"), max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "collateral_values"
-        verbose_name = "押品价值重估"
-        verbose_name_plural = "押品价值重估"
+        verbose_name = gettext_lazy("押品价值重估")
+        verbose_name_plural = gettext_lazy("押品价值重估")
         ordering = ["collateral_id", "value_date"]
         constraints = [
             models.UniqueConstraint(
@@ -575,27 +634,27 @@ class CollateralValue(models.Model):
 class CreditReport(models.Model):
     customer = models.ForeignKey(
         Customer,
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         on_delete=models.CASCADE,
         related_name="credit_reports",
         db_index=False,
     )
-    report_date = models.DateField("报告日期")
+    report_date = models.DateField(gettext_lazy("报告日期"))
     total_debt_all_fi = money("在所有金融机构债务余额", null=True, blank=True)
     overdue_debt_all_fi = money("逾期债务", null=True, blank=True)
     overdue90_debt_all_fi = money("逾期90天以上债务", null=True, blank=True)
     nonperforming_other_fi = models.BooleanField(
-        "在其他金融机构有不良", default=False, db_default=False
+        gettext_lazy("在其他金融机构有不良"), default=False, db_default=False
     )
     guarantees_given = money("对外担保余额", null=True, blank=True)
     external_rating = models.CharField(
-        "外部评级", max_length=8, blank=True, default="", db_default=""
+        gettext_lazy("外部评级"), max_length=8, blank=True, default="", db_default=""
     )
 
     class Meta:
         db_table = "credit_reports"
-        verbose_name = "征信报告"
-        verbose_name_plural = "征信报告"
+        verbose_name = gettext_lazy("征信报告")
+        verbose_name_plural = gettext_lazy("征信报告")
         ordering = ["customer_id", "-report_date"]
         constraints = [
             models.UniqueConstraint(
@@ -610,23 +669,30 @@ class CreditReport(models.Model):
 
 
 class RiskEvent(models.Model):
-    event_id = models.CharField("事件编号", max_length=40, primary_key=True)
+    event_id = models.CharField(gettext_lazy("事件编号"), max_length=40, primary_key=True)
     customer = models.ForeignKey(
-        Customer, verbose_name="客户", on_delete=models.CASCADE, related_name="events"
+        Customer, verbose_name=gettext_lazy("客户"), on_delete=models.CASCADE, related_name="events"
     )
-    event_date = models.DateField("事件日期")
-    type = models.CharField("事件类型", max_length=24, choices=ch.EventType.choices)
+    event_date = models.DateField(gettext_lazy("事件日期"))
+    type = models.CharField(gettext_lazy("事件类型"), max_length=24, choices=ch.EventType.choices)
     severity = models.CharField(
-        "严重程度", max_length=8, choices=ch.Severity.choices, blank=True, default="", db_default=""
+        gettext_lazy("严重程度"),
+        max_length=8,
+        choices=ch.Severity.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     amount = money("涉及金额", null=True, blank=True)
-    description = models.TextField("描述", blank=True, default="", db_default="")
-    source = models.CharField("来源", max_length=64, blank=True, default="", db_default="")
+    description = models.TextField(gettext_lazy("描述"), blank=True, default="", db_default="")
+    source = models.CharField(
+        gettext_lazy("来源"), max_length=64, blank=True, default="", db_default=""
+    )
 
     class Meta:
         db_table = "events"
-        verbose_name = "风险事件"
-        verbose_name_plural = "风险事件"
+        verbose_name = gettext_lazy("风险事件")
+        verbose_name_plural = gettext_lazy("风险事件")
         ordering = ["customer_id", "-event_date"]
 
     def __str__(self) -> str:
@@ -643,18 +709,18 @@ class TxnMonthTotal(models.Model):
     (a deletion does not lower it), which tells whether a month is complete on a business date.
     """
 
-    account_id = models.CharField("账户", max_length=40)
-    month = models.DateField("月份")
-    direction = models.CharField("借贷方向", max_length=3)
-    category = models.CharField("类别", max_length=24)
-    n = models.BigIntegerField("笔数", default=0)
-    amount_fen = models.BigIntegerField("金额（分）", default=0)
-    last_date = models.DateField("最后交易日期")
+    account_id = models.CharField(gettext_lazy("账户"), max_length=40)
+    month = models.DateField(gettext_lazy("月份"))
+    direction = models.CharField(gettext_lazy("借贷方向"), max_length=3)
+    category = models.CharField(gettext_lazy("类别"), max_length=24)
+    n = models.BigIntegerField(gettext_lazy("笔数"), default=0)
+    amount_fen = models.BigIntegerField(gettext_lazy("金额（分）"), default=0)
+    last_date = models.DateField(gettext_lazy("最后交易日期"))
 
     class Meta:
         db_table = "txn_month_totals"
-        verbose_name = "账户流水月汇总"
-        verbose_name_plural = "账户流水月汇总"
+        verbose_name = gettext_lazy("账户流水月汇总")
+        verbose_name_plural = gettext_lazy("账户流水月汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["account_id", "month", "direction", "category"],

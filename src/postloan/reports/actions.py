@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core.audit import record, record_many
 from postloan.core.errors import DomainError
@@ -28,7 +29,7 @@ RISK_ROLE = "risk_manager"
 
 def _require_risk(user) -> None:
     if not (has_role(user, RISK_ROLE) or getattr(user, "is_superuser", False)):
-        raise PermissionDenied("只有风险管理部门可以认定问责事项")
+        raise PermissionDenied(gettext("只有风险管理部门可以认定问责事项"))
 
 
 def _require_reason(reason: str) -> str:

@@ -1,32 +1,19 @@
-"""GB/T 4754-2017 国民经济行业分类: the 20 sections (门类), named by their letter."""
+"""GB/T 4754-2017 国民经济行业分类: the 20 sections (门类), named by their letter.
 
-SECTIONS = {
-    "A": "农、林、牧、渔业",
-    "B": "采矿业",
-    "C": "制造业",
-    "D": "电力、热力、燃气及水生产和供应业",
-    "E": "建筑业",
-    "F": "批发和零售业",
-    "G": "交通运输、仓储和邮政业",
-    "H": "住宿和餐饮业",
-    "I": "信息传输、软件和信息技术服务业",
-    "J": "金融业",
-    "K": "房地产业",
-    "L": "租赁和商务服务业",
-    "M": "科学研究和技术服务业",
-    "N": "水利、环境和公共设施管理业",
-    "O": "居民服务、修理和其他服务业",
-    "P": "教育",
-    "Q": "卫生和社会工作",
-    "R": "文化、体育和娱乐业",
-    "S": "公共管理、社会保障和社会组织",
-    "T": "国际组织",
-}
+The names come from the shared code table (postloan/core/data/gbt4754.csv, read through
+postloan.core.codetables); this module keeps no list of its own."""
+
+from postloan.core import codetables
+
+
+def sections() -> dict[str, str]:
+    """The sections of the table, A → 农、林、牧、渔业 … T → 国际组织."""
+    return {code: name for code, name in codetables.industries().items() if code.isalpha()}
 
 
 def section_label(letter: str) -> str:
     if not letter:
         return "未填行业（零售客户等）"
     letter = letter.upper()
-    name = SECTIONS.get(letter)
+    name = sections().get(letter)
     return f"{letter} {name}" if name else f"{letter}（未知门类）"

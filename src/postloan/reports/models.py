@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan.core.fields import MoneyField
 from postloan.portfolio.choices import LoanClass
@@ -30,65 +31,83 @@ class ConsequenceKind(models.TextChoices):
 class AccountabilityFinding(models.Model):
     """What the minute said (evidence of the meeting) against the later data (evidence of fact)."""
 
-    kind = models.CharField("问责类型", max_length=16, choices=FindingKind.choices)
+    kind = models.CharField(gettext_lazy("问责类型"), max_length=16, choices=FindingKind.choices)
     meeting = models.ForeignKey(
-        "meetings.Meeting", verbose_name="例会", on_delete=models.PROTECT, related_name="+"
+        "meetings.Meeting",
+        verbose_name=gettext_lazy("例会"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     item = models.ForeignKey(
-        "meetings.AgendaItem", verbose_name="上会客户", on_delete=models.PROTECT, related_name="+"
+        "meetings.AgendaItem",
+        verbose_name=gettext_lazy("上会客户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     resolution = models.ForeignKey(
         "meetings.Resolution",
-        verbose_name="决议",
+        verbose_name=gettext_lazy("决议"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     responsible = models.ForeignKey(
         "org.Staff",
-        verbose_name="责任人",
+        verbose_name=gettext_lazy("责任人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="accountability_findings",
     )
     # The minute.
-    meeting_date = models.DateField("会议日期")
-    minute_text = models.TextField("纪要记载")
+    meeting_date = models.DateField(gettext_lazy("会议日期"))
+    minute_text = models.TextField(gettext_lazy("纪要记载"))
     recorded_class = models.CharField(
-        "审议认定分类", max_length=16, choices=LoanClass.choices, blank=True, default=""
+        gettext_lazy("审议认定分类"),
+        max_length=16,
+        choices=LoanClass.choices,
+        blank=True,
+        default="",
     )
     # The later data.
-    later_as_of = models.DateField("后续数据日期")
+    later_as_of = models.DateField(gettext_lazy("后续数据日期"))
     loan = models.ForeignKey(
-        "portfolio.Loan", verbose_name="借据", on_delete=models.PROTECT, related_name="+"
+        "portfolio.Loan",
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    later_dpd = models.IntegerField("逾期天数")
-    later_class = models.CharField("五级分类", max_length=16, choices=LoanClass.choices)
-    later_balance = MoneyField("余额", default=0)
-    window_days = models.PositiveSmallIntegerField("比对期（天）")
-    found_on = models.DateField("发现日期（业务日期）")
+    later_dpd = models.IntegerField(gettext_lazy("逾期天数"))
+    later_class = models.CharField(
+        gettext_lazy("五级分类"), max_length=16, choices=LoanClass.choices
+    )
+    later_balance = MoneyField(gettext_lazy("余额"), default=0)
+    window_days = models.PositiveSmallIntegerField(gettext_lazy("比对期（天）"))
+    found_on = models.DateField(gettext_lazy("发现日期（业务日期）"))
     status = models.CharField(
-        "状态",
+        gettext_lazy("状态"),
         max_length=16,
         choices=FindingStatus.choices,
         default=FindingStatus.OPEN,
         db_index=True,
     )
-    decision_reason = models.TextField("认定/排除理由", blank=True, default="")
+    decision_reason = models.TextField(gettext_lazy("认定/排除理由"), blank=True, default="")
     decided_by = models.ForeignKey(
-        USER, verbose_name="认定人", null=True, blank=True, on_delete=models.SET_NULL
+        USER, verbose_name=gettext_lazy("认定人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    decided_at = models.DateTimeField("认定时间", null=True, blank=True)
+    decided_at = models.DateTimeField(gettext_lazy("认定时间"), null=True, blank=True)
 
     class Meta:
         db_table = "accountability_findings"
-        verbose_name = "问责发现"
-        verbose_name_plural = "问责发现"
+        verbose_name = gettext_lazy("问责发现")
+        verbose_name_plural = gettext_lazy("问责发现")
         ordering = ["responsible_id", "-later_as_of", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -112,21 +131,25 @@ class AccountabilityConsequence(models.Model):
 
     finding = models.ForeignKey(
         AccountabilityFinding,
-        verbose_name="问责发现",
+        verbose_name=gettext_lazy("问责发现"),
         on_delete=models.PROTECT,
         related_name="consequences",
     )
-    kind = models.CharField("处理方式", max_length=16, choices=ConsequenceKind.choices)
-    points = models.IntegerField("扣分", null=True, blank=True)
-    amount = MoneyField("罚款金额（元）", null=True, blank=True)
-    note = models.TextField("说明")
-    decided_by = models.ForeignKey(USER, verbose_name="决定人", on_delete=models.PROTECT)
-    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+    kind = models.CharField(
+        gettext_lazy("处理方式"), max_length=16, choices=ConsequenceKind.choices
+    )
+    points = models.IntegerField(gettext_lazy("扣分"), null=True, blank=True)
+    amount = MoneyField(gettext_lazy("罚款金额（元）"), null=True, blank=True)
+    note = models.TextField(gettext_lazy("说明"))
+    decided_by = models.ForeignKey(
+        USER, verbose_name=gettext_lazy("决定人"), on_delete=models.PROTECT
+    )
+    decided_at = models.DateTimeField(gettext_lazy("决定时间"), auto_now_add=True)
 
     class Meta:
         db_table = "accountability_consequences"
-        verbose_name = "问责处理"
-        verbose_name_plural = "问责处理"
+        verbose_name = gettext_lazy("问责处理")
+        verbose_name_plural = gettext_lazy("问责处理")
         ordering = ["finding_id", "decided_at"]
 
     def __str__(self) -> str:

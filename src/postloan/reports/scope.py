@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core.business_date import current_business_date
 from postloan.org.models import Branch
@@ -63,10 +64,10 @@ def scope_for(user, branch_code: str | None = None, as_of: str | dt.date | None 
     if branch_code:
         branch = visible_branches(user).filter(pk=branch_code).first()
         if branch is None:
-            raise Http404("机构不存在或无权查看")
+            raise Http404(gettext("机构不存在或无权查看"))
     else:
         branch = default_branch(user)
         if branch is None:
-            raise Http404("您的账号未关联机构，无法查看报表")
+            raise Http404(gettext("您的账号未关联机构，无法查看报表"))
     day = as_of if isinstance(as_of, dt.date) else parse_date(as_of)
     return Scope(user, branch, day or current_business_date() or timezone.localdate())

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.core.errors import DomainError, flash
@@ -159,11 +160,11 @@ def _done(request, work, ok: str):
 def accountability_detect(request):
     scope = scope_for(request.user, request.POST.get("branch"), request.POST.get("as_of"))
     if not _risk_user(request.user):
-        raise PermissionDenied("只有风险管理部门可以比对问责事项")
+        raise PermissionDenied(gettext("只有风险管理部门可以比对问责事项"))
     count = actions.detect_findings(
         scope.as_of, acting_user=request.user, branch_path=scope.branch.path
     )
-    messages.success(request, f"比对完成，新发现问责事项 {count} 项")
+    messages.success(request, gettext("比对完成，新发现问责事项 %(count)s 项") % {"count": count})
     return _back(request)
 
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
@@ -33,7 +34,7 @@ def is_risk_head(user) -> bool:
 
 def require_risk_head(user, what: str) -> None:
     if not is_risk_head(user):
-        raise PermissionDenied(f"只有风险管理部门负责人可以{what}")
+        raise PermissionDenied(gettext("只有风险管理部门负责人可以%(what)s") % {"what": what})
 
 
 def manages_customer(user, customer) -> bool:
@@ -47,12 +48,12 @@ def can_see_customer(user, customer_id: str) -> bool:
 
 def require_visible(user, customer_id: str) -> None:
     if not can_see_customer(user, customer_id):
-        raise PermissionDenied("无权处理该客户")
+        raise PermissionDenied(gettext("无权处理该客户"))
 
 
 def require_risk_department(user, what: str) -> None:
     if not is_risk_department(user):
-        raise PermissionDenied(f"只有风险管理部门可以{what}")
+        raise PermissionDenied(gettext("只有风险管理部门可以%(what)s") % {"what": what})
 
 
 def visible_signals(user):
@@ -70,7 +71,7 @@ def visible_loans(user):
 def get_signal_for_user(user, pk):
     signal = visible_signals(user).select_related("customer", "loan", "owner").filter(pk=pk).first()
     if signal is None:
-        raise Http404("预警信号不存在或无权查看")
+        raise Http404(gettext("预警信号不存在或无权查看"))
     return signal
 
 
@@ -78,12 +79,12 @@ def get_signal_step_for_user(user, pk):
     """A step of a signal the user may see (its evidence file is served only through this)."""
     step = SignalStep.objects.filter(pk=pk, signal__in=visible_signals(user)).first()
     if step is None:
-        raise Http404("附件不存在或无权查看")
+        raise Http404(gettext("附件不存在或无权查看"))
     return step
 
 
 def get_loan_for_user(user, loan_id: str):
     loan = visible_loans(user).select_related("customer").filter(pk=loan_id).first()
     if loan is None:
-        raise Http404("借据不存在或无权查看")
+        raise Http404(gettext("借据不存在或无权查看"))
     return loan

@@ -13,6 +13,7 @@ that seam.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from postloan.core import evidence
 from postloan.core.fields import MoneyField
@@ -24,23 +25,23 @@ USER = settings.AUTH_USER_MODEL
 class ThresholdVersion(models.Model):
     """One version of every early-warning threshold; the current one is the latest."""
 
-    version = models.PositiveIntegerField("版本", unique=True)
-    values = models.JSONField("阈值")
+    version = models.PositiveIntegerField(gettext_lazy("版本"), unique=True)
+    values = models.JSONField(gettext_lazy("阈值"))
     changed_by = models.ForeignKey(
         USER,
-        verbose_name="修改人",
+        verbose_name=gettext_lazy("修改人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
-    reason = models.TextField("修改原因")
+    changed_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now_add=True)
+    reason = models.TextField(gettext_lazy("修改原因"))
 
     class Meta:
         db_table = "risk_threshold_versions"
-        verbose_name = "预警阈值版本"
-        verbose_name_plural = "预警阈值版本"
+        verbose_name = gettext_lazy("预警阈值版本")
+        verbose_name_plural = gettext_lazy("预警阈值版本")
         ordering = ["-version"]
 
     def __str__(self) -> str:
@@ -52,17 +53,20 @@ class ThresholdVersion(models.Model):
 
 
 class ScreeningRun(models.Model):
-    as_of = models.DateField("业务日期", db_index=True)
-    source = models.CharField("触发方式", max_length=16, choices=ch.RunSource.choices)
+    as_of = models.DateField(gettext_lazy("业务日期"), db_index=True)
+    source = models.CharField(gettext_lazy("触发方式"), max_length=16, choices=ch.RunSource.choices)
     status = models.CharField(
-        "状态", max_length=16, choices=ch.RunStatus.choices, default=ch.RunStatus.RUNNING
+        gettext_lazy("状态"),
+        max_length=16,
+        choices=ch.RunStatus.choices,
+        default=ch.RunStatus.RUNNING,
     )
-    started_at = models.DateTimeField("开始时间", auto_now_add=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
-    counts = models.JSONField("结果计数", default=dict, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(gettext_lazy("结束时间"), null=True, blank=True)
+    counts = models.JSONField(gettext_lazy("结果计数"), default=dict, blank=True)
     threshold_version = models.ForeignKey(
         ThresholdVersion,
-        verbose_name="阈值版本",
+        verbose_name=gettext_lazy("阈值版本"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -70,22 +74,22 @@ class ScreeningRun(models.Model):
     )
     triggered_by = models.ForeignKey(
         USER,
-        verbose_name="发起人",
+        verbose_name=gettext_lazy("发起人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    error = models.TextField("错误", blank=True, default="")
+    error = models.TextField(gettext_lazy("错误"), blank=True, default="")
     # While it runs (ops.heartbeat); a run whose process died is closed by `recover-jobs`.
-    worker = models.CharField("筛查进程", max_length=120, blank=True, default="")
-    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
-    interrupted = models.BooleanField("已中断", default=False)
+    worker = models.CharField(gettext_lazy("筛查进程"), max_length=120, blank=True, default="")
+    heartbeat_at = models.DateTimeField(gettext_lazy("最近心跳"), null=True, blank=True)
+    interrupted = models.BooleanField(gettext_lazy("已中断"), default=False)
 
     class Meta:
         db_table = "risk_screening_runs"
-        verbose_name = "风险筛查"
-        verbose_name_plural = "风险筛查"
+        verbose_name = gettext_lazy("风险筛查")
+        verbose_name_plural = gettext_lazy("风险筛查")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
@@ -103,81 +107,101 @@ class LoanAssessment(models.Model):
     """One loan's classification on one business date: the suggestion and what people decided."""
 
     run = models.ForeignKey(
-        ScreeningRun, verbose_name="筛查", null=True, on_delete=models.SET_NULL, related_name="+"
+        ScreeningRun,
+        verbose_name=gettext_lazy("筛查"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    as_of = models.DateField("业务日期")
+    as_of = models.DateField(gettext_lazy("业务日期"))
     # No index of their own (nor PostgreSQL's `_like` twins): the unique (loan, as_of) and the
     # (customer, as_of) indexes lead with them. Fewer indexes, a faster 800 k-row screening.
     loan = models.ForeignKey(
         "portfolio.Loan",
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         on_delete=models.CASCADE,
         related_name="assessments",
         db_index=False,
     )
     customer = models.ForeignKey(
         "portfolio.Customer",
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
     )
-    dpd = models.IntegerField("逾期天数", default=0)
-    balance = MoneyField("余额", default=0)
-    overdue_principal = MoneyField("逾期本金", default=0)
-    overdue_interest = MoneyField("逾期利息", default=0)
-    current_class = models.CharField("当前分类", max_length=16, choices=ch.LoanClass.choices)
-    suggested_class = models.CharField("建议分类", max_length=16, choices=ch.LoanClass.choices)
-    rule_ids = models.CharField("触发规则", max_length=400, blank=True, default="")
-    reasons = models.TextField("理由", blank=True, default="")
-    floors = models.JSONField("规则与证据", default=list, blank=True)
-    change = models.CharField("变动", max_length=16, choices=ch.ClassChange.choices)
-    waivable_technical = models.BooleanField("可按技术性逾期豁免", default=False)
+    dpd = models.IntegerField(gettext_lazy("逾期天数"), default=0)
+    balance = MoneyField(gettext_lazy("余额"), default=0)
+    overdue_principal = MoneyField(gettext_lazy("逾期本金"), default=0)
+    overdue_interest = MoneyField(gettext_lazy("逾期利息"), default=0)
+    current_class = models.CharField(
+        gettext_lazy("当前分类"), max_length=16, choices=ch.LoanClass.choices
+    )
+    suggested_class = models.CharField(
+        gettext_lazy("建议分类"), max_length=16, choices=ch.LoanClass.choices
+    )
+    rule_ids = models.CharField(gettext_lazy("触发规则"), max_length=400, blank=True, default="")
+    reasons = models.TextField(gettext_lazy("理由"), blank=True, default="")
+    floors = models.JSONField(gettext_lazy("规则与证据"), default=list, blank=True)
+    change = models.CharField(gettext_lazy("变动"), max_length=16, choices=ch.ClassChange.choices)
+    waivable_technical = models.BooleanField(gettext_lazy("可按技术性逾期豁免"), default=False)
 
     status = models.CharField(
-        "状态",
+        gettext_lazy("状态"),
         max_length=16,
         choices=ch.AssessmentStatus.choices,
         default=ch.AssessmentStatus.PENDING,
     )
     proposed_class = models.CharField(
-        "初分结果", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+        gettext_lazy("初分结果"),
+        max_length=16,
+        choices=ch.LoanClass.choices,
+        blank=True,
+        default="",
     )
-    proposal_reason = models.TextField("初分理由", blank=True, default="")
+    proposal_reason = models.TextField(gettext_lazy("初分理由"), blank=True, default="")
     proposed_by = models.ForeignKey(
         USER,
-        verbose_name="初分人",
+        verbose_name=gettext_lazy("初分人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    proposed_at = models.DateTimeField("初分时间", null=True, blank=True)
+    proposed_at = models.DateTimeField(gettext_lazy("初分时间"), null=True, blank=True)
     confirmed_class = models.CharField(
-        "认定结果", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+        gettext_lazy("认定结果"),
+        max_length=16,
+        choices=ch.LoanClass.choices,
+        blank=True,
+        default="",
     )
-    confirmation_reason = models.TextField("认定理由", blank=True, default="")
+    confirmation_reason = models.TextField(gettext_lazy("认定理由"), blank=True, default="")
     confirmed_by = models.ForeignKey(
         USER,
-        verbose_name="认定人",
+        verbose_name=gettext_lazy("认定人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    confirmed_at = models.DateTimeField("认定时间", null=True, blank=True)
-    technical_waiver = models.BooleanField("技术性逾期豁免", default=False)
-    waiver_reason = models.TextField("豁免理由", blank=True, default="")
+    confirmed_at = models.DateTimeField(gettext_lazy("认定时间"), null=True, blank=True)
+    technical_waiver = models.BooleanField(gettext_lazy("技术性逾期豁免"), default=False)
+    waiver_reason = models.TextField(gettext_lazy("豁免理由"), blank=True, default="")
     # The loan's latest binding decision on or before this date (`risk.current`), kept here so
     # that reports read a column, not a lookup per loan: written by every binding decision and
     # after every screening of the date (`current.refresh_decided_classes`). Empty: none.
     decided_class = models.CharField(
-        "截至该日的人工认定", max_length=16, choices=ch.LoanClass.choices, null=True, blank=True
+        gettext_lazy("截至该日的人工认定"),
+        max_length=16,
+        choices=ch.LoanClass.choices,
+        null=True,
+        blank=True,
     )
     # The md5 of the suggestion's own columns as the screening wrote them (`result_tables`): a
     # re-screening rewrites only the rows whose content differs. Empty: written before it.
     content_hash = models.CharField(
-        "内容摘要", max_length=32, blank=True, default="", editable=False
+        gettext_lazy("内容摘要"), max_length=32, blank=True, default="", editable=False
     )
 
     # Workflow fields kept when a re-screening of the same date gives the same suggestion.
@@ -197,8 +221,8 @@ class LoanAssessment(models.Model):
 
     class Meta:
         db_table = "loan_assessments"
-        verbose_name = "五级分类建议"
-        verbose_name_plural = "五级分类建议"
+        verbose_name = gettext_lazy("五级分类建议")
+        verbose_name_plural = gettext_lazy("五级分类建议")
         ordering = ["-as_of", "loan_id"]
         indexes = [
             models.Index(fields=["as_of", "status"], name="assessment_asof_status_idx"),
@@ -269,37 +293,47 @@ class ClassificationDecision(models.Model):
 
     loan = models.ForeignKey(
         "portfolio.Loan",
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         on_delete=models.CASCADE,
         related_name="classification_decisions",
     )
     # DO_NOTHING: re-screening a date re-creates its assessments with the same ids.
     assessment = models.ForeignKey(
         LoanAssessment,
-        verbose_name="分类建议",
+        verbose_name=gettext_lazy("分类建议"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         related_name="decisions",
     )
-    as_of = models.DateField("业务日期")
-    kind = models.CharField("类型", max_length=16, choices=ch.DecisionKind.choices)
+    as_of = models.DateField(gettext_lazy("业务日期"))
+    kind = models.CharField(gettext_lazy("类型"), max_length=16, choices=ch.DecisionKind.choices)
     suggested_class = models.CharField(
-        "建议分类", max_length=16, choices=ch.LoanClass.choices, blank=True, default=""
+        gettext_lazy("建议分类"),
+        max_length=16,
+        choices=ch.LoanClass.choices,
+        blank=True,
+        default="",
     )
-    from_class = models.CharField("原分类", max_length=16, choices=ch.LoanClass.choices)
-    to_class = models.CharField("新分类", max_length=16, choices=ch.LoanClass.choices)
-    reason = models.TextField("理由", blank=True, default="")
+    from_class = models.CharField(
+        gettext_lazy("原分类"), max_length=16, choices=ch.LoanClass.choices
+    )
+    to_class = models.CharField(gettext_lazy("新分类"), max_length=16, choices=ch.LoanClass.choices)
+    reason = models.TextField(gettext_lazy("理由"), blank=True, default="")
     actor = models.ForeignKey(
-        USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=gettext_lazy("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True)
     # A 认定 submitted for approval carries its technical waiver until it is approved.
-    waiver_reason = models.TextField("豁免理由", blank=True, default="")
+    waiver_reason = models.TextField(gettext_lazy("豁免理由"), blank=True, default="")
     # The submission an approval or rejection answers.
     request = models.ForeignKey(
         "self",
-        verbose_name="审批的申请",
+        verbose_name=gettext_lazy("审批的申请"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -308,20 +342,20 @@ class ClassificationDecision(models.Model):
     # The binding decision a correction (or a committee's decision) replaces; both are kept.
     supersedes = models.ForeignKey(
         "self",
-        verbose_name="更正的决定",
+        verbose_name=gettext_lazy("更正的决定"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
     # The meeting whose committee decided (例会认定); plain ids: risk does not import meetings.
-    meeting_id = models.PositiveBigIntegerField("例会", null=True, blank=True)
-    agenda_item_id = models.PositiveBigIntegerField("审议事项", null=True, blank=True)
+    meeting_id = models.PositiveBigIntegerField(gettext_lazy("例会"), null=True, blank=True)
+    agenda_item_id = models.PositiveBigIntegerField(gettext_lazy("审议事项"), null=True, blank=True)
 
     class Meta:
         db_table = "classification_decisions"
-        verbose_name = "分类决定"
-        verbose_name_plural = "分类决定"
+        verbose_name = gettext_lazy("分类决定")
+        verbose_name_plural = gettext_lazy("分类决定")
         ordering = ["loan_id", "at", "id"]
         indexes = [
             # The class on the books of a loan at a date: its latest binding decision up to that
@@ -364,62 +398,71 @@ class Signal(models.Model):
     as its prior-signals input.
     """
 
-    rule_id = models.CharField("规则", max_length=40, db_index=True)
-    family = models.CharField("类别", max_length=24, choices=ch.SignalFamily.choices)
-    level = models.CharField("级别", max_length=8, choices=ch.SignalLevel.choices)
+    rule_id = models.CharField(gettext_lazy("规则"), max_length=40, db_index=True)
+    family = models.CharField(gettext_lazy("类别"), max_length=24, choices=ch.SignalFamily.choices)
+    level = models.CharField(gettext_lazy("级别"), max_length=8, choices=ch.SignalLevel.choices)
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="signals"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="signals",
     )
     loan = models.ForeignKey(
         "portfolio.Loan",
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="signals",
     )
-    loan_key = models.CharField("借据键", max_length=40, blank=True, default="", editable=False)
+    loan_key = models.CharField(
+        gettext_lazy("借据键"), max_length=40, blank=True, default="", editable=False
+    )
     status = models.CharField(
-        "状态",
+        gettext_lazy("状态"),
         max_length=16,
         choices=ch.SignalStatus.choices,
         default=ch.SignalStatus.ISSUED,
         db_index=True,
     )
-    raised_on = models.DateField("发布日期")
-    last_seen_on = models.DateField("最近触发日期")
-    still_firing = models.BooleanField("仍在触发", default=True)
-    evidence = models.JSONField("证据", default=dict, blank=True)
-    summary = models.TextField("摘要", blank=True, default="")
+    raised_on = models.DateField(gettext_lazy("发布日期"))
+    last_seen_on = models.DateField(gettext_lazy("最近触发日期"))
+    still_firing = models.BooleanField(gettext_lazy("仍在触发"), default=True)
+    evidence = models.JSONField(gettext_lazy("证据"), default=dict, blank=True)
+    summary = models.TextField(gettext_lazy("摘要"), blank=True, default="")
     owner = models.ForeignKey(
         "org.Staff",
-        verbose_name="责任人",
+        verbose_name=gettext_lazy("责任人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="signals_owned",
     )
-    due_date = models.DateField("处置期限", null=True, blank=True)
-    manual = models.BooleanField("人工发起", default=False)
+    due_date = models.DateField(gettext_lazy("处置期限"), null=True, blank=True)
+    manual = models.BooleanField(gettext_lazy("人工发起"), default=False)
     raised_by = models.ForeignKey(
         USER,
-        verbose_name="发起人",
+        verbose_name=gettext_lazy("发起人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    measures = models.TextField("处置措施", blank=True, default="")
-    confirmed_real_risk = models.BooleanField("认定为真实风险", null=True, blank=True)
+    measures = models.TextField(gettext_lazy("处置措施"), blank=True, default="")
+    confirmed_real_risk = models.BooleanField(gettext_lazy("认定为真实风险"), null=True, blank=True)
     confirmed_level = models.CharField(
-        "认定级别", max_length=8, choices=ch.SignalLevel.choices, blank=True, default=""
+        gettext_lazy("认定级别"),
+        max_length=8,
+        choices=ch.SignalLevel.choices,
+        blank=True,
+        default="",
     )
-    released_on = models.DateField("消除日期", null=True, blank=True)
+    released_on = models.DateField(gettext_lazy("消除日期"), null=True, blank=True)
 
     class Meta:
         db_table = "signals"
-        verbose_name = "预警信号"
-        verbose_name_plural = "预警信号"
+        verbose_name = gettext_lazy("预警信号")
+        verbose_name_plural = gettext_lazy("预警信号")
         ordering = ["-raised_on", "-id"]
         indexes = [
             models.Index(fields=["customer", "status"], name="signal_customer_status_idx"),
@@ -468,32 +511,43 @@ class SignalStep(models.Model):
     """One step of a signal's closed loop: who moved it, when, why and with what evidence."""
 
     signal = models.ForeignKey(
-        Signal, verbose_name="预警信号", on_delete=models.CASCADE, related_name="steps"
+        Signal,
+        verbose_name=gettext_lazy("预警信号"),
+        on_delete=models.CASCADE,
+        related_name="steps",
     )
     from_status = models.CharField(
-        "原状态", max_length=16, choices=ch.SignalStatus.choices, blank=True, default=""
+        gettext_lazy("原状态"),
+        max_length=16,
+        choices=ch.SignalStatus.choices,
+        blank=True,
+        default="",
     )
-    to_status = models.CharField("新状态", max_length=16, choices=ch.SignalStatus.choices)
+    to_status = models.CharField(
+        gettext_lazy("新状态"), max_length=16, choices=ch.SignalStatus.choices
+    )
     actor = models.ForeignKey(
         USER,
-        verbose_name="操作人",
+        verbose_name=gettext_lazy("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.TextField("说明", blank=True, default="")
-    evidence = models.TextField("证据", blank=True, default="")
-    due_date = models.DateField("期限", null=True, blank=True)
+    at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True)
+    note = models.TextField(gettext_lazy("说明"), blank=True, default="")
+    evidence = models.TextField(gettext_lazy("证据"), blank=True, default="")
+    due_date = models.DateField(gettext_lazy("期限"), null=True, blank=True)
     # Stored under a generated name (core.evidence); the person's file name is kept beside it.
-    attachment = models.FileField("附件", upload_to=signal_evidence_path, blank=True)
-    attachment_name = models.CharField("附件原文件名", max_length=200, blank=True, default="")
+    attachment = models.FileField(gettext_lazy("附件"), upload_to=signal_evidence_path, blank=True)
+    attachment_name = models.CharField(
+        gettext_lazy("附件原文件名"), max_length=200, blank=True, default=""
+    )
 
     class Meta:
         db_table = "signal_steps"
-        verbose_name = "预警处置记录"
-        verbose_name_plural = "预警处置记录"
+        verbose_name = gettext_lazy("预警处置记录")
+        verbose_name_plural = gettext_lazy("预警处置记录")
         ordering = ["signal_id", "at", "id"]
 
     def __str__(self) -> str:
@@ -503,23 +557,23 @@ class SignalStep(models.Model):
 class NotEvaluated(models.Model):
     """A check that could not run for a customer on a date, and why (e.g. 无财务报表，未评估)."""
 
-    as_of = models.DateField("业务日期")
+    as_of = models.DateField(gettext_lazy("业务日期"))
     # Empty when the check could not run for anybody (an input table is missing altogether).
     customer = models.ForeignKey(
         "portfolio.Customer",
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    rule_id = models.CharField("规则", max_length=40)
-    reason = models.TextField("原因")
+    rule_id = models.CharField(gettext_lazy("规则"), max_length=40)
+    reason = models.TextField(gettext_lazy("原因"))
 
     class Meta:
         db_table = "risk_not_evaluated"
-        verbose_name = "未评估的检查"
-        verbose_name_plural = "未评估的检查"
+        verbose_name = gettext_lazy("未评估的检查")
+        verbose_name_plural = gettext_lazy("未评估的检查")
         ordering = ["customer_id", "rule_id"]
         indexes = [models.Index(fields=["as_of", "customer"], name="not_evaluated_idx")]
 
@@ -530,16 +584,16 @@ class NotEvaluated(models.Model):
 class DataIssue(models.Model):
     """Contradictory data the screening found and did not silently use."""
 
-    as_of = models.DateField("业务日期", db_index=True)
-    table = models.CharField("数据表", max_length=40)
-    key = models.CharField("记录", max_length=120)
-    issue = models.CharField("问题", max_length=64)
-    detail = models.TextField("说明", blank=True, default="")
+    as_of = models.DateField(gettext_lazy("业务日期"), db_index=True)
+    table = models.CharField(gettext_lazy("数据表"), max_length=40)
+    key = models.CharField(gettext_lazy("记录"), max_length=120)
+    issue = models.CharField(gettext_lazy("问题"), max_length=64)
+    detail = models.TextField(gettext_lazy("说明"), blank=True, default="")
 
     class Meta:
         db_table = "risk_data_issues"
-        verbose_name = "数据问题"
-        verbose_name_plural = "数据问题"
+        verbose_name = gettext_lazy("数据问题")
+        verbose_name_plural = gettext_lazy("数据问题")
         ordering = ["table", "key"]
 
     def __str__(self) -> str:
@@ -549,31 +603,33 @@ class DataIssue(models.Model):
 class CustomerRiskView(models.Model):
     """The composite view of one customer on one date; successive dates give the trend."""
 
-    as_of = models.DateField("业务日期")
+    as_of = models.DateField(gettext_lazy("业务日期"))
     customer = models.ForeignKey(  # indexed by the unique (customer, as_of)
         "portfolio.Customer",
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
     )
-    exposure = MoneyField("敞口", default=0)
-    worst_class = models.CharField("最差分类", max_length=16, choices=ch.LoanClass.choices)
-    max_dpd = models.IntegerField("最大逾期天数", default=0)
-    npl_balance = MoneyField("不良余额", default=0)
-    counts = models.JSONField("信号计数", default=dict, blank=True)
-    score = models.DecimalField("风险分", max_digits=9, decimal_places=2, default=0)
-    rank = models.PositiveIntegerField("排名")
-    explanation = models.TextField("排名说明", blank=True, default="")
+    exposure = MoneyField(gettext_lazy("敞口"), default=0)
+    worst_class = models.CharField(
+        gettext_lazy("最差分类"), max_length=16, choices=ch.LoanClass.choices
+    )
+    max_dpd = models.IntegerField(gettext_lazy("最大逾期天数"), default=0)
+    npl_balance = MoneyField(gettext_lazy("不良余额"), default=0)
+    counts = models.JSONField(gettext_lazy("信号计数"), default=dict, blank=True)
+    score = models.DecimalField(gettext_lazy("风险分"), max_digits=9, decimal_places=2, default=0)
+    rank = models.PositiveIntegerField(gettext_lazy("排名"))
+    explanation = models.TextField(gettext_lazy("排名说明"), blank=True, default="")
     # As on `LoanAssessment`: a re-screening rewrites only the views whose content differs.
     content_hash = models.CharField(
-        "内容摘要", max_length=32, blank=True, default="", editable=False
+        gettext_lazy("内容摘要"), max_length=32, blank=True, default="", editable=False
     )
 
     class Meta:
         db_table = "customer_risk_views"
-        verbose_name = "客户风险视图"
-        verbose_name_plural = "客户风险视图"
+        verbose_name = gettext_lazy("客户风险视图")
+        verbose_name_plural = gettext_lazy("客户风险视图")
         ordering = ["-as_of", "rank"]
         indexes = [models.Index(fields=["-as_of", "rank"], name="risk_view_asof_rank_idx")]
         constraints = [
@@ -595,35 +651,41 @@ class GroupReviewTask(models.Model):
     """A group member to review because another member became non-performing (第七条)."""
 
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="复核客户", on_delete=models.CASCADE, related_name="+"
-    )
-    group_id = models.CharField("集团编号", max_length=40)
-    trigger_customer = models.ForeignKey(
         "portfolio.Customer",
-        verbose_name="触发客户",
+        verbose_name=gettext_lazy("复核客户"),
         on_delete=models.CASCADE,
         related_name="+",
     )
-    created_on = models.DateField("创建日期")
-    reason = models.TextField("原因", blank=True, default="")
+    group_id = models.CharField(gettext_lazy("集团编号"), max_length=40)
+    trigger_customer = models.ForeignKey(
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("触发客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_on = models.DateField(gettext_lazy("创建日期"))
+    reason = models.TextField(gettext_lazy("原因"), blank=True, default="")
     status = models.CharField(
-        "状态", max_length=8, choices=ch.ReviewTaskStatus.choices, default=ch.ReviewTaskStatus.OPEN
+        gettext_lazy("状态"),
+        max_length=8,
+        choices=ch.ReviewTaskStatus.choices,
+        default=ch.ReviewTaskStatus.OPEN,
     )
     done_by = models.ForeignKey(
         USER,
-        verbose_name="复核人",
+        verbose_name=gettext_lazy("复核人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    done_at = models.DateTimeField("复核时间", null=True, blank=True)
-    done_note = models.TextField("复核意见", blank=True, default="")
+    done_at = models.DateTimeField(gettext_lazy("复核时间"), null=True, blank=True)
+    done_note = models.TextField(gettext_lazy("复核意见"), blank=True, default="")
 
     class Meta:
         db_table = "group_review_tasks"
-        verbose_name = "集团成员复核任务"
-        verbose_name_plural = "集团成员复核任务"
+        verbose_name = gettext_lazy("集团成员复核任务")
+        verbose_name_plural = gettext_lazy("集团成员复核任务")
         ordering = ["-created_on", "customer_id"]
         constraints = [
             models.UniqueConstraint(
@@ -646,21 +708,25 @@ class EventRelease(models.Model):
 
     event = models.OneToOneField(
         "portfolio.RiskEvent",
-        verbose_name="风险事件",
+        verbose_name=gettext_lazy("风险事件"),
         on_delete=models.CASCADE,
         related_name="release",
     )
-    released_on = models.DateField("解除日期")
-    reason = models.TextField("解除原因")
+    released_on = models.DateField(gettext_lazy("解除日期"))
+    reason = models.TextField(gettext_lazy("解除原因"))
     actor = models.ForeignKey(
-        USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=gettext_lazy("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    at = models.DateTimeField("操作时间", auto_now_add=True)
+    at = models.DateTimeField(gettext_lazy("操作时间"), auto_now_add=True)
 
     class Meta:
         db_table = "event_releases"
-        verbose_name = "风险事件解除"
-        verbose_name_plural = "风险事件解除"
+        verbose_name = gettext_lazy("风险事件解除")
+        verbose_name_plural = gettext_lazy("风险事件解除")
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.released_on:%Y-%m-%d}"

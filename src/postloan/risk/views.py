@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.core import evidence
@@ -121,7 +122,7 @@ def assessment(request, pk: int):
     """A single suggestion: shown on its loan's page (used by the worklist inbox)."""
     a = visible_assessments(request.user).filter(pk=pk).values_list("loan_id", flat=True).first()
     if a is None:
-        raise Http404("分类建议不存在或无权查看")
+        raise Http404(gettext("分类建议不存在或无权查看"))
     return redirect("risk:loan", loan_id=a)
 
 
@@ -195,7 +196,7 @@ def _classification_action(step: str, call):
     def view(request, loan_id: str):
         loan_obj, history, current, steps = _loan_history(request, loan_id)
         if current is None or step not in steps:
-            raise PermissionDenied("不能执行该操作")
+            raise PermissionDenied(gettext("不能执行该操作"))
         form = _step_form(step, request.POST)
         done = form.is_valid() and attempt(
             form, lambda: call(current, form.cleaned_data, request.user)
@@ -257,7 +258,7 @@ def loan(request, loan_id: str):
         action = LOAN_ACTIONS.get(request.POST.get("step"))
         if action is None:
             get_loan_for_user(request.user, loan_id)  # 404 outside one's scope
-            raise PermissionDenied("不能执行该操作")
+            raise PermissionDenied(gettext("不能执行该操作"))
         return action(request, loan_id)
     return _loan_page(request, *_loan_history(request, loan_id))
 
@@ -395,10 +396,10 @@ def _signal_action(step: str, bind, call):
         s = get_signal_for_user(request.user, pk)
         steps = queries.signal_steps_for(request.user, s)
         if step not in steps:
-            raise PermissionDenied("不能执行该操作")
+            raise PermissionDenied(gettext("不能执行该操作"))
         form = bind(request, s)
         if form.is_valid() and attempt(form, lambda: call(s, form.cleaned_data, request.user)):
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect("risk:signal", pk=s.pk)
         return _signal_page(request, s, steps, {step: form})
 
@@ -447,7 +448,7 @@ def signal(request, pk: int):
         action = SIGNAL_ACTIONS.get(request.POST.get("step"))
         if action is None:
             get_signal_for_user(request.user, pk)  # 404 outside one's scope
-            raise PermissionDenied("不能执行该操作")
+            raise PermissionDenied(gettext("不能执行该操作"))
         return action(request, pk)
     s = get_signal_for_user(request.user, pk)
     return _signal_page(request, s, queries.signal_steps_for(request.user, s))
@@ -470,11 +471,11 @@ def signal_new(request):
             customer = visible_customers(request.user).filter(pk=d["customer_id"]).first()
             loan_obj = None
             if customer is None:
-                form.add_error("customer_id", "客户不存在或无权查看")
+                form.add_error("customer_id", gettext("客户不存在或无权查看"))
             elif d["loan_id"]:
                 loan_obj = customer.loans.filter(pk=d["loan_id"]).first()
                 if loan_obj is None:
-                    form.add_error("loan_id", "该客户没有这笔借据")
+                    form.add_error("loan_id", gettext("该客户没有这笔借据"))
             if not form.errors:
                 created = attempt(
                     form,
@@ -490,7 +491,7 @@ def signal_new(request):
                     ),
                 )
                 if created:
-                    messages.success(request, "已发起预警")
+                    messages.success(request, gettext("已发起预警"))
                     return redirect("risk:signal", pk=created.pk)
     return render(
         request, "risk/signal_new.html", {"form": form}, status=400 if form.errors else 200
@@ -510,7 +511,7 @@ def event_release(request, event_id: str):
             form, lambda: actions.release_event(event, form.cleaned_data["reason"], request.user)
         )
     ):
-        messages.success(request, "风险事件已解除，下次筛查起不再计入")
+        messages.success(request, gettext("风险事件已解除，下次筛查起不再计入"))
         return redirect("risk:signals")
     return render(request, "risk/event_release.html", {"event": event, "form": form})
 
@@ -532,7 +533,7 @@ def review_task(request, pk: int):
             lambda: actions.complete_review_task(task, form.cleaned_data["note"], request.user),
         )
     ):
-        messages.success(request, "复核已完成")
+        messages.success(request, gettext("复核已完成"))
         return redirect("risk:ranking")
     return render(request, "risk/review_task.html", {"task": task, "form": form})
 
@@ -543,7 +544,7 @@ def thresholds(request):
     form = forms.ThresholdForm(current=current)
     if request.method == "POST":
         if not is_risk_department(request.user):
-            raise PermissionDenied("只有风险管理部门可以修改预警阈值")
+            raise PermissionDenied(gettext("只有风险管理部门可以修改预警阈值"))
         form = forms.ThresholdForm(request.POST, current=current)
         if form.is_valid() and attempt(
             form,
@@ -551,7 +552,7 @@ def thresholds(request):
                 form.cleaned_data["changed"], form.cleaned_data["reason"], request.user
             ),
         ):
-            messages.success(request, "阈值已保存，下次筛查起生效")
+            messages.success(request, gettext("阈值已保存，下次筛查起生效"))
             return redirect("risk:thresholds")
     return render(
         request,
@@ -572,7 +573,7 @@ def thresholds_preview(request):
     if request.method != "POST":
         return redirect("risk:thresholds")
     if not is_risk_department(request.user):
-        raise PermissionDenied("只有风险管理部门可以预览阈值变化的影响")
+        raise PermissionDenied(gettext("只有风险管理部门可以预览阈值变化的影响"))
     form = forms.ThresholdForm(request.POST, current=current_values(), preview=True)
     preview = problem = None
     if form.is_valid():
@@ -703,7 +704,7 @@ def export_classification(request):
     qs = visible_assessments(request.user)
     as_of = _date(request.GET.get("as_of")) or queries.latest_as_of(qs)
     if as_of is None:
-        raise Http404("尚未筛查，无分类建议可导出")
+        raise Http404(gettext("尚未筛查，无分类建议可导出"))
     return _csv_response("classification", exports.write_classification, as_of, qs)
 
 
@@ -711,7 +712,7 @@ def export_classification(request):
 def export_signals(request):
     as_of = _date(request.GET.get("as_of")) or current_business_date()
     if as_of is None:
-        raise Http404("系统尚无业务日期")
+        raise Http404(gettext("系统尚无业务日期"))
     return _csv_response("signals", exports.write_signals, as_of, visible_signals(request.user))
 
 
@@ -735,7 +736,7 @@ def suggestions_xlsx(request):
     """The classification suggestions as people read them: exactly the rows filtered on the page."""
     rows, filters = _filtered_suggestions(request)
     if filters["as_of"] is None:
-        raise Http404("尚未筛查，无分类建议可导出")
+        raise Http404(gettext("尚未筛查，无分类建议可导出"))
     info = exports.filters_info(request, filters["as_of"], branch=filters["branch"])
     content = suggestions_workbook(rows, info)
     return _xlsx_response(content, f"五级分类建议-{filters['as_of']:%Y%m%d}.xlsx")

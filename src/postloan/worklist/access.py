@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
@@ -60,9 +61,9 @@ def get_department_check_for_user(user, pk):
 
 def require_worker(user) -> None:
     if not (user.is_superuser or has_role(user, *WORKING_ROLES)):
-        raise PermissionDenied("您的角色只能查看，不能办理")
+        raise PermissionDenied(gettext("您的角色只能查看，不能办理"))
 
 
 def require_credit_mgmt(user) -> None:
     if not (user.is_superuser or has_role(user, Role.CREDIT_MGMT, Role.ADMIN)):
-        raise PermissionDenied("仅信贷管理部门可以登记季度检查")
+        raise PermissionDenied(gettext("仅信贷管理部门可以登记季度检查"))

@@ -1,6 +1,7 @@
 """Forms of post-loan work: server-side validation, Chinese messages next to the fields."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from postloan.portfolio.choices import LoanClass
 from postloan.worklist import choices as ch
@@ -19,8 +20,8 @@ def _choose(choices, prompt="请选择") -> list:
 class PhotoFields(forms.Form):
     """A photo with its caption; the photo is checked by content (`photos.read_photo`)."""
 
-    attachment = forms.FileField(label="现场照片", required=False)
-    caption = forms.CharField(label="照片说明", max_length=200, required=False)
+    attachment = forms.FileField(label=gettext_lazy("现场照片"), required=False)
+    caption = forms.CharField(label=gettext_lazy("照片说明"), max_length=200, required=False)
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -34,22 +35,28 @@ class InspectionForm(PhotoFields):
     conclusion are the person's answer; the rules are `completion.completion_errors`."""
 
     mode = forms.ChoiceField(
-        label="检查方式", choices=_choose(ch.InspectionMode.choices), required=False
+        label=gettext_lazy("检查方式"), choices=_choose(ch.InspectionMode.choices), required=False
     )
     done_date = forms.DateField(
-        label="检查日期",
+        label=gettext_lazy("检查日期"),
         required=False,
         error_messages={"invalid": "请按“年-月-日”填写检查日期"},
         **DATE,
     )
     conclusion = forms.ChoiceField(
-        label="检查结论", choices=_choose(ch.Conclusion.choices), required=False
+        label=gettext_lazy("检查结论"), choices=_choose(ch.Conclusion.choices), required=False
     )
     proposed_class = forms.ChoiceField(
-        label="建议分类", choices=[("", "维持现分类")] + list(LoanClass.choices), required=False
+        label=gettext_lazy("建议分类"),
+        choices=[("", "维持现分类")] + list(LoanClass.choices),
+        required=False,
     )
     next_interval_months = forms.TypedChoiceField(
-        label="下次检查频率", choices=INTERVALS, coerce=int, empty_value=None, required=False
+        label=gettext_lazy("下次检查频率"),
+        choices=INTERVALS,
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
 
     field_order = ["mode", "done_date"]
@@ -63,7 +70,7 @@ class InspectionForm(PhotoFields):
                 label=label, choices=_choose(ch.ItemStatus.choices), required=False
             )
             self.fields[f"note_{code}"] = forms.CharField(
-                label=f"{label}说明", required=False, max_length=1000
+                label=gettext("%(label)s说明") % {"label": label}, required=False, max_length=1000
             )
         for code, label in NARRATIVE_SECTIONS:
             self.fields[f"narrative_{code}"] = forms.CharField(
@@ -118,40 +125,50 @@ class InspectionForm(PhotoFields):
 
 
 class AttachmentForm(PhotoFields):
-    attachment = forms.FileField(label="现场照片")
+    attachment = forms.FileField(label=gettext_lazy("现场照片"))
 
 
 class AmendmentForm(PhotoFields):
     """A correction of a completed inspection (the original stays as recorded)."""
 
     reason = forms.CharField(
-        label="更正原因", max_length=200, error_messages={"required": "请填写更正原因"}
+        label=gettext_lazy("更正原因"),
+        max_length=200,
+        error_messages={"required": "请填写更正原因"},
     )
     text = forms.CharField(
-        label="更正内容",
+        label=gettext_lazy("更正内容"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "请填写更正内容"},
     )
     item_code = forms.ChoiceField(
-        label="更正检查事项", choices=_choose(ch.CHECK_ITEMS, "不更正检查事项"), required=False
+        label=gettext_lazy("更正检查事项"),
+        choices=_choose(ch.CHECK_ITEMS, "不更正检查事项"),
+        required=False,
     )
     item_status = forms.ChoiceField(
-        label="更正后情况", choices=_choose(ch.ItemStatus.choices), required=False
+        label=gettext_lazy("更正后情况"), choices=_choose(ch.ItemStatus.choices), required=False
     )
-    item_note = forms.CharField(label="更正后说明", max_length=1000, required=False)
+    item_note = forms.CharField(label=gettext_lazy("更正后说明"), max_length=1000, required=False)
     conclusion = forms.ChoiceField(
-        label="更正后结论", choices=_choose(ch.Conclusion.choices, "不更正结论"), required=False
+        label=gettext_lazy("更正后结论"),
+        choices=_choose(ch.Conclusion.choices, "不更正结论"),
+        required=False,
     )
 
     field_order = ["reason", "text", "item_code", "item_status", "item_note", "conclusion"]
 
 
 class CalendarTaskForm(forms.Form):
-    done_date = forms.DateField(label="办理日期", **DATE)
-    borrower_confirmed_on = forms.DateField(label="借款人确认日", required=False, **DATE)
-    guarantor_confirmed_on = forms.DateField(label="保证人确认日", required=False, **DATE)
+    done_date = forms.DateField(label=gettext_lazy("办理日期"), **DATE)
+    borrower_confirmed_on = forms.DateField(
+        label=gettext_lazy("借款人确认日"), required=False, **DATE
+    )
+    guarantor_confirmed_on = forms.DateField(
+        label=gettext_lazy("保证人确认日"), required=False, **DATE
+    )
     note = forms.CharField(
-        label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("办理情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, task=None, **kwargs):
@@ -165,32 +182,34 @@ class CalendarTaskForm(forms.Form):
         data = super().clean()
         if self.task is not None and self.task.kind == ch.TaskKind.MATURITY_NOTICE:
             if not data.get("borrower_confirmed_on"):
-                self.add_error("borrower_confirmed_on", "请填写借款人确认（签收）日期")
+                self.add_error("borrower_confirmed_on", gettext("请填写借款人确认（签收）日期"))
         elif self.task is not None and self.task.is_funds_check and not data.get("note"):
-            self.add_error("note", "请说明资金落实情况")
+            self.add_error("note", gettext("请说明资金落实情况"))
         return data
 
 
 class CollectionActionForm(forms.Form):
-    kind = forms.ChoiceField(label="催收方式", choices=ch.ActionKind.choices)
-    action_date = forms.DateField(label="催收日期", **DATE)
-    result = forms.CharField(label="催收结果", widget=forms.Textarea(attrs={"rows": 2}))
-    next_action_date = forms.DateField(label="下次跟进日", required=False, **DATE)
+    kind = forms.ChoiceField(label=gettext_lazy("催收方式"), choices=ch.ActionKind.choices)
+    action_date = forms.DateField(label=gettext_lazy("催收日期"), **DATE)
+    result = forms.CharField(
+        label=gettext_lazy("催收结果"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_action_date = forms.DateField(label=gettext_lazy("下次跟进日"), required=False, **DATE)
 
     def clean(self):
         data = super().clean()
         nxt, done = data.get("next_action_date"), data.get("action_date")
         if nxt and done and nxt < done:
-            self.add_error("next_action_date", "下次跟进日不能早于催收日期")
+            self.add_error("next_action_date", gettext("下次跟进日不能早于催收日期"))
         return data
 
 
 class PromiseForm(forms.Form):
-    made_on = forms.DateField(label="承诺日期", **DATE)
+    made_on = forms.DateField(label=gettext_lazy("承诺日期"), **DATE)
     amount = forms.DecimalField(
-        label="承诺还款金额（元）", max_digits=18, decimal_places=2, min_value=0.01
+        label=gettext_lazy("承诺还款金额（元）"), max_digits=18, decimal_places=2, min_value=0.01
     )
-    promised_date = forms.DateField(label="承诺还款日", **DATE)
+    promised_date = forms.DateField(label=gettext_lazy("承诺还款日"), **DATE)
 
     def clean(self):
         data = super().clean()
@@ -199,28 +218,30 @@ class PromiseForm(forms.Form):
             and data.get("promised_date")
             and data["promised_date"] < data["made_on"]
         ):
-            self.add_error("promised_date", "承诺还款日不能早于承诺日期")
+            self.add_error("promised_date", gettext("承诺还款日不能早于承诺日期"))
         return data
 
 
 class CloseCaseForm(forms.Form):
-    closed_on = forms.DateField(label="结案日", **DATE)
-    outcome = forms.ChoiceField(label="结果", choices=ch.CaseOutcome.choices)
-    note = forms.CharField(label="结案说明", widget=forms.Textarea(attrs={"rows": 2}))
+    closed_on = forms.DateField(label=gettext_lazy("结案日"), **DATE)
+    outcome = forms.ChoiceField(label=gettext_lazy("结果"), choices=ch.CaseOutcome.choices)
+    note = forms.CharField(label=gettext_lazy("结案说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DepartmentCheckForm(forms.Form):
-    done_date = forms.DateField(label="检查日期", **DATE)
-    coverage_note = forms.CharField(label="抽查覆盖情况", max_length=200)
-    findings = forms.CharField(label="检查发现与整改要求", widget=forms.Textarea(attrs={"rows": 4}))
+    done_date = forms.DateField(label=gettext_lazy("检查日期"), **DATE)
+    coverage_note = forms.CharField(label=gettext_lazy("抽查覆盖情况"), max_length=200)
+    findings = forms.CharField(
+        label=gettext_lazy("检查发现与整改要求"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="起始日", **DATE)
-    end = forms.DateField(label="截止日", **DATE)
+    start = forms.DateField(label=gettext_lazy("起始日"), **DATE)
+    end = forms.DateField(label=gettext_lazy("截止日"), **DATE)
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "截止日不能早于起始日")
+            self.add_error("end", gettext("截止日不能早于起始日"))
         return data

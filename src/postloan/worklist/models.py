@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from postloan.core.fields import MoneyField
 from postloan.portfolio.choices import LoanClass
@@ -55,64 +56,74 @@ class Inspection(models.Model):
 
     customer = models.ForeignKey(
         "portfolio.Customer",
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         on_delete=models.CASCADE,
         related_name="inspections",
     )
     loan = models.ForeignKey(
         "portfolio.Loan",
-        verbose_name="借据",
+        verbose_name=gettext_lazy("借据"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="首次跟踪检查对应的借据",
+        help_text=gettext_lazy("首次跟踪检查对应的借据"),
     )
-    kind = models.CharField("检查类型", max_length=16, choices=ch.InspectionKind.choices)
-    reason = models.CharField("计划依据", max_length=200, blank=True, default="")
-    source_ref = models.CharField("来源", max_length=64, blank=True, default="")
+    kind = models.CharField(
+        gettext_lazy("检查类型"), max_length=16, choices=ch.InspectionKind.choices
+    )
+    reason = models.CharField(gettext_lazy("计划依据"), max_length=200, blank=True, default="")
+    source_ref = models.CharField(gettext_lazy("来源"), max_length=64, blank=True, default="")
     assignee = models.ForeignKey(
         "org.Staff",
-        verbose_name="责任客户经理",
+        verbose_name=gettext_lazy("责任客户经理"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="inspections",
     )
-    available_from = models.DateField("可开始日", null=True, blank=True)
-    due_date = models.DateField("应检查日", db_index=True)
-    done_date = models.DateField("检查日期", null=True, blank=True)
-    has_problem = models.BooleanField("发现问题", default=False, db_default=False)
+    available_from = models.DateField(gettext_lazy("可开始日"), null=True, blank=True)
+    due_date = models.DateField(gettext_lazy("应检查日"), db_index=True)
+    done_date = models.DateField(gettext_lazy("检查日期"), null=True, blank=True)
+    has_problem = models.BooleanField(gettext_lazy("发现问题"), default=False, db_default=False)
     mode = models.CharField(
-        "检查方式", max_length=16, choices=ch.InspectionMode.choices, blank=True, default=""
+        gettext_lazy("检查方式"),
+        max_length=16,
+        choices=ch.InspectionMode.choices,
+        blank=True,
+        default="",
     )
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="检查人",
+        verbose_name=gettext_lazy("检查人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    findings = models.JSONField("检查事项", default=dict, blank=True)
+    findings = models.JSONField(gettext_lazy("检查事项"), default=dict, blank=True)
     conclusion = models.CharField(
-        "检查结论", max_length=16, choices=ch.Conclusion.choices, blank=True, default=""
+        gettext_lazy("检查结论"),
+        max_length=16,
+        choices=ch.Conclusion.choices,
+        blank=True,
+        default="",
     )
     proposed_class = models.CharField(
-        "建议分类", max_length=16, choices=LoanClass.choices, blank=True, default=""
+        gettext_lazy("建议分类"), max_length=16, choices=LoanClass.choices, blank=True, default=""
     )
     next_interval_months = models.PositiveSmallIntegerField(
-        "下次检查间隔（月）", null=True, blank=True
+        gettext_lazy("下次检查间隔（月）"), null=True, blank=True
     )
-    report = models.JSONField("贷后管理定期分析报告", default=dict, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    report = models.JSONField(gettext_lazy("贷后管理定期分析报告"), default=dict, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
         db_table = "inspections"
-        verbose_name = "贷后检查"
-        verbose_name_plural = "贷后检查"
+        verbose_name = gettext_lazy("贷后检查")
+        verbose_name_plural = gettext_lazy("贷后检查")
         ordering = ["due_date", "customer_id"]
         indexes = [models.Index(fields=["customer", "done_date"], name="inspection_cust_done")]
         constraints = [
@@ -189,28 +200,35 @@ class InspectionAmendment(models.Model):
     """A correction of a completed (locked) inspection: the original stays as recorded."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="amendments"
+        Inspection,
+        verbose_name=gettext_lazy("检查"),
+        on_delete=models.CASCADE,
+        related_name="amendments",
     )
-    number = models.PositiveSmallIntegerField("更正序号")
-    reason = models.CharField("更正原因", max_length=200)
-    text = models.TextField("更正内容")
-    corrected_items = models.JSONField("更正的检查事项", default=dict, blank=True)
+    number = models.PositiveSmallIntegerField(gettext_lazy("更正序号"))
+    reason = models.CharField(gettext_lazy("更正原因"), max_length=200)
+    text = models.TextField(gettext_lazy("更正内容"))
+    corrected_items = models.JSONField(gettext_lazy("更正的检查事项"), default=dict, blank=True)
     corrected_conclusion = models.CharField(
-        "更正后的检查结论", max_length=16, choices=ch.Conclusion.choices, blank=True, default=""
+        gettext_lazy("更正后的检查结论"),
+        max_length=16,
+        choices=ch.Conclusion.choices,
+        blank=True,
+        default="",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="更正人",
+        verbose_name=gettext_lazy("更正人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("更正时间", auto_now_add=True)
+    created_at = models.DateTimeField(gettext_lazy("更正时间"), auto_now_add=True)
 
     class Meta:
         db_table = "inspection_amendments"
-        verbose_name = "贷后检查更正记录"
-        verbose_name_plural = "贷后检查更正记录"
+        verbose_name = gettext_lazy("贷后检查更正记录")
+        verbose_name_plural = gettext_lazy("贷后检查更正记录")
         ordering = ["inspection_id", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -225,11 +243,11 @@ class InspectionAmendment(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("更正记录提交后不能修改；如有错误请再提交一条更正")
+            raise ValidationError(gettext("更正记录提交后不能修改；如有错误请再提交一条更正"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("更正记录不能删除")
+        raise ValidationError(gettext("更正记录不能删除"))
 
     def describe_corrections(self) -> str:
         """ "生产经营状况：异常（订单锐减）；结论：关注" — what this amendment corrects."""
@@ -249,35 +267,42 @@ class InspectionAttachment(models.Model):
     time it was taken and, where the photo carries it, where (EXIF)."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name="检查", on_delete=models.CASCADE, related_name="attachments"
+        Inspection,
+        verbose_name=gettext_lazy("检查"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     amendment = models.ForeignKey(
         InspectionAmendment,
-        verbose_name="随更正记录提交",
+        verbose_name=gettext_lazy("随更正记录提交"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="photos",
     )
-    file = models.FileField("文件", upload_to=attachment_path)
-    caption = models.CharField("说明", max_length=200, blank=True, default="")
-    content_type = models.CharField("文件类型", max_length=40, blank=True, default="")
-    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
+    file = models.FileField(gettext_lazy("文件"), upload_to=attachment_path)
+    caption = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, default="")
+    content_type = models.CharField(gettext_lazy("文件类型"), max_length=40, blank=True, default="")
+    size = models.PositiveIntegerField(gettext_lazy("大小（字节）"), null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, default="")
-    width = models.PositiveIntegerField("宽（像素）", null=True, blank=True)
-    height = models.PositiveIntegerField("高（像素）", null=True, blank=True)
-    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    width = models.PositiveIntegerField(gettext_lazy("宽（像素）"), null=True, blank=True)
+    height = models.PositiveIntegerField(gettext_lazy("高（像素）"), null=True, blank=True)
+    taken_at = models.DateTimeField(gettext_lazy("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(
+        gettext_lazy("纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        gettext_lazy("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField(gettext_lazy("上传时间"), auto_now_add=True)
 
     class Meta:
         db_table = "inspection_attachments"
-        verbose_name = "检查照片"
-        verbose_name_plural = "检查照片"
+        verbose_name = gettext_lazy("检查照片")
+        verbose_name_plural = gettext_lazy("检查照片")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -297,21 +322,26 @@ class DepartmentCheck(models.Model):
     """信贷管理部门 quarterly on-site check of a front-office unit's post-loan work."""
 
     branch = models.ForeignKey(
-        "org.Branch", verbose_name="被检查机构", on_delete=models.CASCADE, related_name="+"
+        "org.Branch",
+        verbose_name=gettext_lazy("被检查机构"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    quarter_start = models.DateField("季度")
-    due_date = models.DateField("应完成日")
-    done_date = models.DateField("完成日期", null=True, blank=True)
+    quarter_start = models.DateField(gettext_lazy("季度"))
+    due_date = models.DateField(gettext_lazy("应完成日"))
+    done_date = models.DateField(gettext_lazy("完成日期"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    findings = models.TextField("检查发现", blank=True, default="")
-    coverage_note = models.CharField("抽查覆盖情况", max_length=200, blank=True, default="")
+    findings = models.TextField(gettext_lazy("检查发现"), blank=True, default="")
+    coverage_note = models.CharField(
+        gettext_lazy("抽查覆盖情况"), max_length=200, blank=True, default=""
+    )
 
     class Meta:
         db_table = "department_checks"
-        verbose_name = "信贷管理部门季度检查"
-        verbose_name_plural = "信贷管理部门季度检查"
+        verbose_name = gettext_lazy("信贷管理部门季度检查")
+        verbose_name_plural = gettext_lazy("信贷管理部门季度检查")
         ordering = ["due_date", "branch_id"]
         constraints = [
             models.UniqueConstraint(
@@ -328,29 +358,35 @@ class DepartmentCheck(models.Model):
 class CalendarTask(models.Model):
     """A dated task of the collection calendar (本息催收): notices, funds checks, 保函 retrieval."""
 
-    kind = models.CharField("事项", max_length=24, choices=ch.TaskKind.choices)
+    kind = models.CharField(gettext_lazy("事项"), max_length=24, choices=ch.TaskKind.choices)
     customer = models.ForeignKey(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     loan = models.ForeignKey(
-        "portfolio.Loan", verbose_name="借据", on_delete=models.CASCADE, related_name="+"
+        "portfolio.Loan",
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    event_date = models.DateField("到期日/结息日")
-    due_date = models.DateField("应办理日", db_index=True)
-    amount_due = MoneyField("应落实金额", null=True, blank=True)
-    done_date = models.DateField("办理日期", null=True, blank=True)
+    event_date = models.DateField(gettext_lazy("到期日/结息日"))
+    due_date = models.DateField(gettext_lazy("应办理日"), db_index=True)
+    amount_due = MoneyField(gettext_lazy("应落实金额"), null=True, blank=True)
+    done_date = models.DateField(gettext_lazy("办理日期"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    borrower_confirmed_on = models.DateField("借款人确认日", null=True, blank=True)
-    guarantor_confirmed_on = models.DateField("保证人确认日", null=True, blank=True)
-    result = models.JSONField("办理结果", default=dict, blank=True)
-    note = models.TextField("备注", blank=True, default="")
+    borrower_confirmed_on = models.DateField(gettext_lazy("借款人确认日"), null=True, blank=True)
+    guarantor_confirmed_on = models.DateField(gettext_lazy("保证人确认日"), null=True, blank=True)
+    result = models.JSONField(gettext_lazy("办理结果"), default=dict, blank=True)
+    note = models.TextField(gettext_lazy("备注"), blank=True, default="")
 
     class Meta:
         db_table = "collection_calendar"
-        verbose_name = "本息催收日历"
-        verbose_name_plural = "本息催收日历"
+        verbose_name = gettext_lazy("本息催收日历")
+        verbose_name_plural = gettext_lazy("本息催收日历")
         ordering = ["due_date", "loan_id"]
         constraints = [
             models.UniqueConstraint(
@@ -372,17 +408,20 @@ class UnassignedFlag(models.Model):
     """人户合一: a customer with an asset but no account manager, flagged daily until assigned."""
 
     customer = models.OneToOneField(
-        "portfolio.Customer", verbose_name="客户", on_delete=models.CASCADE, related_name="+"
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    first_flagged_on = models.DateField("首次标记日")
-    last_flagged_on = models.DateField("最近标记日")
-    days_flagged = models.PositiveIntegerField("已标记天数", default=1)
-    resolved_on = models.DateField("已分配日", null=True, blank=True)
+    first_flagged_on = models.DateField(gettext_lazy("首次标记日"))
+    last_flagged_on = models.DateField(gettext_lazy("最近标记日"))
+    days_flagged = models.PositiveIntegerField(gettext_lazy("已标记天数"), default=1)
+    resolved_on = models.DateField(gettext_lazy("已分配日"), null=True, blank=True)
 
     class Meta:
         db_table = "unassigned_flags"
-        verbose_name = "未分配客户经理标记"
-        verbose_name_plural = "未分配客户经理标记"
+        verbose_name = gettext_lazy("未分配客户经理标记")
+        verbose_name_plural = gettext_lazy("未分配客户经理标记")
 
     def __str__(self) -> str:
         return self.customer_id
@@ -393,34 +432,37 @@ class CollectionCase(models.Model):
 
     customer = models.ForeignKey(
         "portfolio.Customer",
-        verbose_name="客户",
+        verbose_name=gettext_lazy("客户"),
         on_delete=models.CASCADE,
         related_name="collection_cases",
     )
     owner = models.ForeignKey(
         "org.Staff",
-        verbose_name="责任人",
+        verbose_name=gettext_lazy("责任人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    opened_on = models.DateField("立案日")
-    dpd_at_open = models.PositiveIntegerField("立案时逾期天数", default=0)
-    overdue_at_open = MoneyField("立案时逾期金额", default=0)
+    opened_on = models.DateField(gettext_lazy("立案日"))
+    dpd_at_open = models.PositiveIntegerField(gettext_lazy("立案时逾期天数"), default=0)
+    overdue_at_open = MoneyField(gettext_lazy("立案时逾期金额"), default=0)
     status = models.CharField(
-        "状态", max_length=8, choices=ch.CaseStatus.choices, default=ch.CaseStatus.OPEN
+        gettext_lazy("状态"),
+        max_length=8,
+        choices=ch.CaseStatus.choices,
+        default=ch.CaseStatus.OPEN,
     )
-    closed_on = models.DateField("结案日", null=True, blank=True)
+    closed_on = models.DateField(gettext_lazy("结案日"), null=True, blank=True)
     outcome = models.CharField(
-        "结果", max_length=16, choices=ch.CaseOutcome.choices, blank=True, default=""
+        gettext_lazy("结果"), max_length=16, choices=ch.CaseOutcome.choices, blank=True, default=""
     )
-    outcome_note = models.TextField("结案说明", blank=True, default="")
+    outcome_note = models.TextField(gettext_lazy("结案说明"), blank=True, default="")
 
     class Meta:
         db_table = "collection_cases"
-        verbose_name = "逾期催收"
-        verbose_name_plural = "逾期催收"
+        verbose_name = gettext_lazy("逾期催收")
+        verbose_name_plural = gettext_lazy("逾期催收")
         ordering = ["-opened_on", "customer_id"]
         constraints = [
             models.UniqueConstraint(
@@ -437,20 +479,23 @@ class CollectionCase(models.Model):
 
 class CollectionAction(models.Model):
     case = models.ForeignKey(
-        CollectionCase, verbose_name="催收案件", on_delete=models.CASCADE, related_name="actions"
+        CollectionCase,
+        verbose_name=gettext_lazy("催收案件"),
+        on_delete=models.CASCADE,
+        related_name="actions",
     )
-    kind = models.CharField("催收方式", max_length=8, choices=ch.ActionKind.choices)
-    action_date = models.DateField("催收日期")
+    kind = models.CharField(gettext_lazy("催收方式"), max_length=8, choices=ch.ActionKind.choices)
+    action_date = models.DateField(gettext_lazy("催收日期"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    result = models.TextField("催收结果")
-    next_action_date = models.DateField("下次跟进日", null=True, blank=True)
+    result = models.TextField(gettext_lazy("催收结果"))
+    next_action_date = models.DateField(gettext_lazy("下次跟进日"), null=True, blank=True)
 
     class Meta:
         db_table = "collection_actions"
-        verbose_name = "催收记录"
-        verbose_name_plural = "催收记录"
+        verbose_name = gettext_lazy("催收记录")
+        verbose_name_plural = gettext_lazy("催收记录")
         ordering = ["-action_date", "-id"]
 
     def __str__(self) -> str:
@@ -459,19 +504,22 @@ class CollectionAction(models.Model):
 
 class PromiseToPay(models.Model):
     case = models.ForeignKey(
-        CollectionCase, verbose_name="催收案件", on_delete=models.CASCADE, related_name="promises"
+        CollectionCase,
+        verbose_name=gettext_lazy("催收案件"),
+        on_delete=models.CASCADE,
+        related_name="promises",
     )
-    made_on = models.DateField("承诺日期")
-    amount = MoneyField("承诺还款金额")
-    promised_date = models.DateField("承诺还款日")
+    made_on = models.DateField(gettext_lazy("承诺日期"))
+    amount = MoneyField(gettext_lazy("承诺还款金额"))
+    promised_date = models.DateField(gettext_lazy("承诺还款日"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         db_table = "promises_to_pay"
-        verbose_name = "还款承诺"
-        verbose_name_plural = "还款承诺"
+        verbose_name = gettext_lazy("还款承诺")
+        verbose_name_plural = gettext_lazy("还款承诺")
         ordering = ["promised_date"]
         constraints = [
             models.CheckConstraint(

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from postloan.worklist.policy import setting
@@ -36,7 +37,8 @@ def read_photo(upload) -> PhotoFacts:
     limit = int(setting("WORKLIST_ATTACHMENT_MAX_BYTES"))
     if upload.size > limit:
         raise ValidationError(
-            f"照片过大（{upload.size // 1024} KB），上限 {limit // 1024 // 1024} MB"
+            gettext("照片过大（%(size)s KB），上限 %(limit)s MB")
+            % {"size": upload.size // 1024, "limit": limit // 1024 // 1024}
         )
     upload.seek(0)
     content = upload.read()
@@ -49,18 +51,18 @@ def read_photo(upload) -> PhotoFacts:
                 probe.verify()
             with Image.open(_stream(content)) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise ValidationError("照片像素过大，请压缩后上传")
+                    raise ValidationError(gettext("照片像素过大，请压缩后上传"))
                 image.load()  # decode every pixel: a damaged or truncated file is refused
                 exif = image.getexif()
                 width, height = image.size
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError("文件不是可识别的照片（仅接受 JPEG 或 PNG 图片）") from None
+        raise ValidationError(gettext("文件不是可识别的照片（仅接受 JPEG 或 PNG 图片）")) from None
     except Image.DecompressionBombWarning:
-        raise ValidationError("照片像素过大，请压缩后上传") from None
+        raise ValidationError(gettext("照片像素过大，请压缩后上传")) from None
     if kind not in FORMATS:
-        raise ValidationError("仅接受 JPEG 或 PNG 格式的照片")
+        raise ValidationError(gettext("仅接受 JPEG 或 PNG 格式的照片"))
     latitude, longitude = gps_position(exif)
     return PhotoFacts(
         content_type=FORMATS[kind],

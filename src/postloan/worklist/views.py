@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.core import formats
@@ -293,13 +294,13 @@ def inspection_detail(request, pk, amendment_form=None):
                 except DomainError as exc:
                     add_to_form(form, exc)
                 else:
-                    messages.success(request, "检查已完成并锁定，分析报告已保存")
+                    messages.success(request, gettext("检查已完成并锁定，分析报告已保存"))
                     return redirect("worklist:inspection", pk=inspection.pk)
         else:
             form = InspectionForm(inspection=inspection, business_date=as_of)
     elif request.method == "POST":
         access.require_worker(request.user)
-        messages.error(request, "该检查已完成并锁定，不能重复提交；如需更正请提交更正记录")
+        messages.error(request, gettext("该检查已完成并锁定，不能重复提交；如需更正请提交更正记录"))
         return redirect("worklist:inspection", pk=inspection.pk)
     amendments = list(inspection.amendments.select_related("created_by__staff"))
     attachments = list(inspection.attachments.select_related("uploaded_by__staff", "amendment"))
@@ -349,7 +350,7 @@ def inspection_attachment(request, pk):
         except DomainError as exc:
             flash(request, exc)
         else:
-            messages.success(request, "照片已上传")
+            messages.success(request, gettext("照片已上传"))
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("worklist:inspection", pk=inspection.pk)
@@ -379,7 +380,9 @@ def inspection_amend(request, pk):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, f"更正记录{amendment.number}已提交")
+            messages.success(
+                request, gettext("更正记录%(number)s已提交") % {"number": amendment.number}
+            )
             return redirect("worklist:inspection", pk=inspection.pk)
     request.method = "GET"
     return inspection_detail(request, pk, amendment_form=form)
@@ -391,11 +394,11 @@ def inspection_photo(request, pk, photo_pk):
     inspection = access.get_inspection_for_user(request.user, pk)
     photo = inspection.attachments.filter(pk=photo_pk).first()
     if photo is None:
-        raise Http404("照片不存在或无权查看")
+        raise Http404(gettext("照片不存在或无权查看"))
     try:
         handle = photo.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
-        raise Http404("照片文件已不存在") from exc
+        raise Http404(gettext("照片文件已不存在")) from exc
     response = FileResponse(
         handle,
         content_type=photo.content_type if photo.is_photo else "application/octet-stream",
@@ -472,7 +475,7 @@ def department_check(request, pk):
                 except DomainError as exc:
                     flash(request, exc)
                 else:
-                    messages.success(request, "季度检查已登记")
+                    messages.success(request, gettext("季度检查已登记"))
                     return redirect("worklist:department_check", pk=check.pk)
         else:
             form = DepartmentCheckForm(initial={"done_date": today()})
@@ -616,7 +619,7 @@ def task_detail(request, pk):
                 except DomainError as exc:
                     flash(request, exc)
                 else:
-                    messages.success(request, "已办理")
+                    messages.success(request, gettext("已办理"))
                     return redirect("worklist:task", pk=task.pk)
         else:
             form = CalendarTaskForm(task=task, initial={"done_date": as_of})

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core import evidence
@@ -49,7 +50,9 @@ def _readable_resolution(request, pk) -> Resolution:
     )
     if not readable_resolutions(request.user).filter(pk=res.pk).exists():
         raise PermissionDenied(
-            "无权查看该决议：仅决议责任人、委员、参会人员、上级行督导和该客户的客户经理可以查看"
+            gettext(
+                "无权查看该决议：仅决议责任人、委员、参会人员、上级行督导和该客户的客户经理可以查看"
+            )
         )
     return res
 
@@ -75,7 +78,7 @@ def resolution_page(request, pk):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, "执行情况已报告")
+                messages.success(request, gettext("执行情况已报告"))
                 return redirect("meetings:resolution", res.pk)
     return render(
         request,
@@ -103,5 +106,5 @@ def oversight_unit(request) -> Branch:
     code = request.GET.get("branch") or (staff.branch_id if staff else "")
     branch = Branch.objects.filter(pk=code).first()
     if branch is None or not can_view_branch(request.user, branch):
-        raise Http404("机构不存在或无权查看")
+        raise Http404(gettext("机构不存在或无权查看"))
     return branch

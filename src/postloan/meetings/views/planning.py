@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postloan.core import evidence
@@ -72,7 +73,7 @@ def plan_page(request):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, "例会已安排，上会客户已按计划列入议程")
+                messages.success(request, gettext("例会已安排，上会客户已按计划列入议程"))
                 return redirect("meetings:detail", meeting.pk)
         plan = build_plan(branch, date, kind)
         if request.GET.get("format") == "json":
@@ -94,7 +95,7 @@ def plan_page(request):
 def _branch(request, code) -> Branch:
     branch = get_object_or_404(Branch, pk=code)
     if not can_view_branch(request.user, branch):
-        raise Http404("机构不存在或无权查看")
+        raise Http404(gettext("机构不存在或无权查看"))
     return branch
 
 
@@ -155,7 +156,7 @@ def committee_add(request, code):
             )
 
         if attempt(form, add):
-            messages.success(request, "委员已增加")
+            messages.success(request, gettext("委员已增加"))
             return redirect("meetings:committee", code)
     return _committee_render(request, branch, member_form=form)
 
@@ -187,7 +188,7 @@ def committee_certify(request, code):
         form,
         lambda: actions.certify_member(member, acting_user=request.user, **form.cleaned_data),
     ):
-        messages.success(request, "个人委员资格已认定，认定文书已留存")
+        messages.success(request, gettext("个人委员资格已认定，认定文书已留存"))
         return redirect("meetings:committee", code)
     return _committee_render(request, branch, certify_form=form, target=member.pk)
 
@@ -226,6 +227,6 @@ def settings_page(request, code):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "例会设置已保存")
+            messages.success(request, gettext("例会设置已保存"))
             return redirect("meetings:settings", code)
     return render(request, "meetings/settings.html", {"form": form, "branch": branch})

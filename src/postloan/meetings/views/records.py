@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from postloan.core.errors import DomainError, add_to_form
@@ -38,7 +39,7 @@ def report_page(request, pk):
     item = _item(request, pk)
     report = getattr(item, "report", None)
     if report is None:
-        raise Http404("批量审议客户无需逐户汇报材料")
+        raise Http404(gettext("批量审议客户无需逐户汇报材料"))
     comment_form = CommentForm(initial={"comment": report.risk_comment})
     answers = dict(report.answers)
     error = None
@@ -50,7 +51,7 @@ def report_page(request, pk):
                     actions.comment_report(
                         report, comment_form.cleaned_data["comment"], acting_user=request.user
                     )
-                    messages.success(request, "意见已保存")
+                    messages.success(request, gettext("意见已保存"))
                     return redirect("meetings:report", item.pk)
             else:
                 answers = {key: request.POST.get(key, "") for key, _ in ch.REPORT_ITEMS}

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from postloan.core.errors import DomainError, add_to_form, flash
@@ -43,7 +44,8 @@ def sign_page(request, pk):
     held = signer_roles(request.user, meeting)
     if not held:
         messages.error(
-            request, "您不是本次例会的签署人：只有会议主持人和行长可以签署（签署人在开会时确定）"
+            request,
+            gettext("您不是本次例会的签署人：只有会议主持人和行长可以签署（签署人在开会时确定）"),
         )
         return redirect("meetings:detail", meeting.pk)
     form = None
@@ -68,7 +70,9 @@ def sign_page(request, pk):
             flash(request, exc)
             return redirect("meetings:detail", meeting.pk)
         else:
-            messages.success(request, f"已以{signature.get_role_display()}身份签署")
+            messages.success(
+                request, gettext("已以%(role)s身份签署") % {"role": signature.get_role_display()}
+            )
             if pending_roles(request.user, meeting, amendment):
                 return redirect(back)
             return redirect("meetings:detail", meeting.pk)

@@ -13,6 +13,7 @@ The loan's class on the books follows its latest binding decision (`risk.current
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core.audit import record
 from postloan.org.choices import Role
@@ -266,7 +267,7 @@ def propose_classification(
         a = _locked(assessment)
         require_visible(acting_user, a.customer_id)
         if not (manages_customer(acting_user, a.customer) or acting_user.is_superuser):
-            raise PermissionDenied("只有该客户的管户客户经理可以初分")
+            raise PermissionDenied(gettext("只有该客户的管户客户经理可以初分"))
         if a.status == Status.CONFIRMED:
             raise TransitionError("该分类已认定，不能再初分")
         if a.status == Status.PENDING_APPROVAL:
@@ -365,7 +366,7 @@ def approve_classification(assessment: LoanAssessment, acting_user, note: str = 
         require_visible(acting_user, a.customer_id)
         request = _open_request(a)
         if request.actor_id == acting_user.pk:
-            raise PermissionDenied("审批人不能是认定的提交人（四眼原则）")
+            raise PermissionDenied(gettext("审批人不能是认定的提交人（四眼原则）"))
         _check_floor(a, request.to_class, "confirmed_class", waived=bool(request.waiver_reason))
         _bind(
             a,
@@ -392,7 +393,7 @@ def reject_classification(assessment: LoanAssessment, reason: str, acting_user):
         require_visible(acting_user, a.customer_id)
         request = _open_request(a)
         if request.actor_id == acting_user.pk:
-            raise PermissionDenied("审批人不能是认定的提交人（四眼原则）")
+            raise PermissionDenied(gettext("审批人不能是认定的提交人（四眼原则）"))
         if not reason:
             raise TransitionError("退回必须填写理由", "reason")
         if request.supersedes_id or a.confirmed_class:
@@ -504,7 +505,7 @@ def record_committee_classification(
     if meeting_id is None or agenda_item_id is None:
         raise TransitionError("例会认定必须记录来源例会和审议事项")
     if not (is_risk_department(acting_user) or has_role(acting_user, Role.CHAIR, Role.VICE_CHAIR)):
-        raise PermissionDenied("只有例会记录人（风险管理部门）或主持人可以记录例会认定")
+        raise PermissionDenied(gettext("只有例会记录人（风险管理部门）或主持人可以记录例会认定"))
     with transaction.atomic():
         a = _locked(assessment)
         require_visible(acting_user, a.customer_id)

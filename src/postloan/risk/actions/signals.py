@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core import evidence as evidence_files
 from postloan.core.audit import record
@@ -97,7 +98,7 @@ def raise_manual_signal(
     require_visible(acting_user, customer.pk)
     _check_attachment(attachment)
     if not (manages_customer(acting_user, customer) or is_risk_department(acting_user)):
-        raise PermissionDenied("只有该客户的客户经理或风险经理可以发起预警")
+        raise PermissionDenied(gettext("只有该客户的客户经理或风险经理可以发起预警"))
     if level not in ch.SignalLevel.values:
         raise TransitionError("请选择预警级别", "level")
     if not evidence:
@@ -157,7 +158,7 @@ def start_handling(signal: Signal, owner, measures: str, due_date, acting_user) 
         s = _locked(signal)
         require_visible(acting_user, s.customer_id)
         if not (is_risk_department(acting_user) or manages_customer(acting_user, s.customer)):
-            raise PermissionDenied("只有风险经理或该客户的客户经理可以安排处置")
+            raise PermissionDenied(gettext("只有风险经理或该客户的客户经理可以安排处置"))
         _require_status(s, S.ISSUED, doing="安排处置")
         if owner is None:
             raise TransitionError("请指定责任人", "owner")
@@ -187,7 +188,7 @@ def submit_feedback(signal: Signal, note: str, evidence: str, acting_user, attac
         staff = staff_of(acting_user)
         is_owner = staff is not None and s.owner_id == staff.staff_id
         if not (is_owner or acting_user.is_superuser):
-            raise PermissionDenied("只有该预警的责任人可以反馈")
+            raise PermissionDenied(gettext("只有该预警的责任人可以反馈"))
         _require_status(s, S.HANDLING, doing="反馈")
         if not note:
             raise TransitionError("请填写反馈情况", "note")

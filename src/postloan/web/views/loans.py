@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from postloan.core.business_date import current_business_date
 from postloan.org.visibility import visible
@@ -16,6 +17,6 @@ def loan_page(request, loan_id: str):
         .first()
     )
     if loan is None:
-        raise Http404("借据不存在或无权查看")
+        raise Http404(gettext("借据不存在或无权查看"))
     view = loan_detail(loan, current_business_date())
     return render(request, "web/loan.html", {"loan": loan, "view": view})
