@@ -26,7 +26,6 @@ READS = re.compile(
 LEFT = {
     "meetings/deliberation.py": "the fallback of a loan never screened, as risk.current's own",
     "web/queries/dashboard.py": "before any business date there is no screening to floor by",
-    "web/queries/customers.py": "not yet: the customer list's worst class by the booked class",
 }
 
 

@@ -44,6 +44,19 @@ def test_it_shows_balance_worst_class_and_overdue_count(screened_bank, login):
     assert '<span class="text-bad">1</span>' in row  # L003 is past due
 
 
+def test_the_worst_class_is_the_current_class_not_the_booked_one(screened_bank, login):
+    """A booked 正常 on a loan the screening floors to 关注 (past due) shows as 关注 (issue 14:
+    the list reads `risk.current`, like every page)."""
+    from postloan.portfolio.models import Loan
+
+    Loan.objects.filter(loan_id="L003").update(classification="normal")
+    client = login(screened_bank.users["rm_branch"])
+    row = client.get("/customers/").content.decode().split('href="/customers/C003/"', 1)[1]
+    assert "tag-special_mention" in row.split("</tr>", 1)[0]
+    assert ids_on_page(client.get("/customers/", {"cls": "special_mention"})) == ["C003"]
+    assert "C003" not in ids_on_page(client.get("/customers/", {"cls": "normal"}))
+
+
 def test_it_searches_by_name_id_and_id_number(bank, login):
     client = login(bank.users["rm_branch"])
     assert ids_on_page(client.get("/customers/", {"q": "乙贸易"})) == ["C003"]
@@ -121,10 +134,10 @@ def test_it_uses_a_fixed_number_of_queries(
 ):
     client = login(bank.users["am_zhang"])
     many_customers(1)  # 张伟 has C001, C002 and one more: 3 customers
-    with django_assert_max_num_queries(3 * 13):
+    with django_assert_max_num_queries(3 * 14):  # 14: the current class needs the screening date
         few = _queries_for(client)
     many_customers(27, start=200)  # 30 customers
-    with django_assert_max_num_queries(3 * 13):
+    with django_assert_max_num_queries(3 * 14):  # 14: the current class needs the screening date
         many = _queries_for(client)
     assert few == many
-    assert max(many) <= 13
+    assert max(many) <= 14

@@ -3,12 +3,25 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from postloan.core.cache import CachedCountPaginator, cached_count
 from postloan.core.fields import MoneyField
+from postloan.portfolio.models import Loan
 from postloan.portfolio.visibility import visible_customers
+from postloan.risk.current import loans_with_current_class
 from postloan.web.queries.classes import CLASS_RANK, class_rank
 from postloan.web.queries.dpd import overdue_loan_q
 
@@ -41,6 +54,16 @@ class CustomerFilters:
     order: str = "customer_id"
 
 
+def worst_current_rank(as_of: dt.date | None) -> Subquery:
+    """SQL: the rank (0 正常 … 4 损失) of the customer's worst active loan by its *current* class
+    (`risk.current`: the screening's floors and binding decisions), not the booked one; with no
+    business date, by the latest screening. NULL without an active loan."""
+    loans = Loan.objects.filter(customer_id=OuterRef("pk"), status="active")
+    loans = loans_with_current_class(loans, as_of or dt.date.max)
+    worst = loans.order_by().values("customer_id").annotate(m=Max(class_rank("current_cls")))
+    return Subquery(worst.values("m")[:1], output_field=IntegerField())
+
+
 def customer_rows(user, filters: CustomerFilters, as_of: dt.date | None) -> QuerySet:
     """Visible customers, filtered, each with its active-loan balance, worst class and overdue count.
 
@@ -53,8 +76,8 @@ def customer_rows(user, filters: CustomerFilters, as_of: dt.date | None) -> Quer
             Sum("loans__balance", filter=ACTIVE), Value(0), output_field=MoneyField()
         ),
         active_loans=Count("loans", filter=ACTIVE),
-        worst_rank=Max(class_rank("loans__classification"), filter=ACTIVE),
     )
+    qs = qs.annotate(worst_rank=worst_current_rank(as_of))
     if as_of is not None:
         qs = qs.annotate(overdue_loans=Count("loans", filter=overdue_loan_q(as_of, "loans__")))
     else:
