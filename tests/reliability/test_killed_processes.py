@@ -6,8 +6,9 @@ import sqlite3
 from tests.reliability.conftest import AS_OF, run_cmd
 from tests.reliability.sqlite_state import fingerprint, kill_inside_write_transaction
 
-# The run rows are written outside the data transaction on purpose (a failed run is recorded).
-RUN_TABLES = ("ingest_importbatch", "risk_screening_runs")
+# The run rows are written outside the data transaction on purpose (a failed run is recorded):
+# the import batch, the screening run, and the business day's job and its steps.
+RUN_TABLES = ("ingest_importbatch", "risk_screening_runs", "ops_jobprogress", "day_daystep")
 
 
 def test_it_leaves_the_database_as_before_when_an_import_is_killed(db_copy):
