@@ -16,8 +16,8 @@ from postloan.core.tables import DATETIME, INT, TEXT, Column
 from postloan.day.jobs import screening_job
 from postloan.documents import list_export
 from postloan.documents.excel import list_workbook
+from postloan.documents.http import XLSX, download
 from postloan.documents.models import PackJob
-from postloan.documents.views import XLSX, download
 from postloan.ingest.jobs import import_batch
 from postloan.ops import audit_trail as audit_trail_rows
 from postloan.ops import jobs

@@ -19,7 +19,7 @@ from postloan.core.business_date import current_business_date
 from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
 from postloan.documents.excel import list_workbook
-from postloan.documents.views import XLSX, download
+from postloan.documents.http import XLSX, download
 from postloan.meetings import whatif
 from postloan.org.models import Staff
 from postloan.org.visibility import visible, visible_branches

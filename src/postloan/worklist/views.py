@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from postloan.core.errors import DomainError, add_to_form, flash
 from postloan.core.tables import DATE, INT, MONEY, PERCENT, TEXT, Column
 from postloan.documents import list_export
 from postloan.documents.excel import list_workbook
-from postloan.documents.views import XLSX, download
+from postloan.documents.http import DOCX, XLSX, download
 from postloan.org.roles import user_roles
 from postloan.org.visibility import customer_scope, staff_of, visible, visible_branches
 from postloan.portfolio.models import Guarantee
@@ -47,18 +47,11 @@ from postloan.worklist.limitation import limitation_items
 from postloan.worklist.models import DepartmentCheck, UnassignedFlag
 from postloan.worklist.photos import place_label
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 
 
 def today() -> dt.date:
     return current_business_date() or actions.business_today()
-
-
-def docx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
 
 
 def _quote(name: str) -> str:
@@ -438,7 +431,7 @@ def inspection_docx(request, pk):
             ],
         }
     content = report_doc.render(data, meta)
-    return docx_response(content, f"贷后管理定期分析报告-{inspection.customer.name}.docx")
+    return download(content, f"贷后管理定期分析报告-{inspection.customer.name}.docx", DOCX)
 
 
 @login_required
@@ -649,7 +642,7 @@ def task_notice_docx(request, pk):
         "notice_date": f"{max(task.due_date, today()):%Y年%m月%d日}",
         "guarantors": [g for g in guarantors if g],
     }
-    return docx_response(maturity_notice.render(data), f"到期贷款催收函-{loan.loan_id}.docx")
+    return download(maturity_notice.render(data), f"到期贷款催收函-{loan.loan_id}.docx", DOCX)
 
 
 # ── 资金账户监管 ──────────────────────────────────────────────────────────
