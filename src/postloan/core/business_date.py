@@ -3,14 +3,36 @@
 import datetime as dt
 
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from postloan.core.audit import record
+from postloan.core.errors import DomainError
 from postloan.core.models import BusinessDate
 
 
 def current_business_date() -> dt.date | None:
+    """The stored business date, or None before the first import (pages show that state)."""
     row = BusinessDate.objects.filter(pk=1).only("as_of").first()
     return row.as_of if row else None
+
+
+def business_today() -> dt.date:
+    """The `today` of every rule, action and page: the stored business date, never the wall clock.
+
+    Refused with a `DomainError` (Chinese, shown like any other refusal) when none is set yet;
+    audit timestamps (`created_at`, `AuditEvent.at`) are the wall clock and do not come here.
+    """
+    day = current_business_date()
+    if day is None:
+        raise DomainError(gettext("尚未设定业务日期：请先导入数据或设定业务日期"))
+    return day
+
+
+def calendar_day() -> dt.date:
+    """The wall-clock day in the bank's time zone — for names and folders only (an export's
+    file name before the first import, an evidence file's folder), never for a rule."""
+    return timezone.localdate()
 
 
 def set_business_date(

@@ -23,8 +23,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.http import FileResponse, Http404
-from django.utils import timezone
 from django.utils.translation import gettext
+
+from postloan.core.business_date import calendar_day
 
 PDF, IMAGE, WORD, EXCEL, POWERPOINT, OFFICE_97 = "pdf", "image", "word", "excel", "ppt", "ole"
 
@@ -174,7 +175,7 @@ def generated_name(area: str, filename: str, today: dt.date | None = None) -> st
     extension reaches the disk."""
     ext = extension(filename)
     ext = ext if ext in ALLOWED else "bin"
-    today = today or timezone.localdate()  # a folder name, not a business rule
+    today = today or calendar_day()  # a folder name, not a business rule
     return f"{area}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}.{ext}"
 
 

@@ -15,9 +15,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.http import HttpResponse
-from django.utils import timezone
 
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import calendar_day, current_business_date
 from postloan.core.tables import Column
 from postloan.documents.excel import list_workbook
 from postloan.documents.http import XLSX, download
@@ -39,7 +38,7 @@ def respond(
     title: str, columns: list[Column], rows: Iterable[list], filters: dict[str, str]
 ) -> HttpResponse:
     as_of = current_business_date()
-    stamp = f"{as_of:%Y%m%d}" if as_of else f"{timezone.localdate():%Y%m%d}"
+    stamp = f"{as_of:%Y%m%d}" if as_of else f"{calendar_day():%Y%m%d}"
     day = f"业务日期：{as_of:%Y-%m-%d}　" if as_of else ""
     info = f"{day}{filters_text(filters)}（与页面筛选条件一致）"
     content = list_workbook(title, title, columns, rows, info)

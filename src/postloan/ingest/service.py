@@ -85,8 +85,12 @@ def report_path(batch: ImportBatch) -> Path:
     return Path(settings.VAR_DIR) / "imports" / f"batch-{batch.pk}-{token}-report.csv"
 
 
-def default_as_of(stage: Stage) -> dt.date:
-    """The latest transaction or balance date of the batch, else the business date, else today."""
+NO_DATA_DATE = "本批数据没有交易流水或账户余额的日期，系统也尚未设定业务日期：请指定数据日期（--as-of 或上传页的数据日期）"
+
+
+def default_as_of(stage: Stage) -> dt.date | None:
+    """The latest transaction or balance date of the batch, else the business date; None on a
+    fresh system for a batch without dated flows (the import then asks for `--as-of`)."""
     dates = []
     for t, c in (("transactions", "txn_date"), ("account_balances", "balance_date")):
         if stage.has_column(t, c):
@@ -94,8 +98,7 @@ def default_as_of(stage: Stage) -> dt.date:
     dates = [d for d in dates if d is not None]
     if dates:
         return max(dates)
-    # The only place the wall clock is used: a batch without dated flows on a fresh system.
-    return current_business_date() or timezone.localdate()
+    return current_business_date()  # never the wall clock: the data says the date, or the person
 
 
 def _file_entries(stage: Stage) -> list[dict]:
@@ -290,6 +293,9 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
         lap("read")
         progress(50, "正在校验数据")
         validate.validate(stage)
+        data_date = as_of or default_as_of(stage)
+        if data_date is None:
+            report.add(stage, report.ERROR, path.name, NO_DATA_DATE)
         issues = report.collect(stage)
         lap("validate")
         files = _file_entries(stage)
@@ -299,7 +305,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
         rows = {f["table"]: f["rows"] for f in files}
         ok = issues.error_count == 0
         if ok:
-            batch.as_of = as_of or default_as_of(stage)
+            batch.as_of = data_date
             progress(65, "校验通过，正在写入数据库")
             try:
                 writes = _writes(stage)

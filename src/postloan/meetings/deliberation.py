@@ -7,7 +7,7 @@ documents read the same rows.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from postloan.meetings.actions._common import today
+from postloan.core.business_date import business_today
 from postloan.risk.choices import SignalStatus
 from postloan.risk.floors import binding_floor, class_rank, floor_class, floor_violation
 from postloan.risk.models import LoanAssessment, Signal
@@ -113,7 +113,7 @@ def decided_loans(customer):
 
 def loan_facts(customer, as_of=None) -> list[LoanFacts]:
     """One row per loan, with its latest assessment on or before `as_of` (two queries)."""
-    as_of = as_of or today()
+    as_of = as_of or business_today()
     loans = list(decided_loans(customer))
     latest = {}
     for a in LoanAssessment.objects.filter(

@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import calendar_day, current_business_date
 from postloan.core.models import AuditEvent
 from postloan.core.tables import DATETIME, INT, TEXT, Column
 from postloan.day.jobs import screening_job
@@ -180,4 +179,4 @@ def audit_export(request):
     info = "筛选条件：" + (audit_trail_rows.filters_text(filters) or "全部")
     rows = audit_trail_rows.export_rows(events)
     content = list_workbook("审计记录", "审计记录", audit_trail_rows.EXPORT_COLUMNS, rows, info)
-    return download(content, f"审计记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    return download(content, f"审计记录-{calendar_day():%Y%m%d}.xlsx", XLSX)

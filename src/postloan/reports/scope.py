@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.org.models import Branch
 from postloan.org.visibility import customer_scope, staff_of, visible_branches
 from postloan.portfolio.models import Customer
@@ -70,4 +69,4 @@ def scope_for(user, branch_code: str | None = None, as_of: str | dt.date | None 
         if branch is None:
             raise Http404(gettext("您的账号未关联机构，无法查看报表"))
     day = as_of if isinstance(as_of, dt.date) else parse_date(as_of)
-    return Scope(user, branch, day or current_business_date() or timezone.localdate())
+    return Scope(user, branch, day or business_today())

@@ -10,12 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.core import evidence
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import calendar_day, current_business_date
 from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
 from postloan.documents.excel import list_workbook
@@ -728,7 +727,7 @@ def signals_xlsx(request):
     as_of = current_business_date()
     info = exports.filters_info(request, as_of, branch=filters["branch"])
     content = signals_workbook(rows, info)
-    return _xlsx_response(content, f"预警信号-{as_of or timezone.localdate():%Y%m%d}.xlsx")
+    return _xlsx_response(content, f"预警信号-{as_of or calendar_day():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.core.files import File
 from django.db import transaction
 
 from postloan.core.audit import record, snapshot
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.core.errors import DomainError, refused
 from postloan.core.workdays import add_working_days
 from postloan.worklist import completion, photos
@@ -33,10 +33,6 @@ from postloan.worklist.models import (
 )
 from postloan.worklist.planning import PlanSummary, _calendar, plan_inspections
 from postloan.worklist.policy import setting
-
-
-def business_today() -> dt.date:
-    return current_business_date() or dt.date.today()  # noqa: DTZ011 - only before any import
 
 
 def complete_inspection(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.core import formats
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.core.cache import remember
 from postloan.core.errors import DomainError, add_to_form, flash
 from postloan.core.tables import DATE, INT, MONEY, PERCENT, TEXT, Column
@@ -50,10 +50,6 @@ from postloan.worklist.photos import place_label
 PAGE_SIZE = 50
 
 
-def today() -> dt.date:
-    return current_business_date() or actions.business_today()
-
-
 def _quote(name: str) -> str:
     return quote(name)
 
@@ -70,7 +66,7 @@ def person_name(user) -> str:
 def _inbox(user) -> dict:
     """`inbox.grouped` for `user`, cached per person, business date and data version: it reads
     every open item of the user's scope, and the home page loads it again on every visit."""
-    day = today()
+    day = business_today()
     staff = staff_of(user)
     key = (
         "worklist.inbox",
@@ -197,7 +193,7 @@ def _filtered_inspections(request, as_of):
 
 @login_required
 def inspection_list(request):
-    as_of = today()
+    as_of = business_today()
     qs, state, kind = _filtered_inspections(request, as_of)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -232,7 +228,7 @@ INSPECTION_SHEET = [
 @login_required
 def inspection_export(request):
     """The inspection list as people read it: exactly the rows filtered on the page."""
-    as_of = today()
+    as_of = business_today()
     qs, _, _ = _filtered_inspections(request, as_of)
 
     def rows():
@@ -259,7 +255,7 @@ def inspection_export(request):
 @login_required
 def inspection_detail(request, pk, amendment_form=None):
     inspection = access.get_inspection_for_user(request.user, pk)
-    as_of = today()
+    as_of = business_today()
     data = (
         prefill(inspection.customer, as_of) if inspection.done_date is None else inspection.report
     )
@@ -410,7 +406,7 @@ def inspection_photo(request, pk, photo_pk):
 def inspection_docx(request, pk):
     inspection = access.get_inspection_for_user(request.user, pk)
     if inspection.done_date is None:
-        data, meta = prefill(inspection.customer, today()), {}
+        data, meta = prefill(inspection.customer, business_today()), {}
     else:
         data = inspection.report
         amendments = list(inspection.amendments.select_related("created_by__staff"))
@@ -437,7 +433,7 @@ def inspection_docx(request, pk):
 @login_required
 def diligence(request):
     """Overdue inspections per account manager (尽职): open and overdue, and done late."""
-    as_of = today()
+    as_of = business_today()
     since = as_of - dt.timedelta(days=365)
     rows = (
         access.visible_inspections(request.user)
@@ -471,14 +467,16 @@ def department_check(request, pk):
                     messages.success(request, gettext("季度检查已登记"))
                     return redirect("worklist:department_check", pk=check.pk)
         else:
-            form = DepartmentCheckForm(initial={"done_date": today()})
+            form = DepartmentCheckForm(initial={"done_date": business_today()})
     return render(request, "worklist/department_check.html", {"check": check, "form": form})
 
 
 @login_required
 def department_checks(request):
     checks = _department_checks(request)
-    return render(request, "worklist/department_checks.html", {"checks": checks, "as_of": today()})
+    return render(
+        request, "worklist/department_checks.html", {"checks": checks, "as_of": business_today()}
+    )
 
 
 def _department_checks(request):
@@ -499,7 +497,7 @@ DEPARTMENT_CHECK_SHEET = [
 @login_required
 def department_checks_export(request):
     """信贷管理部门季度检查: every check of the branches the user sees, as the page lists them."""
-    as_of = today()
+    as_of = business_today()
 
     def rows():
         for c in _department_checks(request).iterator(chunk_size=2000):
@@ -512,7 +510,7 @@ def department_checks_export(request):
 # ── 本息催收日历 ──────────────────────────────────────────────────────────
 @login_required
 def calendar(request):
-    as_of = today()
+    as_of = business_today()
     qs, state, kind = _filtered_tasks(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     results = funds.check_tasks(page.object_list, as_of)
@@ -567,7 +565,7 @@ CALENDAR_SHEET = [
 def calendar_export(request):
     """本息催收日历 as filtered on the page (every page); the live 资金核实 is on the page only."""
     qs, state, kind = _filtered_tasks(request)
-    as_of = today()
+    as_of = business_today()
 
     def rows():
         for t in qs.iterator(chunk_size=2000):
@@ -591,7 +589,7 @@ def calendar_export(request):
 @login_required
 def task_detail(request, pk):
     task = access.get_task_for_user(request.user, pk)
-    as_of = today()
+    as_of = business_today()
     result = funds.check_tasks([task], as_of).get(task.pk)
     form = None
     if task.done_date is None:
@@ -639,7 +637,7 @@ def task_notice_docx(request, pk):
         "balance": formats.yuan(loan.balance),
         "start_date": f"{loan.start_date:%Y年%m月%d日}",
         "maturity_date": f"{loan.maturity_date:%Y年%m月%d日}",
-        "notice_date": f"{max(task.due_date, today()):%Y年%m月%d日}",
+        "notice_date": f"{max(task.due_date, business_today()):%Y年%m月%d日}",
         "guarantors": [g for g in guarantors if g],
     }
     return download(maturity_notice.render(data), f"到期贷款催收函-{loan.loan_id}.docx", DOCX)
@@ -655,7 +653,7 @@ def fund_use(request, loan_id):
 # ── 押品与保证人、时效 ────────────────────────────────────────────────────
 @login_required
 def collateral(request):
-    as_of = today()
+    as_of = business_today()
     customer_ids, statuses, show = _collateral(request, as_of)
     return render(
         request,
@@ -699,7 +697,7 @@ COLLATERAL_SHEET = [
 @login_required
 def collateral_export(request):
     """押品监测 as the page filtered it (需重估/有问题, or 全部押品)."""
-    _ids, statuses, show = _collateral(request, today())
+    _ids, statuses, show = _collateral(request, business_today())
     rows = (
         [
             s.collateral.collateral_id, s.collateral.description, s.collateral.get_type_display(),
@@ -715,7 +713,7 @@ def collateral_export(request):
 
 @login_required
 def limitations(request):
-    as_of = today()
+    as_of = business_today()
     customer_ids = visible_customers(request.user).values_list("pk", flat=True)
     everything = request.GET.get("all") == "1"
     items = limitation_items(as_of, customer_ids, only_due=not everything)
@@ -742,7 +740,7 @@ def limitations_export(request):
     """诉讼时效与保证期间: the items the page lists (即将届满, or 全部 with all=1)."""
     customer_ids = visible_customers(request.user).values_list("pk", flat=True)
     everything = request.GET.get("all") == "1"
-    items = limitation_items(today(), customer_ids, only_due=not everything)
+    items = limitation_items(business_today(), customer_ids, only_due=not everything)
     rows = (
         [
             i.kind, i.customer_id, i.customer_name, i.loan_id, i.start, i.ends_on,
@@ -813,7 +811,7 @@ def case_export(request):
 @login_required
 def case_detail(request, pk):
     case = access.get_case_for_user(request.user, pk)
-    as_of = today()
+    as_of = business_today()
     promises = list(case.promises.select_related("case"))
     statuses = rates.promise_statuses(promises, as_of)
     promise_rows = [
@@ -894,7 +892,7 @@ def case_close(request, pk):
 
 @login_required
 def collection_rates(request):
-    as_of = today()
+    as_of = business_today()
     form = PeriodForm(request.GET or None)
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -926,7 +924,7 @@ def collection_rates(request):
 @login_required
 def unassigned(request):
     flags = _unassigned_flags(request)
-    return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": today()})
+    return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": business_today()})
 
 
 def _unassigned_flags(request):

@@ -3,11 +3,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from postloan.core import evidence
 from postloan.core.audit import record
-from postloan.core.business_date import current_business_date
 from postloan.meetings.errors import MeetingError, RecordLocked
 from postloan.org.visibility import staff_of
 
@@ -49,10 +47,6 @@ def require(condition: bool, message: str, field: str | None = None) -> None:
 def unlocked(meeting) -> None:
     if meeting.is_locked():
         raise RecordLocked()
-
-
-def today():
-    return current_business_date() or timezone.localdate()
 
 
 def checked_evidence(upload, field: str):

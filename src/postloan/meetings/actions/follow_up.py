@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from postloan.core.business_date import business_today
 from postloan.meetings import choices as ch
 from postloan.meetings.actions._common import (
     audit,
@@ -8,7 +9,6 @@ from postloan.meetings.actions._common import (
     require,
     snapshot,
     staff_or_refuse,
-    today,
 )
 from postloan.meetings.choices import ResolutionStatus as S
 from postloan.meetings.verification import follow_up, verify
@@ -35,7 +35,7 @@ def claim_execution(resolution, *, note: str, evidence=None, filing_case_no: str
     if resolution.type == ch.ResolutionType.LEGAL_ACTION and filing_case_no.strip():
         resolution.status = S.VERIFIED
         resolution.check_detail = f"已登记起诉，案号{filing_case_no.strip()}"
-        resolution.closed_on = today()
+        resolution.closed_on = business_today()
         fields.append("closed_on")
     else:
         resolution.status = S.CLAIMED

@@ -1,8 +1,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from postloan.core.business_date import business_today
 from postloan.meetings import choices as ch
-from postloan.meetings.actions._common import audit, require, snapshot, staff_or_refuse, today
+from postloan.meetings.actions._common import audit, require, snapshot, staff_or_refuse
 from postloan.org.choices import Role
 from postloan.org.roles import has_role
 
@@ -32,7 +33,7 @@ def save_report(report, answers: dict, *, acting_user, submit: bool = False):
     if submit:
         report.status = ch.ReportStatus.SUBMITTED
         report.submitted_by, report.submitted_at = acting_user, timezone.now()
-        report.submitted_late = today() > item.meeting.report_deadline
+        report.submitted_late = business_today() > item.meeting.report_deadline
         fields += ["status", "submitted_by", "submitted_at", "submitted_late"]
     report.save(update_fields=fields)
     audit(acting_user, "report.submitted" if submit else "report.saved", report, before=before)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from postloan.core.business_date import business_today
 from postloan.meetings import choices as ch
 from postloan.meetings.access import can_run
 from postloan.meetings.actions._common import (
@@ -11,7 +12,6 @@ from postloan.meetings.actions._common import (
     require,
     snapshot,
     staff_or_refuse,
-    today,
     unlocked,
 )
 from postloan.meetings.models import (
@@ -54,7 +54,7 @@ def _notice_dates(branch, date: dt.date, ad_hoc: bool) -> tuple[dt.date, dt.date
     due, reports = notice_due(branch, date), report_deadline(branch, date)
     if not ad_hoc:
         return due, reports
-    return date, max(reports, min(today(), date))
+    return date, max(reports, min(business_today(), date))
 
 
 @transaction.atomic
@@ -75,7 +75,7 @@ def schedule_meeting(
     """
     require(can_run(acting_user, branch), "只有本级行风险部门可以安排例会")
     require(branch.holds_meetings, f"{branch.name}不召开贷后管理例会")
-    require(date >= today(), "会议日期不能早于业务日期", "date")
+    require(date >= business_today(), "会议日期不能早于业务日期", "date")
     ad_hoc = kind == ch.MeetingKind.AD_HOC
     ad_hoc_reason = (ad_hoc_reason or "").strip()
     require(
@@ -85,7 +85,7 @@ def schedule_meeting(
     )
     due, reports = _notice_dates(branch, date, ad_hoc)
     require(
-        today() <= due,
+        business_today() <= due,
         f"定期例会须至少提前{settings_for(branch).notice_working_days}个工作日通知"
         f"（最迟{due:%Y-%m-%d}），已来不及；如因突发风险事件须尽快召开，请安排临时例会并写明事由",
         "date",
@@ -102,7 +102,7 @@ def schedule_meeting(
         created_by=acting_user,
     )
     customers = Customer.objects.in_bulk([e.customer_id for e in plan.customers])
-    as_of = today()
+    as_of = business_today()
     for entry in plan.customers:
         _create_item(
             meeting,
@@ -177,7 +177,7 @@ def send_notice(meeting, *, acting_user) -> int:
     """Notify every recipient, no later than N working days before the meeting."""
     require(can_run(acting_user, meeting), "只有本级行风险部门可以发出会议通知")
     require(meeting.status in OPEN_STATUSES, "例会已召开或已取消，不能再发通知")
-    sent_on = today()
+    sent_on = business_today()
     if meeting.kind == ch.MeetingKind.AD_HOC:
         require(bool(meeting.ad_hoc_reason.strip()), "临时例会须写明召开事由（突发风险事件）")
         require(sent_on <= meeting.date, "会议日期已过，不能再发通知")
@@ -215,7 +215,7 @@ def add_agenda_item(meeting, customer, *, reason: str, acting_user) -> AgendaIte
         item.save(update_fields=["dropped"])
     else:
         rank = (meeting.items.aggregate(m=Max("rank"))["m"] or 0) + 1
-        item = _create_item(meeting, customer, [ch.Reason.MANUAL], False, rank, 0, today())
+        item = _create_item(meeting, customer, [ch.Reason.MANUAL], False, rank, 0, business_today())
     AgendaChange.objects.create(
         meeting=meeting,
         customer=customer,
@@ -230,7 +230,7 @@ def add_agenda_item(meeting, customer, *, reason: str, acting_user) -> AgendaIte
             ch.NotificationKind.NOTICE,
             f"{meeting.branch.name}{meeting.get_kind_display()}通知（{meeting.date:%Y-%m-%d}）",
             _bodies(meeting),
-            today(),
+            business_today(),
         )
     audit(acting_user, "agenda.added", item, reason=reason)
     return item
@@ -282,7 +282,7 @@ def request_leave(meeting, *, reason: str, acting_user) -> LeaveRequest:
             meeting=meeting,
             title=f"{staff.name}申请{meeting.date:%Y-%m-%d}例会请假",
             body=reason,
-            sent_on=today(),
+            sent_on=business_today(),
         )
     audit(acting_user, "leave.requested", leave, reason=reason)
     return leave

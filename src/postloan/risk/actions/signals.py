@@ -5,12 +5,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from postloan.core import evidence as evidence_files
 from postloan.core.audit import record
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.org.visibility import staff_of
 from postloan.risk import choices as ch
 from postloan.risk.access import (
@@ -26,10 +25,6 @@ from postloan.risk.models import EventRelease, Signal, SignalStep, ThresholdVers
 from postloan.risk.thresholds import current_values, default_values
 
 S = ch.SignalStatus
-
-
-def business_today() -> dt.date:
-    return current_business_date() or timezone.localdate()
 
 
 def _locked(signal: Signal) -> Signal:

@@ -1,7 +1,7 @@
 """The error pages: in the app frame (navigation, unit, business date), in Chinese, with a way
 back. 400/403/404/500 are the URLconf's handlers; a refused CSRF check is CSRF_FAILURE_VIEW
 (`csrf_failure`); a 405 (a GET to a form's action, say) is drawn by `ErrorPageMiddleware`,
-since Django answers it with an empty body."""
+since Django answers it with an empty body, and so is a `DomainError` no view caught (409)."""
 
 import logging
 
@@ -9,6 +9,8 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+
+from postloan.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,23 @@ class ErrorPageMiddleware:
                 framed["Allow"] = response["Allow"]
             return framed
         return response
+
+    def process_exception(self, request, exception):
+        """An action's refusal no view caught (`DomainError`: no business date set yet, say) —
+        the framed page with its Chinese message, not a 500; the API has its own handler."""
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            return refused_page(request, exception)
+        return None
+
+
+def refused_page(request, exception: DomainError):
+    context = {
+        "status": exception.status,
+        "heading": _("无法办理"),
+        "explanation": _("系统按业务规则拒绝了此操作或页面，原因如下。"),
+        "message": exception.message,
+    }
+    return _render_safely(request, context, exception.status)
 
 
 def page_not_found(request, exception=None):
