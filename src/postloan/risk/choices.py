@@ -1,10 +1,15 @@
-"""Enumerations of the risk app: English codes in the data, the bank's Chinese words as labels."""
+"""Enumerations of the risk app: English codes in the data, the bank's Chinese words as labels.
+
+The classes, levels and families are `risk/engine/vocabulary.py`'s; the choices here are built
+from it (the class choices are the contract's, `portfolio.choices.LoanClass`)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan.portfolio.choices import NON_PERFORMING, LoanClass  # noqa: F401 - re-exported
+from postloan.risk.engine import vocabulary
 
-CLASS_ORDER = {code: i for i, code in enumerate(LoanClass.values)}
+CLASS_ORDER = vocabulary.CLASS_ORDER
 
 
 class RunSource(models.TextChoices):
@@ -56,29 +61,16 @@ BINDING_KINDS = (
 )
 
 
-class SignalFamily(models.TextChoices):
-    REPAYMENT = "repayment", "还款"
-    ACCOUNT = "account", "账户资金"
-    FINANCIAL = "financial", "财务"
-    CREDIT_REPORT = "credit_report", "征信"
-    JUDICIAL = "judicial", "司法"
-    GOVERNANCE = "governance", "公司治理"
-    INDUSTRY = "industry", "行业/区域"
-    INSPECTION = "inspection", "检查"
-    PUBLIC_OPINION = "public_opinion", "舆情"
-    COLLATERAL = "collateral", "押品"
-    GUARANTOR = "guarantor", "保证人"
-    DILIGENCE = "diligence", "贷后尽职"
-    MANUAL = "manual", "人工发起"
+def _choices(name: str, pairs) -> type[models.TextChoices]:
+    """Django choices from the vocabulary's (code, Chinese) pairs, labels through gettext_lazy."""
+    return models.TextChoices(
+        name, [(code.upper(), (code, gettext_lazy(label))) for code, label in pairs]
+    )
 
 
-class SignalLevel(models.TextChoices):
-    YELLOW = "yellow", "黄色"
-    ORANGE = "orange", "橙色"
-    RED = "red", "红色"
-
-
-LEVEL_ORDER = {"yellow": 1, "orange": 2, "red": 3}
+SignalFamily = _choices("SignalFamily", vocabulary.SIGNAL_FAMILIES)
+SignalLevel = _choices("SignalLevel", vocabulary.LEVELS)
+LEVEL_ORDER = vocabulary.LEVEL_ORDER
 
 
 class SignalStatus(models.TextChoices):

@@ -21,12 +21,13 @@ from postloan import contract
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
 from postloan.risk.catalogue import MANUAL_RULE_ID, signal_rules
+from postloan.risk.engine import vocabulary
 from postloan.risk.engine.inputs import TABLE_ZH
 from postloan.risk.engine.registry import META
 
 EMPTY = "—"
 CLASS_LABELS = dict(contract.CLASSES)
-LEVEL_LABELS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+LEVEL_LABELS = vocabulary.LEVEL_ZH
 EVENT_TYPE_LABELS = dict(contract.EVENT_TYPES)
 COLLATERAL_TYPE_LABELS = dict(contract.COLLATERAL_TYPES)
 # The finding kinds of EW-FUND-USE and the counterparties of EW-LARGE-OUTFLOW (engine codes).

@@ -13,31 +13,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-CLASS_ORDER = {"normal": 0, "special_mention": 1, "substandard": 2, "doubtful": 3, "loss": 4}
-CLASS_ZH = {
-    "normal": "正常类",
-    "special_mention": "关注类",
-    "substandard": "次级类",
-    "doubtful": "可疑类",
-    "loss": "损失类",
-}
-LEVEL_ORDER = {"yellow": 1, "orange": 2, "red": 3}
-LEVEL_ZH = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
-FAMILY_ZH = {
-    "classification": "五级分类",
-    "repayment": "还款",
-    "account": "账户资金",
-    "financial": "财务",
-    "credit_report": "征信",
-    "judicial": "司法",
-    "governance": "公司治理",
-    "industry": "行业/区域",
-    "inspection": "检查",
-    "public_opinion": "舆情",
-    "collateral": "押品",
-    "guarantor": "保证人",
-    "diligence": "贷后尽职",
-}
+from postloan.risk.engine.vocabulary import (  # noqa: F401 - the names the engine always used
+    CLASS_ORDER,
+    CLASS_ZH,
+    FAMILY_ZH,
+    LEVEL_ORDER,
+    LEVEL_ZH,
+)
+
 REGULATION = "《商业银行金融资产风险分类办法》"
 PRACTICE = "银行贷后预警实践（默认阈值可调）"
 

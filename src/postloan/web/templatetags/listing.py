@@ -5,11 +5,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from postloan.portfolio.choices import CLASS_LABELS
+from postloan.risk.engine import vocabulary
 from postloan.web.queries.classes import CLASS_BY_RANK
 
 register = template.Library()
 
-SIGNAL_LABELS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+SIGNAL_LABELS = vocabulary.LEVEL_ZH
 
 
 @register.simple_tag
