@@ -244,10 +244,9 @@ def amend_inspection(
 
 
 def schedule_adhoc_inspection(signal, *, acting_user=None) -> Inspection | None:
-    """An ad-hoc inspection when a red signal is confirmed (idempotent per signal).
-
-    The risk app may call it from `confirm_signal`; a post_save receiver also calls it.
-    """
+    """An ad-hoc inspection when a red signal is confirmed (idempotent per signal: a unique
+    constraint on the signal's reference). Called by risk's `confirm_signal` through
+    `risk.follow_ups` (registered in `worklist/apps.py`)."""
     as_of = business_today()
     due = add_working_days(as_of, int(setting("WORKLIST_ADHOC_WORKING_DAYS")))
     ref = f"signal:{signal.pk}"

@@ -12,6 +12,7 @@ from postloan.core.audit import record
 from postloan.core.business_date import business_today
 from postloan.org.visibility import staff_of
 from postloan.risk import choices as ch
+from postloan.risk import follow_ups
 from postloan.risk.access import (
     is_risk_department,
     manages_customer,
@@ -197,7 +198,9 @@ def submit_feedback(signal: Signal, note: str, evidence: str, acting_user, attac
 
 
 def confirm_signal(signal: Signal, real_risk: bool, level: str, note: str, acting_user) -> Signal:
-    """认定 by the risk department: real risk or not, and at which level."""
+    """认定 by the risk department: real risk or not, and at which level. Confirmed at level red
+    (the confirmed level, else the signal's own), the rooms above follow up in the same
+    transaction (`risk.follow_ups`: the worklist's ad-hoc inspection)."""
     note = (note or "").strip()
     require_risk_department(acting_user, "认定预警信号")
     with transaction.atomic():
@@ -223,6 +226,8 @@ def confirm_signal(signal: Signal, real_risk: bool, level: str, note: str, actin
             real_risk=bool(real_risk),
             level=s.confirmed_level,
         )
+        if (s.confirmed_level or s.level) == ch.SignalLevel.RED:
+            follow_ups.red_confirmed(s, acting_user)  # the worklist's ad-hoc inspection
     return s
 
 
