@@ -6,8 +6,8 @@ database, screen it, serve it with gunicorn on loopback and load-test it; report
               with the import_completed listeners off, so the figure is the importer's own
     screen    run_screening(as_of)   (then the demo logins and the 分行 committee are created)
     rescreen  the same date again (what a correction import does), then the next date
-    delta     one business day of new rows imported (hook, `BENCH_HOOKS`: 未测 when absent)
-    what-if   the threshold impact preview (hook, `BENCH_HOOKS`: 未测 when absent)
+    delta     one business day of new rows imported (`BENCH_HOOKS`: the ingest's function)
+    what-if   the threshold impact preview (`BENCH_HOOKS`: the meetings' what-if)
     scan      the columnar reference: one DuckDB scan grouping the repayments by loan and the
               flows by account × month × direction, from Parquet copies and from the CSV files
     serve     gunicorn, N workers, 127.0.0.1 only
@@ -37,18 +37,20 @@ from django.core.management import call_command
 
 from postloan.demo.committees import create_demo_committee
 from postloan.demo.logins import create_demo_logins
+from postloan.ingest.delta import bench_delta_day
 from postloan.ingest.service import run_import
 from postloan.ingest.signals import import_completed
+from postloan.meetings.whatif import bench_whatif
 from postloan.ops.loadtest import run_load
 from postloan.portfolio.models import Customer, Loan
 from postloan.risk.actions.screening import run_screening
 
 AS_OF = "2026-10-31"
-# Phases other parts of the product own, called when their function exists (module:function,
-# called as f(folder: Path, as_of: date) -> dict with "seconds"); otherwise reported as 未测.
+# Phases other parts of the product own: f(folder: Path, as_of: date) -> dict with "seconds".
+# A phase not run reads 未测 in the table.
 BENCH_HOOKS = {
-    "delta": "postloan.ingest.delta:bench_delta_day",  # a daily delta import (ingest)
-    "whatif": "postloan.meetings.whatif:bench_whatif",  # the threshold what-if (risk)
+    "delta": bench_delta_day,  # a daily delta import (ingest)
+    "whatif": bench_whatif,  # the threshold what-if (risk, its agenda changes by meetings)
 }
 NOT_MEASURED = "未测"
 DEMO_ROLES = ("account_manager", "risk_manager", "dept_head", "chair", "vice_chair", "credit_mgmt")
@@ -139,25 +141,15 @@ def phase_child(phase: str, folder: str, as_of: str) -> None:
         run = run_screening(day)
         out.update(seconds=round(time.perf_counter() - t0, 2), as_of=day, counts=run.counts)
     elif phase in BENCH_HOOKS:
-        hook = bench_hook(phase)
-        if hook is None:
-            out.update(seconds=None, missing=BENCH_HOOKS[phase])
-        else:
-            out.update(hook(Path(folder), dt.date.fromisoformat(as_of)) or {})
-            out.setdefault("seconds", round(time.perf_counter() - t0, 2))
+        out.update(bench_hook(phase)(Path(folder), dt.date.fromisoformat(as_of)) or {})
+        out.setdefault("seconds", round(time.perf_counter() - t0, 2))
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print("BENCH-JSON " + json.dumps(out, ensure_ascii=False, default=str))
 
 
 def bench_hook(phase: str):
-    """The function behind a hooked phase, or None when this build does not have it."""
-    import importlib
-
-    module, _, name = BENCH_HOOKS[phase].partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+    """The function behind a hooked phase (None: not a hooked phase)."""
+    return BENCH_HOOKS.get(phase)
 
 
 SCAN_SQL = """

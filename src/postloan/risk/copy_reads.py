@@ -26,12 +26,12 @@ def _d(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def add_reduced(con, manifest: store.Manifest, as_of: date, th: Thresholds, tables: set[str]):
+def add_reduced(con, manifest: store.Manifest, as_of: date, th: Thresholds):
     """Create `account_balances`, `repayments`, `txn_monthly_totals`, `txn_detail` and
     `txn_detail_large` on `con` (as `risk.snapshot` would from the database)."""
     store.attach(con, manifest)
     _balances(con, as_of)
-    _repayments(con, as_of, th, "restructurings" in tables)
+    _repayments(con, as_of, th)
     _monthly(con, as_of)
     _detail(con, as_of, th)
     for t in store.COPIED:
@@ -53,11 +53,10 @@ def _balances(con, as_of: date) -> None:
     """)
 
 
-def _repayments(con, as_of: date, th: Thresholds, restructurings: bool) -> None:
+def _repayments(con, as_of: date, th: Thresholds) -> None:
     cols = ", ".join(f"r.{c}" for c in contract.table("repayments").codes)
     around_from = as_of - timedelta(days=100)
     around_to = windows.schedule_until(as_of, th)
-    extra = "UNION SELECT CAST(loan_id AS VARCHAR) FROM restructurings" if restructurings else ""
     classes = ", ".join(f"'{c}'" for c in NPL_CLASSES)
     con.execute(f"""
         CREATE OR REPLACE TABLE repayments AS
@@ -69,8 +68,7 @@ def _repayments(con, as_of: date, th: Thresholds, restructurings: bool) -> None:
            OR r.loan_id IN (
                SELECT CAST(loan_id AS VARCHAR) FROM loans
                WHERE TRY_CAST(restructured AS BOOLEAN) OR restructure_date IS NOT NULL
-                  OR classification IN ({classes})
-               {extra})
+                  OR classification IN ({classes}))
     """)
 
 

@@ -14,8 +14,11 @@ shell on SQLite), else by cursor chunks. Heavy tables are reduced in the source 
   checks), contradictory rows, and the whole schedule of restructured or non-performing loans.
 Values are loaded as the database returns them; the engine casts every column to the
 contract's type (dates stored as text on SQLite included). Works on SQLite and PostgreSQL.
-Optional inputs (``event_releases``, ``prior_signals`` …) are read when a table or view of
-that name exists (see `introspection.table_names()`), e.g. provided later by the risk app.
+Besides the contract's tables it reads what the rooms keep for the engine, by name, always
+there since the migrations made them: ``event_releases`` (risk) and ``inspections`` (the
+worklist's, as ``inspections_due`` and ``inspection_findings``). ``prior_signals`` and
+``classification_history`` are added by the screening (`risk.actions.screening`). No table is
+probed for: a missing one is an error, not an input quietly left out.
 """
 
 from __future__ import annotations
@@ -52,32 +55,26 @@ def build_snapshot(
     committed batch), "database" always from the database, "copy" insists on the copy."""
     th = thresholds or Thresholds()
     conn = connection or default_connection
-    existing = set(conn.introspection.table_names(include_views=True))
-    manifest = _copy_manifest(source) if existing >= REDUCED else None
+    manifest = _copy_manifest(source)
     reads: dict[str, tuple[str, list]] = {}
     for t in contract.TABLES:
-        if t.name in existing and t.name not in REDUCED:
+        if t.name not in REDUCED:
             reads[t.name] = (_select_all(conn, t.name, t.codes), [])
-    if manifest is None and "account_balances" in existing:
+    if manifest is None:
         reads["account_balances"] = _latest_balances(conn, as_of)
-    if manifest is None and "repayments" in existing:
-        reads["repayments"] = _relevant_repayments(conn, as_of, th, existing)
-    if manifest is None and "transactions" in existing:
+        reads["repayments"] = _relevant_repayments(conn, as_of, th)
         reads["txn_monthly_totals"] = _txn_monthly(conn, as_of)
         reads.update(_txn_detail(conn, as_of, th))
-    for name, cols in inputs.OPTIONAL_TABLES.items():
-        if name in existing and name not in ("txn_monthly", "txn_detail"):
-            reads[name] = (_select_all(conn, name, [c for c, _ in cols]), [])
-    if "inspections" in existing:
-        reads["inspections_due"] = _inspections_due()
-        reads["inspection_findings"] = _inspection_findings(as_of)
+    columns = [c for c, _ in inputs.OPTIONAL_TABLES["event_releases"]]
+    reads["event_releases"] = (_select_all(conn, "event_releases", columns), [])
+    reads["inspections_due"] = _inspections_due()
+    reads["inspection_findings"] = _inspection_findings(as_of)
     con = bounded_duckdb()
     snapshot_io.load_all(con, conn, reads, types=_types(reads), fast=fast)
     if manifest is not None:
-        add_reduced(con, manifest, as_of, th, existing)
-    if "transactions" in existing:
-        _add_counterparty_kind(con)
-        _join_txn_detail(con)
+        add_reduced(con, manifest, as_of, th)
+    _add_counterparty_kind(con)
+    _join_txn_detail(con)
     return con
 
 
@@ -142,14 +139,11 @@ def _latest_balances(conn, as_of: date) -> tuple[str, list]:
     return sql, [as_of, windows.interest_dates(as_of)[1]]
 
 
-def _relevant_repayments(conn, as_of: date, th: Thresholds, existing: set[str]) -> tuple[str, list]:
+def _relevant_repayments(conn, as_of: date, th: Thresholds) -> tuple[str, list]:
     cols = ", ".join(f"r.{_q(conn, c)}" for c in contract.table("repayments").codes)
     around_from = as_of - timedelta(days=100)
     around_to = windows.schedule_until(as_of, th)
-    extra = ""
     params: list = [as_of, as_of, around_from, around_to, True, *NPL_CLASSES]
-    if "restructurings" in existing:
-        extra = "UNION SELECT loan_id FROM restructurings"
     sql = f"""
         SELECT {cols} FROM repayments r
         WHERE (r.due_date < %s AND (r.paid_off_date IS NULL OR r.paid_off_date > %s))
@@ -158,8 +152,7 @@ def _relevant_repayments(conn, as_of: date, th: Thresholds, existing: set[str]) 
            OR r.loan_id IN (
                SELECT loan_id FROM loans
                WHERE restructured = %s OR restructure_date IS NOT NULL
-                  OR classification IN (%s, %s, %s)
-               {extra})
+                  OR classification IN (%s, %s, %s))
     """
     return sql, params
 

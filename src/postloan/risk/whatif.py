@@ -153,16 +153,10 @@ def snapshot_fields() -> frozenset[str]:
     source, so a loader that starts reading another threshold is followed)."""
     import inspect
 
-    from postloan.risk import snapshot
+    from postloan.risk import snapshot, snapshot_io
     from postloan.risk.engine import basis, windows
 
-    modules = [snapshot, windows, basis]
-    try:
-        from postloan.risk import snapshot_io
-
-        modules.append(snapshot_io)
-    except ImportError:  # pragma: no cover - the loader's helper module is optional
-        pass
+    modules = [snapshot, windows, basis, snapshot_io]
     found: set[str] = set()
     for module in modules:
         found |= set(re.findall(r"\bth\.(\w+)", inspect.getsource(module)))
