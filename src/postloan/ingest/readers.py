@@ -558,7 +558,6 @@ def _uncomputed(src: Source, number: int, row, formulas, positions) -> list[File
 def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
     raw = f"raw_{src.table}"
     result = LoadedFile(src, raw, [], [], 0, ident("_row"))
-    max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
     has_formulas = (src.workbook or check_workbook(src.path)).has_formulas
     # The values come from calamine; only a workbook with formulas is also read by openpyxl,
     # for the formulas themselves (calamine gives their saved results only).
@@ -572,64 +571,89 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> Loa
         if header is None:
             result.errors.append(FileError(src.display, "", "工作表为空"))
             return result
-        headers = [cell_text(h) or "" for h in header]
-        mapping, ignored, duplicates = map_headers(src.table, [h for h in headers if h])
-        result.ignored_columns = ignored
-        result.errors = _header_errors(src, src.table, mapping, duplicates)
-        if result.errors:
+        positions = _xlsx_positions(src, header, result)
+        if positions is None:
             return result
-        positions = [(i, mapping[h]) for i, h in enumerate(headers) if h in mapping]
         codes = [code for _, code in positions]
-        cols = ", ".join(f"{ident(c)} VARCHAR" for c in codes)
-        con.execute(f"CREATE TABLE {ident(raw)} (_row BIGINT, {cols})")
-        schema = pa.schema([("_row", pa.int64())] + [(c, pa.string()) for c in codes])
-        buffer: list[list] = [[] for _ in range(len(codes) + 1)]
-
-        def flush():
-            chunk = pa.Table.from_arrays([pa.array(b) for b in buffer], schema=schema)
-            con.register("xlsx_chunk", chunk)
-            try:
-                con.execute(f"INSERT INTO {ident(raw)} SELECT * FROM xlsx_chunk")
-            finally:
-                con.unregister("xlsx_chunk")
-            for b in buffer:
-                b.clear()
-
-        cells = len(header)
-        for number, row in enumerate(rows, start=2):
-            cells += len(row)
-            if cells > max_cells:
-                result.errors.append(
-                    FileError(
-                        src.display,
-                        "",
-                        f"工作表超过 {max_cells:,} 个单元格的上限（读到第 {number:,} 行）；"
-                        "请删除多余的行列或分成几个文件",
-                        row=number,
-                    )
-                )
-                return result
-            if formula_rows is not None:
-                result.errors.extend(
-                    _uncomputed(src, number, row, next(formula_rows, ()), positions)
-                )
-            values = [cell_text(row[i]) if i < len(row) else None for i, _ in positions]
-            if all(v is None or not str(v).strip() for v in values):
-                continue  # blank lines at the end of a sheet
-            buffer[0].append(number)
-            for j, v in enumerate(values, start=1):
-                buffer[j].append(v)
-            result.rows += 1
-            if len(buffer[0]) >= XLSX_CHUNK_ROWS:
-                flush()
-        if buffer[0]:
-            flush()
+        table = _RawChunks(con, raw, codes)
+        if not _xlsx_rows(src, result, table, rows, formula_rows, positions, len(header)):
+            return result
     finally:
         rows.close()
         if fwb is not None:
             fwb.close()
     result.columns = codes
     return result
+
+
+def _xlsx_positions(src: Source, header, result: LoadedFile) -> list[tuple[int, str]] | None:
+    """The sheet's columns the contract knows, as (position, code); None when the header is
+    refused (its errors then stand on `result`)."""
+    headers = [cell_text(h) or "" for h in header]
+    mapping, ignored, duplicates = map_headers(src.table, [h for h in headers if h])
+    result.ignored_columns = ignored
+    result.errors = _header_errors(src, src.table, mapping, duplicates)
+    if result.errors:
+        return None
+    return [(i, mapping[h]) for i, h in enumerate(headers) if h in mapping]
+
+
+class _RawChunks:
+    """The raw table of a sheet (`_row` and one VARCHAR per code), filled in Arrow chunks."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: str, codes: list[str]):
+        self.con, self.raw = con, raw
+        cols = ", ".join(f"{ident(c)} VARCHAR" for c in codes)
+        con.execute(f"CREATE TABLE {ident(raw)} (_row BIGINT, {cols})")
+        self.schema = pa.schema([("_row", pa.int64())] + [(c, pa.string()) for c in codes])
+        self.buffer: list[list] = [[] for _ in range(len(codes) + 1)]
+
+    def add(self, number: int, values: list) -> None:
+        self.buffer[0].append(number)
+        for j, v in enumerate(values, start=1):
+            self.buffer[j].append(v)
+        if len(self.buffer[0]) >= XLSX_CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer[0]:
+            return
+        chunk = pa.Table.from_arrays([pa.array(b) for b in self.buffer], schema=self.schema)
+        self.con.register("xlsx_chunk", chunk)
+        try:
+            self.con.execute(f"INSERT INTO {ident(self.raw)} SELECT * FROM xlsx_chunk")
+        finally:
+            self.con.unregister("xlsx_chunk")
+        for b in self.buffer:
+            b.clear()
+
+
+def _xlsx_rows(src, result, table: _RawChunks, rows, formula_rows, positions, cells: int) -> bool:
+    """Copy the data rows into `table` (blank lines skipped, uncomputed formulas reported);
+    False when the sheet passes the cell limit (the error then stands on `result`)."""
+    max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
+    for number, row in enumerate(rows, start=2):
+        cells += len(row)
+        if cells > max_cells:
+            result.errors.append(
+                FileError(
+                    src.display,
+                    "",
+                    f"工作表超过 {max_cells:,} 个单元格的上限（读到第 {number:,} 行）；"
+                    "请删除多余的行列或分成几个文件",
+                    row=number,
+                )
+            )
+            return False
+        if formula_rows is not None:
+            result.errors.extend(_uncomputed(src, number, row, next(formula_rows, ()), positions))
+        values = [cell_text(row[i]) if i < len(row) else None for i, _ in positions]
+        if all(v is None or not str(v).strip() for v in values):
+            continue  # blank lines at the end of a sheet
+        table.add(number, values)
+        result.rows += 1
+    table.flush()
+    return True
 
 
 LOADERS = {"csv": load_csv, "parquet": load_parquet, "xlsx": load_xlsx}

@@ -212,24 +212,45 @@ def _plain(value) -> str:
 
 
 def format_value(model, key: str, value, related: dict) -> str:
+    """One recorded value as a person reads it: the related record's name, the choice's label,
+    元, a date and time — by the field it was recorded for."""
     f = _field(model, key)
     if value is None or value == "":
         return EMPTY_VALUE
     if f is None:
         return _plain(value)
-    if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one):
+    if f.is_relation:
+        text = _related_text(f, value, related)
+        if text is not None:
+            return text
+    if f.choices:
+        return _choice_text(f, value)
+    return _typed_text(f, key, value)
+
+
+def _related_text(f, value, related: dict) -> str | None:
+    """A foreign key or one-to-one by the related record (a person by 姓名, never the login);
+    many-to-many as the names joined; None for another relation with a plain value."""
+    if f.many_to_one or f.one_to_one:
         obj = related.get((f.related_model, str(value)))
         if obj is not None and f.related_model is get_user_model():
-            return person_name(obj)  # a person by 姓名, never the login
+            return person_name(obj)
         return str(obj) if obj is not None else str(value)
-    if f.is_relation and f.many_to_many and isinstance(value, list):
+    if f.many_to_many and isinstance(value, list):
         names = [related.get((f.related_model, str(v))) for v in value]
         return "、".join(str(n if n is not None else v) for n, v in zip(names, value, strict=True))
-    choices = dict(f.flatchoices) if f.choices else None
-    if choices:
-        if isinstance(value, list):
-            return "、".join(str(choices.get(v, v)) for v in value)
-        return str(choices.get(value, value))
+    return None
+
+
+def _choice_text(f, value) -> str:
+    choices = dict(f.flatchoices)
+    if isinstance(value, list):
+        return "、".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+def _typed_text(f, key: str, value) -> str:
+    """A value by its field's type: 元, a file, the currency, yes/no, a moment, a number."""
     if isinstance(f, MoneyField):
         return formats.yuan_text(value)
     if isinstance(f, models.FileField):

@@ -27,6 +27,17 @@ def render(data: dict, meta: dict) -> bytes:
         f"　　检查日期：{meta.get('done_date', '')}　　检查人：{meta.get('inspector', '')}",
         indent=False,
     )
+    _facts(doc, data)
+    _risks(doc, data)
+    _findings(doc, meta.get("findings") or {})
+    _opinion(doc, data, meta)
+    _records(doc, data, meta)
+    para(doc, "客户经理（签字）：　　　　　　　　部门负责人（签字）：", indent=False)
+    return to_bytes(doc)
+
+
+def _facts(doc, data: dict) -> None:
+    """一 to 四: what the data says (loans, flows, invoices, financials)."""
     heading(doc, "一、授信及还款情况")
     table(
         doc,
@@ -60,6 +71,10 @@ def render(data: dict, meta: dict) -> bytes:
         ]
         or [["无财务报表", "", "", "", ""]],
     )
+
+
+def _risks(doc, data: dict) -> None:
+    """五 and 六: the open signals and the collateral."""
     heading(doc, "五、预警信号")
     table(
         doc,
@@ -77,7 +92,10 @@ def render(data: dict, meta: dict) -> bytes:
         ]
         or [["无押品", "", "", "", "", ""]],
     )
-    findings = meta.get("findings") or {}
+
+
+def _findings(doc, findings: dict) -> None:
+    """The checklist's items as answered (amendments applied)."""
     if findings:
         heading(doc, "检查事项")
         table(
@@ -92,6 +110,10 @@ def render(data: dict, meta: dict) -> bytes:
                 for code, label in CHECK_ITEMS
             ],
         )
+
+
+def _opinion(doc, data: dict, meta: dict) -> None:
+    """七 and 八: the account manager's analysis and the conclusion."""
     heading(doc, "七、客户经理分析意见")
     narrative = data.get("narrative", {})
     for code, label in NARRATIVE_SECTIONS:
@@ -102,6 +124,10 @@ def render(data: dict, meta: dict) -> bytes:
         f"结论：{meta.get('conclusion', '')}　　建议分类：{meta.get('proposed_class', '') or '维持'}",
         indent=False,
     )
+
+
+def _records(doc, data: dict, meta: dict) -> None:
+    """The photos taken on site, the amendments and the data notes."""
     if meta.get("photos"):
         heading(doc, "现场照片")
         for photo in meta["photos"]:
@@ -120,8 +146,6 @@ def render(data: dict, meta: dict) -> bytes:
         heading(doc, "数据说明")
         for note in data["notes"]:
             para(doc, f"· {note}", indent=False)
-    para(doc, "客户经理（签字）：　　　　　　　　部门负责人（签字）：", indent=False)
-    return to_bytes(doc)
 
 
 STATUS_LABELS = dict(ItemStatus.choices)
