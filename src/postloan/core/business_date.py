@@ -30,8 +30,10 @@ def business_today() -> dt.date:
 
 
 def calendar_day() -> dt.date:
-    """The wall-clock day in the bank's time zone — for names and folders only (an export's
-    file name before the first import, an evidence file's folder), never for a rule."""
+    """The wall-clock day in the bank's time zone, never for a rule: names and folders (an
+    export's file name before the first import, an evidence file's folder) and the data date
+    of a fresh system's first import that carries no dated flows (`ingest.service`), which
+    then becomes the business date."""
     return timezone.localdate()
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 from postloan import contract
 from postloan.analytics import store as analytics_store
 from postloan.core import dbstats, failpoints
-from postloan.core.business_date import current_business_date, set_business_date
+from postloan.core.business_date import calendar_day, current_business_date, set_business_date
 from postloan.core.errors import DomainError
 from postloan.ingest import (
     categories,
@@ -85,12 +85,8 @@ def report_path(batch: ImportBatch) -> Path:
     return Path(settings.VAR_DIR) / "imports" / f"batch-{batch.pk}-{token}-report.csv"
 
 
-NO_DATA_DATE = "本批数据没有交易流水或账户余额的日期，系统也尚未设定业务日期：请指定数据日期（--as-of 或上传页的数据日期）"
-
-
-def default_as_of(stage: Stage) -> dt.date | None:
-    """The latest transaction or balance date of the batch, else the business date; None on a
-    fresh system for a batch without dated flows (the import then asks for `--as-of`)."""
+def default_as_of(stage: Stage) -> dt.date:
+    """The latest transaction or balance date of the batch, else the business date, else today."""
     dates = []
     for t, c in (("transactions", "txn_date"), ("account_balances", "balance_date")):
         if stage.has_column(t, c):
@@ -98,7 +94,9 @@ def default_as_of(stage: Stage) -> dt.date | None:
     dates = [d for d in dates if d is not None]
     if dates:
         return max(dates)
-    return current_business_date()  # never the wall clock: the data says the date, or the person
+    # The one place the data's date may come from the calendar: the first batch, without dated
+    # flows, of a fresh system sets the business date (`--as-of` overrides).
+    return current_business_date() or calendar_day()
 
 
 def _file_entries(stage: Stage) -> list[dict]:
@@ -293,9 +291,6 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
         lap("read")
         progress(50, "正在校验数据")
         validate.validate(stage)
-        data_date = as_of or default_as_of(stage)
-        if data_date is None:
-            report.add(stage, report.ERROR, path.name, NO_DATA_DATE)
         issues = report.collect(stage)
         lap("validate")
         files = _file_entries(stage)
@@ -305,7 +300,7 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
         rows = {f["table"]: f["rows"] for f in files}
         ok = issues.error_count == 0
         if ok:
-            batch.as_of = data_date
+            batch.as_of = as_of or default_as_of(stage)
             progress(65, "校验通过，正在写入数据库")
             try:
                 writes = _writes(stage)
