@@ -15,6 +15,7 @@ from postloan.core import formats
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import FinancialStatement, Loan, TaxInvoice, Transaction
 from postloan.risk.current import loans_with_current_class
+from postloan.risk.models import Signal
 from postloan.worklist import risk_link
 from postloan.worklist.collateral import collateral_statuses
 from postloan.worklist.schedule import add_months
@@ -121,15 +122,10 @@ def prefill(customer, as_of: dt.date) -> dict:
     if not statements:
         data["notes"].append("无财务报表，财务比率无法计算")
 
-    Signal = risk_link.signal_model()
-    if Signal is None:
-        data["signals"] = []
-        data["notes"].append("预警模块未就绪，未列示预警信号")
-    else:
-        data["signals"] = [
-            {"rule_id": s.rule_id, "level": s.get_level_display(), "status": s.get_status_display()}
-            for s in Signal.objects.filter(customer=customer).exclude(status="released")[:20]
-        ]
+    data["signals"] = [
+        {"rule_id": s.rule_id, "level": s.get_level_display(), "status": s.get_status_display()}
+        for s in Signal.objects.filter(customer=customer).exclude(status="released")[:20]
+    ]
 
     data["collateral"] = [
         {

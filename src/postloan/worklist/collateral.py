@@ -42,7 +42,22 @@ class CollateralStatus:
 
 
 def collateral_statuses(as_of: dt.date, customer_ids) -> list[CollateralStatus]:
-    customer_ids = set(customer_ids)
+    """Every collateral securing the customers' active loans: its value as of `as_of`, when it
+    is due for revaluation, its loan-to-value against the ceiling of its type, and the problems
+    (a market value fallen below the appraisal, a stale valuation, a ceiling passed)."""
+    links = _collateral_links(set(customer_ids))
+    collaterals = Collateral.objects.filter(pk__in=list(links)).order_by("collateral_id")
+    latest = _latest_values(list(links), as_of)
+    rules = _CollateralRules.from_settings()
+    return [
+        _status(c, links[c.collateral_id], latest.get(c.collateral_id), rules, as_of)
+        for c in collaterals
+    ]
+
+
+def _collateral_links(customer_ids: set) -> dict[str, dict]:
+    """collateral id → {"loans": {loan id: balance}, "customers": {owner ids}}: the active
+    loans each collateral secures, directly or through its facility, for the given customers."""
     guarantees = list(
         Guarantee.objects.filter(collateral__isnull=False).values(
             "collateral_id", "loan_id", "facility_id", "loan__customer_id", "facility__customer_id"
@@ -70,63 +85,84 @@ def collateral_statuses(as_of: dt.date, customer_ids) -> list[CollateralStatus]:
             secured += by_facility.get(g["facility_id"], [])
         for row in secured:
             entry["loans"][row["loan_id"]] = row["balance"]
-    collaterals = Collateral.objects.filter(pk__in=list(links)).order_by("collateral_id")
+    return links
+
+
+def _latest_values(collateral_ids: list, as_of: dt.date) -> dict[str, tuple]:
+    """collateral id → (date, market value, source) of its latest valuation up to `as_of`."""
     latest: dict[str, tuple] = {}
     for cid, day, value, source in (
-        CollateralValue.objects.filter(collateral_id__in=list(links), value_date__lte=as_of)
+        CollateralValue.objects.filter(collateral_id__in=collateral_ids, value_date__lte=as_of)
         .order_by("value_date")
         .values_list("collateral_id", "value_date", "market_value", "source")
     ):
         latest[cid] = (day, value, source)
-    ceilings = {k: Decimal(v) for k, v in setting("WORKLIST_LTV_CEILINGS").items()}
-    months = setting("WORKLIST_REVALUATION_MONTHS")
-    drop = Decimal(setting("WORKLIST_MARKET_DROP_RATIO"))
-    out = []
-    for c in collaterals:
-        link = links[c.collateral_id]
-        status_notes, problems = [], []
-        if c.collateral_id in latest:
-            day, value, source = latest[c.collateral_id]
-            value_source = source or "重估/市场价"
-            if c.appraised_value and value <= c.appraised_value * drop:
-                problems.append(
-                    f"市场价值{yuan_text(value)}低于评估价值的{drop:.0%}（评估{yuan_text(c.appraised_value)}）"
-                )
-        else:
-            day, value, value_source = c.appraisal_date, c.appraised_value, "评估价值"
-            status_notes.append("无重估/市场价记录，按评估价值计算")
-        next_due = add_months(day, int(months.get(c.type, 12)))
-        if next_due < as_of:
-            problems.append(f"估值过期：最近估值{day:%Y-%m-%d}，应于{next_due:%Y-%m-%d}前重估")
-        exposure = sum(link["loans"].values(), Decimal("0")) if link["loans"] else None
-        ceiling = ceilings.get(c.type)
-        ltv = None
-        if exposure is None:
-            status_notes.append("未关联有余额的借据，无法计算抵押率")
-        elif not value:
-            status_notes.append("押品价值为0，无法计算抵押率")
-        else:
-            ltv = (exposure / value).quantize(Decimal("0.0001"))
-            if ceiling is not None and ltv > ceiling:
-                problems.append(f"抵押率{ltv:.1%}超过{c.get_type_display()}上限{ceiling:.0%}")
-            elif ceiling is None:
-                status_notes.append(f"{c.get_type_display()}未设抵押率上限")
-        out.append(
-            CollateralStatus(
-                c,
-                value,
-                day,
-                value_source,
-                next_due,
-                exposure,
-                ltv,
-                ceiling,
-                sorted(link["customers"]),
-                problems,
-                status_notes,
-            )
+    return latest
+
+
+@dataclass(frozen=True)
+class _CollateralRules:
+    ceilings: dict  # collateral type → the loan-to-value ceiling
+    months: dict  # collateral type → months between valuations (default 12)
+    drop: Decimal  # a market value at or below this share of the appraisal is a problem
+
+    @classmethod
+    def from_settings(cls) -> "_CollateralRules":
+        return cls(
+            {k: Decimal(v) for k, v in setting("WORKLIST_LTV_CEILINGS").items()},
+            setting("WORKLIST_REVALUATION_MONTHS"),
+            Decimal(setting("WORKLIST_MARKET_DROP_RATIO")),
         )
-    return out
+
+
+def _status(c, link: dict, latest, rules: _CollateralRules, as_of: dt.date) -> CollateralStatus:
+    status_notes, problems = [], []
+    if latest is not None:
+        day, value, source = latest
+        value_source = source or "重估/市场价"
+        if c.appraised_value and value <= c.appraised_value * rules.drop:
+            problems.append(
+                f"市场价值{yuan_text(value)}低于评估价值的{rules.drop:.0%}（评估{yuan_text(c.appraised_value)}）"
+            )
+    else:
+        day, value, value_source = c.appraisal_date, c.appraised_value, "评估价值"
+        status_notes.append("无重估/市场价记录，按评估价值计算")
+    next_due = add_months(day, int(rules.months.get(c.type, 12)))
+    if next_due < as_of:
+        problems.append(f"估值过期：最近估值{day:%Y-%m-%d}，应于{next_due:%Y-%m-%d}前重估")
+    exposure = sum(link["loans"].values(), Decimal("0")) if link["loans"] else None
+    ceiling = rules.ceilings.get(c.type)
+    ltv = _loan_to_value(c, exposure, value, ceiling, problems, status_notes)
+    return CollateralStatus(
+        c,
+        value,
+        day,
+        value_source,
+        next_due,
+        exposure,
+        ltv,
+        ceiling,
+        sorted(link["customers"]),
+        problems,
+        status_notes,
+    )
+
+
+def _loan_to_value(c, exposure, value, ceiling, problems: list, notes: list) -> Decimal | None:
+    """Exposure ÷ value (4 places), a problem above the type's ceiling; None, with a note, when
+    it cannot be computed."""
+    if exposure is None:
+        notes.append("未关联有余额的借据，无法计算抵押率")
+        return None
+    if not value:
+        notes.append("押品价值为0，无法计算抵押率")
+        return None
+    ltv = (exposure / value).quantize(Decimal("0.0001"))
+    if ceiling is not None and ltv > ceiling:
+        problems.append(f"抵押率{ltv:.1%}超过{c.get_type_display()}上限{ceiling:.0%}")
+    elif ceiling is None:
+        notes.append(f"{c.get_type_display()}未设抵押率上限")
+    return ltv
 
 
 @dataclass
@@ -165,7 +201,5 @@ def guarantor_statuses(customer_ids) -> list[GuarantorStatus]:
                 problems.append("保证人在本行有不良贷款")
             if g.guarantor_customer_id in signalled:
                 problems.append("保证人有未消除的橙色/红色预警信号")
-            if risk_link.signal_model() is None:
-                notes.append("预警模块未就绪，未检查保证人预警信号")
         out.append(GuarantorStatus(g, borrower, problems, notes))
     return out

@@ -24,6 +24,7 @@ from postloan.org.roles import user_roles
 from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches
 from postloan.portfolio.models import Loan
 from postloan.portfolio.visibility import visible_customers
+from postloan.risk.models import LoanAssessment, Signal
 from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
 from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
@@ -258,49 +259,44 @@ def gather(user, today: dt.date) -> Collected:
     if not unit_wide:
         _collections(user, today, horizon, out)
 
-    Signal = risk_link.signal_model()
-    if Signal is not None:
+    def signal_item(verb, what):
+        def build(s):
+            return InboxItem(
+                "预警信号",
+                f"{verb}预警：{rule_title(s.rule_id)}",
+                s.customer.name,
+                getattr(s, "due_date", None) or today,
+                safe_reverse(("risk:signal", "risk:signal_detail"), s.pk),
+                s.level,
+                action=f"{what}（{(s.summary or s.get_family_display())[:60]}）",
+                customer_id=s.customer_id,
+            )
 
-        def signal_item(verb, what):
-            def build(s):
-                return InboxItem(
-                    "预警信号",
-                    f"{verb}预警：{rule_title(s.rule_id)}",
-                    s.customer.name,
-                    getattr(s, "due_date", None) or today,
-                    safe_reverse(("risk:signal", "risk:signal_detail"), s.pk),
-                    s.level,
-                    action=f"{what}（{(s.summary or s.get_family_display())[:60]}）",
-                    customer_id=s.customer_id,
-                )
+        return build
 
-            return build
-
-        owned = visible(
-            user,
-            Signal.objects.filter(
-                status__in=("issued", "handling"), **risk_link.signal_owner_filter(user)
-            ),
-        ).select_related("customer")
+    owned = visible(
+        user,
+        Signal.objects.filter(
+            status__in=("issued", "handling"), **risk_link.signal_owner_filter(user)
+        ),
+    ).select_related("customer")
+    out.take(
+        "signal",
+        owned.order_by("due_date", "pk"),
+        signal_item("处置", "核实预警所述情况，采取处置措施并提交处置反馈"),
+    )
+    if Role.RISK_MANAGER.value in roles:
+        to_confirm = visible(user, Signal.objects.filter(status="feedback")).select_related(
+            "customer"
+        )
         out.take(
             "signal",
-            owned.order_by("due_date", "pk"),
-            signal_item("处置", "核实预警所述情况，采取处置措施并提交处置反馈"),
+            to_confirm.order_by("due_date", "pk"),
+            signal_item("认定", "审核客户经理的处置反馈，认定是否为真实风险或退回补充"),
         )
-        if Role.RISK_MANAGER.value in roles:
-            to_confirm = visible(user, Signal.objects.filter(status="feedback")).select_related(
-                "customer"
-            )
-            out.take(
-                "signal",
-                to_confirm.order_by("due_date", "pk"),
-                signal_item("认定", "审核客户经理的处置反馈，认定是否为真实风险或退回补充"),
-            )
-    Assessment = risk_link.assessment_model()
-    if Assessment is not None and Role.RISK_MANAGER.value in roles:
-        path = "customer__" if risk_link.has_field(Assessment, "customer") else "loan__customer__"
+    if Role.RISK_MANAGER.value in roles:
         pending = visible(
-            user, Assessment.objects.filter(status__in=("pending", "proposed")), path
+            user, LoanAssessment.objects.filter(status__in=("pending", "proposed")), "customer__"
         ).select_related("loan__customer")
         out.take(
             "classification",
@@ -318,9 +314,9 @@ def gather(user, today: dt.date) -> Collected:
             ),
             due=None,
         )
-    if Assessment is not None and risk_link.approves_classifications(user):
+    if risk_link.approves_classifications(user):
         awaiting = visible(
-            user, Assessment.objects.filter(status="pending_approval"), "customer__"
+            user, LoanAssessment.objects.filter(status="pending_approval"), "customer__"
         ).select_related("loan__customer")
         out.take(
             "classification",
