@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from postloan.risk.actions import confirm_signal
 from postloan.risk.models import LoanAssessment, Signal
 from postloan.web.queries import inbox
 from postloan.worklist.choices import InspectionKind
@@ -51,15 +52,17 @@ def titles(user):
 
 
 def test_it_schedules_an_ad_hoc_inspection_when_a_red_signal_is_confirmed(bank):
+    """By the confirming action (risk.follow_ups), not by a save of the row."""
     s = signal("C003", "feedback", level="red")
     assert not Inspection.objects.filter(kind=InspectionKind.ADHOC).exists()
-    s.status = "confirmed"
-    s.save(update_fields=["status"])
+    confirm_signal(s, True, "red", "逾期属实", bank.users["rm_branch"])
     inspection = Inspection.objects.get(kind=InspectionKind.ADHOC)
     assert (inspection.customer_id, inspection.source_ref) == ("C003", f"signal:{s.pk}")
+    s.refresh_from_db()
     s.save()
     assert Inspection.objects.filter(kind=InspectionKind.ADHOC).count() == 1
-    signal("C001", "confirmed", level="orange", rule="EW-NEWS")
+    other = signal("C001", "feedback", level="orange", rule="EW-NEWS")
+    confirm_signal(other, True, "orange", "舆情属实", bank.users["rm_branch"])
     assert Inspection.objects.filter(kind=InspectionKind.ADHOC).count() == 1
 
 
