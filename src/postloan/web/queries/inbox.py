@@ -26,7 +26,7 @@ from postloan.portfolio.models import Loan
 from postloan.portfolio.visibility import visible_customers
 from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
-from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
+from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind, UnassignedReason
 from postloan.worklist.limitation import limitation_items
 from postloan.worklist.models import (
     CalendarTask,
@@ -346,12 +346,12 @@ def gather(user, today: dt.date) -> Collected:
             flags.order_by("-days_flagged", "customer_id"),
             lambda f: InboxItem(
                 "人户合一",
-                f"有资产未分配客户经理（已标记{f.days_flagged}天）",
+                f"{_unassigned_text(f)}（已标记{f.days_flagged}天）",
                 f.customer.name,
                 today,
                 reverse("worklist:unassigned"),
                 "orange",
-                action="为该客户指定唯一的责任客户经理（人户合一）",
+                action="为该客户指定唯一的、持有效资格证书的责任客户经理（人户合一、持证上岗）",
                 customer_id=f.customer_id,
             ),
             due=None,
@@ -591,3 +591,9 @@ def filtered(data: dict, *, kind: str = "", section: str = "", q: str = "") -> l
         ]
         out.append((key, label, rows))
     return out
+
+
+def _unassigned_text(flag) -> str:
+    if flag.reason == UnassignedReason.UNCERTIFIED:
+        return "管户客户经理无有效资格证书"
+    return "有资产未分配客户经理"
