@@ -1,0 +1,26 @@
+"""The words of 停复牌: indicators, alert and suspension states, product lines."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+from postloan import contract
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", gettext_lazy("未解除")
+    CLEARED = "cleared", gettext_lazy("已解除")
+
+
+class SuspensionStatus(models.TextChoices):
+    PROPOSED = "proposed", gettext_lazy("停牌待审批")
+    SUSPENDED = "suspended", gettext_lazy("已停牌")
+    RESUME_PROPOSED = "resume_proposed", gettext_lazy("复牌待审批")
+    RESUMED = "resumed", gettext_lazy("已复牌")
+    WITHDRAWN = "withdrawn", gettext_lazy("已撤回")
+
+
+IN_FORCE = (SuspensionStatus.SUSPENDED, SuspensionStatus.RESUME_PROPOSED)
+OPEN_SUSPENSION = (SuspensionStatus.PROPOSED, *IN_FORCE)
+
+ALL_PRODUCTS = "all"
+PRODUCT_LINES = [(ALL_PRODUCTS, gettext_lazy("全部产品")), *contract.PRODUCTS]
