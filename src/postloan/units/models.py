@@ -87,7 +87,7 @@ class UnitAlert(models.Model):
         related_name="+",
         db_column="managing_code",
     )
-    indicator = models.CharField(gettext_lazy("指标"), max_length=24)
+    indicator = models.CharField(gettext_lazy("指标"), max_length=24, choices=ch.INDICATOR_LABELS)
     value = models.DecimalField(gettext_lazy("指标值"), max_digits=9, decimal_places=4)
     limit = models.DecimalField(gettext_lazy("限值"), max_digits=9, decimal_places=4)
     raised_on = models.DateField(gettext_lazy("发布日期"))
