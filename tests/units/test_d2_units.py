@@ -10,7 +10,10 @@ from django.urls import reverse
 from postloan.core.business_date import set_business_date
 from postloan.core.errors import DomainError
 from postloan.core.models import AuditEvent
+from postloan.documents.formatting import quality_sections
 from postloan.portfolio.models import Loan
+from postloan.reports.quality import quality_report
+from postloan.reports.scope import scope_for
 from postloan.risk.actions.screening import run_screening
 from postloan.units import actions
 from postloan.units.limits import update_limits
@@ -199,3 +202,7 @@ def test_the_pages_show_the_units_alerts_and_a_suspension(monitored, login):
     report = unit_oversight(bank.branches["BR01"], AS_OF)
     assert any("滨江支行风险指标超限" in line for line in report.lines())
     assert any("停牌待审批" in line for line in report.lines())
+    # the upper unit's meeting materials: the quality report's 贷后管理工作
+    quality = quality_report(scope_for(bank.users["rm_branch"], "BR01", AS_OF))
+    work = next(s for s in quality_sections(quality) if s["key"] == "work")
+    assert any("滨江支行风险指标超限" in line for line in work["lines"])

@@ -77,7 +77,13 @@ def _verification(day: Today) -> str:
     )
 
 
-_VERIFICATION_WORDS = {"reminded": "已提醒责任人", "escalated": "已上报"}
+_VERIFICATION_WORDS = {
+    "reminded": "已提醒责任人",
+    "escalated": "已上报",
+    "exits_listed": "新列入退出名单",
+    "exits_open": "退出名单中",
+    "exits_done": "已退出",
+}
 
 
 def _resolution_status(value: str) -> str:
