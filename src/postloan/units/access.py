@@ -3,7 +3,9 @@
 from django.db.models import Q
 
 from postloan.core.errors import DomainError
+from postloan.org.choices import Role
 from postloan.org.models import Branch
+from postloan.org.roles import has_role
 from postloan.org.visibility import staff_of, visible_branches
 from postloan.risk.access import is_risk_department
 
@@ -19,8 +21,16 @@ def manages(user, unit: Branch) -> bool:
     return unit.path.startswith(own) and unit.path != own
 
 
+def in_risk_department(user) -> bool:
+    """Risk managers, and the risk department's head or deputy (风险部负责人)."""
+    if is_risk_department(user):
+        return True
+    staff = staff_of(user)
+    return staff is not None and staff.department == "risk" and has_role(user, Role.DEPT_HEAD)
+
+
 def require_managing_risk(user, unit: Branch, what: str) -> None:
-    if not is_risk_department(user) or not manages(user, unit):
+    if not in_risk_department(user) or not manages(user, unit):
         raise DomainError(f"只有{unit.name}的管理行风险管理部门可以{what}")
 
 

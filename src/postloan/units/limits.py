@@ -23,8 +23,8 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("npl_ratio", "不良贷款率", "max", "0.0300"),
-    Indicator("new_npl_ratio", "近12个月新发放贷款不良率", "max", "0.0100"),
+    Indicator("npl_ratio", "不良贷款率", "max", "0.0600"),
+    Indicator("new_npl_ratio", "近12个月新发放贷款不良率", "max", "0.0600"),
     Indicator("overdue_rate", "逾期贷款率", "max", "0.0500"),
     Indicator("signals_on_time", "预警信号按时处置率", "min", "0.8000"),
     Indicator("inspections_on_time", "贷后检查按时完成率", "min", "0.8000"),
