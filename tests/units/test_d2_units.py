@@ -206,3 +206,19 @@ def test_the_pages_show_the_units_alerts_and_a_suspension(monitored, login):
     quality = quality_report(scope_for(bank.users["rm_branch"], "BR01", AS_OF))
     work = next(s for s in quality_sections(quality) if s["key"] == "work")
     assert any("滨江支行风险指标超限" in line for line in work["lines"])
+
+
+def test_the_managing_units_risk_department_finds_the_alert_and_approvals_in_the_inbox(
+    monitored, login
+):
+    bank = monitored
+    html = login(bank.users["rm_branch"]).get(reverse("worklist:inbox")).content.decode()
+    assert "滨江支行逾期贷款率超限" in html
+    other = login(bank.users["rm_xihu"]).get(reverse("worklist:inbox")).content.decode()
+    assert "滨江支行逾期贷款率超限" not in other  # 西湖支行 does not manage 滨江支行
+    s = _suspend(bank)
+    head = add_risk_head(bank)
+    assert "停复牌审批" in login(head).get(reverse("worklist:inbox")).content.decode()
+    mine = login(bank.users["rm_branch"]).get(reverse("worklist:inbox")).content.decode()
+    assert "停复牌审批" not in mine  # the proposer is not the one to approve
+    assert s.status == "proposed"
