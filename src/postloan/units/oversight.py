@@ -54,8 +54,8 @@ class UnitOversight:
         """The meeting materials' sentences (贷后管理工作): breaches, alerts, suspensions."""
         out = []
         over = [r for r in self.rows if r.breached]
-        if not self.rows:
-            return out
+        if not any(r.as_of for r in self.rows) and not self.suspensions:
+            return out  # no monitoring yet: nothing to say, rather than "all within"
         if not over:
             out.append(
                 f"辖内{len(self.rows)}个机构贷后管理主要风险指标均在限值以内，无机构风险预警。"
