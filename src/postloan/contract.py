@@ -170,6 +170,12 @@ EVENT_TYPES = (
     ("other", "其他"),
 )
 SEVERITIES = (("low", "低"), ("medium", "中"), ("high", "高"))
+CERTIFICATE_TYPES = (  # d2: 持证上岗
+    ("credit", "信贷从业资格"),
+    ("retail_credit", "个人贷款从业资格"),
+    ("risk", "风险管理资格"),
+    ("other", "其他"),
+)
 
 C = Column
 
@@ -451,6 +457,35 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("event_id",),
         history=True,
+    ),
+    # ── d2: 持证上岗 and 责任书 ──
+    Table(
+        "staff_certificates",
+        "员工资格证书",
+        (
+            C("staff_id", "员工号", required=True, references="staff.staff_id"),
+            C("cert_type", "证书类型", "enum", required=True, choices=CERTIFICATE_TYPES),
+            C("cert_no", "证书编号", required=True),
+            C("issued_date", "发证日期", "date", required=True),
+            C("expiry_date", "有效期至", "date"),
+        ),
+        key=("staff_id", "cert_type", "cert_no"),
+        history=True,
+    ),
+    Table(
+        "responsibility_letters",
+        "贷后管理责任书",
+        (
+            C("letter_id", "责任书编号", required=True),
+            C("staff_id", "责任人员工号", references="staff.staff_id"),
+            C("branch_code", "责任机构代码", references="branches.branch_code"),
+            C("period_from", "责任期起", "date", required=True),
+            C("period_to", "责任期止", "date", required=True),
+            C("signed_date", "签订日期", "date", required=True),
+        ),
+        key=("letter_id",),
+        history=True,
+        one_of=("staff_id", "branch_code"),
     ),
 )
 

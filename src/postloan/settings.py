@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "postloan.risk",
     "postloan.worklist",
     "postloan.meetings",
+    "postloan.units",
     "postloan.reports",
     "postloan.documents",
     "postloan.web",

@@ -23,6 +23,7 @@ LAYERS = (
     ("day",),  # the business day: calls the rooms below in order
     ("documents",),
     ("reports",),
+    ("units",),  # 停复牌: unit indicators, alerts, suspensions (reads meetings and below)
     ("meetings",),
     ("worklist",),
     ("risk",),

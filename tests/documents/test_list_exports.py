@@ -320,7 +320,7 @@ def test_worklist_lists_export_their_rows(busy_bank, client, tmp_path):
     flags = list(client.get("/work/unassigned/").context["flags"])
     response = client.get("/work/unassigned/export.xlsx")
     header, rows = _data(_workbook(response))
-    assert len(rows) == len(flags) == 1 and rows[0][0].value == "C003" and rows[0][4].value == 31
+    assert len(rows) == len(flags) == 1 and rows[0][0].value == "C003" and rows[0][6].value == 31
     files["unassigned"] = response.content
 
     for params in ({}, {"all": "1"}):

@@ -98,5 +98,12 @@ def test_it_verifies_from_the_command_line(committee_bank, run):
     bank = committee_bank
     out = StringIO()
     call_command("meeting", "verify", "--as-of", "2026-12-01", stdout=out)
-    assert json.loads(out.getvalue()) == {"as_of": "2026-12-01", "reminded": 0, "escalated": 0}
+    assert json.loads(out.getvalue()) == {
+        "as_of": "2026-12-01",
+        "reminded": 0,
+        "escalated": 0,
+        "exits_open": 0,  # d2: the exit list is measured by the same verification
+        "exits_done": 0,
+        "exits_listed": 0,
+    }
     assert MEETING_DATE.year == 2026 and bank.committee

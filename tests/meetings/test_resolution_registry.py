@@ -71,7 +71,7 @@ def test_every_fact_a_type_reads_is_loaded():
 def test_the_form_shows_every_type_s_parameters_in_the_types_order():
     form = ResolutionForm(staff_qs=Resolution.objects.none())
     names = list(form.fields)
-    assert names[:8] == [
+    assert names[:10] == [
         "type",
         "target_balance",
         "target_date",
@@ -79,9 +79,11 @@ def test_the_form_shows_every_type_s_parameters_in_the_types_order():
         "guarantor",
         "min_return_ratio",
         "review_frequency",
+        "exit_amount",  # d2: 退出's target amount and date (the exit list)
+        "exit_date",
         "new_class",
     ]
-    assert names[8:] == ["text", "department", "responsible", "deadline"]
+    assert names[10:] == ["text", "department", "responsible", "deadline"]
     assert form.fields["min_return_ratio"].label == "最低销售资金归行率（%）"
 
 

@@ -11,6 +11,7 @@ class Step(models.TextChoices):
     SCREENING = "screening", "风险预警筛查"
     WORKLIST = "worklist", "贷后工作计划"
     VERIFICATION = "verification", "例会决议核实"
+    UNITS = "units", "机构风险指标监测"
     ACCOUNTABILITY = "accountability", "问责比对"
     CACHES = "caches", "页面数据缓存"
 

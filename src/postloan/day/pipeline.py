@@ -7,6 +7,7 @@ seconds and outcome:
     1 screening        risk: build the snapshot, screen, persist the date's results
     2 worklist         worklist: inspections, calendar tasks, collection cases   (needs 1)
     3 verification     meetings: re-check open resolutions against the new data
+    3a units           units: each unit's indicators against the limits (停复牌)   (needs 1)
     4 accountability   reports: compare the minutes with the new data (问责)      (needs 1)
     5 caches           web: the cached figures of the pages are stale now
 
@@ -39,6 +40,7 @@ from postloan.ops.models import JobProgress
 from postloan.reports.actions import detect_findings
 from postloan.risk.actions.screening import run_screening
 from postloan.risk.choices import RunSource
+from postloan.units.actions import run_unit_monitoring
 from postloan.worklist.planning import plan_worklist
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,13 @@ def _verification(day: Today) -> str:
     )
 
 
-_VERIFICATION_WORDS = {"reminded": "已提醒责任人", "escalated": "已上报"}
+_VERIFICATION_WORDS = {
+    "reminded": "已提醒责任人",
+    "escalated": "已上报",
+    "exits_listed": "新列入退出名单",
+    "exits_open": "退出名单中",
+    "exits_done": "已退出",
+}
 
 
 def _resolution_status(value: str) -> str:
@@ -85,6 +93,14 @@ def _resolution_status(value: str) -> str:
 def _counted(counts: dict[str, int]) -> str:
     shown = [f"{label} {n:,}" for label, n in sorted(counts.items()) if n]
     return "，".join(shown) or "无变化"
+
+
+def _units(day: Today) -> str:
+    counts = run_unit_monitoring(day.as_of, acting_user=day.acting_user)
+    return (
+        f"监测机构 {counts['units']:,} 个：超限指标 {counts['open']:,} 项，"
+        f"新发机构预警 {counts['raised']:,} 个，解除 {counts['cleared']:,} 个"
+    )
 
 
 def _accountability(day: Today) -> str:
@@ -107,6 +123,7 @@ STEPS: tuple[DayStepSpec, ...] = (
     DayStepSpec(Step.SCREENING, _screening),
     DayStepSpec(Step.WORKLIST, _worklist, needs=Step.SCREENING),
     DayStepSpec(Step.VERIFICATION, _verification),
+    DayStepSpec(Step.UNITS, _units, needs=Step.SCREENING),
     DayStepSpec(Step.ACCOUNTABILITY, _accountability, needs=Step.SCREENING),
     DayStepSpec(Step.CACHES, _caches),
 )

@@ -7,7 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from postloan import contract
-from postloan.demo import customers, flows, loans, org, reports, security, stories, writer
+from postloan.demo import (
+    customers,
+    flows,
+    loans,
+    org,
+    reports,
+    security,
+    staffing,
+    stories,
+    writer,
+)
 from postloan.demo.scales import get_scale
 from postloan.demo.state import DemoBank
 
@@ -39,6 +49,7 @@ def generate_bank(
     reports.build_tax_invoices(bank)
     reports.build_credit_reports(bank)
     bank.rows["facilities"] = loans.facility_rows(bank)
+    staffing.build_staffing(bank)  # d2: 持证上岗, 责任书
 
     counts: dict[str, int] = {}
     for name in contract.LOAD_ORDER:

@@ -206,6 +206,8 @@ def quality_sections(report) -> list[dict]:
         )
     else:
         work_lines.append("本机构范围内尚无例会决议，决议执行率无数据。")
+    work_lines.extend(_exit_lines(report))
+    work_lines.extend(report.unit_lines)
     sections.append({"key": "work", "title": "八、贷后管理工作", "lines": work_lines})
     sections.append(
         {
@@ -325,3 +327,21 @@ def table_strings(table) -> dict:
         "notes": table.notes,
         "empty_text": table.empty_text,
     }
+
+
+def _exit_lines(report) -> list[str]:
+    """潜在风险客户退出名单 and 预见性有效退出 (d2), for the 贷后管理工作 section."""
+    ex = report.exits or {}
+    if not ex.get("n"):
+        return ["潜在风险客户退出名单中暂无客户。"]
+    lines = [
+        f"潜在风险客户退出名单共{ex['n']}户，计划收回{wan(ex['target'])}万元，"
+        f"已收回{wan(ex['recovered'])}万元；已退出{ex['exited']}户，其中收回全部贷款"
+        f"{ex['full']}户，逾期未退出{ex['overdue']}户。"
+    ]
+    for r in report.effective_exits:
+        lines.append(
+            f"{r['year']}年{r['branch']}对{r['customers']}家客户实行了预见性有效退出，"
+            f"并收回全部贷款{wan(r['recovered'])}万元。"
+        )
+    return lines

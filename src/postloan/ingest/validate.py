@@ -23,6 +23,8 @@ ERROR, WARNING = "error", "warning"
 ORDER_CHECKS = (
     ("loans", "maturity_date", "start_date", "到期日早于发放日", ERROR),
     ("facilities", "end_date", "start_date", "授信到期日早于起始日", ERROR),
+    ("staff_certificates", "expiry_date", "issued_date", "证书有效期早于发证日期", ERROR),
+    ("responsibility_letters", "period_to", "period_from", "责任期止早于责任期起", ERROR),
 )
 # Amounts that should not exceed another: (table, column, ceiling column, reason, level).
 CEILING_CHECKS = (

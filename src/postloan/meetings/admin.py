@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from postloan.core.admin_audit import AuditedAdmin
+from postloan.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from postloan.meetings import models as m
 
 
@@ -116,3 +116,12 @@ class SignatureAdmin(admin.ModelAdmin):
 @admin.register(m.Notification)
 class NotificationAdmin(AuditedAdmin):
     list_display = ("recipient", "kind", "title", "sent_on", "read_at")
+
+
+@admin.register(m.ExitEntry)
+class ExitEntryAdmin(ReadOnlyAdmin):
+    """潜在风险客户退出名单: written by the actions and the day's verification only."""
+
+    list_display = ("customer", "source", "target_date", "target_amount", "recovered", "status")
+    list_filter = ("status", "source")
+    search_fields = ("customer__customer_id", "customer__name")

@@ -150,3 +150,20 @@ AGENDA_SECTIONS = (
     ("execution_report", "四、前次例会决议执行情况"),
     ("chair_summary", "五、主任委员总结"),
 )
+
+
+class ExitSource(models.TextChoices):
+    """How a customer came onto the 潜在风险客户退出名单 (d2)."""
+
+    RESOLUTION = "resolution", "例会决议"
+    RISK_DECISION = "risk_decision", "风险部门决定"
+
+
+class ExitStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "退出中"
+    OVERDUE = "overdue", "逾期未退出"
+    EXITED = "exited", "已退出"
+    CANCELLED = "cancelled", "已撤销"
+
+
+OPEN_EXIT = (ExitStatus.IN_PROGRESS, ExitStatus.OVERDUE)

@@ -939,3 +939,80 @@ class Signature(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RecordLocked("签署记录不能删除")
+
+
+class ExitEntry(models.Model):
+    """潜在风险客户退出名单 (d2): one customer to be exited by a target date, with the amount to
+    recover. Put there by a signed `exit` resolution or by a risk department decision; its
+    progress is measured from the data by each day's resolution verification (`meetings.exits`):
+    the balance and the active limits down, the guarantees released."""
+
+    customer = models.ForeignKey(
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.PROTECT,
+        related_name="exit_entries",
+    )
+    source = models.CharField(
+        gettext_lazy("列入依据"), max_length=16, choices=ch.ExitSource.choices
+    )
+    resolution = models.OneToOneField(
+        Resolution,
+        verbose_name=gettext_lazy("例会决议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exit_entry",
+    )
+    reason = models.TextField(gettext_lazy("退出原因"), blank=True, default="")
+    target_date = models.DateField(gettext_lazy("目标退出日期"))
+    target_amount = MoneyField(gettext_lazy("计划收回金额"), default=0)
+    entered_on = models.DateField(gettext_lazy("列入日期"))
+    entered_by = models.ForeignKey(
+        USER,
+        verbose_name=gettext_lazy("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    baseline_balance = MoneyField(gettext_lazy("列入时余额"), default=0)
+    baseline_limit = MoneyField(gettext_lazy("列入时有效授信额度"), default=0)
+    baseline_guarantees = models.PositiveIntegerField(gettext_lazy("列入时有效担保笔数"), default=0)
+    balance = MoneyField(gettext_lazy("当前余额"), default=0)
+    limit = MoneyField(gettext_lazy("当前有效授信额度"), default=0)
+    guarantees = models.PositiveIntegerField(gettext_lazy("当前有效担保笔数"), default=0)
+    recovered = MoneyField(gettext_lazy("已收回金额"), default=0)
+    measured_on = models.DateField(gettext_lazy("最近核实数据日期"), null=True, blank=True)
+    status = models.CharField(
+        gettext_lazy("状态"),
+        max_length=12,
+        choices=ch.ExitStatus.choices,
+        default=ch.ExitStatus.IN_PROGRESS,
+    )
+    exited_on = models.DateField(gettext_lazy("退出日期"), null=True, blank=True)
+    fully_recovered = models.BooleanField(gettext_lazy("收回全部贷款"), null=True, blank=True)
+
+    class Meta:
+        db_table = "meeting_exit_entries"
+        verbose_name = gettext_lazy("潜在风险客户退出名单")
+        verbose_name_plural = gettext_lazy("潜在风险客户退出名单")
+        ordering = ["target_date", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(status__in=["in_progress", "overdue"]),
+                name="exit_entry_one_open_per_customer",
+                violation_error_message="该客户已在退出名单中",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.get_status_display()}"
+
+    @property
+    def progress(self):
+        """Share of the amount to recover recovered so far (None without a target)."""
+        if not self.target_amount:
+            return None
+        return min(self.recovered / self.target_amount, 1)

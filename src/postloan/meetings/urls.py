@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("settings/<str:code>/", views.settings_page, name="settings"),
     path("oversight/", views.oversight_page, name="oversight"),
+    path("exits/", views.exit_list, name="exits"),
+    path("exits/add/", views.exit_add, name="exit_add"),
     path("notices/", views.my_notices, name="notices"),
     path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
     path("tasks/", views.my_tasks, name="tasks"),

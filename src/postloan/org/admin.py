@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from postloan.core.admin_audit import AuditedAdmin
-from postloan.org.models import Branch, Staff
+from postloan.org.models import Branch, ResponsibilityLetter, Staff, StaffCertificate
 from postloan.org.tree import rebuild_paths
 
 admin.site.site_header = "贷后通 系统管理"
@@ -37,3 +37,20 @@ class StaffAdmin(AuditedAdmin):
     search_fields = ("staff_id", "name")
     list_select_related = ("branch", "user")
     raw_id_fields = ("user",)
+
+
+@admin.register(StaffCertificate)
+class StaffCertificateAdmin(AuditedAdmin):
+    list_display = ("staff", "cert_type", "cert_no", "issued_date", "expiry_date")
+    list_filter = ("cert_type",)
+    search_fields = ("staff__staff_id", "staff__name", "cert_no")
+    list_select_related = ("staff",)
+    raw_id_fields = ("staff",)
+
+
+@admin.register(ResponsibilityLetter)
+class ResponsibilityLetterAdmin(AuditedAdmin):
+    list_display = ("letter_id", "staff", "branch", "period_from", "period_to", "signed_date")
+    search_fields = ("letter_id", "staff__staff_id", "staff__name", "branch__name")
+    list_select_related = ("staff", "branch")
+    raw_id_fields = ("staff", "branch")

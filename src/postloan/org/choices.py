@@ -15,6 +15,7 @@ class BranchLevel(models.TextChoices):
 
 DEPARTMENT_CHOICES = _choices(contract.DEPARTMENTS)
 POSITION_CHOICES = _choices(contract.POSITIONS)
+CERTIFICATE_TYPE_CHOICES = _choices(contract.CERTIFICATE_TYPES)
 
 
 class Role(models.TextChoices):

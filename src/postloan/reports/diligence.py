@@ -7,16 +7,28 @@ Four counts, each one grouped query over the scope's customers:
 - 分类超期未认定: screening suggestions that change a class, not confirmed, older than
   `REPORTS_CONFIRM_WORKING_DAYS` working days (default 5), and not superseded by a later
   confirmation of the same loan (responsible: the customer's account manager).
-- 未落实人户合一: customers with an active loan and no account manager (counted per unit).
+- 未落实人户合一: customers with an active loan and no account manager (counted per unit; given
+  to the person whose 责任书 for the unit covers the date, if any).
+- 无证管户: customers with an active loan whose manager holds no certificate valid on the date
+  (持证上岗; only once the bank supplies `staff_certificates`).
+
+Each row names the 贷后管理责任书 covering the date (`responsibility_letters`): a person's own
+letter, a unit's letter; a person or unit with work counted and no letter is marked 未签责任书.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from postloan.core.workdays import add_working_days
-from postloan.org.models import Branch, Staff
+from postloan.org.models import (
+    Branch,
+    ResponsibilityLetter,
+    Staff,
+    StaffCertificate,
+    certified_q,
+)
 from postloan.portfolio.models import Customer
 from postloan.reports.kpis import confirm_working_days
 from postloan.reports.scope import Scope
@@ -29,6 +41,7 @@ COUNTS = (
     ("signals", "预警超期未处置"),
     ("classifications", "分类超期未认定"),
     ("unassigned", "未落实人户合一客户"),
+    ("uncertified", "无证管户客户"),
 )
 
 
@@ -38,6 +51,9 @@ class DiligenceRow:
     name: str
     branch: str = ""
     counts: dict = field(default_factory=lambda: {code: 0 for code, _ in COUNTS})
+    letter: str = (
+        ""  # the 责任书 covering the date: "编号（起至止）", 未签责任书, or "" (none kept)
+    )
 
     @property
     def total(self) -> int:
@@ -54,6 +70,7 @@ class DiligenceList:
     units: list[DiligenceRow]
     totals: DiligenceRow
     labels: tuple = COUNTS
+    letters_kept: bool = False  # the bank supplies responsibility letters
 
 
 def _grouped(queryset, person: str) -> list[tuple]:
@@ -97,11 +114,23 @@ def diligence(scope: Scope) -> DiligenceList:
             .annotate(n=Count("pk", distinct=True))
         ],
     }
+    groups["uncertified"] = []
+    if StaffCertificate.objects.exists():
+        groups["uncertified"] = list(
+            Customer.objects.filter(scope.customer_q())
+            .filter(manager__isnull=False, loans__status="active")
+            .exclude(certified_q(as_of, "manager_id"))
+            .values_list("manager_id", "branch_id")
+            .annotate(n=Count("pk", distinct=True))
+        )
+    letters = letters_on(as_of)
     people: dict[str, DiligenceRow] = {}
     units: dict[str, DiligenceRow] = {}
     totals = DiligenceRow("", "合计")
     for code, rows in groups.items():
         for person, branch_id, n in rows:
+            if person is None and code == "unassigned":
+                person = letters.unit_person.get(branch_id)
             if person is not None:
                 people.setdefault(person, DiligenceRow(person, person)).counts[code] += n
             units.setdefault(branch_id, DiligenceRow(branch_id, branch_id)).counts[code] += n
@@ -120,9 +149,50 @@ def diligence(scope: Scope) -> DiligenceList:
         row.branch = names.get(row.branch, row.branch)
     for key, row in units.items():
         row.name = names.get(key, key)
+    if letters.kept:
+        for key, row in people.items():
+            row.letter = letters.person.get(key, NO_LETTER)
+        for key, row in units.items():
+            row.letter = letters.unit.get(key, NO_LETTER)
     return DiligenceList(
         as_of=as_of,
         people=sorted(people.values(), key=lambda r: (-r.total, r.key)),
         units=sorted(units.values(), key=lambda r: (-r.total, r.key)),
         totals=totals,
+        letters_kept=letters.kept,
     )
+
+
+NO_LETTER = "未签责任书"
+
+
+@dataclass
+class Letters:
+    """The 贷后管理责任书 in force on one date: per person, per unit, and the unit's person."""
+
+    kept: bool = False
+    person: dict = field(default_factory=dict)
+    unit: dict = field(default_factory=dict)
+    unit_person: dict = field(default_factory=dict)
+
+
+def letters_on(as_of: dt.date) -> Letters:
+    """Who was responsible on `as_of` by the letters signed (one query; the latest signed wins)."""
+    out = Letters(kept=ResponsibilityLetter.objects.exists())
+    if not out.kept:
+        return out
+    rows = (
+        ResponsibilityLetter.objects.filter(period_from__lte=as_of, period_to__gte=as_of)
+        .filter(Q(signed_date__lte=as_of))
+        .order_by("signed_date", "letter_id")
+        .values_list("letter_id", "staff_id", "branch_id", "period_from", "period_to")
+    )
+    for letter_id, staff_id, branch_id, start, end in rows:
+        text = f"{letter_id}（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
+        if staff_id:
+            out.person[staff_id] = text
+        if branch_id:
+            out.unit[branch_id] = text
+            if staff_id:
+                out.unit_person[branch_id] = staff_id
+    return out

@@ -37,7 +37,8 @@ from django.db.models.functions import Substr, Upper
 
 from postloan.core.codetables import region_name
 from postloan.core.formats import round_half_up
-from postloan.meetings.models import Meeting, Resolution
+from postloan.meetings import exits
+from postloan.meetings.models import ExitEntry, Meeting, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
 from postloan.portfolio.models import Loan
 from postloan.reports.industries import section_label
@@ -53,6 +54,7 @@ from postloan.risk.queries import (
     latest_screening,
     migration_matrix,
 )
+from postloan.units.oversight import unit_oversight
 from postloan.worklist import rates
 from postloan.worklist.models import Inspection
 
@@ -141,6 +143,9 @@ class QualityReport:
     class_changes: dict = field(default_factory=dict)
     resolutions: dict | None = None
     flows: list[FlowRow] = field(default_factory=list)
+    exits: dict = field(default_factory=dict)  # d2: 潜在风险客户退出名单 (meetings.exits)
+    effective_exits: list[dict] = field(default_factory=list)  # 预见性有效退出 per unit, year
+    unit_lines: list[str] = field(default_factory=list)  # d2: lower units' 停复牌 (units)
 
     @property
     def as_of(self) -> dt.date:
@@ -549,6 +554,10 @@ def quality_report(scope: Scope, since: dt.date | None = None) -> QualityReport:
     report.inspections = inspections_on_time(scope, period_start)
     report.resolutions = resolution_execution(scope)
     report.flows = flows_by_type(scope, assessments, cmp_date, screened_on, period_start)
+    exit_entries = scope.restrict(ExitEntry.objects.all())
+    report.exits = exits.summary(exit_entries)
+    report.effective_exits = exits.effective_exits_by_year(exit_entries)
+    report.unit_lines = unit_oversight(scope.branch, scope.as_of).lines()
     return report
 
 

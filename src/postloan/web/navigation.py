@@ -63,6 +63,7 @@ NAVIGATION = (
         "▥",
         ("reports",),
     ),
+    NavItem("units", _("停复牌"), "units:index", "⏸", ("units",)),
     NavItem("import", _("数据导入"), "ingest:list", "⇪", ("ingest",)),
     NavItem("jobs", _("后台作业"), "ops:jobs", "⟳", ("ops:jobs",), allowed=can_see_jobs),
     NavItem("audit", _("审计记录"), "ops:audit", "☰", ("ops:audit",), allowed=can_read_audit),

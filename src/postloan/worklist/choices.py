@@ -1,6 +1,7 @@
 """Enumerations of post-loan work, with the Chinese labels the users see."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class InspectionKind(models.TextChoices):
@@ -78,3 +79,10 @@ class PromiseStatus(models.TextChoices):
     PENDING = "pending", "待兑现"
     KEPT = "kept", "已兑现"
     BROKEN = "broken", "未兑现"
+
+
+class UnassignedReason(models.TextChoices):
+    """人户合一: why a customer with an asset is flagged (d2: 持证上岗)."""
+
+    NO_MANAGER = "no_manager", gettext_lazy("未分配客户经理")
+    UNCERTIFIED = "uncertified", gettext_lazy("客户经理无有效资格证书")

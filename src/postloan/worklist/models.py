@@ -405,7 +405,8 @@ class CalendarTask(models.Model):
 
 
 class UnassignedFlag(models.Model):
-    """人户合一: a customer with an asset but no account manager, flagged daily until assigned."""
+    """人户合一: a customer with an asset but no account manager — or (持证上岗) a manager without
+    a certificate valid on the business date — flagged daily until put right."""
 
     customer = models.OneToOneField(
         "portfolio.Customer",
@@ -417,6 +418,21 @@ class UnassignedFlag(models.Model):
     last_flagged_on = models.DateField(gettext_lazy("最近标记日"))
     days_flagged = models.PositiveIntegerField(gettext_lazy("已标记天数"), default=1)
     resolved_on = models.DateField(gettext_lazy("已分配日"), null=True, blank=True)
+    reason = models.CharField(
+        gettext_lazy("原因"),
+        max_length=12,
+        choices=ch.UnassignedReason.choices,
+        default=ch.UnassignedReason.NO_MANAGER,
+        db_default=ch.UnassignedReason.NO_MANAGER,
+    )
+    manager = models.ForeignKey(
+        "org.Staff",
+        verbose_name=gettext_lazy("管户客户经理"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "unassigned_flags"

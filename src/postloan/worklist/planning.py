@@ -19,13 +19,19 @@ from postloan.core import bulk
 from postloan.core.audit import record
 from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
-from postloan.org.models import Branch
+from postloan.org.models import Branch, StaffCertificate, certified_q
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
 from postloan.risk.current import loans_with_current_class
 from postloan.worklist import risk_link
 from postloan.worklist import schedule as sch
-from postloan.worklist.choices import CaseOutcome, CaseStatus, InspectionKind, TaskKind
+from postloan.worklist.choices import (
+    CaseOutcome,
+    CaseStatus,
+    InspectionKind,
+    TaskKind,
+    UnassignedReason,
+)
 from postloan.worklist.models import (
     CalendarTask,
     CollectionCase,
@@ -353,40 +359,65 @@ def interest_for_quarter(loan: dict, interest_day: dt.date) -> Decimal | None:
 
 
 def plan_unassigned(as_of: dt.date, summary: PlanSummary) -> None:
-    """人户合一: flag customers with an active balance and no account manager, every day."""
-    unassigned = set(
-        Loan.objects.filter(status="active", balance__gt=0, customer__manager__isnull=True)
+    """人户合一: flag customers with an active balance and no account manager, every day — and,
+    once the bank supplies `staff_certificates` (持证上岗), customers whose manager holds no
+    certificate valid on the business date."""
+    active = Loan.objects.filter(status="active", balance__gt=0)
+    wanted: dict[str, tuple[str, str | None]] = {
+        cid: (UnassignedReason.NO_MANAGER, None)
+        for cid in active.filter(customer__manager__isnull=True)
         .values_list("customer_id", flat=True)
         .distinct()
-    )
+    }
+    uncertified = 0
+    if StaffCertificate.objects.exists():
+        rows = (
+            active.filter(customer__manager__isnull=False)
+            .exclude(certified_q(as_of, "customer__manager_id"))
+            .values_list("customer_id", "customer__manager_id")
+            .distinct()
+        )
+        for cid, manager_id in rows:
+            wanted[cid] = (UnassignedReason.UNCERTIFIED, manager_id)
+            uncertified += 1
     flags = {f.customer_id: f for f in UnassignedFlag.objects.all()}
     new, changed = [], []
-    for customer_id in unassigned:
+    for customer_id, (reason, manager_id) in wanted.items():
         flag = flags.get(customer_id)
-        if flag is None or flag.resolved_on is not None:
-            if flag is not None:
-                flag.resolved_on, flag.first_flagged_on = None, as_of
-                flag.last_flagged_on, flag.days_flagged = as_of, 1
-                changed.append(flag)
-            else:
-                new.append(
-                    UnassignedFlag(
-                        customer_id=customer_id, first_flagged_on=as_of, last_flagged_on=as_of
-                    )
+        if flag is None:
+            new.append(
+                UnassignedFlag(
+                    customer_id=customer_id,
+                    first_flagged_on=as_of,
+                    last_flagged_on=as_of,
+                    reason=reason,
+                    manager_id=manager_id,
                 )
+            )
+            continue
+        if flag.resolved_on is not None or flag.reason != reason:
+            flag.resolved_on, flag.first_flagged_on = None, as_of
+            flag.last_flagged_on, flag.days_flagged = as_of, 1
         elif flag.last_flagged_on < as_of:
             flag.last_flagged_on = as_of
             flag.days_flagged += 1
-            changed.append(flag)
+        else:
+            if flag.manager_id == manager_id:
+                continue
+        flag.reason, flag.manager_id = reason, manager_id
+        changed.append(flag)
     for customer_id, flag in flags.items():
-        if customer_id not in unassigned and flag.resolved_on is None:
+        if customer_id not in wanted and flag.resolved_on is None:
             flag.resolved_on = as_of
             changed.append(flag)
     UnassignedFlag.objects.bulk_create(new)
     UnassignedFlag.objects.bulk_update(
-        changed, ["resolved_on", "first_flagged_on", "last_flagged_on", "days_flagged"]
+        changed,
+        ["resolved_on", "first_flagged_on", "last_flagged_on", "days_flagged", "reason", "manager"],
     )
-    summary.add("未分配客户经理的客户", len(unassigned))
+    summary.add("未分配客户经理的客户", len(wanted) - uncertified)
+    if uncertified:
+        summary.add("客户经理无有效资格证书的客户", uncertified)
 
 
 def overdue_amounts(as_of: dt.date, customer_ids) -> dict[str, Decimal]:

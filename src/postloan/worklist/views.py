@@ -929,13 +929,17 @@ def unassigned(request):
 
 def _unassigned_flags(request):
     flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
-    return flags.select_related("customer__branch").order_by("-days_flagged", "customer_id")
+    return flags.select_related("customer__branch", "manager").order_by(
+        "-days_flagged", "customer_id"
+    )
 
 
 UNASSIGNED_SHEET = [
     Column("客户编号", TEXT, 12),
     Column("客户名称", TEXT, 28),
     Column("管户机构", TEXT, 18),
+    Column("原因", TEXT, 20),
+    Column("管户客户经理", TEXT, 12),
     Column("首次标记日", DATE, 11),
     Column("已标记天数", INT, 10),
 ]
@@ -948,6 +952,15 @@ def unassigned_export(request):
     def rows():
         for f in _unassigned_flags(request).iterator(chunk_size=2000):
             c = f.customer
-            yield [c.customer_id, c.name, c.branch.name, f.first_flagged_on, f.days_flagged]
+            manager = f.manager.name if f.manager else ""
+            yield [
+                c.customer_id,
+                c.name,
+                c.branch.name,
+                f.get_reason_display(),
+                manager,
+                f.first_flagged_on,
+                f.days_flagged,
+            ]
 
     return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), {})

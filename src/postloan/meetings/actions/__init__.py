@@ -7,6 +7,7 @@ from postloan.meetings.actions.committee import (  # noqa: F401
     save_settings,
     set_up_committee,
 )
+from postloan.meetings.actions.exits import cancel_exit, put_on_exit_list  # noqa: F401
 from postloan.meetings.actions.follow_up import claim_execution, run_verification  # noqa: F401
 from postloan.meetings.actions.record import (  # noqa: F401
     adopt_resolution,

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from postloan.core.business_date import business_today
 from postloan.meetings import choices as ch
+from postloan.meetings import exits
 from postloan.meetings.actions._common import (
     audit,
     checked_evidence,
@@ -11,7 +12,7 @@ from postloan.meetings.actions._common import (
     staff_or_refuse,
 )
 from postloan.meetings.choices import ResolutionStatus as S
-from postloan.meetings.verification import follow_up, verify
+from postloan.meetings.verification import follow_up, in_force, verify
 
 
 @transaction.atomic
@@ -48,4 +49,5 @@ def claim_execution(resolution, *, note: str, evidence=None, filing_case_no: str
 def run_verification(as_of, *, acting_user=None, batch_id=None) -> dict:
     counts = verify(as_of, acting_user=acting_user, batch_id=batch_id)
     counts.update(follow_up(as_of))
+    counts.update(exits.run(as_of, in_force(), acting_user=acting_user, batch_id=batch_id))
     return counts

@@ -1,4 +1,8 @@
-"""退出: verified when the balance is nil and no facility is active; failed past the deadline."""
+"""退出: verified when the balance is nil and no facility is active; failed past the deadline.
+
+The resolution puts the customer on the 潜在风险客户退出名单 (`meetings.exits`) with its target
+date (default: the deadline) and the amount to recover (default: the balance when decided);
+the list follows the balance, the limits and the guarantees day by day."""
 
 from postloan.core.formats import yuan_text
 from postloan.meetings.resolution_kinds.registry import (
@@ -6,7 +10,10 @@ from postloan.meetings.resolution_kinds.registry import (
     UNPROVEN,
     VERIFIED,
     ZERO,
+    Param,
     ResolutionKind,
+    date,
+    money,
 )
 
 
@@ -14,8 +21,30 @@ class Exit(ResolutionKind):
     code = "exit"
     label = "退出"
     order = 60
+    params = (
+        Param("exit_amount", "计划收回金额（元）", "money"),
+        Param("exit_date", "目标退出日期", "date"),
+    )
     facts = ("balance", "facility")
     keeps_facility = False  # 退出 also ends the facility; 提前收回 only the balance
+
+    def clean(self, p, text, deadline):
+        cleaned = {}
+        amount = money(p.get("exit_amount"), "计划收回金额")
+        if amount is not None:
+            cleaned["exit_amount"] = amount
+        when = date(p.get("exit_date"), "目标退出日期")
+        if when is not None:
+            cleaned["exit_date"] = when
+        return cleaned
+
+    def wording(self, p):
+        if not p:
+            return super().wording(p)
+        return self.with_details(
+            f"于{p['exit_date']}前退出" if p.get("exit_date") else "",
+            f"收回{yuan_text(p['exit_amount'])}" if p.get("exit_amount") else "",
+        )
 
     def judge(self, case):
         bal, as_of = case.balance, case.as_of

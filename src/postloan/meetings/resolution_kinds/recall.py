@@ -7,5 +7,6 @@ class Recall(Exit):
     code = "recall"
     label = "提前收回"
     order = 70
+    params = ()  # the exit list's target date and amount are 退出's own
     facts = ("balance",)
     keeps_facility = True

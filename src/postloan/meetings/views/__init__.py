@@ -1,3 +1,4 @@
+from postloan.meetings.views.exits import exit_add, exit_list  # noqa: F401
 from postloan.meetings.views.exports import (  # noqa: F401, E402
     meetings_export,
     oversight_export,

@@ -21,13 +21,15 @@ from postloan.core.formats import yuan_text
 from postloan.meetings.tasks import open_resolution_tasks
 from postloan.org.choices import Role
 from postloan.org.roles import user_roles
-from postloan.org.visibility import UNIT_WIDE_ROLES, visible, visible_branches
+from postloan.org.visibility import UNIT_WIDE_ROLES, staff_of, visible, visible_branches
 from postloan.portfolio.models import Loan
 from postloan.portfolio.visibility import visible_customers
 from postloan.risk.models import LoanAssessment, Signal
+from postloan.units.access import in_risk_department
+from postloan.units.models import Suspension, UnitAlert
 from postloan.web.labels import rule_title
 from postloan.worklist import risk_link
-from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind
+from postloan.worklist.choices import CaseStatus, InspectionKind, TaskKind, UnassignedReason
 from postloan.worklist.limitation import limitation_items
 from postloan.worklist.models import (
     CalendarTask,
@@ -68,6 +70,7 @@ KINDS = {
     "unassigned": ("人户合一", ("worklist:unassigned",), ""),
     "department_check": ("信贷管理检查", ("worklist:department_checks",), ""),
     "resolution": ("例会决议", ("meetings:tasks",), ""),
+    "unit_alert": ("机构风险预警（停复牌）", ("units:index",), ""),
 }
 
 
@@ -342,12 +345,12 @@ def gather(user, today: dt.date) -> Collected:
             flags.order_by("-days_flagged", "customer_id"),
             lambda f: InboxItem(
                 "人户合一",
-                f"有资产未分配客户经理（已标记{f.days_flagged}天）",
+                f"{_unassigned_text(f)}（已标记{f.days_flagged}天）",
                 f.customer.name,
                 today,
                 reverse("worklist:unassigned"),
                 "orange",
-                action="为该客户指定唯一的责任客户经理（人户合一）",
+                action="为该客户指定唯一的、持有效资格证书的责任客户经理（人户合一、持证上岗）",
                 customer_id=f.customer_id,
             ),
             due=None,
@@ -369,8 +372,50 @@ def gather(user, today: dt.date) -> Collected:
             ),
         )
     _resolutions(user, horizon, out)
+    if unit_wide and in_risk_department(user):
+        _unit_alerts(user, today, out)
     _stakes(out.items)
     return out
+
+
+def _unit_alerts(user, today, out: Collected) -> None:
+    """停复牌: the lower units' open alerts, and suspensions waiting for a second person, for
+    the managing unit's risk department."""
+    below = visible_branches(user).exclude(pk=getattr(staff_of(user), "branch_id", None))
+    alerts = UnitAlert.objects.filter(status="open", branch__in=below).select_related("branch")
+    out.take(
+        "unit_alert",
+        alerts.order_by("raised_on", "pk"),
+        lambda a: InboxItem(
+            "机构风险预警",
+            f"{a.branch.name}{a.get_indicator_display()}超限（{a.value}，限值{a.limit}）",
+            "",
+            a.raised_on,
+            reverse("units:index") + f"?branch={a.managing_id}",
+            "red",
+            action="督导整改；必要时提议对该机构相关产品新业务停牌",
+        ),
+        due="raised_on",
+    )
+    pending = Suspension.objects.filter(
+        status__in=["proposed", "resume_proposed"], branch__in=below
+    ).select_related("branch")
+    out.take(
+        "unit_alert",
+        pending.exclude(proposed_by=user, status="proposed")
+        .exclude(resume_proposed_by=user, status="resume_proposed")
+        .order_by("proposed_on", "pk"),
+        lambda sp: InboxItem(
+            "停复牌审批",
+            f"{sp.branch.name}{sp.get_product_display()}：{sp.get_status_display()}",
+            "",
+            today,
+            reverse("units:suspension", args=[sp.pk]),
+            "orange",
+            action="另一人审批停牌或复牌（四眼原则）",
+        ),
+        due=None,
+    )
 
 
 def _collections(user, today, horizon, out: Collected) -> None:
@@ -587,3 +632,9 @@ def filtered(data: dict, *, kind: str = "", section: str = "", q: str = "") -> l
         ]
         out.append((key, label, rows))
     return out
+
+
+def _unassigned_text(flag) -> str:
+    if flag.reason == UnassignedReason.UNCERTIFIED:
+        return "管户客户经理无有效资格证书"
+    return "有资产未分配客户经理"

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from postloan.demo.committees import create_demo_committee
+from postloan.demo.exits import create_demo_exits
 from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
 from postloan.demo.guard import check_demo_allowed, mark_demo_database
 from postloan.demo.logins import create_demo_logins
@@ -81,6 +82,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"历史例会：{past.branch.name}{past.date:%Y-%m-%d}月度例会（已签署），"
                 "问责比对见 报表 → 问责"
+            )
+        exits = create_demo_exits(as_of)
+        if exits:
+            self.stdout.write(
+                f"潜在风险客户退出名单：{len(exits)} 户（例会 → 潜在风险客户退出名单）"
             )
         self.stdout.write("")
         header = ("用户名", "密码", "角色", "姓名", "机构")
