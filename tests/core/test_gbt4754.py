@@ -59,7 +59,7 @@ def test_every_code_sits_under_its_parent():
         if row["level"] != "division":
             assert code.startswith(row["parent"]), code
     # each class reaches a section through its group and division
-    for code, row in rows.items():
+    for row in rows.values():
         if row["level"] == "class":
             division = rows[rows[row["parent"]]["parent"]]
             assert rows[division["parent"]]["level"] == "section"
