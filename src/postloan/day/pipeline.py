@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from postloan.core import cache
 from postloan.core.audit import record
@@ -75,7 +76,10 @@ def _verification(day: Today) -> str:
     )
 
 
-_VERIFICATION_WORDS = {"reminded": "已提醒责任人", "escalated": "已上报"}
+_VERIFICATION_WORDS = {
+    "reminded": gettext_lazy("已提醒责任人"),
+    "escalated": gettext_lazy("已上报"),
+}
 
 
 def _resolution_status(value: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy
 
 from postloan import contract
 from postloan.org.choices import Role
@@ -26,20 +27,24 @@ from postloan.risk.engine.registry import META
 
 EMPTY = "—"
 CLASS_LABELS = dict(contract.CLASSES)
-LEVEL_LABELS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+LEVEL_LABELS = {
+    "yellow": gettext_lazy("黄色"),
+    "orange": gettext_lazy("橙色"),
+    "red": gettext_lazy("红色"),
+}
 EVENT_TYPE_LABELS = dict(contract.EVENT_TYPES)
 COLLATERAL_TYPE_LABELS = dict(contract.COLLATERAL_TYPES)
 # The finding kinds of EW-FUND-USE and the counterparties of EW-LARGE-OUTFLOW (engine codes).
 FUND_USE_KINDS = {
-    "payee_is_borrower": "受托支付收款人为借款人本身",
-    "payee_related": "收款人为关联方",
-    "payee_restricted": "收款人涉及房地产/证券/期货",
-    "payee_differs": "资金流向非申报收款人",
-    "outflow_restricted": "资金流向房地产/证券/期货",
-    "outflow_related": "资金流向关联方",
-    "flow_back": "受托支付资金回流",
+    "payee_is_borrower": gettext_lazy("受托支付收款人为借款人本身"),
+    "payee_related": gettext_lazy("收款人为关联方"),
+    "payee_restricted": gettext_lazy("收款人涉及房地产/证券/期货"),
+    "payee_differs": gettext_lazy("资金流向非申报收款人"),
+    "outflow_restricted": gettext_lazy("资金流向房地产/证券/期货"),
+    "outflow_related": gettext_lazy("资金流向关联方"),
+    "flow_back": gettext_lazy("受托支付资金回流"),
 }
-PARTY_LABELS = {"related": "关联方", "individual": "个人"}
+PARTY_LABELS = {"related": gettext_lazy("关联方"), "individual": gettext_lazy("个人")}
 VALUE_LABELS = (
     CLASS_LABELS | LEVEL_LABELS | EVENT_TYPE_LABELS | COLLATERAL_TYPE_LABELS | FUND_USE_KINDS
 )

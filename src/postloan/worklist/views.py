@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from postloan.core import formats
@@ -532,7 +532,11 @@ def calendar(request):
     )
 
 
-TASK_STATES = {"open": "未办理", "done": "已办理", "all": "全部"}
+TASK_STATES = {
+    "open": gettext_lazy("未办理"),
+    "done": gettext_lazy("已办理"),
+    "all": gettext_lazy("全部"),
+}
 
 
 def _filtered_tasks(request):

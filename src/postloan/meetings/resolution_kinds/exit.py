@@ -1,5 +1,7 @@
 """退出: verified when the balance is nil and no facility is active; failed past the deadline."""
 
+from django.utils.translation import gettext_noop
+
 from postloan.core.formats import yuan_text
 from postloan.meetings.resolution_kinds.registry import (
     FAILED,
@@ -12,7 +14,7 @@ from postloan.meetings.resolution_kinds.registry import (
 
 class Exit(ResolutionKind):
     code = "exit"
-    label = "退出"
+    label = gettext_noop("退出")
     order = 60
     facts = ("balance", "facility")
     keeps_facility = False  # 退出 also ends the facility; 提前收回 only the balance

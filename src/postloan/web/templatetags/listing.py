@@ -3,13 +3,18 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.web.queries.classes import CLASS_BY_RANK
 
 register = template.Library()
 
-SIGNAL_LABELS = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+SIGNAL_LABELS = {
+    "yellow": gettext_lazy("黄色"),
+    "orange": gettext_lazy("橙色"),
+    "red": gettext_lazy("红色"),
+}
 
 
 @register.simple_tag
