@@ -72,7 +72,7 @@ def _worklist(day: Today) -> str:
 def _verification(day: Today) -> str:
     counts = run_verification(day.as_of, acting_user=day.acting_user, batch_id=day.batch_id)
     return _counted(
-        {_VERIFICATION_WORDS.get(k) or _resolution_status(k): v for k, v in counts.items()}
+        {str(_VERIFICATION_WORDS.get(k) or _resolution_status(k)): v for k, v in counts.items()}
     )
 
 
@@ -83,7 +83,7 @@ _VERIFICATION_WORDS = {
 
 
 def _resolution_status(value: str) -> str:
-    return ResolutionStatus(value).label if value in ResolutionStatus.values else "其他"
+    return str(ResolutionStatus(value).label) if value in ResolutionStatus.values else "其他"
 
 
 def _counted(counts: dict[str, int]) -> str:

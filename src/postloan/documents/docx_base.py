@@ -44,6 +44,7 @@ def _paragraphs(doc):
 
 
 def fill_placeholders(doc, values: dict[str, str]) -> None:
+    values = {key: str(value) for key, value in values.items()}  # lazy labels as text
     for p in _paragraphs(doc):
         if "{{" not in p.text:
             continue

@@ -148,7 +148,7 @@ SOURCES = {
 
 
 def action_label(code: str) -> str:
-    return ACTIONS.get(code, "其他操作")
+    return str(ACTIONS.get(code, "其他操作"))
 
 
 def model_for(object_type: str):
@@ -179,7 +179,7 @@ def _field_label(model, key: str) -> str:
         except FieldDoesNotExist:
             pass
     if key in EXTRA_KEYS:
-        return EXTRA_KEYS[key]
+        return str(EXTRA_KEYS[key])
 
     for table in contract.TABLES:
         for column in table.columns:
@@ -198,7 +198,7 @@ def _person_by_login(username: str) -> str:
 
 
 def _enumerations() -> dict[str, str]:
-    return {
+    merged = {
         **dict(Role.choices),  # role codes (a user's role groups)
         **dict(rch.DecisionKind.choices),
         **dict(mch.Reason.choices),
@@ -206,6 +206,7 @@ def _enumerations() -> dict[str, str]:
         **dict(mch.MeetingStatus.choices),
         **VALUE_LABELS,
     }
+    return {code: str(label) for code, label in merged.items()}  # the lazy labels as text
 
 
 def _value(model, key: str, value) -> str:
@@ -228,7 +229,7 @@ def _value(model, key: str, value) -> str:
         except FieldDoesNotExist:
             pass
     if key == "source":
-        return SOURCES.get(value, str(value))
+        return str(SOURCES.get(value, value))
     if key == "currency" and isinstance(value, str):
         from postloan.web.templatetags.labels import currency
 

@@ -266,9 +266,9 @@ def _format(value, kind: str) -> str:
         items = value if isinstance(value, list) else [value]
         return "、".join(rule_title(str(v)) for v in items)
     if kind == "party":
-        return PARTY_LABELS.get(value, str(value))
+        return str(PARTY_LABELS.get(value, value))
     if kind == "value":
-        return VALUE_LABELS.get(value, str(value))
+        return str(VALUE_LABELS.get(value, value))
     return _plain(value)
 
 
@@ -282,7 +282,7 @@ def _plain(value) -> str:
         return "、".join(_plain(v) for v in value)
     if isinstance(value, Mapping):
         return "；".join(_pair(k, v) for k, v in value.items())
-    return VALUE_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
+    return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 
 def _pair(key: str, value) -> str:

@@ -588,7 +588,10 @@ def calendar_export(request):
                 "逾期" if late else "",
             ]
 
-    words = {"办理": TASK_STATES.get(state, "全部"), "事项": dict(TaskKind.choices).get(kind, "")}
+    words = {
+        "办理": str(TASK_STATES.get(state, "全部")),
+        "事项": str(dict(TaskKind.choices).get(kind, "")),
+    }
     return list_export.respond("本息催收日历", CALENDAR_SHEET, rows(), words)
 
 

@@ -112,7 +112,7 @@ def currency(code) -> str:
     code = str(code or "").strip().upper()
     if not code:
         return labels.EMPTY
-    return CURRENCIES.get(code, f"{code}（未知代码）")
+    return str(CURRENCIES.get(code, f"{code}（未知代码）"))
 
 
 @register.filter
