@@ -10,6 +10,11 @@ po=locale/zh_Hans/LC_MESSAGES/django.po
 if [[ "${1:-}" != "--compile-only" ]]; then
   head=$(awk '/^$/ || /^#:/ {exit} {print}' "$po")
   "$PL" makemessages -l zh_Hans --ignore "static/*" --no-obsolete >/dev/null
+  # the data contract's words (contract.py is pure Python and marks nothing): merged in
+  "${PYTHON:-python3}" ../../scripts/contract_messages.py > "$po.contract"
+  msgcat --use-first "$po" "$po.contract" -o "$po.merged"
+  mv "$po.merged" "$po"
+  rm -f "$po.contract"
   # msgstr = msgid for every entry: msgmerge's fuzzy guesses (风险事件 for 事件) are dropped,
   # then msgen fills each emptied msgstr from its msgid.
   msgattrib --clear-fuzzy --clear-previous "$po" \

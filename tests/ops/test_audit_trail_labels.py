@@ -68,7 +68,7 @@ def test_every_row_of_a_meetings_life_reads_as_labels(signed_meeting):  # noqa: 
     assert "上会原因：" in plan and "户" in plan, plan
     labels = dict(Reason.choices)
     used = {r for c in scheduled.event.after["plan"]["customers"] for r in c["reasons"]}
-    assert used and all(labels[r] in plan for r in used), plan
+    assert used and all(str(labels[r]) in plan for r in used), plan
     assert not any(code in plan for code in Reason.values), plan
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import importlib.util
 import re
@@ -19,8 +20,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.utils.functional import Promise
 
 import postloan
+from postloan import contract
 from tests.web.crawl import parse, text_leaks
 
 PACKAGE = Path(postloan.__file__).resolve().parent
@@ -250,3 +254,57 @@ def test_a_browser_asking_for_english_gets_a_fully_chinese_page(bank, client, lo
         html = page.content.decode()
         assert '<html lang="zh-hans">' in html, url
         assert _english(html) == [], url
+
+
+# --- enumeration labels ---------------------------------------------------------------------
+
+
+def _compiled_catalogue() -> dict[str, str]:
+    with MO.open("rb") as fh:
+        return dict(gettext.GNUTranslations(fh)._catalog)
+
+
+def _model_choices():
+    for model in apps.get_models():
+        if not model.__module__.startswith("postloan."):
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                yield f"{model._meta.label}.{field.name}={value}", label
+
+
+def test_every_choice_label_a_model_declares_is_lazy_and_in_the_compiled_catalogue():
+    catalogue = _compiled_catalogue()
+    choices = list(_model_choices())
+    assert len(choices) > 150  # the enumerations of every app, the contract's included
+    not_lazy = [where for where, label in choices if not isinstance(label, Promise)]
+    assert not_lazy == []
+    missing = sorted({str(label) for _, label in choices} - set(catalogue))
+    assert missing == [], "not in the compiled catalogue: run scripts/messages.sh"
+
+
+def test_the_data_contracts_words_are_in_the_compiled_catalogue():
+    catalogue = _compiled_catalogue()
+    words = {t.label for t in contract.TABLES}
+    words |= {c.label for t in contract.TABLES for c in t.columns}
+    words |= {label for t in contract.TABLES for c in t.columns for _, label in c.choices}
+    assert sorted(w for w in words if w not in catalogue) == []
+
+
+def test_no_module_keeps_a_table_of_chinese_labels_outside_gettext():
+    """Module-level code → 标签 dicts and the labels of TextChoices go through gettext_lazy
+    (scripts/i18n_wrap_choices.py --check finds none left)."""
+    spec = importlib.util.spec_from_file_location(
+        "i18n_wrap_choices", CHECKOUT / "scripts" / "i18n_wrap_choices.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    left = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if any(s in f"/{path.as_posix()}" for s in tool.SKIP):
+            continue
+        left += [f"{path.name}:{n.lineno}" for n in tool.targets(ast.parse(path.read_text()))]
+    assert left == []
+    # and the check finds one where there is one
+    sample = 'class K(models.TextChoices):\n    A = "a", "甲"\nX = {"a": "甲", "b": "乙"}\n'
+    assert len(tool.targets(ast.parse(sample))) == 3

@@ -60,12 +60,12 @@ class AuthEvent(models.Model):
     """One login, logout, failed login, refused (locked) login, timeout or password change."""
 
     class Kind(models.TextChoices):
-        LOGIN = "login", "登录成功"
-        FAILED = "failed", "登录失败"
-        LOCKED = "locked", "锁定拒绝"
-        LOGOUT = "logout", "退出"
-        TIMEOUT = "timeout", "超时退出"
-        PASSWORD_CHANGED = "password_changed", "修改密码"
+        LOGIN = "login", gettext_lazy("登录成功")
+        FAILED = "failed", gettext_lazy("登录失败")
+        LOCKED = "locked", gettext_lazy("锁定拒绝")
+        LOGOUT = "logout", gettext_lazy("退出")
+        TIMEOUT = "timeout", gettext_lazy("超时退出")
+        PASSWORD_CHANGED = "password_changed", gettext_lazy("修改密码")
 
     at = models.DateTimeField(gettext_lazy("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(

@@ -6,12 +6,13 @@ batch: the database row *is* the pointer to the copy's current generation.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Generation(models.Model):
     class Kind(models.TextChoices):
-        IMPORT = "import", "导入追加"
-        REBUILD = "rebuild", "从数据库重建"
+        IMPORT = "import", gettext_lazy("导入追加")
+        REBUILD = "rebuild", gettext_lazy("从数据库重建")
 
     token = models.CharField("版本标识", max_length=32, unique=True)
     store = models.CharField("副本目录", max_length=32)

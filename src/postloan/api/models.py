@@ -19,9 +19,9 @@ def hash_token(raw: str) -> str:
 class Scope(models.TextChoices):
     """What a token may be used for (besides its user's own rights, which always apply)."""
 
-    READ = "read", "查询"
-    IMPORT = "import", "数据导入"
-    SIGNALS = "signals", "预警处置"
+    READ = "read", gettext_lazy("查询")
+    IMPORT = "import", gettext_lazy("数据导入")
+    SIGNALS = "signals", gettext_lazy("预警处置")
 
 
 class ApiToken(models.Model):
@@ -60,7 +60,7 @@ class ApiToken(models.Model):
         return "有效"
 
     def scope_labels(self) -> str:
-        return "、".join(Scope(s).label for s in self.scopes if s in Scope.values)
+        return "、".join(str(Scope(s).label) for s in self.scopes if s in Scope.values)
 
     @staticmethod
     def new_secret() -> str:

@@ -1,7 +1,7 @@
 """The national code tables the bank's data uses, shipped with the product as CSV files
 (postloan/core/data/): regions of GB/T 2260 (every province, prefecture and county) and industries of
-GB/T 4754-2017 (sections, divisions, the groups of the divisions in use, and the classes the
-demo bank uses). Sources and licences: postloan/core/data/README.md.
+GB/T 4754-2017 (every section, division, group and class). Sources and licences:
+postloan/core/data/README.md.
 
 A code missing from a table reads as the code with "（未知代码）", never an error.
 """
@@ -55,7 +55,7 @@ def industry_name(code) -> str | None:
     """The name of a GB/T 4754 code (C3484, 3484, C348, C34 or C); None when unknown.
 
     A four-digit class ending in 0 that the table lacks is read as its group (G5430 → 543
-    道路货物运输): the standard numbers an undivided group's only class so."""
+    道路货物运输), the way older data numbers a group."""
     code = str(code or "").strip().upper()
     table = industries()
     digits = code[1:] if code[:1].isalpha() else code

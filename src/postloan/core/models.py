@@ -68,8 +68,8 @@ class CalendarDay(models.Model):
     the State Council publishes next year's arrangement."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "节假日（休息）"
-        WORKDAY = "workday", "工作日（含调休上班）"
+        HOLIDAY = "holiday", gettext_lazy("节假日（休息）")
+        WORKDAY = "workday", gettext_lazy("工作日（含调休上班）")
 
     date = models.DateField(gettext_lazy("日期"), primary_key=True)
     kind = models.CharField(gettext_lazy("类型"), max_length=8, choices=Kind.choices)

@@ -1,6 +1,7 @@
 """The steps of one business day, recorded on the background job that ran them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan.ops.models import JobProgress
 
@@ -8,19 +9,19 @@ from postloan.ops.models import JobProgress
 class Step(models.TextChoices):
     """In the order they run (`postloan.day.pipeline.STEPS`)."""
 
-    SCREENING = "screening", "风险预警筛查"
-    WORKLIST = "worklist", "贷后工作计划"
-    VERIFICATION = "verification", "例会决议核实"
-    UNITS = "units", "机构风险指标监测"
-    ACCOUNTABILITY = "accountability", "问责比对"
-    CACHES = "caches", "页面数据缓存"
+    SCREENING = "screening", gettext_lazy("风险预警筛查")
+    WORKLIST = "worklist", gettext_lazy("贷后工作计划")
+    VERIFICATION = "verification", gettext_lazy("例会决议核实")
+    UNITS = "units", gettext_lazy("机构风险指标监测")
+    ACCOUNTABILITY = "accountability", gettext_lazy("问责比对")
+    CACHES = "caches", gettext_lazy("页面数据缓存")
 
 
 class StepStatus(models.TextChoices):
-    RUNNING = "running", "运行中"
-    SUCCEEDED = "succeeded", "成功"
-    FAILED = "failed", "失败"
-    SKIPPED = "skipped", "未执行"
+    RUNNING = "running", gettext_lazy("运行中")
+    SUCCEEDED = "succeeded", gettext_lazy("成功")
+    FAILED = "failed", gettext_lazy("失败")
+    SKIPPED = "skipped", gettext_lazy("未执行")
 
 
 class DayStep(models.Model):

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from postloan.core import cache
 from postloan.core.audit import record
@@ -73,21 +74,21 @@ def _worklist(day: Today) -> str:
 def _verification(day: Today) -> str:
     counts = run_verification(day.as_of, acting_user=day.acting_user, batch_id=day.batch_id)
     return _counted(
-        {_VERIFICATION_WORDS.get(k) or _resolution_status(k): v for k, v in counts.items()}
+        {str(_VERIFICATION_WORDS.get(k) or _resolution_status(k)): v for k, v in counts.items()}
     )
 
 
 _VERIFICATION_WORDS = {
-    "reminded": "已提醒责任人",
-    "escalated": "已上报",
-    "exits_listed": "新列入退出名单",
-    "exits_open": "退出名单中",
-    "exits_done": "已退出",
+    "reminded": gettext_lazy("已提醒责任人"),
+    "escalated": gettext_lazy("已上报"),
+    "exits_listed": gettext_lazy("新列入退出名单"),
+    "exits_open": gettext_lazy("退出名单中"),
+    "exits_done": gettext_lazy("已退出"),
 }
 
 
 def _resolution_status(value: str) -> str:
-    return ResolutionStatus(value).label if value in ResolutionStatus.values else "其他"
+    return str(ResolutionStatus(value).label) if value in ResolutionStatus.values else "其他"
 
 
 def _counted(counts: dict[str, int]) -> str:

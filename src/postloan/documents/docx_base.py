@@ -12,15 +12,16 @@ w:eastAsia, A4, `postloan.worklist.documents.docx_style`).
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from docx import Document
 
 from postloan.worklist.documents.docx_style import new_document
 
 NAMES = {
-    "notice": "会议通知",
-    "minutes": "会议纪要",
-    "review_form": "贷后管理例会审议表",
-    "quality_report": "全行信贷资产质量整体报告",
+    "notice": gettext_lazy("会议通知"),
+    "minutes": gettext_lazy("会议纪要"),
+    "review_form": gettext_lazy("贷后管理例会审议表"),
+    "quality_report": gettext_lazy("全行信贷资产质量整体报告"),
 }
 
 
@@ -43,6 +44,7 @@ def _paragraphs(doc):
 
 
 def fill_placeholders(doc, values: dict[str, str]) -> None:
+    values = {key: str(value) for key, value in values.items()}  # lazy labels as text
     for p in _paragraphs(doc):
         if "{{" not in p.text:
             continue

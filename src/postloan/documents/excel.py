@@ -3,6 +3,7 @@ formats, frozen header rows, a 合计 row and the notes under the table. Renders
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 
 import xlsxwriter
@@ -11,6 +12,7 @@ from django.utils import timezone
 from postloan.core.tables import DATE, DATETIME, INT, MONEY, MONTH, PERCENT, Column, Table
 
 TITLE_ROW, INFO_ROW, HEADER_ROW = 0, 1, 3
+SHEET_BANNED = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
 
 
 def _formats(book) -> dict:
@@ -107,10 +109,34 @@ def list_workbook(
     """A list page's export for people: one sheet, the title and `info` (the filters, the date)
     above Chinese headers, labels not codes, money in 元 as numbers with separators, dates as
     dates, an autofilter. Rows are streamed (constant memory), in the order the page shows them."""
+    return sheets_workbook(title, [(title, sheet_name, columns, rows)], info)
+
+
+def sheets_workbook(
+    title: str, sheets: list[tuple[str, str, list[Column], Iterable[list]]], info: str
+) -> bytes:
+    """A page with several tables: one sheet a table (its title, sheet name, columns, rows), each
+    laid out as `list_workbook`'s, in the order the page shows them."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     formats = _formats(book)
-    sheet = book.add_worksheet(sheet_name[:31])
+    used: set[str] = set()
+    for sheet_title, sheet_name, columns, rows in sheets:
+        sheet_name = SHEET_BANNED.sub("-", sheet_name)  # 表4 按行业（GB/T 4754门类）
+        name = sheet_name[:31]
+        n = 2
+        while name in used:  # sheet names are unique in a workbook
+            name = f"{sheet_name[:28]}({n})"
+            n += 1
+        used.add(name)
+        _list_sheet(book, formats, sheet_title, name, columns, rows, info)
+    book.set_properties({"title": title})
+    book.close()
+    return buffer.getvalue()
+
+
+def _list_sheet(book, formats, title, sheet_name, columns, rows, info) -> None:
+    sheet = book.add_worksheet(sheet_name)
     sheet.write_string(TITLE_ROW, 0, title, formats["title"])
     sheet.write_string(INFO_ROW, 0, info, formats["info"])
     for col, column in enumerate(columns):
@@ -128,6 +154,3 @@ def list_workbook(
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(HEADER_ROW)
-    book.set_properties({"title": title})
-    book.close()
-    return buffer.getvalue()

@@ -6,6 +6,7 @@ format, dates as dates), named `<标题>-<业务日期>.xlsx`, with the filters 
     filter_list(request, qs, choices, date_field)  a list page's 类型/状态 selects and its date
                                          range, applied the same way for the page and its export
     respond(title, columns, rows, info)  the download
+    respond_sheets(title, sheets, filters)  a page with several tables: one sheet each
 
 The template's button: {% include "_export_button.html" with url=… query=… %}."""
 
@@ -18,7 +19,7 @@ from django.http import HttpResponse
 
 from postloan.core.business_date import calendar_day, current_business_date
 from postloan.core.tables import Column
-from postloan.documents.excel import list_workbook
+from postloan.documents.excel import list_workbook, sheets_workbook
 from postloan.documents.http import XLSX, download
 
 
@@ -43,6 +44,18 @@ def respond(
     info = f"{day}{filters_text(filters)}（与页面筛选条件一致）"
     content = list_workbook(title, title, columns, rows, info)
     return download(content, f"{title}-{stamp}.xlsx", XLSX)
+
+
+def respond_sheets(
+    title: str, sheets: list[tuple[str, list[Column], Iterable[list]]], filters: dict[str, str]
+) -> HttpResponse:
+    """sheets: (表名, columns, rows) in the page's order; the file and the filters as `respond`."""
+    as_of = current_business_date()
+    stamp = f"{as_of:%Y%m%d}" if as_of else f"{calendar_day():%Y%m%d}"
+    day = f"业务日期：{as_of:%Y-%m-%d}　" if as_of else ""
+    info = f"{day}{filters_text(filters)}（与页面筛选条件一致）"
+    book = [(f"{title} · {name}", name, columns, rows) for name, columns, rows in sheets]
+    return download(sheets_workbook(title, book, info), f"{title}-{stamp}.xlsx", XLSX)
 
 
 def _day(value: str):

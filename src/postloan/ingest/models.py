@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy
 
 class ImportBatch(models.Model):
     class Source(models.TextChoices):
-        CLI = "cli", "命令行"
-        WEB = "web", "网页上传"
+        CLI = "cli", gettext_lazy("命令行")
+        WEB = "web", gettext_lazy("网页上传")
 
     class Outcome(models.TextChoices):
-        RUNNING = "running", "导入中"
-        SUCCEEDED = "succeeded", "成功"
-        FAILED = "failed", "失败"
+        RUNNING = "running", gettext_lazy("导入中")
+        SUCCEEDED = "succeeded", gettext_lazy("成功")
+        FAILED = "failed", gettext_lazy("失败")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,12 +6,14 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from postloan.core import csvsafe
 from postloan.ingest.sql import lit
 from postloan.ingest.stage import Stage
 
 ERROR, WARNING = "error", "warning"
-LEVEL_LABELS = {ERROR: "错误", WARNING: "提示"}
+LEVEL_LABELS = {ERROR: gettext_lazy("错误"), WARNING: gettext_lazy("提示")}
 KEPT_IN_MEMORY = 100_000  # issues returned to the caller per level (the CSV always has all)
 KEPT_IN_BATCH = 5_000  # issues stored in the batch record per level
 CSV_HEADER = ("级别", "文件", "行号", "列", "值", "原因")
@@ -73,7 +75,7 @@ def write_csv(stage: Stage, path: Path) -> None:
     """Every issue (errors first) as a CSV Excel opens correctly (UTF-8 with BOM)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     body = stage.workdir / "report-body.csv"
-    labels = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in LEVEL_LABELS.items())
+    labels = " ".join(f"WHEN {lit(k)} THEN {lit(str(v))}" for k, v in LEVEL_LABELS.items())
     names = [f'"{h}"' for h in CSV_HEADER]
     # Formula-safe: a bad value such as `=HYPERLINK(…)` is written as text (`core.csvsafe`).
     file, column, value, reason = (

@@ -185,7 +185,7 @@ def batch_report(request, pk: int):
         for i in batch.report.get(level, []):
             writer.writerow(
                 [
-                    LEVEL_LABELS.get(i["level"], i["level"]),
+                    str(LEVEL_LABELS.get(i["level"], i["level"])),
                     i["file"],
                     i["row"] or "",
                     i["column"],

@@ -1,22 +1,23 @@
 """The meeting's vocabulary, with the bank's Chinese labels."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan.meetings.resolution_kinds import registry as resolution_kinds
 
 
 class MemberRole(models.TextChoices):
-    CHAIR = "chair", "主任委员"
-    VICE_CHAIR = "vice_chair", "副主任委员"
-    DEPARTMENT = "department", "部门委员"
-    INDIVIDUAL = "individual", "个人委员"
+    CHAIR = "chair", gettext_lazy("主任委员")
+    VICE_CHAIR = "vice_chair", gettext_lazy("副主任委员")
+    DEPARTMENT = "department", gettext_lazy("部门委员")
+    INDIVIDUAL = "individual", gettext_lazy("个人委员")
 
 
 class QualificationBasis(models.TextChoices):
-    EXPERIENCE = "experience", "五年以上信贷或相关业务经验"
-    APPROVER = "approver", "独立审批人"
-    REVIEWER = "reviewer", "专职审议人"
-    EMBEDDED_RISK = "embedded_risk", "派驻风险主管（派驻风险经理）"
+    EXPERIENCE = "experience", gettext_lazy("五年以上信贷或相关业务经验")
+    APPROVER = "approver", gettext_lazy("独立审批人")
+    REVIEWER = "reviewer", gettext_lazy("专职审议人")
+    EMBEDDED_RISK = "embedded_risk", gettext_lazy("派驻风险主管（派驻风险经理）")
 
 
 # Which staff position proves which post-based qualification.
@@ -28,77 +29,77 @@ BASIS_POSITIONS = {
 
 
 class MeetingKind(models.TextChoices):
-    MONTHLY = "monthly", "月度例会"
-    QUARTERLY = "quarterly", "季度例会"
-    AD_HOC = "ad_hoc", "临时例会"
+    MONTHLY = "monthly", gettext_lazy("月度例会")
+    QUARTERLY = "quarterly", gettext_lazy("季度例会")
+    AD_HOC = "ad_hoc", gettext_lazy("临时例会")
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", "已安排"
-    NOTICED = "noticed", "已通知"
-    IN_PROGRESS = "in_progress", "会议进行中"
-    HELD = "held", "已召开待签署"
-    SIGNED = "signed", "已签署"
-    CANCELLED = "cancelled", "已取消"
+    PLANNED = "planned", gettext_lazy("已安排")
+    NOTICED = "noticed", gettext_lazy("已通知")
+    IN_PROGRESS = "in_progress", gettext_lazy("会议进行中")
+    HELD = "held", gettext_lazy("已召开待签署")
+    SIGNED = "signed", gettext_lazy("已签署")
+    CANCELLED = "cancelled", gettext_lazy("已取消")
 
 
 class Reason(models.TextChoices):
-    LARGE_CREDIT = "large_credit", "授信1000万元（含）以上"
-    NON_PERFORMING = "non_performing", "不良贷款客户"
-    RISK_SIGNAL = "risk_signal", "橙色/红色预警信号未消除"
-    INSPECTION_FINDING = "inspection_finding", "内外部检查发现重大问题"
-    POLICY_IMPACT = "policy_impact", "受行业或区域政策影响较大"
-    OPEN_RESOLUTION = "open_resolution", "前次例会决议尚未执行完毕"
-    QUARTERLY_REVIEW = "quarterly_review", "季度审议（授信1000万元以下）"
-    MANUAL = "manual", "风险部门增补"
+    LARGE_CREDIT = "large_credit", gettext_lazy("授信1000万元（含）以上")
+    NON_PERFORMING = "non_performing", gettext_lazy("不良贷款客户")
+    RISK_SIGNAL = "risk_signal", gettext_lazy("橙色/红色预警信号未消除")
+    INSPECTION_FINDING = "inspection_finding", gettext_lazy("内外部检查发现重大问题")
+    POLICY_IMPACT = "policy_impact", gettext_lazy("受行业或区域政策影响较大")
+    OPEN_RESOLUTION = "open_resolution", gettext_lazy("前次例会决议尚未执行完毕")
+    QUARTERLY_REVIEW = "quarterly_review", gettext_lazy("季度审议（授信1000万元以下）")
+    MANUAL = "manual", gettext_lazy("风险部门增补")
 
 
 REASON_ORDER = [r.value for r in Reason]
 
 
 class AgendaChangeKind(models.TextChoices):
-    ADD = "add", "增加"
-    DROP = "drop", "撤下"
+    ADD = "add", gettext_lazy("增加")
+    DROP = "drop", gettext_lazy("撤下")
 
 
 class NotificationKind(models.TextChoices):
-    NOTICE = "notice", "会议通知"
-    AGENDA_CHANGE = "agenda_change", "议程变更"
-    REMINDER = "reminder", "决议到期提醒"
-    ESCALATION = "escalation", "决议逾期报告主任委员"
-    LEAVE = "leave", "请假审批"
+    NOTICE = "notice", gettext_lazy("会议通知")
+    AGENDA_CHANGE = "agenda_change", gettext_lazy("议程变更")
+    REMINDER = "reminder", gettext_lazy("决议到期提醒")
+    ESCALATION = "escalation", gettext_lazy("决议逾期报告主任委员")
+    LEAVE = "leave", gettext_lazy("请假审批")
 
 
 class RecipientRole(models.TextChoices):
-    MEMBER = "member", "委员"
-    ACCOUNT_MANAGER = "account_manager", "客户经理"
-    RISK_HEAD = "risk_head", "风险部门负责人"
-    RISK_MANAGER = "risk_manager", "风险经理"
-    RESPONSIBLE = "responsible", "决议责任人"
-    CHAIR = "chair", "主任委员"
+    MEMBER = "member", gettext_lazy("委员")
+    ACCOUNT_MANAGER = "account_manager", gettext_lazy("客户经理")
+    RISK_HEAD = "risk_head", gettext_lazy("风险部门负责人")
+    RISK_MANAGER = "risk_manager", gettext_lazy("风险经理")
+    RESPONSIBLE = "responsible", gettext_lazy("决议责任人")
+    CHAIR = "chair", gettext_lazy("主任委员")
 
 
 class LeaveStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已准假"
-    REJECTED = "rejected", "不准假"
+    PENDING = "pending", gettext_lazy("待审批")
+    APPROVED = "approved", gettext_lazy("已准假")
+    REJECTED = "rejected", gettext_lazy("不准假")
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "待提交"
-    SUBMITTED = "submitted", "已提交"
+    DRAFT = "draft", gettext_lazy("待提交")
+    SUBMITTED = "submitted", gettext_lazy("已提交")
 
 
 class DecisionMethod(models.TextChoices):
-    CONSENSUS = "consensus", "一致同意"
-    VOTE = "vote", "表决"
+    CONSENSUS = "consensus", gettext_lazy("一致同意")
+    VOTE = "vote", gettext_lazy("表决")
 
 
 class ItemOutcome(models.TextChoices):
-    PENDING = "pending", "待审议"
-    ADOPTED = "adopted", "已形成决议"
-    NOT_ADOPTED = "not_adopted", "未通过"
-    DEFERRED = "deferred", "暂缓审议"
+    PENDING = "pending", gettext_lazy("待审议")
+    ADOPTED = "adopted", gettext_lazy("已形成决议")
+    NOT_ADOPTED = "not_adopted", gettext_lazy("未通过")
+    DEFERRED = "deferred", gettext_lazy("暂缓审议")
 
 
 # The resolution types are a registry, one module each (`meetings/resolution_kinds/`); this is
@@ -110,11 +111,11 @@ ResolutionType = models.TextChoices(
 
 
 class ResolutionStatus(models.TextChoices):
-    OPEN = "open", "执行中"
-    VERIFIED = "verified", "已核实执行"
-    CLAIMED = "claimed", "已报告执行（待数据核实）"
-    OVERDUE = "overdue", "已逾期"
-    FAILED = "failed", "未执行到位"
+    OPEN = "open", gettext_lazy("执行中")
+    VERIFIED = "verified", gettext_lazy("已核实执行")
+    CLAIMED = "claimed", gettext_lazy("已报告执行（待数据核实）")
+    OVERDUE = "overdue", gettext_lazy("已逾期")
+    FAILED = "failed", gettext_lazy("未执行到位")
 
 
 # Statuses that keep the customer on the next agenda (open_resolution).
@@ -122,8 +123,8 @@ UNFINISHED = (ResolutionStatus.OPEN, ResolutionStatus.OVERDUE, ResolutionStatus.
 
 
 class SignRole(models.TextChoices):
-    PRESIDER = "presider", "会议主持人"
-    PRESIDENT = "president", "行长（主任委员）"
+    PRESIDER = "presider", gettext_lazy("会议主持人")
+    PRESIDENT = "president", gettext_lazy("行长（主任委员）")
 
 
 REPORT_ITEMS = (

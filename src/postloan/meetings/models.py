@@ -404,7 +404,7 @@ class AgendaItem(LockedRecord):
 
     def reason_labels(self) -> list[str]:
         labels = dict(ch.Reason.choices)
-        return [labels.get(r, r) for r in self.reasons]
+        return [str(labels.get(r, r)) for r in self.reasons]
 
 
 class LoanDecision(LockedRecord):

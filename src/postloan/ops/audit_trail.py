@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy
 
 from postloan import contract
 from postloan.core import formats
@@ -414,12 +415,12 @@ def object_type_choices(events) -> list[tuple[str, str]]:
 
 
 FILTER_LABELS = {
-    "person": "操作人",
-    "action": "操作",
-    "object_type": "对象类型",
-    "object_id": "对象编号",
-    "date_from": "起始日期",
-    "date_to": "截止日期",
+    "person": gettext_lazy("操作人"),
+    "action": gettext_lazy("操作"),
+    "object_type": gettext_lazy("对象类型"),
+    "object_id": gettext_lazy("对象编号"),
+    "date_from": gettext_lazy("起始日期"),
+    "date_to": gettext_lazy("截止日期"),
 }
 
 EXPORT_COLUMNS = [

@@ -15,18 +15,18 @@ class JobProgress(models.Model):
     """
 
     class Kind(models.TextChoices):
-        IMPORT = "import", "数据导入"
-        SCREENING = "screening", "风险预警筛查"
-        MEETING_PACK = "meeting_pack", "例会材料生成"
-        REMINDERS = "reminders", "督办提醒"
-        PROBE = "probe", "工作进程自检"
-        BUSINESS_DAY = "business_day", "营业日处理"
+        IMPORT = "import", gettext_lazy("数据导入")
+        SCREENING = "screening", gettext_lazy("风险预警筛查")
+        MEETING_PACK = "meeting_pack", gettext_lazy("例会材料生成")
+        REMINDERS = "reminders", gettext_lazy("督办提醒")
+        PROBE = "probe", gettext_lazy("工作进程自检")
+        BUSINESS_DAY = "business_day", gettext_lazy("营业日处理")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "运行中"
-        SUCCEEDED = "succeeded", "成功"
-        FAILED = "failed", "失败"
+        QUEUED = "queued", gettext_lazy("排队中")
+        RUNNING = "running", gettext_lazy("运行中")
+        SUCCEEDED = "succeeded", gettext_lazy("成功")
+        FAILED = "failed", gettext_lazy("失败")
 
     kind = models.CharField(
         gettext_lazy("类型"), max_length=16, choices=Kind.choices, db_index=True

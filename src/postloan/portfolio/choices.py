@@ -1,12 +1,17 @@
 """Enumerations of the bank's data, with the Chinese labels of the data contract."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from postloan import contract
 
 
 def _text_choices(name: str, pairs) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(code.upper(), (code, label)) for code, label in pairs])
+    """The contract's (code, 标签) pairs as choices; the labels through gettext (the catalogue
+    holds them: scripts/contract_messages.py), contract.py itself stays free of Django."""
+    return models.TextChoices(
+        name, [(code.upper(), (code, gettext_lazy(label))) for code, label in pairs]
+    )
 
 
 CustomerType = _text_choices("CustomerType", contract.CUSTOMER_TYPES)
@@ -27,7 +32,7 @@ CollateralType = _text_choices("CollateralType", contract.COLLATERAL_TYPES)
 EventType = _text_choices("EventType", contract.EVENT_TYPES)
 Severity = _text_choices("Severity", contract.SEVERITIES)
 
-CLASS_LABELS = dict(contract.CLASSES)
+CLASS_LABELS = dict(contract.CLASSES)  # plain str: documents join them
 NON_PERFORMING = contract.NON_PERFORMING
 RETAIL_PRODUCTS = frozenset({"personal_business", "personal_consumption", "mortgage"})
 SHORT_TERM_DAYS = 366  # 短期贷款: term of one year or less

@@ -11,21 +11,21 @@ USER = settings.AUTH_USER_MODEL
 
 
 class FindingKind(models.TextChoices):
-    SOUND_REPORT = "sound_report", "汇报无风险后出现逾期/不良"
-    CLAIMED_DONE = "claimed_done", "报告决议已执行后出现逾期/不良"
+    SOUND_REPORT = "sound_report", gettext_lazy("汇报无风险后出现逾期/不良")
+    CLAIMED_DONE = "claimed_done", gettext_lazy("报告决议已执行后出现逾期/不良")
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", "待认定"
-    CONFIRMED = "confirmed", "已认定问责"
-    DISMISSED = "dismissed", "已排除"
+    OPEN = "open", gettext_lazy("待认定")
+    CONFIRMED = "confirmed", gettext_lazy("已认定问责")
+    DISMISSED = "dismissed", gettext_lazy("已排除")
 
 
 class ConsequenceKind(models.TextChoices):
-    POINTS = "points", "积分处理"
-    FINE = "fine", "经济处罚"
-    NOTICE = "notice", "通报批评"
-    DISCIPLINE = "discipline", "纪律处分"
+    POINTS = "points", gettext_lazy("积分处理")
+    FINE = "fine", gettext_lazy("经济处罚")
+    NOTICE = "notice", gettext_lazy("通报批评")
+    DISCIPLINE = "discipline", gettext_lazy("纪律处分")
 
 
 class AccountabilityFinding(models.Model):

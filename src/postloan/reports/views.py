@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from postloan.core.errors import DomainError, flash
 from postloan.documents import formatting as fmt
+from postloan.documents import list_export
 from postloan.meetings.access import get_meeting, require_whole_record, visible_meetings
 from postloan.org.roles import has_role
 from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.visibility import get_customer_for_user, visible_customers
-from postloan.reports import actions
+from postloan.reports import actions, exports
 from postloan.reports.accountability import findings_by_person, window_days
 from postloan.reports.actions import RISK_ROLE
 from postloan.reports.attachments import customer_attachments
@@ -29,14 +30,30 @@ from postloan.reports.models import (
 )
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import parse_date, scope_for
+from postloan.web.labels import person_name
+
+EXPORT = "export"  # ?export=xlsx: the page's tables as one workbook, the same filters
 
 
 def _filters(request, scope):
+    query = request.GET.copy()
+    query.pop(EXPORT, None)
+    query[EXPORT] = "xlsx"
     return {
         "branches": visible_branches(request.user).order_by("path"),
         "branch": scope.branch,
         "as_of": scope.as_of,
+        "export_query": query.urlencode(),
     }
+
+
+def _wants_export(request) -> bool:
+    return request.GET.get(EXPORT) == "xlsx"
+
+
+def _scope_words(scope, **more) -> dict[str, str]:
+    as_of = f"{scope.as_of:%Y-%m-%d}" if scope.as_of else ""
+    return {"机构": scope.branch.name, "报告日期": as_of, **more}
 
 
 @login_required
@@ -50,12 +67,20 @@ def quality(request):
     scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
     since = parse_date(request.GET.get("since"))
     report = quality_report(scope, since)
+    sections = fmt.quality_sections(report)
+    if _wants_export(request):
+        since_word = f"{report.since:%Y-%m-%d}" if report.since else "无"
+        return list_export.respond_sheets(
+            "信贷资产质量整体报告",
+            exports.quality_sheets(sections),
+            _scope_words(scope, 比较日=since_word),
+        )
     return render(
         request,
         "reports/quality.html",
         {
             "report": report,
-            "sections": fmt.quality_sections(report),
+            "sections": sections,
             "chart_data": report.chart_data(),
             "since_param": request.GET.get("since", ""),
             "query": request.GET.urlencode(),
@@ -68,6 +93,11 @@ def quality(request):
 def kpis(request):
     scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
     board = kpi_board(scope, parse_date(request.GET.get("start")))
+    if _wants_export(request):
+        start = f"{board.start:%Y-%m-%d}" if board.start else ""
+        return list_export.respond_sheets(
+            "贷后管理考核指标", exports.kpi_sheets(board), _scope_words(scope, 期间起=start)
+        )
     return render(
         request,
         "reports/kpis.html",
@@ -120,11 +150,22 @@ def accountability(request):
         findings = findings.filter(kind=kind)
     if person:
         findings = findings.filter(responsible_id=person)
+    groups = findings_by_person(findings)
+    if _wants_export(request):
+        words = _scope_words(
+            scope,
+            状态=str(FindingStatus(status).label) if status in FindingStatus.values else "",
+            类型=str(FindingKind(kind).label) if kind in FindingKind.values else "",
+            责任人工号=person,
+        )
+        return list_export.respond_sheets(
+            "问责比对", exports.accountability_sheets(groups, person_name), words
+        )
     return render(
         request,
         "reports/accountability.html",
         {
-            "groups": findings_by_person(findings),
+            "groups": groups,
             "statuses": FindingStatus.choices,
             "kinds": FindingKind.choices,
             "consequence_kinds": ConsequenceKind.choices,
@@ -210,19 +251,29 @@ def finding_consequence(request, pk):
 @login_required
 def diligence_page(request):
     scope = scope_for(request.user, request.GET.get("branch"), request.GET.get("as_of"))
+    report = diligence(scope)
+    if _wants_export(request):
+        return list_export.respond_sheets(
+            "贷后管理不尽职清单", exports.diligence_sheets(report), _scope_words(scope)
+        )
     return render(
         request,
         "reports/diligence.html",
-        {"report": diligence(scope), "scope": scope, **_filters(request, scope)},
+        {"report": report, "scope": scope, **_filters(request, scope)},
     )
 
 
 @login_required
 def effectiveness_list(request):
+    meetings = meeting_list(visible_meetings(request.user))
+    if _wants_export(request):
+        return list_export.respond_sheets(
+            "会议效果评估", exports.effectiveness_sheets(meetings), {}
+        )
     return render(
         request,
         "reports/effectiveness.html",
-        {"meetings": meeting_list(visible_meetings(request.user))},
+        {"meetings": meetings, "export_query": f"{EXPORT}=xlsx"},
     )
 
 
@@ -236,12 +287,15 @@ def meeting_effect_page(request, pk):
         .filter(customer_id__in=effect.planned + effect.reviewed)
         .values_list("customer_id", "name")
     )
+    missed = [f"{names.get(c, '')}（{c}）" for c in effect.planned_missed]
+    if _wants_export(request):
+        return list_export.respond_sheets(
+            f"会议效果评估-{meeting.date:%Y%m%d}",
+            exports.meeting_effect_sheets(effect, missed),
+            {"例会": str(meeting)},
+        )
     return render(
         request,
         "reports/meeting_effect.html",
-        {
-            "effect": effect,
-            "meeting": meeting,
-            "missed": [f"{names.get(c, '')}（{c}）" for c in effect.planned_missed],
-        },
+        {"effect": effect, "meeting": meeting, "missed": missed, "export_query": f"{EXPORT}=xlsx"},
     )

@@ -13,42 +13,42 @@ CLASS_ORDER = vocabulary.CLASS_ORDER
 
 
 class RunSource(models.TextChoices):
-    CLI = "cli", "命令行"
-    IMPORT = "import", "数据导入后"
-    SCHEDULE = "schedule", "定时"
-    WEB = "web", "页面"
+    CLI = "cli", gettext_lazy("命令行")
+    IMPORT = "import", gettext_lazy("数据导入后")
+    SCHEDULE = "schedule", gettext_lazy("定时")
+    WEB = "web", gettext_lazy("页面")
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "运行中"
-    SUCCEEDED = "succeeded", "成功"
-    FAILED = "failed", "失败"
+    RUNNING = "running", gettext_lazy("运行中")
+    SUCCEEDED = "succeeded", gettext_lazy("成功")
+    FAILED = "failed", gettext_lazy("失败")
 
 
 class ClassChange(models.TextChoices):
-    UPGRADE = "upgrade", "上调"
-    DOWNGRADE = "downgrade", "下调"
-    SAME = "same", "不变"
+    UPGRADE = "upgrade", gettext_lazy("上调")
+    DOWNGRADE = "downgrade", gettext_lazy("下调")
+    SAME = "same", gettext_lazy("不变")
 
 
 class AssessmentStatus(models.TextChoices):
-    PENDING = "pending", "待初分"
-    PROPOSED = "proposed", "已初分待认定"
+    PENDING = "pending", gettext_lazy("待初分")
+    PROPOSED = "proposed", gettext_lazy("已初分待认定")
     # A 认定 better than the system's suggestion waits for a second person (四眼原则).
-    PENDING_APPROVAL = "pending_approval", "认定待审批"
-    CONFIRMED = "confirmed", "已认定"
+    PENDING_APPROVAL = "pending_approval", gettext_lazy("认定待审批")
+    CONFIRMED = "confirmed", gettext_lazy("已认定")
 
 
 class DecisionKind(models.TextChoices):
-    PROPOSAL = "proposal", "初分"
-    CONFIRMATION = "confirmation", "认定"
-    OVERRIDE = "override", "调整"
-    WAIVER = "waiver", "技术性逾期豁免"
-    SUBMISSION = "submission", "提交审批"
-    APPROVAL = "approval", "审批同意"
-    REJECTION = "rejection", "审批退回"
-    CORRECTION = "correction", "更正"
-    COMMITTEE = "committee", "例会认定"
+    PROPOSAL = "proposal", gettext_lazy("初分")
+    CONFIRMATION = "confirmation", gettext_lazy("认定")
+    OVERRIDE = "override", gettext_lazy("调整")
+    WAIVER = "waiver", gettext_lazy("技术性逾期豁免")
+    SUBMISSION = "submission", gettext_lazy("提交审批")
+    APPROVAL = "approval", gettext_lazy("审批同意")
+    REJECTION = "rejection", gettext_lazy("审批退回")
+    CORRECTION = "correction", gettext_lazy("更正")
+    COMMITTEE = "committee", gettext_lazy("例会认定")
 
 
 # The decisions that set a loan's class on the books (from their business date on).
@@ -74,11 +74,11 @@ LEVEL_ORDER = vocabulary.LEVEL_ORDER
 
 
 class SignalStatus(models.TextChoices):
-    ISSUED = "issued", "发布"
-    HANDLING = "handling", "处置"
-    FEEDBACK = "feedback", "反馈"
-    CONFIRMED = "confirmed", "认定"
-    RELEASED = "released", "消除"
+    ISSUED = "issued", gettext_lazy("发布")
+    HANDLING = "handling", gettext_lazy("处置")
+    FEEDBACK = "feedback", gettext_lazy("反馈")
+    CONFIRMED = "confirmed", gettext_lazy("认定")
+    RELEASED = "released", gettext_lazy("消除")
 
 
 OPEN_SIGNAL_STATUSES = (
@@ -90,5 +90,5 @@ OPEN_SIGNAL_STATUSES = (
 
 
 class ReviewTaskStatus(models.TextChoices):
-    OPEN = "open", "待复核"
-    DONE = "done", "已复核"
+    OPEN = "open", gettext_lazy("待复核")
+    DONE = "done", gettext_lazy("已复核")

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy
 
 from postloan import contract
 from postloan.org.choices import Role
@@ -32,15 +33,15 @@ EVENT_TYPE_LABELS = dict(contract.EVENT_TYPES)
 COLLATERAL_TYPE_LABELS = dict(contract.COLLATERAL_TYPES)
 # The finding kinds of EW-FUND-USE and the counterparties of EW-LARGE-OUTFLOW (engine codes).
 FUND_USE_KINDS = {
-    "payee_is_borrower": "受托支付收款人为借款人本身",
-    "payee_related": "收款人为关联方",
-    "payee_restricted": "收款人涉及房地产/证券/期货",
-    "payee_differs": "资金流向非申报收款人",
-    "outflow_restricted": "资金流向房地产/证券/期货",
-    "outflow_related": "资金流向关联方",
-    "flow_back": "受托支付资金回流",
+    "payee_is_borrower": gettext_lazy("受托支付收款人为借款人本身"),
+    "payee_related": gettext_lazy("收款人为关联方"),
+    "payee_restricted": gettext_lazy("收款人涉及房地产/证券/期货"),
+    "payee_differs": gettext_lazy("资金流向非申报收款人"),
+    "outflow_restricted": gettext_lazy("资金流向房地产/证券/期货"),
+    "outflow_related": gettext_lazy("资金流向关联方"),
+    "flow_back": gettext_lazy("受托支付资金回流"),
 }
-PARTY_LABELS = {"related": "关联方", "individual": "个人"}
+PARTY_LABELS = {"related": gettext_lazy("关联方"), "individual": gettext_lazy("个人")}
 VALUE_LABELS = (
     CLASS_LABELS | LEVEL_LABELS | EVENT_TYPE_LABELS | COLLATERAL_TYPE_LABELS | FUND_USE_KINDS
 )
@@ -262,9 +263,9 @@ def _format(value, kind: str) -> str:
         items = value if isinstance(value, list) else [value]
         return "、".join(rule_title(str(v)) for v in items)
     if kind == "party":
-        return PARTY_LABELS.get(value, str(value))
+        return str(PARTY_LABELS.get(value, value))
     if kind == "value":
-        return VALUE_LABELS.get(value, str(value))
+        return str(VALUE_LABELS.get(value, value))
     return _plain(value)
 
 
@@ -278,7 +279,7 @@ def _plain(value) -> str:
         return "、".join(_plain(v) for v in value)
     if isinstance(value, Mapping):
         return "；".join(_pair(k, v) for k, v in value.items())
-    return VALUE_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
+    return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 
 def _pair(key: str, value) -> str:

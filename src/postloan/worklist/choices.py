@@ -5,26 +5,26 @@ from django.utils.translation import gettext_lazy
 
 
 class InspectionKind(models.TextChoices):
-    SCHEDULED = "scheduled", "定期检查"
-    FIRST_FOLLOWUP = "first_followup", "首次跟踪检查"
-    ADHOC = "adhoc", "临时检查（红色预警）"
+    SCHEDULED = "scheduled", gettext_lazy("定期检查")
+    FIRST_FOLLOWUP = "first_followup", gettext_lazy("首次跟踪检查")
+    ADHOC = "adhoc", gettext_lazy("临时检查（红色预警）")
 
 
 class InspectionMode(models.TextChoices):
-    ON_SITE = "on_site", "现场检查"
-    OFF_SITE = "off_site", "非现场检查"
+    ON_SITE = "on_site", gettext_lazy("现场检查")
+    OFF_SITE = "off_site", gettext_lazy("非现场检查")
 
 
 class Conclusion(models.TextChoices):
-    NORMAL = "normal", "正常"
-    WATCH = "watch", "关注"
-    DETERIORATED = "deteriorated", "恶化"
+    NORMAL = "normal", gettext_lazy("正常")
+    WATCH = "watch", gettext_lazy("关注")
+    DETERIORATED = "deteriorated", gettext_lazy("恶化")
 
 
 class ItemStatus(models.TextChoices):
-    NORMAL = "normal", "正常"
-    WATCH = "watch", "关注"
-    PROBLEM = "problem", "异常"
+    NORMAL = "normal", gettext_lazy("正常")
+    WATCH = "watch", gettext_lazy("关注")
+    PROBLEM = "problem", gettext_lazy("异常")
 
 
 # The check items of a bank's 贷后检查表 (code, label).
@@ -45,40 +45,40 @@ CHECK_ITEMS: list[tuple[str, str]] = [
 
 
 class TaskKind(models.TextChoices):
-    MATURITY_NOTICE = "maturity_notice", "到期贷款催收函"
-    MATURITY_FUNDS = "maturity_funds", "到期前3日资金落实"
-    BILL_FUNDS = "bill_funds", "承兑汇票到期前3日敞口资金落实"
-    INTEREST_FUNDS = "interest_funds", "结息日资金落实"
-    GUARANTEE_LETTER = "guarantee_letter", "保函到期收回正本"
+    MATURITY_NOTICE = "maturity_notice", gettext_lazy("到期贷款催收函")
+    MATURITY_FUNDS = "maturity_funds", gettext_lazy("到期前3日资金落实")
+    BILL_FUNDS = "bill_funds", gettext_lazy("承兑汇票到期前3日敞口资金落实")
+    INTEREST_FUNDS = "interest_funds", gettext_lazy("结息日资金落实")
+    GUARANTEE_LETTER = "guarantee_letter", gettext_lazy("保函到期收回正本")
 
 
 FUNDS_TASKS = {TaskKind.MATURITY_FUNDS, TaskKind.BILL_FUNDS, TaskKind.INTEREST_FUNDS}
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "催收中"
-    CLOSED = "closed", "已结案"
+    OPEN = "open", gettext_lazy("催收中")
+    CLOSED = "closed", gettext_lazy("已结案")
 
 
 class CaseOutcome(models.TextChoices):
-    REPAID = "repaid", "已全额清收"
-    RESTRUCTURED = "restructured", "重组/展期"
-    LEGAL = "legal", "转诉讼"
-    WRITTEN_OFF = "written_off", "核销"
-    OTHER = "other", "其他"
+    REPAID = "repaid", gettext_lazy("已全额清收")
+    RESTRUCTURED = "restructured", gettext_lazy("重组/展期")
+    LEGAL = "legal", gettext_lazy("转诉讼")
+    WRITTEN_OFF = "written_off", gettext_lazy("核销")
+    OTHER = "other", gettext_lazy("其他")
 
 
 class ActionKind(models.TextChoices):
-    PHONE = "phone", "电话催收"
-    VISIT = "visit", "上门催收"
-    LETTER = "letter", "发送催收函"
-    LEGAL = "legal", "法律措施"
+    PHONE = "phone", gettext_lazy("电话催收")
+    VISIT = "visit", gettext_lazy("上门催收")
+    LETTER = "letter", gettext_lazy("发送催收函")
+    LEGAL = "legal", gettext_lazy("法律措施")
 
 
 class PromiseStatus(models.TextChoices):
-    PENDING = "pending", "待兑现"
-    KEPT = "kept", "已兑现"
-    BROKEN = "broken", "未兑现"
+    PENDING = "pending", gettext_lazy("待兑现")
+    KEPT = "kept", gettext_lazy("已兑现")
+    BROKEN = "broken", gettext_lazy("未兑现")
 
 
 class UnassignedReason(models.TextChoices):

@@ -14,12 +14,16 @@
 import datetime as dt
 
 from django.db.models import Min
+from django.utils.translation import gettext_lazy
 
 from postloan.portfolio.models import Loan
 from postloan.worklist import choices as ch
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS
 
-NEEDS_NOTE = {ch.ItemStatus.WATCH: "关注", ch.ItemStatus.PROBLEM: "异常"}
+NEEDS_NOTE = {
+    ch.ItemStatus.WATCH: gettext_lazy("关注"),
+    ch.ItemStatus.PROBLEM: gettext_lazy("异常"),
+}
 
 
 def disbursed_on(inspection) -> dt.date | None:

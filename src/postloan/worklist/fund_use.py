@@ -21,16 +21,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from postloan.portfolio.models import Account, Disbursement, RelatedParty, Transaction
 from postloan.risk.thresholds import current_thresholds
 
 FLAG_LABELS = {
-    "borrower": "受托支付收款人为借款人本身",
-    "related": "流向关联方",
-    "real_estate": "流向房地产",
-    "securities": "流向证券/期货",
-    "payee_mismatch": "与申报收款人不一致",
-    "returned": "受托支付后资金回流",
+    "borrower": gettext_lazy("受托支付收款人为借款人本身"),
+    "related": gettext_lazy("流向关联方"),
+    "real_estate": gettext_lazy("流向房地产"),
+    "securities": gettext_lazy("流向证券/期货"),
+    "payee_mismatch": gettext_lazy("与申报收款人不一致"),
+    "returned": gettext_lazy("受托支付后资金回流"),
 }
 ROUTINE_CATEGORIES = {"salary", "tax", "loan_repayment"}
 SECURITIES_MARKS = ("证券", "期货", "基金", "股票")
@@ -69,7 +71,7 @@ class Flow:
 
     @property
     def flag_labels(self) -> list[str]:
-        return [FLAG_LABELS[f] for f in self.flags]
+        return [str(FLAG_LABELS[f]) for f in self.flags]
 
 
 @dataclass
@@ -88,7 +90,7 @@ class DisbursementTrail:
     @property
     def flag_labels(self) -> list[str]:
         every = self.flags + [f for flow in self.flows for f in flow.flags]
-        return [FLAG_LABELS[f] for f in dict.fromkeys(every)]
+        return [str(FLAG_LABELS[f]) for f in dict.fromkeys(every)]
 
 
 @dataclass

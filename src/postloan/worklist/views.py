@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from postloan.core import formats
@@ -473,16 +473,95 @@ def department_check(request, pk):
 
 @login_required
 def department_checks(request):
-    checks = _department_checks(request)
+    checks, state, _words, errors = _department_checks(request)
+    checks = list(checks)
     return render(
-        request, "worklist/department_checks.html", {"checks": checks, "as_of": business_today()}
+        request,
+        "worklist/department_checks.html",
+        {
+            "checks": checks,
+            "as_of": business_today(),
+            "state": state,
+            "errors": errors,
+            "page": {"paginator": {"count": len(checks)}},
+            "export_query": list_export.export_query(request),
+        },
     )
+
+
+CHECK_STATES = {
+    "open": gettext_lazy("待完成"),
+    "overdue": gettext_lazy("逾期未完成"),
+    "done": gettext_lazy("已完成"),
+}
+
+
+def _branch_filter(request, qs, prefix: str, state: dict, words: dict):
+    """A 机构 select over the units the user sees: the unit and everything under it."""
+    branches = list(visible_branches(request.user).order_by("path"))
+    code = request.GET.get("branch", "").strip()
+    chosen = next((b for b in branches if b.branch_code == code), None)
+    if chosen is not None:
+        qs = qs.filter(chosen.subtree_filter(prefix))
+        words[gettext("机构")] = chosen.name
+    state["selects"].insert(
+        0,
+        {
+            "name": "branch",
+            "label": gettext("机构"),
+            "options": [(b.branch_code, b.name) for b in branches],
+            "value": code if chosen else "",
+        },
+    )
+    return qs
+
+
+def _date_range(request, qs, field: str, word: str, state: dict, words: dict, errors: list):
+    state["date_word"] = word
+    for key, op, label in (("from", "gte", f"{word}自"), ("to", "lte", f"{word}至")):
+        value = request.GET.get(key, "").strip()
+        state[key] = value
+        if not value:
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            errors.append(f"{label}“{value}”不是有效日期（格式：2026-10-31），未按它筛选")
+            continue
+        qs = qs.filter(**{f"{field}__{op}": day})
+        words[label] = f"{day:%Y-%m-%d}"
+    return qs
 
 
 def _department_checks(request):
-    return DepartmentCheck.objects.filter(branch__in=visible_branches(request.user)).select_related(
+    """信贷管理部门季度检查's filters (机构, 状态, 应完成日 from/to): the page and its export."""
+    as_of = business_today()
+    qs = DepartmentCheck.objects.filter(branch__in=visible_branches(request.user)).select_related(
         "branch"
     )
+    state: dict = {"selects": []}
+    words: dict[str, str] = {}
+    errors: list[str] = []
+    qs = _branch_filter(request, qs, "branch__", state, words)
+    status = request.GET.get("state", "").strip()
+    if status == "done":
+        qs = qs.filter(done_date__isnull=False)
+    elif status == "open":
+        qs = qs.filter(done_date__isnull=True)
+    elif status == "overdue" and as_of is not None:
+        qs = qs.filter(done_date__isnull=True, due_date__lt=as_of)
+    if status in CHECK_STATES:
+        words[gettext("状态")] = str(CHECK_STATES[status])
+    state["selects"].append(
+        {
+            "name": "state",
+            "label": gettext("状态"),
+            "options": list(CHECK_STATES.items()),
+            "value": status if status in CHECK_STATES else "",
+        }
+    )
+    qs = _date_range(request, qs, "due_date", gettext("应完成日"), state, words, errors)
+    return qs.order_by("-quarter_start", "branch__path"), state, words, errors
 
 
 DEPARTMENT_CHECK_SHEET = [
@@ -496,15 +575,16 @@ DEPARTMENT_CHECK_SHEET = [
 
 @login_required
 def department_checks_export(request):
-    """信贷管理部门季度检查: every check of the branches the user sees, as the page lists them."""
+    """信贷管理部门季度检查: the checks the page lists with its filters."""
     as_of = business_today()
+    checks, _state, words, _errors = _department_checks(request)
 
     def rows():
-        for c in _department_checks(request).iterator(chunk_size=2000):
+        for c in checks.iterator(chunk_size=2000):
             late = c.done_date is None and as_of is not None and c.due_date < as_of
             yield [c.branch.name, c.quarter_start, c.due_date, c.done_date, "逾期" if late else ""]
 
-    return list_export.respond("信贷管理部门季度检查", DEPARTMENT_CHECK_SHEET, rows(), {})
+    return list_export.respond("信贷管理部门季度检查", DEPARTMENT_CHECK_SHEET, rows(), words)
 
 
 # ── 本息催收日历 ──────────────────────────────────────────────────────────
@@ -530,7 +610,11 @@ def calendar(request):
     )
 
 
-TASK_STATES = {"open": "未办理", "done": "已办理", "all": "全部"}
+TASK_STATES = {
+    "open": gettext_lazy("未办理"),
+    "done": gettext_lazy("已办理"),
+    "all": gettext_lazy("全部"),
+}
 
 
 def _filtered_tasks(request):
@@ -582,7 +666,10 @@ def calendar_export(request):
                 "逾期" if late else "",
             ]
 
-    words = {"办理": TASK_STATES.get(state, "全部"), "事项": dict(TaskKind.choices).get(kind, "")}
+    words = {
+        "办理": str(TASK_STATES.get(state, "全部")),
+        "事项": str(dict(TaskKind.choices).get(kind, "")),
+    }
     return list_export.respond("本息催收日历", CALENDAR_SHEET, rows(), words)
 
 
@@ -923,15 +1010,60 @@ def collection_rates(request):
 # ── 人户合一 ──────────────────────────────────────────────────────────────
 @login_required
 def unassigned(request):
-    flags = _unassigned_flags(request)
-    return render(request, "worklist/unassigned.html", {"flags": flags, "as_of": business_today()})
+    flags, state, _words, errors = _unassigned_flags(request)
+    flags = list(flags)
+    return render(
+        request,
+        "worklist/unassigned.html",
+        {
+            "flags": flags,
+            "as_of": business_today(),
+            "state": state,
+            "errors": errors,
+            "page": {"paginator": {"count": len(flags)}},
+            "export_query": list_export.export_query(request),
+        },
+    )
 
 
 def _unassigned_flags(request):
+    """人户合一's filters (管户机构, 已标记天数 at least, 首次标记日 from/to): page and export.
+
+    The 原因 column tells a customer without a manager from one whose manager is uncertified."""
     flags = visible(request.user, UnassignedFlag.objects.filter(resolved_on__isnull=True))
-    return flags.select_related("customer__branch", "manager").order_by(
+    state: dict = {"selects": []}
+    words: dict[str, str] = {}
+    errors: list[str] = []
+    flags = _branch_filter(request, flags, "customer__branch__", state, words)
+    state["selects"][0]["label"] = gettext("管户机构")
+    if gettext("机构") in words:
+        words[gettext("管户机构")] = words.pop(gettext("机构"))
+    days = request.GET.get("days", "").strip()
+    if days in DAYS_FLAGGED:
+        flags = flags.filter(days_flagged__gte=int(days))
+        words[gettext("已标记天数")] = str(DAYS_FLAGGED[days])
+    state["selects"].append(
+        {
+            "name": "days",
+            "label": gettext("已标记天数"),
+            "options": list(DAYS_FLAGGED.items()),
+            "value": days if days in DAYS_FLAGGED else "",
+        }
+    )
+    flags = _date_range(
+        request, flags, "first_flagged_on", gettext("首次标记日"), state, words, errors
+    )
+    flags = flags.select_related("customer__branch", "manager").order_by(
         "-days_flagged", "customer_id"
     )
+    return flags, state, words, errors
+
+
+DAYS_FLAGGED = {
+    "7": gettext_lazy("7 天以上"),
+    "30": gettext_lazy("30 天以上"),
+    "90": gettext_lazy("90 天以上"),
+}
 
 
 UNASSIGNED_SHEET = [
@@ -947,10 +1079,11 @@ UNASSIGNED_SHEET = [
 
 @login_required
 def unassigned_export(request):
-    """人户合一: every open flag the user sees, as the page lists them."""
+    """人户合一: the open flags the page lists with its filters."""
+    flags, _state, words, _errors = _unassigned_flags(request)
 
     def rows():
-        for f in _unassigned_flags(request).iterator(chunk_size=2000):
+        for f in flags.iterator(chunk_size=2000):
             c = f.customer
             manager = f.manager.name if f.manager else ""
             yield [
@@ -963,4 +1096,4 @@ def unassigned_export(request):
                 f.days_flagged,
             ]
 
-    return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), {})
+    return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), words)

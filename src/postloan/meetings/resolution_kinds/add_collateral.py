@@ -3,6 +3,8 @@ guarantor named); failed when the deadline passed without one."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from postloan.core.formats import yuan_text
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.resolution_kinds.registry import (
@@ -18,7 +20,7 @@ from postloan.meetings.resolution_kinds.registry import (
 
 class AddCollateral(ResolutionKind):
     code = "add_collateral"
-    label = "补充担保"
+    label = gettext_noop("补充担保")
     order = 30
     params = (Param("amount", "补充担保金额（元）", "money"), Param("guarantor", "保证人"))
     facts = ("guarantees",)

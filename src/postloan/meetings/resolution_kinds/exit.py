@@ -4,6 +4,8 @@ The resolution puts the customer on the 潜在风险客户退出名单 (`meeting
 date (default: the deadline) and the amount to recover (default: the balance when decided);
 the list follows the balance, the limits and the guarantees day by day."""
 
+from django.utils.translation import gettext_noop
+
 from postloan.core.formats import yuan_text
 from postloan.meetings.resolution_kinds.registry import (
     FAILED,
@@ -19,7 +21,7 @@ from postloan.meetings.resolution_kinds.registry import (
 
 class Exit(ResolutionKind):
     code = "exit"
-    label = "退出"
+    label = gettext_noop("退出")
     order = 60
     params = (
         Param("exit_amount", "计划收回金额（元）", "money"),

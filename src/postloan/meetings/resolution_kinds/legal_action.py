@@ -1,11 +1,13 @@
 """采取法律措施: verified by a litigation event after the decision (or a recorded filing)."""
 
+from django.utils.translation import gettext_noop
+
 from postloan.meetings.resolution_kinds.registry import UNPROVEN, VERIFIED, ResolutionKind
 
 
 class LegalAction(ResolutionKind):
     code = "legal_action"
-    label = "采取法律措施"
+    label = gettext_noop("采取法律措施")
     order = 50
     facts = ("litigation",)
 

@@ -1,5 +1,7 @@
 """调整分类: verified when every active loan carries the new class."""
 
+from django.utils.translation import gettext_noop
+
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.resolution_kinds.registry import (
     UNPROVEN,
@@ -12,7 +14,7 @@ from postloan.portfolio.choices import CLASS_LABELS
 
 class Reclassify(ResolutionKind):
     code = "reclassify"
-    label = "调整分类"
+    label = gettext_noop("调整分类")
     order = 80
     params = (Param("new_class", "调整后分类", "class"),)
     facts = ("classes",)

@@ -4,6 +4,8 @@ has passed with the balance above it."""
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from postloan.core.formats import yuan_text
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.resolution_kinds.registry import (
@@ -19,7 +21,7 @@ from postloan.meetings.resolution_kinds.registry import (
 
 class ReduceExposure(ResolutionKind):
     code = "reduce_exposure"
-    label = "压缩信用余额"
+    label = gettext_noop("压缩信用余额")
     order = 20
     params = (
         Param("target_balance", "目标余额（元）", "money"),

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import ClassVar
 
+from django.utils.translation import gettext_lazy
+
 from postloan.core.formats import punctuation
 from postloan.meetings.errors import MeetingError
 
@@ -119,8 +121,9 @@ def get(code: str) -> ResolutionKind:
 
 
 def choices() -> list[tuple[str, str]]:
-    """(code, Chinese name) of every type: the model field's and the form's choices."""
-    return [(k.code, k.label) for k in kinds()]
+    """(code, Chinese name) of every type: the model field's and the form's choices (the names
+    marked with gettext_noop in each type's module, read through gettext_lazy here)."""
+    return [(k.code, gettext_lazy(k.label)) for k in kinds()]
 
 
 def all_params() -> list[Param]:

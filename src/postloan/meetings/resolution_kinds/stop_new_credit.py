@@ -1,11 +1,13 @@
 """停止新增用信: failed on any loan or disbursement after the decision; verified at the deadline."""
 
+from django.utils.translation import gettext_noop
+
 from postloan.meetings.resolution_kinds.registry import FAILED, VERIFIED, ResolutionKind
 
 
 class StopNewCredit(ResolutionKind):
     code = "stop_new_credit"
-    label = "停止新增用信"
+    label = gettext_noop("停止新增用信")
     order = 10
     facts = ("last_loan", "last_disb")
 

@@ -3,6 +3,8 @@ else failed; without a minimum ratio it needs the person's claim."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from postloan.core.formats import pct
 from postloan.meetings.errors import MeetingError
 from postloan.meetings.resolution_kinds.registry import (
@@ -17,7 +19,7 @@ from postloan.meetings.resolution_kinds.registry import (
 
 class TightenMonitoring(ResolutionKind):
     code = "tighten_monitoring"
-    label = "加强资金账户监管"
+    label = gettext_noop("加强资金账户监管")
     order = 40
     params = (
         Param("min_return_ratio", "最低销售资金归行率（%）", "ratio"),

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from postloan.core import codetables
 from postloan.meetings.choices import MeetingKind, Reason
@@ -96,7 +97,13 @@ def agenda_reasons(codes) -> str:
     return "、".join(str(names.get(c, c)) for c in codes or []) or labels.EMPTY
 
 
-CURRENCIES = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港元", "JPY": "日元"}
+CURRENCIES = {
+    "CNY": gettext_lazy("人民币"),
+    "USD": gettext_lazy("美元"),
+    "EUR": gettext_lazy("欧元"),
+    "HKD": gettext_lazy("港元"),
+    "JPY": gettext_lazy("日元"),
+}
 
 
 @register.filter
@@ -105,7 +112,7 @@ def currency(code) -> str:
     code = str(code or "").strip().upper()
     if not code:
         return labels.EMPTY
-    return CURRENCIES.get(code, f"{code}（未知代码）")
+    return str(CURRENCIES.get(code, f"{code}（未知代码）"))
 
 
 @register.filter
