@@ -128,6 +128,8 @@ def check_required_when(stage: Stage, t: str) -> None:
         choices = dict(spec.column(when).column.choices)
         codes_sql = ", ".join(lit(c) for c in codes)
         labels_sql = ", ".join(lit(choices.get(c, c)) for c in codes)
+        label = " ".join(f"WHEN {lit(c)} THEN {lit(choices.get(c, c))}" for c in codes)
+        label = f"CASE {ident(when)} {label} ELSE {ident(when)} END"
         present = column in stage.files[t].columns
         empty = f"{ident(column)} IS NULL" if present else "true"
         shown = f"CAST({ident(column)} AS VARCHAR)" if present else "''"
@@ -135,7 +137,7 @@ def check_required_when(stage: Stage, t: str) -> None:
             f"SELECT _row, coalesce({shown}, '') AS value,"
             f" CASE WHEN {empty} AND ({ident(when)} IN ({codes_sql})"
             f" OR {ident(when)} IN ({labels_sql}))"
-            f" THEN {lit(spec.column(when).label)} || ' ' || {ident(when)} || '：' || {lit(reason)}"
+            f" THEN {lit(spec.column(when).label)} || '“' || {label} || '”：' || {lit(reason)}"
             f" END AS reason FROM {clean_view(t)}"
         )
         _insert_issues(stage, ERROR, t, spec.column(column).label, select)

@@ -69,6 +69,7 @@ class SignalFamily(models.TextChoices):
     COLLATERAL = "collateral", "押品"
     GUARANTOR = "guarantor", "保证人"
     DILIGENCE = "diligence", "贷后尽职"
+    COVENANT = "covenant", "审批条件"
     MANUAL = "manual", "人工发起"
 
 

@@ -37,6 +37,7 @@ FAMILY_ZH = {
     "collateral": "押品",
     "guarantor": "保证人",
     "diligence": "贷后尽职",
+    "covenant": "审批条件",
 }
 REGULATION = "《商业银行金融资产风险分类办法》"
 PRACTICE = "银行贷后预警实践（默认阈值可调）"
@@ -279,6 +280,13 @@ META: dict[str, RuleMeta] = {
             "yellow",
             ("inspections_due",),
         ),
+        _signal(
+            "EW-COVENANT",
+            "covenant",
+            "未落实审批条件（违反贷款合同约定的财务、归行、登记或用途条件）",
+            "red",
+            ("covenants",),
+        ),
     )
 }
 
@@ -295,6 +303,7 @@ RULE_MODULES = (
     "postloan.risk.engine.signals_events",
     "postloan.risk.engine.signals_collateral",
     "postloan.risk.engine.signals_diligence",
+    "postloan.risk.engine.signals_covenants",
 )
 
 
