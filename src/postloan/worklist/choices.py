@@ -78,3 +78,21 @@ class PromiseStatus(models.TextChoices):
     PENDING = "pending", "待兑现"
     KEPT = "kept", "已兑现"
     BROKEN = "broken", "未兑现"
+
+
+class FollowUpKind(models.TextChoices):
+    COVENANT = "covenant", "审批条件落实确认"
+    CREDIT_FILE = "credit_file", "信贷档案补齐"
+
+
+class FollowUpOutcome(models.TextChoices):
+    MET = "met", "达标"
+    BREACHED = "breached", "违约"
+    FILED = "filed", "已补齐归档"
+
+
+class CovenantState(models.TextChoices):
+    MET = "met", "达标"
+    BREACHED = "breached", "违约"
+    TO_CONFIRM = "to_confirm", "待确认"
+    NOT_DUE = "not_due", "未到期"

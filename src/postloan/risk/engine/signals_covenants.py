@@ -19,7 +19,8 @@ and ``free_text`` are never tested here: the worklist asks the account manager t
 
 from __future__ import annotations
 
-from postloan.risk.engine.context import Ctx
+from postloan import contract
+from postloan.risk.engine.context import Ctx, text
 from postloan.risk.engine.registry import rule
 
 TESTABLE = ("debt_ratio_max", "current_ratio_min", "sales_return_min", "collateral_registered_by",
@@ -160,6 +161,38 @@ def covenant_tests(ctx: Ctx) -> str:
             WHERE c.type = 'funds_purpose' AND (u.events IS NOT NULL OR p.n > 0)
         )
         SELECT * FROM tested
+    """
+
+
+UNTESTED_WHY = {
+    "insurance_kept": "保险是否持续有效无数据可检测，须客户经理核实确认",
+    "free_text": "其他条件须客户经理核实确认",
+    "debt_ratio_max": "无含总资产、总负债的财务报表，未评估，须客户经理核实确认",
+    "current_ratio_min": "无含流动资产、流动负债的财务报表，未评估，须客户经理核实确认",
+    "sales_return_min": "检测期内无开票或报表收入，归行率无法计算，须客户经理核实确认",
+    "collateral_registered_by": "未找到担保该借据的押品，须客户经理核实确认",
+    "funds_purpose": "无贷款资金支付记录，用途无法核对，须客户经理核实确认",
+}
+TYPE_ZH = dict(contract.COVENANT_TYPES)
+
+
+def untested_sql(ctx: Ctx) -> str:
+    """(customer_id, reason_zh) for every condition in force that the screening could not test:
+    the engine's 未评估 rows of EW-COVENANT, one per condition, naming it (`条件K6（…）：…`)."""
+    D = ctx.D
+    why = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in UNTESTED_WHY.items())
+    type_zh = " ".join(f"WHEN {text(k)} THEN {text(v)}" for k, v in TYPE_ZH.items())
+    return f"""
+        WITH tested AS ({covenant_tests(ctx)})
+        SELECT k.customer_id,
+               format('条件{{}}（{{}}）：{{}}', k.covenant_id, CASE k.type {type_zh} END,
+                      CASE k.type {why} END) AS reason_zh
+        FROM in_covenants k
+        SEMI JOIN eng_borrowers b ON b.customer_id = k.customer_id
+        WHERE (k.loan_id IS NULL OR k.loan_id IN (SELECT loan_id FROM eng_book))
+          AND (k.due_date IS NULL OR k.due_date < {D}
+               OR (k.due_date = {D} AND k.type <> 'collateral_registered_by'))
+          AND k.covenant_id NOT IN (SELECT covenant_id FROM tested)
     """
 
 

@@ -1,0 +1,96 @@
+"""Conditions the data cannot test and missing file items become the manager's work."""
+
+import datetime as dt
+
+import pytest
+
+from postloan.core.errors import DomainError
+from postloan.core.models import AuditEvent
+from postloan.risk.actions.screening import run_screening
+from postloan.worklist import credit_files
+from postloan.worklist.actions import complete_follow_up
+from postloan.worklist.covenants import covenant_statuses
+from postloan.worklist.models import FollowUp
+from postloan.worklist.planning import plan_worklist
+from tests.d1.helpers import add_covenants, add_credit_files
+from tests.factories import AS_OF
+
+
+@pytest.fixture
+def planned(bank):
+    add_covenants(bank)
+    add_credit_files(bank)
+    run_screening(AS_OF)
+    plan_worklist(AS_OF)
+    return bank
+
+
+def states(customer_ids=("C001", "C003")) -> dict[str, str]:
+    return {s.covenant.covenant_id: s.state for s in covenant_statuses(AS_OF, customer_ids)}
+
+
+@pytest.mark.django_db
+def test_each_condition_has_its_state(planned):
+    assert states() == {
+        "K1": "breached",
+        "K2": "met",
+        "K3": "breached",
+        "K4": "met",
+        "K5": "met",
+        "K6": "to_confirm",
+        "K7": "breached",
+        "K8": "not_due",
+    }
+
+
+@pytest.mark.django_db
+def test_untestable_conditions_become_confirmations_for_the_manager(planned):
+    items = FollowUp.objects.filter(kind="covenant")
+    assert [(f.ref, f.assignee_id, f.period_start) for f in items] == [
+        ("K6", "AM01", dt.date(2026, 1, 1))  # annual: this year's confirmation
+    ]
+    assert "保险持续有效" in items[0].title
+    plan_worklist(AS_OF)  # idempotent
+    assert FollowUp.objects.filter(kind="covenant").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmation_needs_evidence_and_sets_the_state(planned):
+    item = FollowUp.objects.get(kind="covenant", ref="K6")
+    user = planned.users["am_zhang"]
+    with pytest.raises(DomainError) as refused:
+        complete_follow_up(item, acting_user=user, outcome="met", evidence=" ", done_date=AS_OF)
+    assert "证明材料" in refused.value.message
+    with pytest.raises(DomainError):
+        complete_follow_up(item, acting_user=user, outcome="filed", evidence="x", done_date=AS_OF)
+    complete_follow_up(
+        item, acting_user=user, outcome="met", evidence="保单 PICC-2026-001 有效至2027-03", done_date=AS_OF
+    )
+    assert states()["K6"] == "met"
+    assert AuditEvent.objects.filter(action="worklist.complete_follow_up").count() == 1
+    plan_worklist(AS_OF)
+    assert FollowUp.objects.filter(kind="covenant", done_date__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_missing_file_items_are_counted_and_become_tasks(planned):
+    files = {f.loan_id: f for f in credit_files.loan_files()}
+    assert files["L001"].required == (
+        "loan_contract",
+        "approval",
+        "disbursement_voucher",
+        "guarantee_contract",
+    )
+    assert files["L001"].missing == ["disbursement_voucher", "guarantee_contract"]
+    assert files["L001"].lost == ["disbursement_voucher"]
+    assert files["L003"].missing == ["approval", "disbursement_voucher", "guarantee_contract"]
+    assert len(files["L002"].missing) == 3  # nothing on file for the consumer loan
+    refs = set(FollowUp.objects.filter(kind="credit_file").values_list("ref", flat=True))
+    assert "L001/disbursement_voucher" in refs and "L001/loan_contract" not in refs
+    assert len(refs) == 8
+    by_manager = {c.key: c for c in credit_files.completeness(list(files.values()), "manager")}
+    # 张伟: L001 2 of 4 present, L002 0 of 3; 王芳: L003 1 of 4
+    assert (by_manager["AM01"].present, by_manager["AM01"].required) == (2, 7)
+    assert (by_manager["AM02"].present, by_manager["AM02"].required) == (1, 4)
+    plan_worklist(AS_OF)
+    assert FollowUp.objects.filter(kind="credit_file").count() == 8
