@@ -94,3 +94,17 @@ def test_missing_file_items_are_counted_and_become_tasks(planned):
     assert (by_manager["AM02"].present, by_manager["AM02"].required) == (1, 4)
     plan_worklist(AS_OF)
     assert FollowUp.objects.filter(kind="credit_file").count() == 8
+
+
+@pytest.mark.django_db
+def test_a_lost_file_and_an_overdue_confirmation_are_non_diligence(planned):
+    from postloan.reports.diligence import diligence
+    from postloan.reports.scope import scope_for
+
+    later = AS_OF + dt.timedelta(days=40)  # K6's confirmation was due within 30 days
+    report = diligence(scope_for(planned.users["rm_branch"], "BR01", later))
+    people = {r.key: r.counts for r in report.people}
+    assert people["AM01"]["lost_files"] == 1  # L001's disbursement voucher
+    assert people["AM01"]["covenants"] == 1  # K6 not confirmed
+    assert people["AM02"]["lost_files"] == 0
+    assert report.totals.counts["lost_files"] == 1

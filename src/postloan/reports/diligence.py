@@ -8,6 +8,10 @@ Four counts, each one grouped query over the scope's customers:
   `REPORTS_CONFIRM_WORKING_DAYS` working days (default 5), and not superseded by a later
   confirmation of the same loan (responsible: the customer's account manager).
 - 未落实人户合一: customers with an active loan and no account manager (counted per unit).
+- 信贷档案遗失: items of an active loan's credit file recorded lost (`credit_files.state` =
+  lost; responsible: the customer's account manager).
+- 审批条件逾期未确认: 审批条件落实确认 items past their due date and not done (responsible: the
+  assignee) — "未按审批内容和贷后管理方案进行贷后管理".
 """
 
 import datetime as dt
@@ -17,18 +21,21 @@ from django.db.models import Count, Exists, OuterRef
 
 from postloan.core.workdays import add_working_days
 from postloan.org.models import Branch, Staff
-from postloan.portfolio.models import Customer
+from postloan.portfolio.models import CreditFile, Customer
 from postloan.reports.kpis import confirm_working_days
 from postloan.reports.scope import Scope
 from postloan.risk.choices import OPEN_SIGNAL_STATUSES
 from postloan.risk.models import LoanAssessment, Signal
-from postloan.worklist.models import Inspection
+from postloan.worklist.choices import FollowUpKind
+from postloan.worklist.models import FollowUp, Inspection
 
 COUNTS = (
     ("inspections", "未按时检查"),
     ("signals", "预警超期未处置"),
     ("classifications", "分类超期未认定"),
     ("unassigned", "未落实人户合一客户"),
+    ("lost_files", "信贷档案遗失"),
+    ("covenants", "审批条件逾期未确认"),
 )
 
 
@@ -88,6 +95,21 @@ def diligence(scope: Scope) -> DiligenceList:
             )
             .values_list("customer__manager_id", "customer__branch_id")
             .annotate(n=Count("loan_id", distinct=True))
+        ),
+        "lost_files": list(
+            scope.restrict(
+                CreditFile.objects.filter(state="lost", loan__status="active"), "loan__customer__"
+            )
+            .values_list("loan__customer__manager_id", "loan__customer__branch_id")
+            .annotate(n=Count("pk"))
+        ),
+        "covenants": _grouped(
+            scope.restrict(
+                FollowUp.objects.filter(
+                    kind=FollowUpKind.COVENANT, done_date__isnull=True, due_date__lt=as_of
+                )
+            ),
+            "assignee_id",
         ),
         "unassigned": [
             (None, branch_id, n)
