@@ -44,7 +44,9 @@ def test_the_evidence_cites_the_condition_and_the_figure_in_chinese(covenant_ban
         and "2025-12-31 报表资产负债率 78.00%" in line
         for line in lines
     ), lines
-    assert any("K3" in line and "2026-08至2026-10 销售资金归行率 80.90%" in line for line in lines), lines
+    assert any(
+        "K3" in line and "2026-08至2026-10 销售资金归行率 80.90%" in line for line in lines
+    ), lines
     c3 = Signal.objects.get(rule_id="EW-COVENANT", customer_id="C003")
     assert "押品 G-C003 未办理登记" in c3.summary
 

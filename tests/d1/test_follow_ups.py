@@ -64,7 +64,11 @@ def test_a_confirmation_needs_evidence_and_sets_the_state(planned):
     with pytest.raises(DomainError):
         complete_follow_up(item, acting_user=user, outcome="filed", evidence="x", done_date=AS_OF)
     complete_follow_up(
-        item, acting_user=user, outcome="met", evidence="保单 PICC-2026-001 有效至2027-03", done_date=AS_OF
+        item,
+        acting_user=user,
+        outcome="met",
+        evidence="保单 PICC-2026-001 有效至2027-03",
+        done_date=AS_OF,
     )
     assert states()["K6"] == "met"
     assert AuditEvent.objects.filter(action="worklist.complete_follow_up").count() == 1

@@ -886,8 +886,7 @@ class Complaint(models.Model):
         ordering = ["-received_date", "complaint_id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(resolved_date__isnull=True)
-                | Q(resolved_date__gte=F("received_date")),
+                condition=Q(resolved_date__isnull=True) | Q(resolved_date__gte=F("received_date")),
                 name="complaint_resolved_after_received",
                 violation_error_message="办结日期不能早于受理日期",
             ),

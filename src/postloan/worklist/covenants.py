@@ -90,9 +90,8 @@ class CovenantStatus:
         return FREQUENCY_LABELS.get(self.covenant.frequency, "")
 
     def line(self) -> str:
-        return (
-            f"{self.covenant.covenant_id} {self.text}【{self.state_label}】"
-            + (f"{self.detail}" if self.detail else "")
+        return f"{self.covenant.covenant_id} {self.text}【{self.state_label}】" + (
+            f"{self.detail}" if self.detail else ""
         )
 
 
@@ -108,12 +107,16 @@ def covenant_statuses(as_of: dt.date, customer_ids) -> list[CovenantStatus]:
     breached: dict[str, str] = {}
     untested: dict[str, str] = {}
     if screened is not None:
-        for evidence in Signal.objects.filter(
-            rule_id="EW-COVENANT",
-            customer_id__in=ids,
-            still_firing=True,
-            last_seen_on=screened,
-        ).exclude(status="released").values_list("evidence", flat=True):
+        for evidence in (
+            Signal.objects.filter(
+                rule_id="EW-COVENANT",
+                customer_id__in=ids,
+                still_firing=True,
+                last_seen_on=screened,
+            )
+            .exclude(status="released")
+            .values_list("evidence", flat=True)
+        ):
             for item in (evidence or {}).get("covenants", []):
                 breached[item.get("covenant_id")] = item.get("actual", "")
         for reason in NotEvaluated.objects.filter(
@@ -124,9 +127,7 @@ def covenant_statuses(as_of: dt.date, customer_ids) -> list[CovenantStatus]:
     on_book = set(
         Loan.objects.filter(customer_id__in=ids, status="active").values_list("loan_id", flat=True)
     )
-    borrowers = set(
-        Loan.objects.filter(loan_id__in=on_book).values_list("customer_id", flat=True)
-    )
+    borrowers = set(Loan.objects.filter(loan_id__in=on_book).values_list("customer_id", flat=True))
     confirmed = {
         (f.ref, f.period_start): f
         for f in FollowUp.objects.filter(

@@ -598,8 +598,7 @@ class FollowUp(models.Model):
                 violation_error_message="同一事项同一检测期只有一条",
             ),
             models.CheckConstraint(
-                condition=Q(done_date__isnull=True)
-                | (~Q(outcome="") & ~Q(evidence="")),
+                condition=Q(done_date__isnull=True) | (~Q(outcome="") & ~Q(evidence="")),
                 name="follow_up_done_with_outcome_and_evidence",
                 violation_error_message="办结须有办理结果和证明材料说明",
             ),
