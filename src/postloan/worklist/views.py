@@ -26,12 +26,11 @@ from postloan.org.visibility import customer_scope, staff_of, visible, visible_b
 from postloan.portfolio.models import Guarantee, Loan
 from postloan.portfolio.visibility import visible_customers
 from postloan.web.queries import inbox
-from postloan.worklist import access, actions, funds, rates
+from postloan.worklist import access, actions, credit_files, funds, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
-from postloan.worklist import credit_files
 from postloan.worklist.choices import CaseStatus, Conclusion, FollowUpKind, PromiseStatus, TaskKind
-from postloan.worklist.covenants import covenant_statuses
 from postloan.worklist.collateral import collateral_statuses, guarantor_statuses
+from postloan.worklist.covenants import covenant_statuses
 from postloan.worklist.documents import analysis_report as report_doc
 from postloan.worklist.documents import maturity_notice
 from postloan.worklist.forms import (
