@@ -112,3 +112,30 @@ def test_a_lost_file_and_an_overdue_confirmation_are_non_diligence(planned):
     assert people["AM01"]["covenants"] == 1  # K6 not confirmed
     assert people["AM02"]["lost_files"] == 0
     assert report.totals.counts["lost_files"] == 1
+
+
+@pytest.mark.django_db
+def test_complaint_kpi_counts_resolution_within_the_limit(bank, settings):
+    from decimal import Decimal
+
+    from postloan.reports.kpis import kpi_board
+    from postloan.reports.scope import scope_for
+    from tests.d1.helpers import add_complaints
+
+    add_complaints(bank)
+    settings.POSTLOAN_COMPLAINT_DAYS = 15
+    board = kpi_board(scope_for(bank.users["rm_branch"], "BR01", AS_OF), dt.date(2026, 1, 1))
+    units = {r.key: r.cells["complaint"] for r in board.units}
+    # SB01: Q1 in 4 days (on time), Q2 in 30 days (late); SB02: Q3 open 40 days (late), Q4
+    # received 5 days ago, its limit still ahead: not yet counted
+    assert (units["SB01"].num, units["SB01"].den) == (1, 2)
+    assert (units["SB02"].num, units["SB02"].den) == (0, 1)
+    assert units["BR01"].rate == Decimal("0.3333")
+    assert not units["BR01"].no_data
+    people = {r.key: r.cells["complaint"] for r in board.people}
+    assert (people["AM01"].num, people["AM01"].den) == (1, 2)
+    settings.POSTLOAN_COMPLAINT_DAYS = 30  # Q2 on time now; Q3 still late
+    board = kpi_board(scope_for(bank.users["rm_branch"], "BR01", AS_OF), dt.date(2026, 1, 1))
+    units = {r.key: r.cells["complaint"] for r in board.units}
+    assert (units["SB01"].num, units["SB01"].den) == (2, 2)
+    assert (units["SB02"].num, units["SB02"].den) == (0, 1)
