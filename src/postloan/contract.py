@@ -206,6 +206,26 @@ CREDIT_FILE_STATES = (
     ("lost", "遗失"),
     ("borrowed", "借阅中"),
 )
+# The default 信贷档案 checklist (setting POSTLOAN_CREDIT_FILE_CHECKLIST overrides it): the
+# product's items ("*" for a product not listed) plus those of the loan's guarantee method.
+CREDIT_FILE_DEFAULT_PRODUCTS: dict[str, tuple[str, ...]] = {
+    "*": ("loan_contract", "approval", "disbursement_voucher"),
+    "bank_acceptance": ("loan_contract", "approval"),
+    "letter_of_guarantee": ("loan_contract", "approval"),
+    "mortgage": (
+        "loan_contract",
+        "approval",
+        "disbursement_voucher",
+        "collateral_certificate",
+        "mortgage_registration",
+    ),
+}
+CREDIT_FILE_DEFAULT_GUARANTEE_METHODS: dict[str, tuple[str, ...]] = {
+    "guarantee": ("guarantee_contract",),
+    "mortgage": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
+    "pledge": ("guarantee_contract", "collateral_certificate"),
+    "mixed": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
+}
 COMPLAINT_CHANNELS = (
     ("counter", "柜面"),
     ("phone", "客服电话"),

@@ -7,7 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from postloan import contract
-from postloan.demo import customers, flows, loans, org, reports, security, stories, writer
+from postloan.demo import (
+    conditions,
+    customers,
+    flows,
+    loans,
+    org,
+    reports,
+    security,
+    stories,
+    writer,
+)
 from postloan.demo.scales import get_scale
 from postloan.demo.state import DemoBank
 
@@ -39,6 +49,7 @@ def generate_bank(
     reports.build_tax_invoices(bank)
     reports.build_credit_reports(bank)
     bank.rows["facilities"] = loans.facility_rows(bank)
+    conditions.build_all(bank)  # own random draws: the tables above are the same without it
 
     counts: dict[str, int] = {}
     for name in contract.LOAD_ORDER:

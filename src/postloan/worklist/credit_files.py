@@ -23,24 +23,8 @@ ITEM_LABELS = dict(contract.CREDIT_FILE_ITEMS)
 STATE_LABELS = dict(contract.CREDIT_FILE_STATES) | {"absent": "未登记"}
 PRESENT = ("received", "borrowed")
 
-DEFAULT_PRODUCTS = {
-    "*": ("loan_contract", "approval", "disbursement_voucher"),
-    "bank_acceptance": ("loan_contract", "approval"),
-    "letter_of_guarantee": ("loan_contract", "approval"),
-    "mortgage": (
-        "loan_contract",
-        "approval",
-        "disbursement_voucher",
-        "collateral_certificate",
-        "mortgage_registration",
-    ),
-}
-DEFAULT_GUARANTEE_METHODS = {
-    "guarantee": ("guarantee_contract",),
-    "mortgage": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
-    "pledge": ("guarantee_contract", "collateral_certificate"),
-    "mixed": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
-}
+DEFAULT_PRODUCTS = contract.CREDIT_FILE_DEFAULT_PRODUCTS
+DEFAULT_GUARANTEE_METHODS = contract.CREDIT_FILE_DEFAULT_GUARANTEE_METHODS
 
 
 def checklist() -> tuple[dict, dict]:
