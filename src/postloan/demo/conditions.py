@@ -9,7 +9,7 @@ so the rest of the bank is the same with or without them. What they give the dem
   kept on secured loans and a few free-text conditions (to confirm; some not yet due);
 - the credit file of every loan against the default checklist: ~93% of items filed, the
   rest missing, lent out, or (rarely) lost;
-- complaints from about 1% of customers, most resolved within a week or two, some late, a few
+- complaints from about 1% of customers (at least 4), most resolved within a week or two, some late, a few
   still open.
 """
 
@@ -58,16 +58,15 @@ def build_covenants(bank: DemoBank) -> None:
         loans = bank.loans_by_customer.get(c.idx) or []
         if not loans or (rng.random() > 0.5 and "financial_deterioration" not in c.stories):
             continue
-        facility = c.facility_id or ""
 
-        def add(kind, threshold="", frequency="once", due=None, text="", loan=None):
+        def add(kind, threshold="", frequency="once", due=None, text="", loan=None, c=c):
             bank.add(
                 "covenants",
                 (
                     bank.next_id("TJ", 7),
                     c.customer_id,
                     loan.loan_id if loan is not None else "",
-                    facility if loan is None else "",
+                    c.facility_id or "" if loan is None else "",
                     kind,
                     threshold,
                     frequency,
@@ -128,9 +127,10 @@ def build_credit_files(bank: DemoBank) -> None:
 def build_complaints(bank: DemoBank) -> None:
     rng = _rng(bank, 3)
     as_of = bank.as_of
-    for c in bank.customers:
-        if rng.random() > 0.01:
-            continue
+    chosen = rng.sample(
+        bank.customers, min(len(bank.customers), max(4, len(bank.customers) // 100))
+    )
+    for c in sorted(chosen, key=lambda c: c.idx):
         received = as_of - timedelta(days=rng.randint(1, 300))
         draw = rng.random()
         if draw < 0.75:
