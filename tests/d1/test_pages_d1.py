@@ -96,3 +96,28 @@ def test_the_inspection_form_and_the_13_item_report_list_conditions_and_files(pl
     att = attachments(customer, AS_OF)
     assert {c["id"]: c["state"] for c in att["covenants"]}["K1"] == "违约"
     assert [c["id"] for c in att["covenants"]] == ["K1", "K2", "K3", "K4", "K5", "K6"]
+
+
+def test_the_inspection_word_report_lists_the_conditions(planned, login):
+    import docx
+
+    from postloan.worklist.models import Inspection
+
+    inspection = Inspection.objects.filter(customer_id="C001", done_date__isnull=True).first()
+    response = login(planned.users["am_zhang"]).get(
+        f"/work/inspections/{inspection.pk}/report.docx"
+    )
+    assert response.status_code == 200
+    doc = docx.Document(io.BytesIO(response.content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "审批条件落实情况" in text and "信贷档案缺失情况" in text
+    assert "K1" in cells and "违约" in cells and "待确认" in cells
+    assert "L001 放款凭证（遗失）" in text
+
+
+def test_the_customer_360_lists_conditions_and_missing_files(planned, login):
+    html = login(planned.users["am_zhang"]).get("/customers/C001/").content.decode()
+    assert "审批条件与信贷档案" in html
+    assert "资产负债率上限 70.00%" in html and "违约" in html
+    assert "L001 放款凭证（遗失）" in html

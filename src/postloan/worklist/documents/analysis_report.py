@@ -77,6 +77,19 @@ def render(data: dict, meta: dict) -> bytes:
         ]
         or [["无押品", "", "", "", "", ""]],
     )
+    if "covenants" in data:  # reports saved before conditions were tracked have none
+        heading(doc, "审批条件落实情况")
+        table(
+            doc,
+            ["条件编号", "审批条件", "检测频率", "状态", "依据"],
+            [
+                [r["id"], r["condition"], r["frequency"], r["state"], r["detail"]]
+                for r in data["covenants"]
+            ]
+            or [["无审批条件", "", "", "", ""]],
+        )
+        heading(doc, "信贷档案缺失情况")
+        para(doc, "；".join(data.get("credit_files_missing") or []) or "信贷档案齐全", indent=False)
     findings = meta.get("findings") or {}
     if findings:
         heading(doc, "检查事项")
