@@ -139,3 +139,12 @@ def test_complaint_kpi_counts_resolution_within_the_limit(bank, settings):
     units = {r.key: r.cells["complaint"] for r in board.units}
     assert (units["SB01"].num, units["SB01"].den) == (2, 2)
     assert (units["SB02"].num, units["SB02"].den) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_a_bank_that_supplies_no_credit_files_gets_no_file_tasks(bank, login):
+    run_screening(AS_OF)
+    plan_worklist(AS_OF)
+    assert not FollowUp.objects.filter(kind="credit_file").exists()
+    html = login(bank.users["rm_branch"]).get("/work/credit-files/").content.decode()
+    assert "尚未提供信贷档案" in html

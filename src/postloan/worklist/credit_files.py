@@ -8,6 +8,8 @@ but on file) count as present; 缺失 (missing), 遗失 (lost) and an item no ro
 A lost item is also a finding of the non-diligence list (reports/diligence.py).
 
 Everything is computed for a set of loans with two queries (loans, file rows), never per loan.
+A bank that supplies no `credit_files` row at all is not tracking files here (`tracked()`):
+nothing is then reported missing or planned.
 """
 
 import datetime as dt
@@ -152,8 +154,16 @@ def completeness(files: list[LoanFile], by: str) -> list[Completeness]:
     return sorted(out.values(), key=lambda c: (c.rate is None, c.rate, c.key))
 
 
+def tracked() -> bool:
+    """Whether the bank supplies its credit files at all (`credit_files` holds a row): until it
+    does, nothing is reported missing and no 信贷档案补齐 is planned — the page says so."""
+    return CreditFile.objects.exists()
+
+
 def missing_by_customer(customer_ids) -> dict[str, list[str]]:
     """{customer_id: ["L001 放款凭证（遗失）", …]} for the 13-item report and the inspection."""
+    if not tracked():
+        return {}
     out: dict[str, list[str]] = defaultdict(list)
     for f in loan_files(Loan.objects.filter(customer_id__in=list(customer_ids))):
         if f.missing:

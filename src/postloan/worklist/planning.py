@@ -524,7 +524,7 @@ def plan_follow_ups(as_of: dt.date, summary: PlanSummary) -> None:
         .values_list("ref", flat=True)
     )
     n_files = 0
-    for f in credit_files.loan_files():
+    for f in credit_files.loan_files() if credit_files.tracked() else ():
         for item in f.missing:
             ref = f"{f.loan_id}/{item}"
             if ref in busy:

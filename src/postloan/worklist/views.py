@@ -1086,6 +1086,7 @@ def credit_file_page(request):
             "total": total,
             "page": page,
             "incomplete": len(incomplete),
+            "tracked": credit_files.tracked(),
         },
     )
 
