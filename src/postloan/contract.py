@@ -176,6 +176,78 @@ CERTIFICATE_TYPES = (  # d2: 持证上岗
     ("risk", "风险管理资格"),
     ("other", "其他"),
 )
+# --- D1: approval conditions (covenants), credit files, complaints ---
+COVENANT_TYPES = (
+    ("debt_ratio_max", "资产负债率上限"),
+    ("current_ratio_min", "流动比率下限"),
+    ("sales_return_min", "销售资金归行率下限"),
+    ("collateral_registered_by", "押品登记期限"),
+    ("insurance_kept", "保险持续有效"),
+    ("funds_purpose", "资金用途符合审批"),
+    ("free_text", "其他条件"),
+)
+# Covenant types whose row must carry a numeric threshold / a due date.
+COVENANT_NEEDS_THRESHOLD = ("debt_ratio_max", "current_ratio_min", "sales_return_min")
+COVENANT_NEEDS_DUE_DATE = ("collateral_registered_by",)
+TEST_FREQUENCIES = (
+    ("monthly", "按月"),
+    ("quarterly", "按季"),
+    ("annual", "按年"),
+    ("once", "一次性"),
+)
+CREDIT_FILE_ITEMS = (
+    ("loan_contract", "借款合同"),
+    ("guarantee_contract", "担保合同"),
+    ("collateral_certificate", "押品权证"),
+    ("mortgage_registration", "抵押登记证明"),
+    ("approval", "审批文件"),
+    ("disbursement_voucher", "放款凭证"),
+    ("inspection_report", "贷后检查报告"),
+    ("collection_receipt", "催收函回执"),
+    ("other", "其他"),
+)
+CREDIT_FILE_STATES = (
+    ("received", "已归档"),
+    ("missing", "缺失"),
+    ("lost", "遗失"),
+    ("borrowed", "借阅中"),
+)
+# The default 信贷档案 checklist (setting POSTLOAN_CREDIT_FILE_CHECKLIST overrides it): the
+# product's items ("*" for a product not listed) plus those of the loan's guarantee method.
+CREDIT_FILE_DEFAULT_PRODUCTS: dict[str, tuple[str, ...]] = {
+    "*": ("loan_contract", "approval", "disbursement_voucher"),
+    "bank_acceptance": ("loan_contract", "approval"),
+    "letter_of_guarantee": ("loan_contract", "approval"),
+    "mortgage": (
+        "loan_contract",
+        "approval",
+        "disbursement_voucher",
+        "collateral_certificate",
+        "mortgage_registration",
+    ),
+}
+CREDIT_FILE_DEFAULT_GUARANTEE_METHODS: dict[str, tuple[str, ...]] = {
+    "guarantee": ("guarantee_contract",),
+    "mortgage": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
+    "pledge": ("guarantee_contract", "collateral_certificate"),
+    "mixed": ("guarantee_contract", "collateral_certificate", "mortgage_registration"),
+}
+COMPLAINT_CHANNELS = (
+    ("counter", "柜面"),
+    ("phone", "客服电话"),
+    ("online", "网上银行/手机银行"),
+    ("letter", "信函"),
+    ("regulator", "监管转办"),
+    ("other", "其他"),
+)
+COMPLAINT_CATEGORIES = (
+    ("service", "服务态度"),
+    ("fees", "收费定价"),
+    ("loan_process", "贷款办理"),
+    ("collection", "催收行为"),
+    ("credit_report", "征信异议"),
+    ("other", "其他"),
+)
 
 C = Column
 
@@ -486,6 +558,60 @@ TABLES: tuple[Table, ...] = (
         key=("letter_id",),
         history=True,
         one_of=("staff_id", "branch_code"),
+    ),
+    # --- D1: approval conditions (covenants), credit files, complaints ---
+    Table(
+        "covenants",
+        "审批条件",
+        (
+            C("covenant_id", "条件编号", required=True),
+            C("customer_id", "客户编号", required=True, references="customers.customer_id"),
+            C("loan_id", "借据号", references="loans.loan_id"),
+            C("facility_id", "授信编号", references="facilities.facility_id"),
+            C("type", "条件类型", "enum", required=True, choices=COVENANT_TYPES),
+            C("threshold", "阈值", "decimal"),
+            C("frequency", "检测频率", "enum", choices=TEST_FREQUENCIES, default="once"),
+            C("due_date", "落实期限", "date"),
+            C("text", "条件内容"),
+        ),
+        key=("covenant_id",),
+        history=True,
+        extra={
+            "required_when": (
+                ("threshold", "type", COVENANT_NEEDS_THRESHOLD, "该类条件须填写数值阈值"),
+                ("due_date", "type", COVENANT_NEEDS_DUE_DATE, "该类条件须填写落实期限"),
+            )
+        },
+    ),
+    Table(
+        "credit_files",
+        "信贷档案",
+        (
+            C("loan_id", "借据号", required=True, references="loans.loan_id"),
+            C("item", "档案项目", "enum", required=True, choices=CREDIT_FILE_ITEMS),
+            C("state", "档案状态", "enum", required=True, choices=CREDIT_FILE_STATES),
+            C("location", "存放位置"),
+            C("state_date", "状态日期", "date"),
+            C("note", "备注"),
+        ),
+        key=("loan_id", "item"),
+        history=True,
+    ),
+    Table(
+        "complaints",
+        "客户投诉",
+        (
+            C("complaint_id", "投诉编号", required=True),
+            C("customer_id", "客户编号", required=True, references="customers.customer_id"),
+            C("branch_code", "受理机构", references="branches.branch_code"),
+            C("received_date", "受理日期", "date", required=True),
+            C("resolved_date", "办结日期", "date"),
+            C("channel", "投诉渠道", "enum", choices=COMPLAINT_CHANNELS),
+            C("category", "投诉类别", "enum", choices=COMPLAINT_CATEGORIES),
+            C("text", "投诉内容"),
+        ),
+        key=("complaint_id",),
+        history=True,
     ),
 )
 

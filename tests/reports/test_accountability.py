@@ -261,12 +261,14 @@ def test_it_counts_non_diligence_per_person_and_unit(bank):
     seed_diligence(bank)
     report = diligence(scope_for(bank.users["rm_branch"], "BR01", DILIGENCE_AS_OF))
     people = {r.key: r.counts for r in report.people}
+    none = {"lost_files": 0, "covenants": 0}
     assert people["AM01"] == {
         "inspections": 2,
         "signals": 0,
         "classifications": 0,
         "unassigned": 0,
         "uncertified": 0,
+        **none,
     }
     assert people["AM02"] == {
         "inspections": 0,
@@ -274,6 +276,7 @@ def test_it_counts_non_diligence_per_person_and_unit(bank):
         "classifications": 1,
         "unassigned": 0,
         "uncertified": 0,
+        **none,
     }
     units = {r.key: r.counts for r in report.units}
     assert units["SB01"] == {
@@ -282,6 +285,7 @@ def test_it_counts_non_diligence_per_person_and_unit(bank):
         "classifications": 0,
         "unassigned": 1,
         "uncertified": 0,
+        **none,
     }
     assert units["SB02"]["signals"] == 1 and units["SB02"]["classifications"] == 1
     assert report.totals.counts == {
@@ -290,6 +294,7 @@ def test_it_counts_non_diligence_per_person_and_unit(bank):
         "classifications": 1,
         "unassigned": 1,
         "uncertified": 0,
+        **none,
     }
     assert report.totals.total == 5
 

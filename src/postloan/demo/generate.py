@@ -8,6 +8,7 @@ from pathlib import Path
 
 from postloan import contract
 from postloan.demo import (
+    conditions,
     customers,
     flows,
     loans,
@@ -50,6 +51,7 @@ def generate_bank(
     reports.build_credit_reports(bank)
     bank.rows["facilities"] = loans.facility_rows(bank)
     staffing.build_staffing(bank)  # d2: 持证上岗, 责任书
+    conditions.build_all(bank)  # own random draws: the tables above are the same without it
 
     counts: dict[str, int] = {}
     for name in contract.LOAD_ORDER:

@@ -25,6 +25,7 @@ ORDER_CHECKS = (
     ("facilities", "end_date", "start_date", "授信到期日早于起始日", ERROR),
     ("staff_certificates", "expiry_date", "issued_date", "证书有效期早于发证日期", ERROR),
     ("responsibility_letters", "period_to", "period_from", "责任期止早于责任期起", ERROR),
+    ("complaints", "resolved_date", "received_date", "办结日期早于受理日期", ERROR),
 )
 # Amounts that should not exceed another: (table, column, ceiling column, reason, level).
 CEILING_CHECKS = (
@@ -117,6 +118,31 @@ def check_one_of(stage: Stage, t: str) -> None:
         empty = " AND ".join(f"{ident(c)} IS NULL" for c in present)
         select = f"SELECT _row, '' AS value, CASE WHEN {empty} THEN {reason} END AS reason FROM {clean_view(t)}"
     _insert_issues(stage, ERROR, t, labels, select)
+
+
+def check_required_when(stage: Stage, t: str) -> None:
+    """A column required for some values of another (`Table.extra["required_when"]`): e.g. a
+    ratio covenant without a numeric threshold. Unknown codes are the enum check's business."""
+    spec = table_spec(t)
+    for column, when, codes, reason in spec.table.extra.get("required_when", ()):
+        if when not in stage.files[t].columns:
+            continue
+        choices = dict(spec.column(when).column.choices)
+        codes_sql = ", ".join(lit(c) for c in codes)
+        labels_sql = ", ".join(lit(choices.get(c, c)) for c in codes)
+        label = " ".join(f"WHEN {lit(c)} THEN {lit(choices.get(c, c))}" for c in codes)
+        label = f"CASE {ident(when)} {label} ELSE {ident(when)} END"
+        present = column in stage.files[t].columns
+        empty = f"{ident(column)} IS NULL" if present else "true"
+        shown = f"CAST({ident(column)} AS VARCHAR)" if present else "''"
+        select = (
+            f"SELECT _row, coalesce({shown}, '') AS value,"
+            f" CASE WHEN {empty} AND ({ident(when)} IN ({codes_sql})"
+            f" OR {ident(when)} IN ({labels_sql}))"
+            f" THEN {lit(spec.column(when).label)} || '“' || {label} || '”：' || {lit(reason)}"
+            f" END AS reason FROM {clean_view(t)}"
+        )
+        _insert_issues(stage, ERROR, t, spec.column(column).label, select)
 
 
 def check_duplicates(stage: Stage, t: str) -> None:
@@ -226,6 +252,7 @@ def validate(stage: Stage) -> None:
         build_views(stage, t)
         check_values(stage, t)
         check_one_of(stage, t)
+        check_required_when(stage, t)
         check_duplicates(stage, t)
     check_contradictions(stage)
     check_references(stage)

@@ -18,6 +18,8 @@ from postloan.portfolio.models import Disbursement, Guarantee, RiskEvent, TaxInv
 from postloan.risk.current import loans_with_current_class
 from postloan.risk.models import Signal
 from postloan.risk.sales_return import ratio_over, return_months
+from postloan.worklist.covenants import covenant_statuses
+from postloan.worklist.credit_files import missing_by_customer
 from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
@@ -113,7 +115,19 @@ def attachments(customer, as_of: dt.date) -> dict:
     total_ratio = ratio_over(shown)
     total_rev = sum((r.revenue for r in shown if r.revenue is not None), ZERO)
     total_in = sum((r.proceeds for r in shown if r.revenue is not None), ZERO)
+    conditions = covenant_statuses(as_of, [customer.pk])
     return {
+        "covenants": [
+            {
+                "id": st.covenant.covenant_id,
+                "condition": st.text,
+                "frequency": st.frequency_label,
+                "state": st.state_label,
+                "detail": st.detail,
+            }
+            for st in conditions
+        ],
+        "credit_files_missing": missing_by_customer([customer.pk]).get(customer.pk, []),
         "fund_use": disb,
         "fund_flows": fund_table,
         "return_ratio": return_table,
@@ -222,6 +236,28 @@ def _signals_text(customer) -> str:
     return "；".join(lines) if lines else "未发现预警信号。"
 
 
+def _conditions_text(att: dict) -> str:
+    """审批条件 and 信贷档案, as the 13-item report's 风险信号 item closes."""
+    parts = []
+    if att["covenants"]:
+        counts: dict[str, int] = defaultdict(int)
+        for c in att["covenants"]:
+            counts[c["state"]] += 1
+        summary = "、".join(f"{state}{n}项" for state, n in counts.items())
+        breached = [f"{c['id']}（{c['condition']}）{c['detail']}" for c in att["covenants"]
+                    if c["state"] == "违约"]  # fmt: skip
+        pending = [c["id"] for c in att["covenants"] if c["state"] == "待确认"]
+        text = f"审批条件落实情况：{summary}"
+        if breached:
+            text += "；违约：" + "；".join(breached)
+        if pending:
+            text += f"；待客户经理确认：{'、'.join(pending)}"
+        parts.append(text)
+    if att["credit_files_missing"]:
+        parts.append("信贷档案缺失：" + "；".join(att["credit_files_missing"]))
+    return "。".join(parts)
+
+
 def prefill(customer, as_of: dt.date) -> dict[str, str]:
     att = attachments(customer, as_of)
     balance = customer.loans.filter(status="active").aggregate(t=Sum("balance"))["t"]
@@ -260,6 +296,6 @@ def prefill(customer, as_of: dt.date) -> dict[str, str]:
         "guarantor_operations": guar_ops,
         "guarantee_capacity": guar_cap,
         "collateral_trend": _collateral_text(customer),
-        "signals": _signals_text(customer),
+        "signals": "。".join(t for t in (_signals_text(customer), _conditions_text(att)) if t),
         "measures": "",
     }

@@ -730,3 +730,167 @@ class TxnMonthTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.month:%Y-%m} {self.direction} {self.category}"
+
+
+# --- D1: approval conditions (covenants), credit files, complaints ---------------------------
+
+
+class Covenant(models.Model):
+    """One 审批条件 (covenant) of a facility or loan: what the approval asked the borrower to keep."""
+
+    covenant_id = models.CharField(gettext_lazy("条件编号"), max_length=40, primary_key=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="covenants",
+    )
+    loan = models.ForeignKey(
+        Loan,
+        verbose_name=gettext_lazy("借据"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="covenants",
+    )
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=gettext_lazy("授信"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="covenants",
+    )
+    type = models.CharField(
+        gettext_lazy("条件类型"), max_length=32, choices=ch.CovenantType.choices
+    )
+    threshold = models.DecimalField(
+        gettext_lazy("阈值"), max_digits=18, decimal_places=6, null=True, blank=True
+    )
+    frequency = models.CharField(
+        gettext_lazy("检测频率"),
+        max_length=16,
+        choices=ch.TestFrequency.choices,
+        default="once",
+        db_default="once",
+    )
+    due_date = models.DateField(gettext_lazy("落实期限"), null=True, blank=True)
+    text = models.TextField(gettext_lazy("条件内容"), blank=True, default="", db_default="")
+
+    class Meta:
+        db_table = "covenants"
+        verbose_name = gettext_lazy("审批条件")
+        verbose_name_plural = gettext_lazy("审批条件")
+        ordering = ["customer_id", "covenant_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(type__in=("debt_ratio_max", "current_ratio_min", "sales_return_min"))
+                | Q(threshold__isnull=False),
+                name="covenant_ratio_has_threshold",
+                violation_error_message="比率类审批条件必须有数值阈值",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="collateral_registered_by") | Q(due_date__isnull=False),
+                name="covenant_registration_has_due_date",
+                violation_error_message="押品登记期限条件必须有落实期限",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant_id} {self.get_type_display()}"
+
+
+class CreditFile(models.Model):
+    """The state of one item of a loan's 信贷档案 (contract, guarantee contract, certificate …)."""
+
+    loan = models.ForeignKey(
+        Loan,
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.CASCADE,
+        related_name="credit_files",
+    )
+    item = models.CharField(
+        gettext_lazy("档案项目"), max_length=32, choices=ch.CreditFileItem.choices
+    )
+    state = models.CharField(
+        gettext_lazy("档案状态"), max_length=16, choices=ch.CreditFileState.choices
+    )
+    location = models.CharField(
+        gettext_lazy("存放位置"), max_length=200, blank=True, default="", db_default=""
+    )
+    state_date = models.DateField(gettext_lazy("状态日期"), null=True, blank=True)
+    note = models.CharField(
+        gettext_lazy("备注"), max_length=200, blank=True, default="", db_default=""
+    )
+
+    class Meta:
+        db_table = "credit_files"
+        verbose_name = gettext_lazy("信贷档案")
+        verbose_name_plural = gettext_lazy("信贷档案")
+        ordering = ["loan_id", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "item"],
+                name="credit_file_key",
+                violation_error_message="同一借据的同一档案项目只能有一行",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.get_item_display()} {self.get_state_display()}"
+
+
+class Complaint(models.Model):
+    """A customer complaint (客户投诉) with the dates it was received and resolved."""
+
+    complaint_id = models.CharField(gettext_lazy("投诉编号"), max_length=40, primary_key=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="complaints",
+    )
+    branch = models.ForeignKey(
+        "org.Branch",
+        verbose_name=gettext_lazy("受理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_column="branch_code",
+        related_name="+",
+    )
+    received_date = models.DateField(gettext_lazy("受理日期"))
+    resolved_date = models.DateField(gettext_lazy("办结日期"), null=True, blank=True)
+    channel = models.CharField(
+        gettext_lazy("投诉渠道"),
+        max_length=16,
+        choices=ch.ComplaintChannel.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    category = models.CharField(
+        gettext_lazy("投诉类别"),
+        max_length=16,
+        choices=ch.ComplaintCategory.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    text = models.TextField(gettext_lazy("投诉内容"), blank=True, default="", db_default="")
+
+    class Meta:
+        db_table = "complaints"
+        verbose_name = gettext_lazy("客户投诉")
+        verbose_name_plural = gettext_lazy("客户投诉")
+        ordering = ["-received_date", "complaint_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_date__isnull=True) | Q(resolved_date__gte=F("received_date")),
+                name="complaint_resolved_after_received",
+                violation_error_message="办结日期不能早于受理日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.customer_id}"

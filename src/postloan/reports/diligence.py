@@ -1,6 +1,6 @@
 """贷后管理不尽职清单 (domain.md §5) on a business date, per person and per unit.
 
-Four counts, each one grouped query over the scope's customers:
+Seven counts, each one grouped query over the scope's customers:
 
 - 未按时检查: inspections due before the date and not done (responsible: the assignee).
 - 预警超期未处置: open signals past their handling deadline (responsible: the owner).
@@ -11,6 +11,10 @@ Four counts, each one grouped query over the scope's customers:
   to the person whose 责任书 for the unit covers the date, if any).
 - 无证管户: customers with an active loan whose manager holds no certificate valid on the date
   (持证上岗; only once the bank supplies `staff_certificates`).
+- 信贷档案遗失: items of an active loan's credit file recorded lost (`credit_files.state` =
+  lost; responsible: the customer's account manager).
+- 审批条件逾期未确认: 审批条件落实确认 items past their due date and not done (responsible: the
+  assignee) — "未按审批内容和贷后管理方案进行贷后管理".
 
 Each row names the 贷后管理责任书 covering the date (`responsibility_letters`): a person's own
 letter, a unit's letter; a person or unit with work counted and no letter is marked 未签责任书.
@@ -29,12 +33,13 @@ from postloan.org.models import (
     StaffCertificate,
     certified_q,
 )
-from postloan.portfolio.models import Customer
+from postloan.portfolio.models import CreditFile, Customer
 from postloan.reports.kpis import confirm_working_days
 from postloan.reports.scope import Scope
 from postloan.risk.choices import OPEN_SIGNAL_STATUSES
 from postloan.risk.models import LoanAssessment, Signal
-from postloan.worklist.models import Inspection
+from postloan.worklist.choices import FollowUpKind
+from postloan.worklist.models import FollowUp, Inspection
 
 COUNTS = (
     ("inspections", "未按时检查"),
@@ -42,6 +47,8 @@ COUNTS = (
     ("classifications", "分类超期未认定"),
     ("unassigned", "未落实人户合一客户"),
     ("uncertified", "无证管户客户"),
+    ("lost_files", "信贷档案遗失"),
+    ("covenants", "审批条件逾期未确认"),
 )
 
 
@@ -105,6 +112,21 @@ def diligence(scope: Scope) -> DiligenceList:
             )
             .values_list("customer__manager_id", "customer__branch_id")
             .annotate(n=Count("loan_id", distinct=True))
+        ),
+        "lost_files": list(
+            scope.restrict(
+                CreditFile.objects.filter(state="lost", loan__status="active"), "loan__customer__"
+            )
+            .values_list("loan__customer__manager_id", "loan__customer__branch_id")
+            .annotate(n=Count("pk"))
+        ),
+        "covenants": _grouped(
+            scope.restrict(
+                FollowUp.objects.filter(
+                    kind=FollowUpKind.COVENANT, done_date__isnull=True, due_date__lt=as_of
+                )
+            ),
+            "assignee_id",
         ),
         "unassigned": [
             (None, branch_id, n)

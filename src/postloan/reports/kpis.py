@@ -13,7 +13,12 @@ Each KPI is a ratio numerator ÷ denominator, computed by one grouped aggregate 
   within `REPORTS_CONFIRM_WORKING_DAYS` working days (default 5) of their date ÷ those suggestions.
 - 决议按时核实率: resolutions with a deadline in the period verified by data on or before it
   (checked_on <= deadline) ÷ those resolutions.
-- 投诉按时处理率: the data contract has no complaints table: always 无数据.
+- 投诉按时处理率 (客户投诉处理及时率): complaints (contract table `complaints`) whose time limit
+  — received + `POSTLOAN_COMPLAINT_DAYS` calendar days (default 15) — falls in the period, plus
+  those resolved in the period before a limit still ahead, resolved by their limit ÷ those
+  complaints. An open complaint past its limit on the business date counts late. The unit is
+  the complaint's 受理机构 (else the customer's branch), the person the customer's account
+  manager. 无数据 while the scope has no complaint at all.
 People: the customer's account manager (inspections, signals, classification, rates, NPL), the
 resolution's responsible person (resolutions).
 """
@@ -24,11 +29,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DateTimeField, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from postloan.core.formats import round_half_up
 from postloan.core.workdays import add_working_days
 from postloan.meetings.models import Resolution
 from postloan.org.models import Branch, Staff
+from postloan.portfolio.models import Complaint
 from postloan.reports.quality import (
     assessments_in,
     npl_flow,
@@ -97,7 +104,6 @@ class KpiBoard:
                 "kpis": [
                     {"code": code, "label": label, "values": [pct(r.cells[code]) for r in rows]}
                     for code, label in KPIS
-                    if code != "complaint"
                 ],
             }
 
@@ -150,6 +156,33 @@ def classification_counts(scope: Scope, start: dt.date, key: str) -> dict:
 def resolution_counts(scope: Scope, start: dt.date, key: str) -> dict:
     due = scope.restrict(Resolution.objects.filter(deadline__gte=start, deadline__lte=scope.as_of))
     return _counts(due, key, Q(status="verified", checked_on__lte=F("deadline")))
+
+
+def complaint_days() -> int:
+    return int(getattr(settings, "POSTLOAN_COMPLAINT_DAYS", 15))
+
+
+def complaint_counts(scope: Scope, start: dt.date, key: str) -> dict:
+    """(resolved on time, due) per `key` — "unit" (受理机构, else the customer's branch) or a
+    customer path such as "customer__manager_id"; dates are business dates, never the clock."""
+    days = dt.timedelta(days=complaint_days())
+    limit = F("received_date") + days
+    as_of = scope.as_of
+    due = scope.restrict(
+        Complaint.objects.filter(
+            Q(received_date__gte=start - days, received_date__lte=as_of - days)
+            | Q(
+                resolved_date__gte=start,
+                resolved_date__lte=as_of,
+                received_date__gt=as_of - days,
+            )
+        )
+    ).annotate(unit=Coalesce("branch_id", "customer__branch_id"))
+    on_time = Q(resolved_date__lte=as_of) & Q(resolved_date__lte=limit)
+    return {
+        r[key]: (r["num"], r["den"])
+        for r in due.values(key).annotate(num=Count("pk", filter=on_time), den=Count("pk"))
+    }
 
 
 def _npl(scope: Scope, key: str, npl_from, npl_to) -> dict:
@@ -218,6 +251,10 @@ def kpi_board(scope: Scope, start: dt.date | None = None) -> KpiBoard:
         _fill(rows, "classification", classification_counts(scope, start, key), rollup)
     _fill(units, "resolution", resolution_counts(scope, start, "customer__branch_id"), paths)
     _fill(people, "resolution", res_people)
-    for row in [*units.values(), *people.values()]:
-        row.cells["complaint"] = Cell(no_data=True)
+    if scope.restrict(Complaint.objects.all()).exists():
+        _fill(units, "complaint", complaint_counts(scope, start, "unit"), paths)
+        _fill(people, "complaint", complaint_counts(scope, start, "customer__manager_id"))
+    else:
+        for row in [*units.values(), *people.values()]:
+            row.cells["complaint"] = Cell(no_data=True)
     return KpiBoard(scope, start, npl_from, npl_to, list(units.values()), list(people.values()))

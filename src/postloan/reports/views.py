@@ -21,7 +21,7 @@ from postloan.reports.actions import RISK_ROLE
 from postloan.reports.attachments import customer_attachments
 from postloan.reports.diligence import diligence
 from postloan.reports.effectiveness import meeting_effect, meeting_list
-from postloan.reports.kpis import KPIS, kpi_board
+from postloan.reports.kpis import KPIS, complaint_days, kpi_board
 from postloan.reports.models import (
     AccountabilityFinding,
     ConsequenceKind,
@@ -104,6 +104,7 @@ def kpis(request):
         {
             "board": board,
             "kpis": KPIS,
+            "complaint_days": complaint_days(),
             "chart_data": board.chart_data(),
             **_filters(request, scope),
         },

@@ -223,6 +223,10 @@ EVIDENCE_KEYS: dict[str, tuple[str, str]] = {
     "level": ("级别", "value"),
     "type": ("类型", "value"),
     "kind": ("情形", "value"),
+    "covenant_id": ("条件编号", "text"),
+    "condition": ("条件", "text"),
+    "wording": ("审批原文", "text"),
+    "actual": ("实际情况", "text"),
 }
 # Lists of records: how one record reads (the keys shown first, without their label).
 LIST_HEADS = {
@@ -233,6 +237,7 @@ LIST_HEADS = {
     "months": ("月份", ("month",)),
     "periods": ("报告期", ("period_end",)),
     "guarantors": ("保证人", ("guarantor_customer_id",)),
+    "covenants": ("审批条件", ("covenant_id",)),
 }
 SCALAR_LIST_KEYS = {"months": ("比较月数", "个月")}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")

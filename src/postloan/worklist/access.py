@@ -8,7 +8,13 @@ from postloan.org.choices import Role
 from postloan.org.roles import has_role
 from postloan.org.visibility import visible, visible_branches
 from postloan.risk.access import get_loan_for_user  # noqa: F401 - the one loan lookup
-from postloan.worklist.models import CalendarTask, CollectionCase, DepartmentCheck, Inspection
+from postloan.worklist.models import (
+    CalendarTask,
+    CollectionCase,
+    DepartmentCheck,
+    FollowUp,
+    Inspection,
+)
 
 WORKING_ROLES = (
     Role.ACCOUNT_MANAGER,
@@ -29,6 +35,18 @@ def visible_tasks(user):
 
 def visible_cases(user):
     return visible(user, CollectionCase.objects.all())
+
+
+def visible_follow_ups(user):
+    return visible(user, FollowUp.objects.all())
+
+
+def get_follow_up_for_user(user, pk):
+    return _one(
+        visible_follow_ups(user).select_related("customer", "loan", "assignee"),
+        pk,
+        "事项不存在或无权查看",
+    )
 
 
 def _one(queryset, pk, message):

@@ -17,6 +17,8 @@ from postloan.worklist.choices import (
     CHECK_ITEMS,
     CaseStatus,
     Conclusion,
+    FollowUpKind,
+    FollowUpOutcome,
     InspectionKind,
     ItemStatus,
     TaskKind,
@@ -26,6 +28,7 @@ from postloan.worklist.models import (
     CollectionAction,
     CollectionCase,
     DepartmentCheck,
+    FollowUp,
     Inspection,
     InspectionAmendment,
     InspectionAttachment,
@@ -334,6 +337,46 @@ def complete_calendar_task(
             after=snapshot(task),
         )
     return task
+
+
+FOLLOW_UP_OUTCOMES = {
+    FollowUpKind.COVENANT: (FollowUpOutcome.MET, FollowUpOutcome.BREACHED),
+    FollowUpKind.CREDIT_FILE: (FollowUpOutcome.FILED,),
+}
+
+
+def complete_follow_up(
+    item: FollowUp, *, acting_user, outcome: str, evidence: str, done_date: dt.date
+) -> FollowUp:
+    """Confirm an approval condition (达标/违约) or a credit-file item brought into the file,
+    with what proves it; the database refuses a done item without outcome and evidence."""
+    evidence = (evidence or "").strip()
+    errors = {}
+    if outcome not in FOLLOW_UP_OUTCOMES.get(item.kind, ()):
+        errors["outcome"] = "请选择办理结果"
+    if not evidence:
+        errors["evidence"] = "请说明证明材料（如保单号、登记证明编号、档案编号）"
+    today = business_today()
+    if done_date > today:
+        errors["done_date"] = f"办理日期不能晚于业务日期 {today:%Y-%m-%d}"
+    if errors:
+        raise refused(errors)
+    with transaction.atomic():
+        item = FollowUp.objects.select_for_update().get(pk=item.pk)
+        if item.done_date is not None:
+            raise DomainError("该事项已办理")
+        before = snapshot(item)
+        item.done_date, item.done_by = done_date, acting_user
+        item.outcome, item.evidence = outcome, evidence
+        item.save(update_fields=["done_date", "done_by", "outcome", "evidence"])
+        record(
+            actor=acting_user,
+            action="worklist.complete_follow_up",
+            obj=item,
+            before=before,
+            after=snapshot(item),
+        )
+    return item
 
 
 def record_collection_action(

@@ -18,6 +18,8 @@ from postloan.risk.current import loans_with_current_class
 from postloan.risk.models import Signal
 from postloan.worklist import risk_link
 from postloan.worklist.collateral import collateral_statuses
+from postloan.worklist.covenants import covenant_statuses
+from postloan.worklist.credit_files import missing_by_customer
 from postloan.worklist.schedule import add_months
 
 # Narrative sections the account manager completes (domain.md §3.5 items).
@@ -138,5 +140,20 @@ def prefill(customer, as_of: dt.date) -> dict:
         }
         for c in collateral_statuses(as_of, [customer.pk])
     ]
+    data["covenants"] = [
+        {
+            "id": st.covenant.covenant_id,
+            "condition": st.text,
+            "frequency": st.frequency_label,
+            "state": st.state_label,
+            "detail": st.detail,
+        }
+        for st in covenant_statuses(as_of, [customer.pk])
+    ]
+    data["credit_files_missing"] = missing_by_customer([customer.pk]).get(customer.pk, [])
+    if any(c["state"] == "待确认" for c in data["covenants"]):
+        data["notes"].append(
+            "有审批条件待客户经理核实确认：请在“核实与补齐事项”中登记结果及证明材料"
+        )
     data["narrative"] = {code: "" for code, _ in NARRATIVE_SECTIONS}
     return data

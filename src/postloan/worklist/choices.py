@@ -86,3 +86,21 @@ class UnassignedReason(models.TextChoices):
 
     NO_MANAGER = "no_manager", gettext_lazy("未分配客户经理")
     UNCERTIFIED = "uncertified", gettext_lazy("客户经理无有效资格证书")
+
+
+class FollowUpKind(models.TextChoices):
+    COVENANT = "covenant", gettext_lazy("审批条件落实确认")
+    CREDIT_FILE = "credit_file", gettext_lazy("信贷档案补齐")
+
+
+class FollowUpOutcome(models.TextChoices):
+    MET = "met", gettext_lazy("达标")
+    BREACHED = "breached", gettext_lazy("违约")
+    FILED = "filed", gettext_lazy("已补齐归档")
+
+
+class CovenantState(models.TextChoices):
+    MET = "met", gettext_lazy("达标")
+    BREACHED = "breached", gettext_lazy("违约")
+    TO_CONFIRM = "to_confirm", gettext_lazy("待确认")
+    NOT_DUE = "not_due", gettext_lazy("未到期")

@@ -245,3 +245,23 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", gettext("截止日不能早于起始日"))
         return data
+
+
+class FollowUpForm(forms.Form):
+    """审批条件落实确认 / 信贷档案补齐: the result and what proves it."""
+
+    outcome = forms.ChoiceField(label=gettext_lazy("办理结果"), choices=())
+    evidence = forms.CharField(
+        label=gettext_lazy("证明材料说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("如保单号及有效期、登记证明编号、档案编号及存放位置"),
+    )
+    done_date = forms.DateField(label=gettext_lazy("办理日期"), **DATE)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = {
+            "covenant": (ch.FollowUpOutcome.MET, ch.FollowUpOutcome.BREACHED),
+            "credit_file": (ch.FollowUpOutcome.FILED,),
+        }[kind]
+        self.fields["outcome"].choices = [(o.value, o.label) for o in allowed]

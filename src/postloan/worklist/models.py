@@ -552,3 +552,73 @@ class PromiseToPay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.amount} {self.promised_date}"
+
+
+class FollowUp(models.Model):
+    """A to-do the data cannot settle, for the account manager: confirm an approval condition
+    the screening could not test (达标/违约, with evidence, once per test period), or bring a
+    missing credit-file item into the file. Planned by `plan_worklist`, done by
+    `actions.complete_follow_up` (atomic, audited)."""
+
+    kind = models.CharField(gettext_lazy("事项"), max_length=16, choices=ch.FollowUpKind.choices)
+    customer = models.ForeignKey(
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    loan = models.ForeignKey(
+        "portfolio.Loan",
+        verbose_name=gettext_lazy("借据"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # the covenant id, or `<loan_id>/<item>` of a credit-file item
+    ref = models.CharField(gettext_lazy("对象"), max_length=64)
+    period_start = models.DateField(gettext_lazy("检测期起"))
+    title = models.CharField(gettext_lazy("内容"), max_length=300)
+    due_date = models.DateField(gettext_lazy("应办理日"), db_index=True)
+    assignee = models.ForeignKey(
+        "org.Staff",
+        verbose_name=gettext_lazy("责任客户经理"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_date = models.DateField(gettext_lazy("办理日期"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(
+        gettext_lazy("办理结果"),
+        max_length=16,
+        choices=ch.FollowUpOutcome.choices,
+        blank=True,
+        default="",
+    )
+    evidence = models.TextField(gettext_lazy("证明材料说明"), blank=True, default="")
+    created_on = models.DateField(gettext_lazy("生成日期"))
+
+    class Meta:
+        db_table = "worklist_follow_ups"
+        verbose_name = gettext_lazy("核实与补齐事项")
+        verbose_name_plural = gettext_lazy("核实与补齐事项")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ref", "period_start"],
+                name="one_follow_up_per_period",
+                violation_error_message="同一事项同一检测期只有一条",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_date__isnull=True) | (~Q(outcome="") & ~Q(evidence="")),
+                name="follow_up_done_with_outcome_and_evidence",
+                violation_error_message="办结须有办理结果和证明材料说明",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.customer_id} {self.ref}"

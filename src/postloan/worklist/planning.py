@@ -21,13 +21,15 @@ from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch, StaffCertificate, certified_q
 from postloan.portfolio.choices import CLASS_LABELS
-from postloan.portfolio.models import Customer, Loan, RepaymentInstalment, RiskEvent
+from postloan.portfolio.models import Covenant, Customer, Loan, RepaymentInstalment, RiskEvent
 from postloan.risk.current import loans_with_current_class
-from postloan.worklist import risk_link
+from postloan.worklist import covenants, credit_files, risk_link
 from postloan.worklist import schedule as sch
 from postloan.worklist.choices import (
     CaseOutcome,
     CaseStatus,
+    CovenantState,
+    FollowUpKind,
     InspectionKind,
     TaskKind,
     UnassignedReason,
@@ -36,6 +38,7 @@ from postloan.worklist.models import (
     CalendarTask,
     CollectionCase,
     DepartmentCheck,
+    FollowUp,
     Inspection,
     UnassignedFlag,
 )
@@ -499,6 +502,82 @@ def plan_collection_cases(
     summary.add("逾期催收案件（自动结案）", len(closed))
 
 
+def plan_follow_ups(as_of: dt.date, summary: PlanSummary) -> None:
+    """审批条件落实确认 for every condition the screening could not test (once per test period),
+    信贷档案补齐 for every missing item of an active loan's file (unless one is open, or was
+    done in the last `WORKLIST_FOLLOW_UP_DAYS` days): a few queries, one bulk insert."""
+    days = int(setting("WORKLIST_FOLLOW_UP_DAYS"))
+    with_covenants = Covenant.objects.values("customer_id").distinct()
+    managers = dict(
+        Customer.objects.filter(customer_id__in=with_covenants).values_list(
+            "customer_id", "manager_id"
+        )
+    )
+    existing = set(
+        FollowUp.objects.filter(kind=FollowUpKind.COVENANT).values_list("ref", "period_start")
+    )
+    new = []
+    for st in covenants.covenant_statuses(as_of, managers):
+        c = st.covenant
+        if st.state != CovenantState.TO_CONFIRM or c.customer_id not in managers:
+            continue
+        if st.detail == "借据已不在贷，筛查不再检测":
+            continue
+        start = covenants.period_start(c.frequency, as_of)
+        if (c.covenant_id, start) in existing:
+            continue
+        end = covenants.period_end(c.frequency, as_of)
+        due = as_of + dt.timedelta(days=days)
+        if end is not None and as_of < end < due:
+            due = end
+        new.append(
+            FollowUp(
+                kind=FollowUpKind.COVENANT,
+                customer_id=c.customer_id,
+                loan_id=c.loan_id,
+                ref=c.covenant_id,
+                period_start=start,
+                title=f"核实审批条件 {c.covenant_id}：{covenants.condition_text(c)}"[:300],
+                due_date=due,
+                assignee_id=managers[c.customer_id],
+                created_on=as_of,
+            )
+        )
+    recent = as_of - dt.timedelta(days=days)
+    busy = set(
+        FollowUp.objects.filter(kind=FollowUpKind.CREDIT_FILE)
+        .filter(Q(done_date__isnull=True) | Q(done_date__gte=recent) | Q(created_on=as_of))
+        .values_list("ref", flat=True)
+    )
+    n_files = 0
+    for f in credit_files.loan_files() if credit_files.tracked() else ():
+        for item in f.missing:
+            ref = f"{f.loan_id}/{item}"
+            if ref in busy:
+                continue
+            state = credit_files.STATE_LABELS[f.states.get(item, "absent")]
+            label = credit_files.ITEM_LABELS.get(item, item)
+            new.append(
+                FollowUp(
+                    kind=FollowUpKind.CREDIT_FILE,
+                    customer_id=f.customer_id,
+                    loan_id=f.loan_id,
+                    ref=ref,
+                    period_start=as_of,
+                    title=f"补齐信贷档案：借据 {f.loan_id} {label}（{state}）",
+                    due_date=as_of + dt.timedelta(days=days),
+                    assignee_id=f.manager_id,
+                    created_on=as_of,
+                )
+            )
+            n_files += 1
+    FollowUp.objects.bulk_create(new, batch_size=2000)
+    if len(new) - n_files:
+        summary.add(f"{FollowUpKind.COVENANT.label}（新增）", len(new) - n_files)
+    if n_files:
+        summary.add(f"{FollowUpKind.CREDIT_FILE.label}（新增）", n_files)
+
+
 def plan_worklist(
     as_of: dt.date, *, acting_user=None, dpd_by_loan: dict[str, int] | None = None
 ) -> PlanSummary:
@@ -515,6 +594,7 @@ def plan_worklist(
         ("calendar", lambda: plan_calendar(as_of, cal, summary)),
         ("unassigned", lambda: plan_unassigned(as_of, summary)),
         ("collection_cases", lambda: plan_collection_cases(as_of, summary, dpd_by_loan)),
+        ("follow_ups", lambda: plan_follow_ups(as_of, summary)),
     )
     seconds = []
     with transaction.atomic():

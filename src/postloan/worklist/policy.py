@@ -56,6 +56,11 @@ DEFAULTS = {
     "WORKLIST_LITIGATION_YEARS": 3,
     "WORKLIST_GUARANTEE_PERIOD_MONTHS": 6,
     "WORKLIST_LIMITATION_REMINDER_DAYS": 90,
+    # 审批条件落实确认 / 信贷档案补齐: days the account manager has (from the day it is planned).
+    "WORKLIST_FOLLOW_UP_DAYS": 30,
+    # 信贷档案 checklist (None: the default of worklist/credit_files.py), e.g.
+    # {"products": {"mortgage": ["loan_contract", …]}, "guarantee_methods": {"pledge": […]}}.
+    "POSTLOAN_CREDIT_FILE_CHECKLIST": None,
     # Attachments.
     "WORKLIST_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "WORKLIST_ATTACHMENT_TYPES": (".jpg", ".jpeg", ".png", ".pdf", ".docx", ".xlsx"),

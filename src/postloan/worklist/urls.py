@@ -48,4 +48,9 @@ urlpatterns = [
     path("collection/rates/", views.collection_rates, name="rates"),
     path("unassigned/", views.unassigned, name="unassigned"),
     path("unassigned/export.xlsx", views.unassigned_export, name="unassigned_export"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("follow-ups/export.xlsx", views.follow_ups_export, name="follow_ups_export"),
+    path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
+    path("credit-files/", views.credit_file_page, name="credit_files"),
+    path("credit-files/export.xlsx", views.credit_file_export, name="credit_files_export"),
 ]

@@ -1,6 +1,7 @@
 """Pages of post-loan work. Thin: authorise, parse, call one action, render or redirect."""
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -22,13 +23,14 @@ from postloan.documents.excel import list_workbook
 from postloan.documents.http import DOCX, XLSX, download
 from postloan.org.roles import user_roles
 from postloan.org.visibility import customer_scope, staff_of, visible, visible_branches
-from postloan.portfolio.models import Guarantee
+from postloan.portfolio.models import Guarantee, Loan
 from postloan.portfolio.visibility import visible_customers
 from postloan.web.queries import inbox
-from postloan.worklist import access, actions, funds, rates
+from postloan.worklist import access, actions, credit_files, funds, rates
 from postloan.worklist.analysis_report import NARRATIVE_SECTIONS, prefill
-from postloan.worklist.choices import CaseStatus, Conclusion, PromiseStatus, TaskKind
+from postloan.worklist.choices import CaseStatus, Conclusion, FollowUpKind, PromiseStatus, TaskKind
 from postloan.worklist.collateral import collateral_statuses, guarantor_statuses
+from postloan.worklist.covenants import covenant_statuses
 from postloan.worklist.documents import analysis_report as report_doc
 from postloan.worklist.documents import maturity_notice
 from postloan.worklist.forms import (
@@ -38,6 +40,7 @@ from postloan.worklist.forms import (
     CloseCaseForm,
     CollectionActionForm,
     DepartmentCheckForm,
+    FollowUpForm,
     InspectionForm,
     PeriodForm,
     PromiseForm,
@@ -1097,3 +1100,174 @@ def unassigned_export(request):
             ]
 
     return list_export.respond("人户合一未分配客户", UNASSIGNED_SHEET, rows(), words)
+
+
+# ── 核实与补齐事项 · 信贷档案 (审批条件落实确认, 信贷档案补齐) ──────────────────────
+def _filtered_follow_ups(request):
+    qs = access.visible_follow_ups(request.user).select_related("customer", "loan", "assignee")
+    kind = request.GET.get("kind", "")
+    state = request.GET.get("state", "open")
+    words = {}
+    if kind in FollowUpKind.values:
+        qs = qs.filter(kind=kind)
+        words["事项"] = FollowUpKind(kind).label
+    if state == "open":
+        qs, words["状态"] = qs.filter(done_date__isnull=True), "未办理"
+    elif state == "done":
+        qs, words["状态"] = qs.filter(done_date__isnull=False), "已办理"
+    return qs.order_by("done_date", "due_date", "id"), kind, state, words
+
+
+@login_required
+def follow_ups(request):
+    qs, kind, state, _ = _filtered_follow_ups(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "worklist/follow_ups.html",
+        {
+            "page": page,
+            "kind": kind,
+            "state": state,
+            "kinds": FollowUpKind.choices,
+            "as_of": business_today(),
+            "export_query": list_export.export_query(request),
+        },
+    )
+
+
+FOLLOW_UP_SHEET = [
+    Column("事项", TEXT, 16),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("借据号", TEXT, 14),
+    Column("内容", TEXT, 48),
+    Column("应办理日", DATE, 11),
+    Column("责任客户经理", TEXT, 12),
+    Column("办理日期", DATE, 11),
+    Column("办理结果", TEXT, 10),
+    Column("证明材料说明", TEXT, 40),
+]
+
+
+@login_required
+def follow_ups_export(request):
+    qs, _, _, words = _filtered_follow_ups(request)
+
+    def rows():
+        for f in qs.iterator(chunk_size=2000):
+            yield [
+                f.get_kind_display(),
+                f.customer_id,
+                f.customer.name,
+                f.loan_id or "",
+                f.title,
+                f.due_date,
+                f.assignee.name if f.assignee else "",
+                f.done_date,
+                f.get_outcome_display(),
+                f.evidence,
+            ]
+
+    return list_export.respond("核实与补齐事项", FOLLOW_UP_SHEET, rows(), words)
+
+
+@login_required
+def follow_up(request, pk):
+    item = access.get_follow_up_for_user(request.user, pk)
+    form = None
+    if item.done_date is None:
+        form = FollowUpForm(
+            request.POST or None, kind=item.kind, initial={"done_date": business_today()}
+        )
+        if request.method == "POST":
+            access.require_worker(request.user)
+            if form.is_valid():
+                try:
+                    actions.complete_follow_up(item, acting_user=request.user, **form.cleaned_data)
+                except DomainError as exc:
+                    add_to_form(form, exc)
+                else:
+                    messages.success(request, gettext("已登记办理结果"))
+                    return redirect("worklist:follow_up", pk=item.pk)
+    conditions = []
+    if item.kind == FollowUpKind.COVENANT:
+        conditions = covenant_statuses(business_today(), [item.customer_id])
+    return render(
+        request,
+        "worklist/follow_up.html",
+        {
+            "item": item,
+            "form": form,
+            "conditions": conditions,
+            "done_by": person_name(item.done_by),
+        },
+    )
+
+
+def _credit_file_scope(request):
+    loans = Loan.objects.filter(customer__in=visible_customers(request.user))
+    return credit_files.loan_files(loans)
+
+
+@login_required
+def credit_file_page(request):
+    files = _credit_file_scope(request)
+    incomplete = [f for f in files if not f.complete]
+    page = Paginator(incomplete, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = credit_files.Completeness("", gettext("合计"))
+    for c in credit_files.completeness(files, "branch"):
+        total.loans += c.loans
+        total.complete += c.complete
+        total.required += c.required
+        total.present += c.present
+        total.lost += c.lost
+    return render(
+        request,
+        "worklist/credit_files.html",
+        {
+            "as_of": business_today(),
+            "units": credit_files.completeness(files, "branch"),
+            "managers": credit_files.completeness(files, "manager"),
+            "total": total,
+            "page": page,
+            "incomplete": len(incomplete),
+            "tracked": credit_files.tracked(),
+        },
+    )
+
+
+CREDIT_FILE_SHEET = [
+    Column("借据号", TEXT, 14),
+    Column("客户编号", TEXT, 12),
+    Column("客户名称", TEXT, 28),
+    Column("管户机构", TEXT, 16),
+    Column("客户经理", TEXT, 10),
+    Column("应有档案", INT, 9),
+    Column("已归档", INT, 9),
+    Column("完整率", PERCENT, 9),
+    Column("缺失项目", TEXT, 48),
+]
+
+
+@login_required
+def credit_file_export(request):
+    """信贷档案: every active loan the user sees, complete or not, with what is missing."""
+
+    def rows():
+        for f in _credit_file_scope(request):
+            n = len(f.required)
+            rate = (Decimal(f.present) / Decimal(n)) if n else None
+            yield [
+                f.loan_id,
+                f.customer_id,
+                f.customer,
+                f.branch,
+                f.manager,
+                n,
+                f.present,
+                rate,
+                f.missing_text(),
+            ]
+
+    return list_export.respond("信贷档案完整性", CREDIT_FILE_SHEET, rows(), {})

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from postloan.core.business_date import business_today
 from postloan.meetings import choices as ch
-from postloan.meetings.actions._common import audit, require, snapshot, today
+from postloan.meetings.actions._common import audit, require, snapshot
 from postloan.meetings.exits import baseline_of
 from postloan.meetings.models import ExitEntry
 from postloan.meetings.resolution_kinds.registry import date, money
@@ -28,7 +29,7 @@ def put_on_exit_list(
     require(bool(reason), "请写明退出原因", "reason")
     when = date(target_date, "目标退出日期")
     require(when is not None, "请填写目标退出日期", "target_date")
-    day = today()
+    day = business_today()
     require(when >= day.isoformat(), "目标退出日期不能早于业务日期", "target_date")
     base = baseline_of(customer.pk, day)
     amount = money(target_amount, "计划收回金额")

@@ -3,10 +3,12 @@
 - A rule whose input table is absent: one row with ``customer_id`` NULL for the whole run.
 - A rule whose table is present but holds nothing for a customer: one row per non-retail
   borrower (retail files rarely carry statements or reports; their absence is normal).
+- EW-COVENANT: one row per condition in force it could not test, the reason naming it.
 """
 
 from __future__ import annotations
 
+from postloan.risk.engine import signals_covenants
 from postloan.risk.engine.context import Ctx
 from postloan.risk.engine.inputs import TABLE_ZH
 
@@ -59,6 +61,8 @@ def per_customer(ctx: Ctx) -> dict[str, list[tuple[str, str]]]:
         "EW-INFLOW-DROP": [NO_FLOWS],
         "EW-MATURITY-FUNDS": [NO_FUNDS],
         "EW-INTEREST-FUNDS": [NO_FUNDS],
+        # one row per untested condition, its reason naming it (the query gives reason_zh)
+        "EW-COVENANT": [(signals_covenants.untested_sql(ctx), None)],
     }
 
 

@@ -262,6 +262,13 @@ META: dict[str, RuleMeta] = {
             "yellow",
             ("inspections_due",),
         ),
+        _signal(
+            "EW-COVENANT",
+            "covenant",
+            "未落实审批条件（违反贷款合同约定的财务、归行、登记或用途条件）",
+            "red",
+            ("covenants",),
+        ),
     )
 }
 
@@ -278,6 +285,7 @@ RULE_MODULES = (
     "postloan.risk.engine.signals_events",
     "postloan.risk.engine.signals_collateral",
     "postloan.risk.engine.signals_diligence",
+    "postloan.risk.engine.signals_covenants",
 )
 
 

@@ -139,9 +139,10 @@ def _coverage(ctx: Ctx, runnable: list[Rule]) -> None:
         if rule_id not in ids:
             continue
         for sql, reason in checks:
+            why = "reason_zh" if reason is None else text(reason)  # None: the query says why
             ctx.run(
                 f"INSERT INTO eng_not_evaluated SELECT customer_id, {text(rule_id)}, "
-                f"{text(reason)} FROM ({sql})"
+                f"{why} FROM ({sql})"
             )
 
 

@@ -35,6 +35,7 @@ RULE_FAMILIES: tuple[tuple[str, str], ...] = (
     ("collateral", "押品"),
     ("guarantor", "保证人"),
     ("diligence", "贷后尽职"),
+    ("covenant", "审批条件"),
 )
 FAMILY_ZH: dict[str, str] = dict(RULE_FAMILIES)
 # A signal's family: every rule family but the floors', and the person's.

@@ -35,6 +35,7 @@ from postloan.worklist.models import (
     CalendarTask,
     CollectionCase,
     DepartmentCheck,
+    FollowUp,
     Inspection,
     PromiseToPay,
     UnassignedFlag,
@@ -71,6 +72,7 @@ KINDS = {
     "department_check": ("信贷管理检查", ("worklist:department_checks",), ""),
     "resolution": ("例会决议", ("meetings:tasks",), ""),
     "unit_alert": ("机构风险预警（停复牌）", ("units:index",), ""),
+    "follow_up": ("核实与补齐", ("worklist:follow_ups",), "?state=open"),
 }
 
 
@@ -257,6 +259,32 @@ def gather(user, today: dt.date) -> Collected:
         .select_related("customer__manager")
         .order_by("due_date", "id"),
         task_item,
+    )
+
+    follow_ups = visible(user, FollowUp.objects.filter(done_date__isnull=True))
+    if unit_wide:
+        follow_ups = follow_ups.filter(due_date__lt=today)
+
+    def follow_up_item(f):
+        who = f.assignee.name if unit_wide and f.assignee else ""
+        return InboxItem(
+            "核实与补齐",
+            f"{prefix}{f.get_kind_display()}" + (f"（{who}）" if who else ""),
+            f.customer.name,
+            f.due_date,
+            reverse("worklist:follow_up", args=[f.pk]),
+            action=(f"督促{who or '客户经理'}：" if unit_wide else "")
+            + f.title
+            + "，登记结果及证明材料",
+            customer_id=f.customer_id,
+            who=who,
+            remind_from=f.created_on,
+        )
+
+    out.take(
+        "follow_up",
+        follow_ups.select_related("customer", "assignee").order_by("due_date", "id"),
+        follow_up_item,
     )
 
     if not unit_wide:

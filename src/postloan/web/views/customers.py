@@ -9,6 +9,8 @@ from postloan.web.customer_export import customer_workbook
 from postloan.web.forms import CustomerFilterForm
 from postloan.web.queries.customer360 import customer_360
 from postloan.web.queries.customers import customer_page, customer_rows
+from postloan.worklist.covenants import covenant_statuses
+from postloan.worklist.credit_files import missing_by_customer
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,9 +52,17 @@ def customer_export(request):
 @login_required
 def customer_detail(request, customer_id: str):
     customer = get_customer_for_user(request.user, customer_id)
-    view = customer_360(request.user, customer, current_business_date())
+    as_of = current_business_date()
+    view = customer_360(request.user, customer, as_of)
     return render(
         request,
         "web/customer_360.html",
-        {"c": customer, "view": view, "chart_data": view.chart_data()},
+        {
+            "c": customer,
+            "view": view,
+            "chart_data": view.chart_data(),
+            # 审批条件 and 信贷档案 (issue 19): their states as the worklist sees them
+            "conditions": covenant_statuses(as_of, [customer.pk]) if as_of else [],
+            "files_missing": missing_by_customer([customer.pk]).get(customer.pk, []),
+        },
     )

@@ -29,6 +29,7 @@ def render(data: dict, meta: dict) -> bytes:
     )
     _facts(doc, data)
     _risks(doc, data)
+    _conditions(doc, data)
     _findings(doc, meta.get("findings") or {})
     _opinion(doc, data, meta)
     _records(doc, data, meta)
@@ -92,6 +93,24 @@ def _risks(doc, data: dict) -> None:
         ]
         or [["无押品", "", "", "", "", ""]],
     )
+
+
+def _conditions(doc, data: dict) -> None:
+    """审批条件 and the credit file's missing items (reports saved before they were tracked have none)."""
+    if "covenants" not in data:
+        return
+    heading(doc, "审批条件落实情况")
+    table(
+        doc,
+        ["条件编号", "审批条件", "检测频率", "状态", "依据"],
+        [
+            [r["id"], r["condition"], r["frequency"], r["state"], r["detail"]]
+            for r in data["covenants"]
+        ]
+        or [["无审批条件", "", "", "", ""]],
+    )
+    heading(doc, "信贷档案缺失情况")
+    para(doc, "；".join(data.get("credit_files_missing") or []) or "信贷档案齐全", indent=False)
 
 
 def _findings(doc, findings: dict) -> None:

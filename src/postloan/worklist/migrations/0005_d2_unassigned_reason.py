@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_d2_staff_certificates'),
-        ('worklist', '0003_lock_completed_inspections'),
+        ('worklist', '0004_d1_follow_ups'),
     ]
 
     operations = [
