@@ -7,7 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from postloan import contract
-from postloan.demo import customers, flows, loans, org, reports, security, stories, writer
+from postloan.demo import (
+    customers,
+    flows,
+    history,
+    loans,
+    org,
+    reports,
+    security,
+    stories,
+    writer,
+)
 from postloan.demo.scales import get_scale
 from postloan.demo.state import DemoBank
 
@@ -46,4 +56,5 @@ def generate_bank(
             counts[name] = writer.write_table(out, name, bank.rows.get(name, []))
     counts.update(flows.write_flows(bank, out))
     writer.write_stories(out, bank.stories)
+    history.write_history(bank, out)  # the forecast model's month-end history
     return {name: counts[name] for name in contract.LOAD_ORDER}
