@@ -25,6 +25,7 @@ LAYERS = (
     ("reports",),
     ("meetings",),
     ("worklist",),
+    ("forecast",),  # the default-probability model: reads risk's figures, raises EW-MODEL
     ("risk",),
     ("ingest",),
     ("analytics",),  # the analytical copy's files and generations (risk and ingest drive it)

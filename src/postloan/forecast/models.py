@@ -88,6 +88,9 @@ class CustomerScore(models.Model):
         verbose_name = gettext_lazy("客户违约概率")
         verbose_name_plural = gettext_lazy("客户违约概率")
 
+    def __str__(self):
+        return f"{self.customer_code} {self.as_of:%Y-%m-%d} PD {self.pd:.2%}"
+
     @property
     def factors_zh(self) -> str:
         return "；".join(f["text"] for f in self.factors)

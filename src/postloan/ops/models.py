@@ -21,6 +21,7 @@ class JobProgress(models.Model):
         REMINDERS = "reminders", "督办提醒"
         PROBE = "probe", "工作进程自检"
         BUSINESS_DAY = "business_day", "营业日处理"
+        MODEL_FIT = "model_fit", "违约概率模型拟合"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

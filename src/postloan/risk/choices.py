@@ -69,6 +69,7 @@ class SignalFamily(models.TextChoices):
     COLLATERAL = "collateral", "押品"
     GUARANTOR = "guarantor", "保证人"
     DILIGENCE = "diligence", "贷后尽职"
+    MODEL = "model", "模型预警"
     MANUAL = "manual", "人工发起"
 
 
