@@ -170,7 +170,7 @@ def write_history(bank: DemoBank, out_dir: str | Path, months: int = MONTHS) -> 
                    ELSE NULL END AS scare_start,
               3 + CAST(e.u_scare * 50 AS INTEGER) % 6 AS scare_len,
               e.first_t + 12 + CAST(e.u_exit * ({last} - e.first_t - 12) AS INTEGER) AS exit_t,
-              0.55 + 0.4 * {u(s, "e.customer_id", "'base'")} AS base_return,
+              0.78 + 0.22 * {u(s, "e.customer_id", "'base'")} AS base_return,
               0.35 + 0.35 * {u(s, "e.customer_id", "'debt'")} AS base_debt,
               0.9 + 1.2 * {u(s, "e.customer_id", "'cur'")} AS base_current,
               CASE WHEN {u(s, "e.customer_id", "'coll'")} < 0.55
@@ -263,3 +263,50 @@ def write_history(bank: DemoBank, out_dir: str | Path, months: int = MONTHS) -> 
         return con.execute(f"SELECT count(*) FROM '{out.as_posix()}'").fetchone()[0]
     finally:
         con.close()
+
+
+def anchored_history(source: Path, captured: Path, out: Path) -> int:
+    """The drawn history with its levels set to the bank's first captured month-end.
+
+    The generator draws the trends; the screening's capture of the as-of month says where the
+    customer really stands (its inflows, 归行率, ratios, LTV as the engine computes them). Each
+    customer's series is scaled (inflows, LTV) or shifted (ratios) so that its as-of month meets the
+    captured one; a figure the capture does not have (no statement, no collateral) is empty in
+    every month. Months after nothing: the captured month itself is kept as captured.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"""
+            COPY (
+                WITH s AS (SELECT * FROM '{source.as_posix()}'),
+                     c AS (SELECT * FROM '{captured.as_posix()}'),
+                     a AS (
+                        SELECT s.customer_id,
+                               c.inflow_fen / nullif(s.inflow_fen, 0) AS k_inflow,
+                               c.sales_return - s.sales_return AS d_return,
+                               c.debt_ratio - s.debt_ratio AS d_debt,
+                               c.current_ratio - s.current_ratio AS d_current,
+                               c.ltv / nullif(s.ltv, 0) AS k_ltv
+                        FROM s JOIN c USING (customer_id)
+                        WHERE s.month_end = (SELECT max(month_end) FROM c)
+                     )
+                SELECT s.* REPLACE (
+                    CAST(s.inflow_fen * coalesce(a.k_inflow, 1) AS BIGINT) AS inflow_fen,
+                    CASE WHEN a.customer_id IS NULL THEN s.sales_return
+                         WHEN a.d_return IS NOT NULL THEN s.sales_return END AS sales_return,
+                    CASE WHEN a.customer_id IS NULL THEN s.debt_ratio
+                         WHEN a.d_debt IS NOT NULL THEN s.debt_ratio END AS debt_ratio,
+                    CASE WHEN a.customer_id IS NULL THEN s.current_ratio
+                         WHEN a.d_current IS NOT NULL THEN s.current_ratio END AS current_ratio,
+                    CASE WHEN a.customer_id IS NULL THEN s.ltv
+                         WHEN a.k_ltv IS NOT NULL THEN s.ltv * a.k_ltv END AS ltv
+                )
+                FROM s LEFT JOIN a USING (customer_id)
+                WHERE s.month_end < (SELECT max(month_end) FROM c)
+                ORDER BY s.month_end, s.customer_id
+            ) TO '{out.as_posix()}' (FORMAT parquet, COMPRESSION zstd)
+        """)
+        return con.execute(f"SELECT count(*) FROM '{out.as_posix()}'").fetchone()[0]
+    finally:
+        con.close()
+

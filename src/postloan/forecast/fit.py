@@ -50,6 +50,7 @@ HGB_PARAMS = {
 }
 PRIOR = 20.0  # target encoding: pseudo-count towards the overall rate
 MIN_AUC_GAIN = 0.0
+Z_CAP = 4.0
 BANDS = (0.01, 0.02, 0.05, 0.10, 0.20)  # band 1 … 6: PD below each edge, then the rest
 
 
@@ -93,7 +94,9 @@ class Prepared:
         return x
 
     def standard(self, fr: dict) -> np.ndarray:
-        return (self.matrix(fr, impute=True) - self.means) / self.stds
+        """Standardised on the training window, winsorised at ±Z_CAP (no wild extrapolation)."""
+        z = (self.matrix(fr, impute=True) - self.means) / self.stds
+        return np.clip(z, -Z_CAP, Z_CAP)
 
 
 def prepare(fr: dict) -> Prepared:

@@ -27,7 +27,10 @@ from postloan.core.audit import record
 from postloan.forecast import features as F
 from postloan.forecast.fit import BANDS, Fitted, as_float, band_label, band_of, load
 from postloan.forecast.models import CustomerScore, ModelVersion
+from postloan.portfolio.choices import Product
 from postloan.risk.actions import raise_model_signals
+
+PRODUCT_ZH = dict(Product.choices)
 
 MAIN_FEATURES = ("sales_return", "inflow_trend", "dpd_max_12m", "signals_6m", "debt_ratio")
 PSI_ALERT = 0.25  # 0.1–0.25 watch, above: drift
@@ -94,7 +97,10 @@ def factor_text(name: str, raw: dict) -> str:  # noqa: C901 - one phrase per fea
     if name == "retail":
         return "零售客户"
     if name.endswith("_rate"):
-        return f"{F.CATEGORICAL[name.removesuffix('_rate')]}历史违约率较高"
+        cat = name.removesuffix("_rate")
+        value, rate = g(cat), g(name)
+        shown = PRODUCT_ZH.get(value, value) if cat == "product" else f"门类{value}"
+        return f"{F.CATEGORICAL[cat]}（{shown}）历史违约率 {rate:.1%}"
     return F.NUMERIC.get(name, (None, name))[1]
 
 
@@ -105,6 +111,10 @@ def explain(model: Fitted, fr: dict, top: int = 3) -> list[list[dict]]:
     for i in range(contrib.shape[0]):
         order = np.argsort(-contrib[i])
         raw = {r: (None if np.isnan(v[i]) else float(v[i])) for r, v in raws.items()}
+        for cat in F.CATEGORICAL:
+            value = str(fr[cat][i])
+            raw[cat] = value
+            raw[f"{cat}_rate"] = model.prep.rates[cat].get(value, model.prep.base_rate)
         factors, seen = [], set()
         for j in order:
             if contrib[i, j] <= 0 or len(factors) >= top:
