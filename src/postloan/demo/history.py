@@ -309,4 +309,3 @@ def anchored_history(source: Path, captured: Path, out: Path) -> int:
         return con.execute(f"SELECT count(*) FROM '{out.as_posix()}'").fetchone()[0]
     finally:
         con.close()
-

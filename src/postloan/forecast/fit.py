@@ -110,7 +110,9 @@ def prepare(fr: dict) -> Prepared:
             sel = keys == key
             table[key] = float((y[sel].sum() + PRIOR * base) / (sel.sum() + PRIOR))
         rates[cat] = table
-    p = Prepared(np.zeros(len(F.FEATURES)), np.zeros(len(F.FEATURES)), np.ones(len(F.FEATURES)), rates, base)
+    p = Prepared(
+        np.zeros(len(F.FEATURES)), np.zeros(len(F.FEATURES)), np.ones(len(F.FEATURES)), rates, base
+    )
     raw = p.matrix(fr, impute=False)
     med = np.nanmedian(np.where(np.isnan(raw).all(axis=0), 0.0, raw), axis=0)
     p.medians = np.where(np.isnan(med), 0.0, med)
@@ -136,9 +138,7 @@ class Fitted:
         return self.hgb.predict_proba(self.prep.matrix(fr, impute=False))[:, 1]
 
     def pd_rule(self, fr: dict) -> np.ndarray:
-        return self.rule_calibration.predict_proba(as_float(fr["rule_score"]).reshape(-1, 1))[
-            :, 1
-        ]
+        return self.rule_calibration.predict_proba(as_float(fr["rule_score"]).reshape(-1, 1))[:, 1]
 
     def contributions(self, fr: dict) -> np.ndarray:
         """Per row and feature: coefficient × standardised deviation (log-odds points)."""
@@ -154,9 +154,7 @@ def fit_models(fr: dict, as_ofs: list[dt.date]) -> Fitted:
     with threadpool_limits(limits=int(getattr(settings, "POSTLOAN_MODEL_THREADS", 1))):
         lr = LogisticRegression(C=LR_C, max_iter=2000).fit(prep.standard(fr), y)
         hgb = HistGradientBoostingClassifier(**HGB_PARAMS).fit(prep.matrix(fr, impute=False), y)
-        rule = LogisticRegression(max_iter=1000).fit(
-            as_float(fr["rule_score"]).reshape(-1, 1), y
-        )
+        rule = LogisticRegression(max_iter=1000).fit(as_float(fr["rule_score"]).reshape(-1, 1), y)
     return Fitted(prep, lr, hgb, rule, as_ofs)
 
 

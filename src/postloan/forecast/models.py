@@ -41,7 +41,9 @@ class ModelVersion(models.Model):
     chosen_reason = models.TextField(gettext_lazy("选择理由"), blank=True, default="")
     artifact = models.CharField(gettext_lazy("模型文件"), max_length=300)
     sha256 = models.CharField(gettext_lazy("文件SHA-256"), max_length=64)
-    fit_seconds = models.DecimalField(gettext_lazy("拟合耗时（秒）"), max_digits=9, decimal_places=2)
+    fit_seconds = models.DecimalField(
+        gettext_lazy("拟合耗时（秒）"), max_digits=9, decimal_places=2
+    )
     rows_train = models.PositiveIntegerField(gettext_lazy("训练样本数"), default=0)
     rows_test = models.PositiveIntegerField(gettext_lazy("回测样本数"), default=0)
 

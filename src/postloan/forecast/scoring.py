@@ -238,8 +238,9 @@ def monitoring(version: ModelVersion) -> dict:
             for name in MAIN_FEATURES:
                 row[name] = psi(as_float(train[name]), as_float(sub[name]))
             months.append(row)
-    worst = max((v for m in months for k, v in m.items() if k not in ("month_end", "n") and v),
-                default=0.0)
+    worst = max(
+        (v for m in months for k, v in m.items() if k not in ("month_end", "n") and v), default=0.0
+    )
     realised = []
     horizon = F.add_months_end(version.horizon, 0)
     for as_of in sorted({s for s in CustomerScore.objects.values_list("as_of", flat=True)}):
@@ -254,8 +255,12 @@ def monitoring(version: ModelVersion) -> dict:
             seen = [label[c] for c in codes if c in label]
             if seen:
                 realised.append(
-                    {"as_of": as_of.isoformat(), "band": band_label(band), "n": len(seen),
-                     "rate": float(np.mean(seen))}
+                    {
+                        "as_of": as_of.isoformat(),
+                        "band": band_label(band),
+                        "n": len(seen),
+                        "rate": float(np.mean(seen)),
+                    }
                 )
     return {
         "months": months,

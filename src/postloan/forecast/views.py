@@ -56,8 +56,11 @@ def _rank_changes(version: ModelVersion, user, n: int = 10) -> list[dict]:
         )
     )
     return [
-        {"score": s, "name": names.get(s.customer_code, s.customer_code),
-         "change": s.rule_rank - s.model_rank}
+        {
+            "score": s,
+            "name": names.get(s.customer_code, s.customer_code),
+            "change": s.rule_rank - s.model_rank,
+        }
         for s in scores[:n]
     ]
 

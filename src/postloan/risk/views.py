@@ -20,6 +20,7 @@ from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
 from postloan.documents.excel import list_workbook
 from postloan.documents.http import XLSX, download
+from postloan.forecast.scoring import scores_for
 from postloan.meetings import whatif
 from postloan.org.models import Staff
 from postloan.org.visibility import visible, visible_branches
@@ -619,7 +620,9 @@ def ranking(request):
                 as_of=previous, customer_id__in=[v.customer_id for v in page.object_list]
             ).values_list("customer_id", "rank", "score")
         }
+    model = scores_for(v.customer_id for v in page.object_list)
     for v in page.object_list:
+        v.model = model.get(v.customer_id)
         before = prior.get(v.customer_id)
         v.previous_rank = before[0] if before else None
         v.rank_change = (before[0] - v.rank) if before else None

@@ -231,8 +231,12 @@ def raise_model_signals(findings: dict, as_of: dt.date, level: str = "yellow") -
             action="risk.raise_model_signals",
             object_type="Signal",
             object_id=MODEL_RULE_ID,
-            after={"as_of": as_of.isoformat(), "raised": raised, "refreshed": refreshed,
-                   "stopped": stopped},
+            after={
+                "as_of": as_of.isoformat(),
+                "raised": raised,
+                "refreshed": refreshed,
+                "stopped": stopped,
+            },
         )
     return {"raised": raised, "refreshed": refreshed, "stopped": stopped}
 

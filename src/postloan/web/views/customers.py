@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from postloan.core.business_date import current_business_date
+from postloan.forecast.scoring import latest_score
 from postloan.portfolio.visibility import get_customer_for_user
 from postloan.web.customer_export import customer_workbook
 from postloan.web.forms import CustomerFilterForm
@@ -54,5 +55,10 @@ def customer_detail(request, customer_id: str):
     return render(
         request,
         "web/customer_360.html",
-        {"c": customer, "view": view, "chart_data": view.chart_data()},
+        {
+            "c": customer,
+            "view": view,
+            "chart_data": view.chart_data(),
+            "pd": latest_score(customer.customer_id),
+        },
     )

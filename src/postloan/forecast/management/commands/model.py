@@ -24,9 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "action", choices=["fit", "score", "capture", "history-load", "status"]
-        )
+        parser.add_argument("action", choices=["fit", "score", "capture", "history-load", "status"])
         parser.add_argument("path", nargs="?", help="history-load：历史文件（Parquet）")
         parser.add_argument("--date", help="capture：月末日期，默认当前业务日期")
         parser.add_argument("--background", action="store_true", help="fit：提交为后台任务")
@@ -68,7 +66,9 @@ class Command(BaseCommand):
                 scored = score_latest(raise_signals=not options["no_signals"])
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"评分 {scored['customers']:,} 户，{scored['seconds']} 秒；{scored['signals']}")
+            self.stdout.write(
+                f"评分 {scored['customers']:,} 户，{scored['seconds']} 秒；{scored['signals']}"
+            )
         else:
             version = ModelVersion.objects.first()
             months = history.months()
