@@ -147,11 +147,11 @@ def frame(
 
 
 def month_ends(source: str | None = None) -> list[dt.date]:
+    if source is None:
+        return history.months()
     con = duckdb.connect()
     try:
-        rows = con.execute(
-            f"SELECT DISTINCT month_end FROM {source or history.glob_sql()} ORDER BY 1"
-        ).fetchall()
+        rows = con.execute(f"SELECT DISTINCT month_end FROM {source} ORDER BY 1").fetchall()
         return [r[0] for r in rows]
     finally:
         con.close()

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.functions import Abs
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,8 +14,8 @@ from postloan.forecast.jobs import fit_model_job
 from postloan.forecast.models import CustomerScore, ModelVersion
 from postloan.ops import jobs
 from postloan.ops.models import JobProgress
-from postloan.org.visibility import visible
 from postloan.portfolio.models import Customer
+from postloan.portfolio.visibility import visible_customers
 from postloan.risk.access import is_risk_department
 
 NAMES = {"lr": "逻辑回归（L2 正则）", "hgb": "梯度提升树", "rule": "规则风险分（现行）"}
@@ -43,13 +45,15 @@ def _rows(version: ModelVersion) -> list[dict]:
 
 def _rank_changes(version: ModelVersion, user, n: int = 10) -> list[dict]:
     """The customers whose model rank differs most from their rule-score rank."""
-    codes = set(visible(user, Customer.objects.all()).values_list("customer_id", flat=True))
-    scores = [
-        s
-        for s in CustomerScore.objects.filter(version=version, as_of=version.horizon)
-        if s.customer_code in codes
-    ]
-    scores.sort(key=lambda s: -abs(s.rule_rank - s.model_rank))
+    scores = list(
+        CustomerScore.objects.filter(
+            version=version,
+            as_of=version.horizon,
+            customer_code__in=visible_customers(user).values("customer_id"),
+        )
+        .annotate(gap=Abs(F("rule_rank") - F("model_rank")))
+        .order_by("-gap", "model_rank")[:n]
+    )
     names = dict(
         Customer.objects.filter(customer_id__in=[s.customer_code for s in scores[:n]]).values_list(
             "customer_id", "name"
