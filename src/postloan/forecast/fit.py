@@ -31,11 +31,11 @@ from django.conf import settings
 from django.db import transaction
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
 from threadpoolctl import threadpool_limits
 
 from postloan.core.audit import record
 from postloan.forecast import features as F
+from postloan.forecast.metrics import evaluate
 from postloan.forecast.models import ModelVersion
 
 TRAIN_MONTHS = 12
@@ -51,18 +51,6 @@ HGB_PARAMS = {
 PRIOR = 20.0  # target encoding: pseudo-count towards the overall rate
 MIN_AUC_GAIN = 0.0
 Z_CAP = 4.0
-BANDS = (0.01, 0.02, 0.05, 0.10, 0.20)  # band 1 … 6: PD below each edge, then the rest
-
-
-def band_of(p: float) -> int:
-    return 1 + sum(p >= edge for edge in BANDS)
-
-
-def band_label(band: int) -> str:
-    lo = 0 if band == 1 else BANDS[band - 2]
-    if band > len(BANDS):
-        return f"≥{lo:.0%}"
-    return f"{lo:.0%}–{BANDS[band - 1]:.0%}"
 
 
 class NotEnoughHistory(Exception):
@@ -156,40 +144,6 @@ def fit_models(fr: dict, as_ofs: list[dt.date]) -> Fitted:
         hgb = HistGradientBoostingClassifier(**HGB_PARAMS).fit(prep.matrix(fr, impute=False), y)
         rule = LogisticRegression(max_iter=1000).fit(as_float(fr["rule_score"]).reshape(-1, 1), y)
     return Fitted(prep, lr, hgb, rule, as_ofs)
-
-
-def evaluate(y: np.ndarray, p: np.ndarray, rank_score: np.ndarray | None = None) -> dict:
-    """AUC, KS, Brier, top-5 %/10 % capture and a 10-bin calibration (by predicted decile)."""
-    y = y.astype(int)
-    s = p if rank_score is None else rank_score
-    out = {"n": int(len(y)), "defaults": int(y.sum()), "rate": float(y.mean()) if len(y) else 0}
-    if len(y) == 0 or y.sum() in (0, len(y)):
-        return out
-    fpr, tpr, _ = roc_curve(y, s)
-    out["auc"] = float(roc_auc_score(y, s))
-    out["ks"] = float(np.max(tpr - fpr))
-    out["brier"] = float(brier_score_loss(y, p))
-    order = np.lexsort((np.arange(len(s)), -s))
-    for share in (5, 10):
-        top = order[: max(1, int(round(len(y) * share / 100)))]
-        out[f"capture_{share}"] = float(y[top].sum() / y.sum())
-    bins = []
-    for chunk in np.array_split(np.argsort(p, kind="stable"), 10):
-        if len(chunk):
-            bins.append({"predicted": float(p[chunk].mean()), "observed": float(y[chunk].mean())})
-    out["calibration"] = bins
-    bands = np.array([band_of(v) for v in p])
-    out["bands"] = [
-        {
-            "band": band_label(b),
-            "n": int((bands == b).sum()),
-            "predicted": float(p[bands == b].mean()),
-            "observed": float(y[bands == b].mean()),
-        }
-        for b in range(1, len(BANDS) + 2)
-        if (bands == b).any()
-    ]
-    return out
 
 
 def artifact_dir() -> Path:

@@ -25,7 +25,8 @@ from django.db import transaction
 
 from postloan.core.audit import record
 from postloan.forecast import features as F
-from postloan.forecast.fit import BANDS, Fitted, as_float, band_label, band_of, load
+from postloan.forecast.fit import Fitted, as_float, load
+from postloan.forecast.metrics import BANDS, band_label, band_of
 from postloan.forecast.models import CustomerScore, ModelVersion
 from postloan.portfolio.choices import Product
 from postloan.risk.actions import raise_model_signals
