@@ -26,14 +26,32 @@ from postloan.forecast.metrics import evaluate
 
 BAD = {"Charged Off", "Late (31-120 days)", "Late (16-30 days)"}
 NUMERIC = [
-    "annual_income", "debt_to_income", "delinq_2y", "months_since_last_delinq",
-    "inquiries_last_12m", "total_credit_lines", "open_credit_lines", "total_credit_limit",
-    "total_credit_utilized", "num_collections_last_12m", "num_historical_failed_to_pay",
-    "months_since_90d_late", "current_accounts_delinq", "total_collection_amount_ever",
-    "accounts_opened_24m", "months_since_last_credit_inquiry", "num_satisfactory_accounts",
-    "num_active_debit_accounts", "num_cc_carrying_balance", "num_mort_accounts",
-    "account_never_delinq_percent", "tax_liens", "public_record_bankrupt", "loan_amount",
-    "term", "emp_length",
+    "annual_income",
+    "debt_to_income",
+    "delinq_2y",
+    "months_since_last_delinq",
+    "inquiries_last_12m",
+    "total_credit_lines",
+    "open_credit_lines",
+    "total_credit_limit",
+    "total_credit_utilized",
+    "num_collections_last_12m",
+    "num_historical_failed_to_pay",
+    "months_since_90d_late",
+    "current_accounts_delinq",
+    "total_collection_amount_ever",
+    "accounts_opened_24m",
+    "months_since_last_credit_inquiry",
+    "num_satisfactory_accounts",
+    "num_active_debit_accounts",
+    "num_cc_carrying_balance",
+    "num_mort_accounts",
+    "account_never_delinq_percent",
+    "tax_liens",
+    "public_record_bankrupt",
+    "loan_amount",
+    "term",
+    "emp_length",
 ]
 
 
@@ -55,8 +73,12 @@ def main() -> None:
     z = np.clip((filled - mean) / np.where(sd > 0, sd, 1), -4, 4)
     lr = LogisticRegression(C=0.5, max_iter=2000).fit(z[train], y[train])
     hgb = HistGradientBoostingClassifier(
-        max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40,
-        l2_regularization=1.0, random_state=0,
+        max_iter=200,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        random_state=0,
     ).fit(x[train], y[train])
     # the lender's score: sub-grade order (A1 best … G5 worst), calibrated on the training loans
     grades = sorted(df["sub_grade"].unique())
@@ -71,13 +93,17 @@ def main() -> None:
             y[test], cal.predict_proba(g[test].reshape(-1, 1))[:, 1], rank_score=g[test]
         ),
     }
-    print(f"训练 {train.sum()} 笔（违约 {y[train].sum()}），检验 {test.sum()} 笔"
-          f"（违约 {y[test].sum()}），拟合 {seconds:.1f} 秒")
+    print(
+        f"训练 {train.sum()} 笔（违约 {y[train].sum()}），检验 {test.sum()} 笔"
+        f"（违约 {y[test].sum()}），拟合 {seconds:.1f} 秒"
+    )
     print("| 方法 | AUC | KS | Brier | 前5%捕获率 | 前10%捕获率 |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, m in rows.items():
-        print(f"| {name} | {m['auc']:.3f} | {m['ks']:.3f} | {m['brier']:.4f} | "
-              f"{m['capture_5']:.1%} | {m['capture_10']:.1%} |")
+        print(
+            f"| {name} | {m['auc']:.3f} | {m['ks']:.3f} | {m['brier']:.4f} | "
+            f"{m['capture_5']:.1%} | {m['capture_10']:.1%} |"
+        )
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.functions import Abs
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from postloan.forecast import history, scoring
-from postloan.forecast.fit import NotEnoughHistory, label_of
+from postloan.forecast.fit import label_of
 from postloan.forecast.jobs import fit_model_job
 from postloan.forecast.models import CustomerScore, ModelVersion
 from postloan.ops import jobs
@@ -107,16 +108,16 @@ def model_page(request):
 @require_POST
 def fit(request):
     if not is_risk_department(request.user):
-        raise PermissionDenied("只有风险管理部门可以重新拟合模型")
+        raise PermissionDenied(gettext("只有风险管理部门可以重新拟合模型"))
     if len(history.months()) < 37:
-        messages.error(request, str(NotEnoughHistory("月末历史不足 37 个月，无法回测与拟合")))
+        messages.error(request, gettext("月末历史不足 37 个月，无法回测与拟合"))
         return redirect("forecast:model")
     job = jobs.submit(
         JobProgress.Kind.MODEL_FIT,
         fit_model_job,
         request.user,
-        label="违约概率模型拟合",
+        label=gettext("违约概率模型拟合"),
         user_id=request.user.pk,
     )
-    messages.success(request, f"已提交模型拟合任务 #{job.pk}")
+    messages.success(request, gettext("已提交模型拟合任务 #%(pk)s") % {"pk": job.pk})
     return redirect("ops:job", pk=job.pk)
