@@ -142,3 +142,50 @@ def test_model_page_and_who_refits(fitted, bank, login, client):
     assert f"{fitted.metrics['lr']['auc']:.3f}" in body
     assert login(bank.users["am_zhang"]).post("/risk/model/fit/").status_code == 403
     assert ModelVersion.objects.count() == 1
+
+
+def _version(chosen: str) -> ModelVersion:
+    return ModelVersion.objects.create(
+        horizon=AS_OF,
+        train_start=AS_OF,
+        train_end=AS_OF,
+        backtest_train_start=AS_OF,
+        backtest_train_end=AS_OF,
+        backtest_as_of=AS_OF,
+        chosen=chosen,
+        artifact="-",
+        sha256="-",
+        fit_seconds=1,
+    )
+
+
+@pytest.mark.parametrize("chosen", ["lr", "rule"])
+def test_the_ranking_orders_by_the_model_only_where_it_won(screened_bank, login, chosen):
+    from postloan.risk.models import CustomerRiskView
+
+    views = list(CustomerRiskView.objects.filter(as_of=AS_OF).order_by("rank"))
+    assert len(views) >= 3
+    version = _version(chosen)
+    for i, v in enumerate(reversed(views)):  # the model ranks them the other way round
+        CustomerScore.objects.create(
+            version=version,
+            as_of=AS_OF,
+            customer_code=v.customer_id,
+            pd=0.5 - i / 100,
+            band=6,
+            model_rank=i + 1,
+            rule_rank=len(views) - i,
+            rule_score=v.score,
+            factors=[{"feature": "n_red", "points": 1.0, "text": "预警信号 红1橙0黄0"}],
+        )
+    page = login(screened_bank.users["admin"]).get("/risk/ranking/?order=model")
+    body = page.content.decode()
+    names = [v.customer.name for v in views]
+    positions = [body.index(n) for n in names]
+    if chosen == "lr":
+        assert positions == sorted(positions, reverse=True)
+        assert "按违约概率模型" in body
+    else:
+        assert positions == sorted(positions)
+        assert "未在回测中优于规则风险分" in body
+    assert "预警信号 红1橙0黄0" in body  # the model's column with its factors

@@ -22,6 +22,7 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from postloan.core.audit import record
 from postloan.forecast import features as F
@@ -292,3 +293,18 @@ def scores_for(customer_codes, as_of: dt.date | None = None) -> dict[str, Custom
             version=version, as_of=version.horizon, customer_code__in=list(customer_codes)
         )
     }
+
+
+def ranking_model() -> ModelVersion | None:
+    """The current version where it ranks (its backtest beat the rule score), else None."""
+    version = ModelVersion.objects.filter(status=ModelVersion.Status.FITTED).first()
+    return version if version is not None and version.chosen != "rule" else None
+
+
+def model_rank_of(version: ModelVersion, customer_field: str):
+    """A subquery: the customer's model rank in the version's latest scoring."""
+    return Subquery(
+        CustomerScore.objects.filter(
+            version=version, as_of=version.horizon, customer_code=OuterRef(customer_field)
+        ).values("model_rank")[:1]
+    )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
 from postloan.documents.excel import list_workbook
 from postloan.documents.http import XLSX, download
-from postloan.forecast.scoring import scores_for
+from postloan.forecast.scoring import model_rank_of, ranking_model, scores_for
 from postloan.meetings import whatif
 from postloan.org.models import Staff
 from postloan.org.visibility import visible, visible_branches
@@ -608,6 +608,13 @@ def ranking(request):
     as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
     previous = next((d for d in dates if as_of and d < as_of), None)
     rows = qs.filter(as_of=as_of).select_related("customer", "customer__branch").order_by("rank")
+    # 按违约概率排序: offered only where the model beat the rule score in the bank's backtest
+    model_version = ranking_model()
+    by_model = model_version is not None and request.GET.get("order") == "model"
+    if by_model:
+        rows = rows.annotate(model_rank=model_rank_of(model_version, "customer_id")).order_by(
+            F("model_rank").asc(nulls_last=True), "rank"
+        )
     branch = _branch(request)
     if branch is not None:
         rows = rows.filter(customer__branch__path__startswith=branch.path)
@@ -639,6 +646,8 @@ def ranking(request):
             "branches": visible_branches(request.user),
             "families": ch.SignalFamily.choices,
             "levels": ch.SignalLevel.choices,
+            "model_version": model_version,
+            "by_model": by_model,
         },
     )
 
