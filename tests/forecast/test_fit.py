@@ -1,5 +1,6 @@
 """Fit, out-of-time backtest against the rule score, versioning, scoring, EW-MODEL, pages."""
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from postloan.core.models import AuditEvent
 from postloan.forecast import features as F
 from postloan.forecast import fit, history, scoring
 from postloan.forecast.models import CustomerScore, ModelVersion
-from postloan.risk.actions import raise_model_signals
+from postloan.risk.actions import raise_model_signals, run_screening
 from postloan.risk.models import LoanAssessment, Signal, SignalStep
 from tests.factories import AS_OF
 
@@ -107,12 +108,17 @@ def test_psi():
 def test_ew_model_signals_go_through_the_loop_and_change_no_class(screened_bank):
     before = list(LoanAssessment.objects.values_list("loan_id", "suggested_class"))
     finding = {"summary": "违约概率模型：12个月违约概率 35.0%", "evidence": {"pd": 0.35}}
-    first = raise_model_signals({"C001": finding, "NOPE": finding}, AS_OF)
+    month_end = AS_OF - dt.timedelta(days=3)
+    first = raise_model_signals({"C001": finding, "NOPE": finding}, month_end)
     assert first == {"raised": 1, "refreshed": 0, "stopped": 0}
     s = Signal.objects.get(rule_id="EW-MODEL")
     assert s.customer_id == "C001" and s.status == "issued" and s.family == "model"
     assert s.owner_id == screened_bank.customers["C001"].manager_id
     assert SignalStep.objects.filter(signal=s).count() == 1
+    # the daily screening does not stop the model's signal (it is refreshed monthly)
+    run_screening(AS_OF)
+    s.refresh_from_db()
+    assert s.still_firing
     again = raise_model_signals({"C001": finding}, AS_OF)
     assert again == {"raised": 0, "refreshed": 1, "stopped": 0}
     gone = raise_model_signals({}, AS_OF)

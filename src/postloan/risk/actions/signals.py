@@ -21,7 +21,7 @@ from postloan.risk.access import (
     require_visible,
 )
 from postloan.risk.actions.screening import signal_due_days
-from postloan.risk.catalogue import MANUAL_RULE_ID, family_of
+from postloan.risk.catalogue import MANUAL_RULE_ID, MODEL_RULE_ID, family_of
 from postloan.risk.errors import TransitionError
 from postloan.risk.models import EventRelease, Signal, SignalStep, ThresholdVersion
 from postloan.risk.thresholds import current_values, default_values
@@ -150,9 +150,6 @@ def raise_manual_signal(
         )
         _audit(signal, "raise_manual_signal", acting_user, "", rule_id=rule_id, level=level)
     return signal
-
-
-MODEL_RULE_ID = "EW-MODEL"
 
 
 def raise_model_signals(findings: dict, as_of: dt.date, level: str = "yellow") -> dict:
