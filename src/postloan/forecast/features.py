@@ -80,6 +80,13 @@ RAW = (
 )
 
 
+def quiet() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that prints no progress bar (pages and jobs run these queries)."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def window_sql(source: str) -> str:
     """Every (customer, month-end) with its windows over the months up to it."""
     return f"""
@@ -133,7 +140,7 @@ def frame(
     The label column is only meaningful where 12 months after the as-of date are in the data.
     """
     own = con is None
-    con = con or duckdb.connect()
+    con = con or quiet()
     try:
         dates = ", ".join(f"DATE '{d.isoformat()}'" for d in as_ofs) or "NULL"
         sql = window_sql(source or history.glob_sql())
@@ -149,7 +156,7 @@ def frame(
 def month_ends(source: str | None = None) -> list[dt.date]:
     if source is None:
         return history.months()
-    con = duckdb.connect()
+    con = quiet()
     try:
         rows = con.execute(f"SELECT DISTINCT month_end FROM {source} ORDER BY 1").fetchall()
         return [r[0] for r in rows]

@@ -185,6 +185,9 @@ def score_latest(version: ModelVersion | None = None, raise_signals: bool = True
             after={"as_of": version.horizon.isoformat(), "customers": len(rows)},
         )
     seconds = time.perf_counter() - started
+    # the page shows the monitoring of the latest scoring (computed here, not per page view)
+    version.metrics = {**version.metrics, "monitoring": monitoring(version)}
+    ModelVersion.objects.filter(pk=version.pk).update(metrics=version.metrics)
     signals = {}
     if raise_signals:
         threshold = signal_threshold()

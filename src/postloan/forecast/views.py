@@ -92,7 +92,7 @@ def model_page(request):
             bands=version.metrics.get(version.chosen if version.chosen != "rule" else "lr", {}).get(
                 "bands", []
             ),
-            monitoring=scoring.monitoring(version),
+            monitoring=version.metrics.get("monitoring") or {},
             rank_changes=_rank_changes(version, request.user),
             chart_data={
                 "series": [
