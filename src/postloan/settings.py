@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "postloan.day",
     "postloan.accounts",
     "postloan.analytics",
+    "postloan.forecast",
 ]
 
 MIDDLEWARE = [

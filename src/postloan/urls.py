@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/", include("postloan.ingest.urls")),
     path("work/", include("postloan.worklist.urls")),
     path("", include("postloan.day.urls")),  # /risk/classification/screen/, a day step again
+    path("risk/model/", include("postloan.forecast.urls")),  # 模型说明
     path("risk/", include("postloan.risk.urls")),
     path("meetings/", include("postloan.meetings.urls")),
     path("reports/", include("postloan.reports.urls")),

@@ -26,6 +26,7 @@ LAYERS = (
     ("units",),  # 停复牌: unit indicators, alerts, suspensions (reads meetings and below)
     ("meetings",),
     ("worklist",),
+    ("forecast",),  # the default-probability model: reads risk's figures, raises EW-MODEL
     ("risk",),
     ("ingest",),
     ("analytics",),  # the analytical copy's files and generations (risk and ingest drive it)

@@ -19,7 +19,11 @@ PATTERNS = {
 
 
 def _hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()  # history/month_ends.parquet too (the forecast model's month-ends)
+    }
 
 
 def test_it_is_byte_identical_for_the_same_seed_and_differs_for_another(xs_bank, tmp_path):

@@ -102,6 +102,8 @@ def test_the_diligence_list_counts_uncertified_management_and_names_the_letters(
         "classifications": 0,
         "unassigned": 1,
         "uncertified": 1,
+        "lost_files": 0,
+        "covenants": 0,
     }
     assert units["SB01"].letter.startswith("ZR-2026-SB01")
     assert report.letters_kept

@@ -11,6 +11,7 @@ from postloan.demo import (
     conditions,
     customers,
     flows,
+    history,
     loans,
     org,
     reports,
@@ -59,4 +60,5 @@ def generate_bank(
             counts[name] = writer.write_table(out, name, bank.rows.get(name, []))
     counts.update(flows.write_flows(bank, out))
     writer.write_stories(out, bank.stories)
+    history.write_history(bank, out)  # the forecast model's month-end history
     return {name: counts[name] for name in contract.LOAD_ORDER}

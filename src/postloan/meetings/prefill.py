@@ -13,6 +13,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
+from postloan.forecast.scoring import latest_score
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Disbursement, Guarantee, RiskEvent, TaxInvoice, Transaction
 from postloan.risk.current import loans_with_current_class
@@ -233,7 +234,22 @@ def _signals_text(customer) -> str:
         :5
     ]:
         lines.append(f"{i.done_date:%Y-%m-%d} 贷后检查发现问题")
-    return "；".join(lines) if lines else "未发现预警信号。"
+    text = "；".join(lines) if lines else "未发现预警信号。"
+    model = model_text(customer.customer_id)
+    return f"{text}\n{model}" if model else text
+
+
+def model_text(customer_id: str) -> str:
+    """The default-probability model's advice (forecast): PD, ranks and top factors."""
+    score = latest_score(customer_id)
+    if score is None:
+        return ""
+    factors = score.factors_zh or "无突出因素"
+    return (
+        f"违约概率模型（v{score.version_id}，{score.as_of:%Y-%m-%d}）：12个月违约概率"
+        f"{float(score.pd):.1%}（模型排名第{score.model_rank}，规则风险分排名第{score.rule_rank}）；"
+        f"主要因素：{factors}。模型仅供参考，不改变分类。"
+    )
 
 
 def _conditions_text(att: dict) -> str:

@@ -21,6 +21,7 @@ class JobProgress(models.Model):
         REMINDERS = "reminders", gettext_lazy("督办提醒")
         PROBE = "probe", gettext_lazy("工作进程自检")
         BUSINESS_DAY = "business_day", gettext_lazy("营业日处理")
+        MODEL_FIT = "model_fit", gettext_lazy("违约概率模型拟合")
 
     class Status(models.TextChoices):
         QUEUED = "queued", gettext_lazy("排队中")

@@ -5,6 +5,7 @@ from postloan.risk import choices as ch
 from postloan.risk.engine.registry import META
 
 MANUAL_RULE_ID = "EW-MANUAL"
+MODEL_RULE_ID = "EW-MODEL"  # the default-probability model (forecast), monthly
 
 
 def signal_rules() -> dict[str, tuple[str, str]]:

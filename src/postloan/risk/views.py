@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -19,6 +19,7 @@ from postloan.core.cache import CachedCountPaginator
 from postloan.core.errors import attempt
 from postloan.documents.excel import list_workbook
 from postloan.documents.http import XLSX, download
+from postloan.forecast.scoring import model_rank_of, ranking_model, scores_for
 from postloan.meetings import whatif
 from postloan.org.models import Staff
 from postloan.org.visibility import visible, visible_branches
@@ -606,6 +607,13 @@ def ranking(request):
     as_of = _date(request.GET.get("as_of")) or (dates[0] if dates else None)
     previous = next((d for d in dates if as_of and d < as_of), None)
     rows = qs.filter(as_of=as_of).select_related("customer", "customer__branch").order_by("rank")
+    # 按违约概率排序: offered only where the model beat the rule score in the bank's backtest
+    model_version = ranking_model()
+    by_model = model_version is not None and request.GET.get("order") == "model"
+    if by_model:
+        rows = rows.annotate(model_rank=model_rank_of(model_version, "customer_id")).order_by(
+            F("model_rank").asc(nulls_last=True), "rank"
+        )
     branch = _branch(request)
     if branch is not None:
         rows = rows.filter(customer__branch__path__startswith=branch.path)
@@ -618,7 +626,9 @@ def ranking(request):
                 as_of=previous, customer_id__in=[v.customer_id for v in page.object_list]
             ).values_list("customer_id", "rank", "score")
         }
+    model = scores_for(v.customer_id for v in page.object_list)
     for v in page.object_list:
+        v.model = model.get(v.customer_id)
         before = prior.get(v.customer_id)
         v.previous_rank = before[0] if before else None
         v.rank_change = (before[0] - v.rank) if before else None
@@ -635,6 +645,8 @@ def ranking(request):
             "branches": visible_branches(request.user),
             "families": ch.SignalFamily.choices,
             "levels": ch.SignalLevel.choices,
+            "model_version": model_version,
+            "by_model": by_model,
         },
     )
 

@@ -13,6 +13,7 @@ from postloan.risk.actions.screening import persist_result, run_screening
 from postloan.risk.actions.signals import (
     confirm_signal,
     raise_manual_signal,
+    raise_model_signals,
     release_event,
     release_signal,
     start_handling,
@@ -33,6 +34,7 @@ __all__ = [
     "record_committee_classification",
     "reject_classification",
     "raise_manual_signal",
+    "raise_model_signals",
     "release_event",
     "release_signal",
     "run_screening",

@@ -23,6 +23,7 @@ from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
 from postloan.risk.actions import result_tables
+from postloan.risk.catalogue import MODEL_RULE_ID
 from postloan.risk.current import refresh_decided_classes
 from postloan.risk.engine.screen import screen
 from postloan.risk.models import (
@@ -380,6 +381,7 @@ def _persist_signals(result, as_of: dt.date) -> dict[str, int]:
     stale = (
         Signal.objects.filter(manual=False, still_firing=True, last_seen_on__lt=as_of)
         .exclude(status=ch.SignalStatus.RELEASED)
+        .exclude(rule_id=MODEL_RULE_ID)  # the model's monthly scoring keeps its own
         .update(still_firing=False)
     )
     return {

@@ -11,6 +11,7 @@ from postloan.core import evidence as evidence_files
 from postloan.core.audit import record
 from postloan.core.business_date import business_today
 from postloan.org.visibility import staff_of
+from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
 from postloan.risk import follow_ups
 from postloan.risk.access import (
@@ -20,7 +21,7 @@ from postloan.risk.access import (
     require_visible,
 )
 from postloan.risk.actions.screening import signal_due_days
-from postloan.risk.catalogue import MANUAL_RULE_ID, family_of
+from postloan.risk.catalogue import MANUAL_RULE_ID, MODEL_RULE_ID, family_of
 from postloan.risk.errors import TransitionError
 from postloan.risk.models import EventRelease, Signal, SignalStep, ThresholdVersion
 from postloan.risk.thresholds import current_values, default_values
@@ -145,6 +146,92 @@ def raise_manual_signal(
         )
         _audit(signal, "raise_manual_signal", acting_user, "", rule_id=rule_id, level=level)
     return signal
+
+
+def raise_model_signals(findings: dict, as_of: dt.date, level: str = "yellow") -> dict:
+    """EW-MODEL: the default-probability model's warning (forecast/scoring.py), in the loop.
+
+    `findings` maps customer id → {"summary": text, "evidence": dict}. A customer with an open
+    (not released) EW-MODEL signal gets its evidence and last-seen date refreshed; the others get
+    a new signal 已发布 owned by their account manager, with a step and an audit row, as every
+    signal. Signals of customers no longer in `findings` stop firing (still_firing False) and
+    stay open until released by a person. The model never changes a class or a floor.
+    """
+    due = dt.timedelta(days=int(signal_due_days().get(level, 10)))
+    raised = refreshed = stopped = 0
+    with transaction.atomic():
+        open_ = {
+            s.customer_id: s
+            for s in Signal.objects.select_for_update()
+            .filter(rule_id=MODEL_RULE_ID)
+            .exclude(status=S.RELEASED)
+        }
+        customers = Customer.objects.in_bulk([c for c in findings if c not in open_])
+        new = []
+        for cid, finding in findings.items():
+            signal = open_.get(cid)
+            if signal is not None:
+                signal.evidence = finding["evidence"]
+                signal.summary = finding["summary"][:500]
+                signal.last_seen_on = as_of
+                signal.still_firing = True
+                refreshed += 1
+                continue
+            customer = customers.get(cid)
+            if customer is None:
+                continue
+            new.append(
+                Signal(
+                    rule_id=MODEL_RULE_ID,
+                    family=ch.SignalFamily.MODEL,
+                    level=level,
+                    customer=customer,
+                    loan=None,
+                    status=S.ISSUED,
+                    raised_on=as_of,
+                    last_seen_on=as_of,
+                    still_firing=True,
+                    evidence=finding["evidence"],
+                    summary=finding["summary"][:500],
+                    owner=customer.manager,
+                    due_date=as_of + due,
+                    manual=False,
+                )
+            )
+        for cid, signal in open_.items():
+            if cid not in findings and signal.still_firing:
+                signal.still_firing = False
+                stopped += 1
+        Signal.objects.bulk_update(
+            list(open_.values()), ["evidence", "summary", "last_seen_on", "still_firing"]
+        )
+        created = Signal.objects.bulk_create(new)
+        SignalStep.objects.bulk_create(
+            SignalStep(
+                signal=s,
+                from_status="",
+                to_status=s.status,
+                actor=None,
+                note="违约概率模型预警",
+                evidence=s.summary,
+                due_date=s.due_date,
+            )
+            for s in created
+        )
+        raised = len(created)
+        record(
+            actor=None,
+            action="risk.raise_model_signals",
+            object_type="Signal",
+            object_id=MODEL_RULE_ID,
+            after={
+                "as_of": as_of.isoformat(),
+                "raised": raised,
+                "refreshed": refreshed,
+                "stopped": stopped,
+            },
+        )
+    return {"raised": raised, "refreshed": refreshed, "stopped": stopped}
 
 
 def start_handling(signal: Signal, owner, measures: str, due_date, acting_user) -> Signal:

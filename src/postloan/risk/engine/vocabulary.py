@@ -20,6 +20,7 @@ LEVEL_ZH: dict[str, str] = dict(LEVELS)
 
 CLASSIFICATION = "classification"  # the floors' family (not a signal's)
 MANUAL = "manual"  # a signal raised by a person, not by a rule
+MODEL = "model"  # EW-MODEL: the predictive model's advice (postloan.forecast), not a rule
 # The families of the engine's rules, in the risk view's order (the floors' family first).
 RULE_FAMILIES: tuple[tuple[str, str], ...] = (
     (CLASSIFICATION, "五级分类"),
@@ -37,8 +38,8 @@ RULE_FAMILIES: tuple[tuple[str, str], ...] = (
     ("diligence", "贷后尽职"),
     ("covenant", "审批条件"),
 )
-FAMILY_ZH: dict[str, str] = dict(RULE_FAMILIES)
+FAMILY_ZH: dict[str, str] = dict(RULE_FAMILIES) | {MODEL: "模型预警"}
 # A signal's family: every rule family but the floors', and the person's.
 SIGNAL_FAMILIES: tuple[tuple[str, str], ...] = tuple(
     (code, label) for code, label in RULE_FAMILIES if code != CLASSIFICATION
-) + ((MANUAL, "人工发起"),)
+) + ((MODEL, "模型预警"), (MANUAL, "人工发起"))

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from postloan.core.business_date import current_business_date
+from postloan.forecast.scoring import latest_score
 from postloan.portfolio.visibility import get_customer_for_user
 from postloan.web.customer_export import customer_workbook
 from postloan.web.forms import CustomerFilterForm
@@ -64,5 +65,6 @@ def customer_detail(request, customer_id: str):
             # 审批条件 and 信贷档案 (issue 19): their states as the worklist sees them
             "conditions": covenant_statuses(as_of, [customer.pk]) if as_of else [],
             "files_missing": missing_by_customer([customer.pk]).get(customer.pk, []),
+            "pd": latest_score(customer.customer_id),
         },
     )

@@ -26,6 +26,8 @@ from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
 from postloan.demo.guard import check_demo_allowed, mark_demo_database
 from postloan.demo.logins import create_demo_logins
 from postloan.demo.meeting_history import create_demo_meeting_history
+from postloan.demo.model_setup import prepare_demo_model
+from postloan.forecast.models import ModelVersion
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
 from postloan.risk.actions import run_screening
@@ -73,6 +75,12 @@ class Command(BaseCommand):
         if not LoanAssessment.objects.filter(as_of=as_of).exists():
             run_screening(as_of, acting_user=None)
         self.stdout.write("已完成风险预警筛查与贷后工作计划")
+        if not ModelVersion.objects.exists():
+            model = prepare_demo_model(folder, as_of)
+            self.stdout.write(
+                f"违约概率模型 v{model['version'].pk}：{model['version'].chosen_reason}"
+                f"（模型说明 /risk/model/）"
+            )
 
         rows = create_demo_logins()
         if create_demo_committee() is not None:
