@@ -25,6 +25,7 @@ LAYERS = (
     ("reports",),
     ("meetings",),
     ("worklist",),
+    ("portfolio_risk",),  # concentration, group exposure, retail vintages: portfolio signals
     ("risk",),
     ("ingest",),
     ("analytics",),  # the analytical copy's files and generations (risk and ingest drive it)

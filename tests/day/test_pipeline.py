@@ -17,7 +17,7 @@ from postloan.risk.models import LoanAssessment, ScreeningRun
 from postloan.worklist.models import Inspection
 from tests.risk.results import AS_OF
 
-ORDER = ["screening", "worklist", "verification", "accountability", "caches"]
+ORDER = ["screening", "worklist", "verification", "accountability", "portfolio", "caches"]
 
 
 def steps(job):
@@ -31,6 +31,7 @@ def follow(monkeypatch, calls):
         ("plan_worklist", "worklist"),
         ("run_verification", "verification"),
         ("detect_findings", "accountability"),
+        ("run_monitoring", "portfolio"),
     ):
         real = getattr(pipeline, name)
 
@@ -63,9 +64,9 @@ def test_it_runs_the_steps_in_order_and_records_each_on_the_job(bank, monkeypatc
         bank.users["rm_branch"],
     )
     assert steps(job) == [(name, "succeeded") for name in ORDER]
-    assert [s.position for s in job.day_steps.all()] == [1, 2, 3, 4, 5]
+    assert [s.position for s in job.day_steps.all()] == [1, 2, 3, 4, 5, 6]
     assert all(s.seconds >= 0 and s.finished_at for s in job.day_steps.all())
-    assert "营业日处理完成：5 个步骤" in job.message
+    assert "营业日处理完成：6 个步骤" in job.message
     run = ScreeningRun.objects.get()
     assert f"筛查运行 #{run.pk}" in job.day_steps.get(step="screening").message
     for step in job.day_steps.all():  # read by people on /ops/jobs/: no codes
@@ -84,6 +85,7 @@ def test_a_failed_step_marks_the_day_failed_and_the_others_are_recorded(bank, mo
         ("worklist", "failed"),
         ("verification", "succeeded"),
         ("accountability", "succeeded"),
+        ("portfolio", "succeeded"),
         ("caches", "succeeded"),
     ]
     assert job.day_steps.get(step="worklist").message == "出错：计划表被锁定"
@@ -106,6 +108,7 @@ def test_a_failed_screening_skips_the_steps_that_need_it(bank, monkeypatch):
         ("worklist", "skipped"),
         ("verification", "succeeded"),
         ("accountability", "skipped"),
+        ("portfolio", "skipped"),
         ("caches", "succeeded"),
     ]
     assert job.day_steps.get(step="worklist").message == "风险预警筛查未成功，本步骤未执行"
@@ -172,7 +175,7 @@ def test_the_import_runs_the_day_and_postloan_screen_runs_its_steps(
     call_command("screen", "--as-of", AS_OF.isoformat())
     again = JobProgress.objects.filter(kind="business_day").latest("pk")
     assert again.pk != day.pk and steps(again) == [(name, "succeeded") for name in ORDER]
-    assert DayStep.objects.count() == 10
+    assert DayStep.objects.count() == 12
 
 
 def test_it_does_not_run_the_day_after_an_import_when_turned_off(bank, settings):

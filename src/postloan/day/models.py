@@ -12,6 +12,7 @@ class Step(models.TextChoices):
     WORKLIST = "worklist", "贷后工作计划"
     VERIFICATION = "verification", "例会决议核实"
     ACCOUNTABILITY = "accountability", "问责比对"
+    PORTFOLIO = "portfolio", "组合风险监测"
     CACHES = "caches", "页面数据缓存"
 
 
