@@ -46,6 +46,10 @@ def test_a_group_whose_members_are_unknown_is_refused_with_its_row(imported, tmp
     assert run_import(later).ok
     assert CustomerGroup.objects.get().name == "甲控股集团"
     # …but not when the batch moves every member out of the group.
-    write_csv(later, "customers", "customer_id,name,type,branch_code,group_id\nC001,甲,corporate,SB1,\nC003,乙,corporate,SB2,\n")
+    write_csv(
+        later,
+        "customers",
+        "customer_id,name,type,branch_code,group_id\nC001,甲,corporate,SB1,\nC003,乙,corporate,SB2,\n",
+    )
     result = run_import(later)
     assert [e.row for e in result.errors] == [2]
