@@ -9,6 +9,7 @@ import pytest
 from postloan.portfolio.models import Customer, CustomerGroup, Loan, RelatedParty
 from postloan.risk.actions.screening import run_screening
 from tests.factories import AS_OF
+from tests.ingest.conftest import bank_dir, imported  # noqa: F401 - the tiny bank as files
 
 
 def add_group(bank):

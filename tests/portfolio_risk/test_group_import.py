@@ -4,7 +4,7 @@ import pytest
 
 from postloan.ingest.service import run_import
 from postloan.portfolio.models import CustomerGroup
-from tests.ingest.conftest import bank_dir, imported, write_csv  # noqa: F401 - fixtures
+from tests.ingest.conftest import write_csv
 
 
 @pytest.mark.django_db

@@ -21,6 +21,81 @@ def _stock_rows(rows):
 STOCK_HEADERS = ["项目", "笔数", "余额（万元）", "占比", "不良余额（万元）", "不良率"]
 
 
+def _ratio(v) -> str:
+    return pct(v) if v is not None else EMPTY
+
+
+def _concentration_lines(c) -> list[str]:
+    if c is None:
+        return []
+    if not c.capital_set:
+        head = "未设定资本净额：单一客户、单一集团客户、最大十家客户集中度未计算（在“组合限额”中设定）。"
+    else:
+        g = c.largest_group
+        head = (
+            f"资本净额{wan(c.limits.net_capital)}万元。单一客户贷款集中度"
+            f"{_ratio(c.largest_customer and c.largest_customer.of_capital)}，"
+            f"单一集团客户授信集中度{_ratio(g and g.of_capital)}"
+            f"{f'（{g.label}）' if g else ''}，"
+            f"最大十家客户贷款集中度{_ratio(c.top10_of_capital)}。"
+        )
+    breached = [i["label"] for i in c.indicators() if i["breached"]]
+    tail = f"超限指标：{'、'.join(breached)}。" if breached else "各项集中度指标均未超限。"
+    return [
+        head,
+        f"行业集中度HHI {c.industry_hhi if c.industry_hhi is not None else EMPTY}，"
+        f"地区集中度HHI {c.region_hhi if c.region_hhi is not None else EMPTY}。{tail}",
+    ]
+
+
+def _concentration_tables(c) -> list[dict]:
+    if c is None:
+        return []
+    indicators = [
+        [
+            i["label"],
+            "未设定资本净额" if i["value"] is None and i["needs_capital"] else _ratio(i["value"]),
+            _ratio(i["limit"]),
+            "—" if i["breached"] is None else ("超限" if i["breached"] else "未超限"),
+        ]
+        for i in c.indicators()
+    ]
+    return [
+        {
+            "caption": "表10-1 集中度指标与限额",
+            "headers": ["指标", "数值", "限额", "状态"],
+            "rows": indicators,
+        },
+        {
+            "caption": "表10-2 前十大集团客户（含成员）",
+            "headers": [
+                "集团",
+                "成员户数",
+                "余额（万元）",
+                "占贷款余额",
+                "占资本净额",
+                "不良余额（万元）",
+            ],
+            "rows": [
+                [
+                    g.label,
+                    g.members,
+                    wan(g.balance),
+                    pct(g.share),
+                    _ratio(g.of_capital),
+                    wan(g.npl_balance),
+                ]
+                for g in c.groups[:10]
+            ],
+        },
+        {
+            "caption": "表10-3 地区分布",
+            "headers": ["地区", "户数", "余额（万元）", "占比"],
+            "rows": [[r.label, r.members, wan(r.balance), pct(r.share)] for r in c.regions[:10]],
+        },
+    ]
+
+
 def quality_sections(report) -> list[dict]:
     """The report as sections: {"key", "title", "lines": [...], "tables": [{caption, headers,
     rows}]}. Numbering follows the order a risk department presents it."""
@@ -162,7 +237,9 @@ def quality_sections(report) -> list[dict]:
                     "headers": STOCK_HEADERS,
                     "rows": _stock_rows(report.top_industries),
                 },
+                *_concentration_tables(report.concentration),
             ],
+            "lines": _concentration_lines(report.concentration),
         }
     )
     levels = ["黄色", "橙色", "红色"]

@@ -245,7 +245,9 @@ def check_group_members(stage: Stage) -> None:
         f" ANTI JOIN ({batch_members} UNION ALL SELECT g FROM db_group_members) m"
         f" ON m.g = v.group_id WHERE v.group_id IS NOT NULL"
     )
-    _insert_issues(stage, ERROR, "groups", contract.table("groups").column("group_id").label, select)
+    _insert_issues(
+        stage, ERROR, "groups", contract.table("groups").column("group_id").label, select
+    )
     stage.con.unregister("db_group_members")
 
 
