@@ -25,6 +25,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr, Upper
 
 from postloan.core.codetables import region_name
+from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Customer, CustomerGroup, RelatedParty
 from postloan.portfolio_risk.limits import Limits
 from postloan.risk.choices import CLASS_ORDER
@@ -425,6 +426,7 @@ def group_view(customer_id: str, at) -> GroupView | None:
                 "branch": c.branch.name,
                 "balance": m["balance"],
                 "worst": m["worst"],
+                "worst_label": CLASS_LABELS.get(m["worst"], "—"),
                 "linked": c.group_id != gid,
             }
         )

@@ -78,6 +78,10 @@ class Cohort:
     amount: int
     points: list[VintagePoint] = field(default_factory=list)
 
+    @property
+    def amount_yuan(self) -> Decimal:
+        return Decimal(self.amount) / 100
+
     def at(self, mob: int) -> VintagePoint | None:
         for p in self.points:
             if p.mob == mob:
