@@ -62,3 +62,6 @@ def group_bank(bank):
     add_group(bank)
     run_screening(AS_OF)
     return bank
+
+
+from tests.demo.conftest import s_bank, xs_bank  # noqa: E402,F401 - the demo banks as files

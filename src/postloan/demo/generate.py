@@ -8,6 +8,7 @@ from pathlib import Path
 
 from postloan import contract
 from postloan.demo import customers, flows, loans, org, reports, security, stories, writer
+from postloan.demo.portfolio_risk import build_portfolio_risk
 from postloan.demo.scales import get_scale
 from postloan.demo.state import DemoBank
 
@@ -33,6 +34,7 @@ def generate_bank(
     customers.build_related_parties(bank)
     loans.build_loans(bank)
     stories.apply_stories(bank)
+    build_portfolio_risk(bank)
     security.build_security(bank)
     security.build_disbursements(bank)
     reports.build_financials(bank)

@@ -25,6 +25,7 @@ from postloan.demo.generate import DEFAULT_AS_OF, generate_bank
 from postloan.demo.guard import check_demo_allowed, mark_demo_database
 from postloan.demo.logins import create_demo_logins
 from postloan.demo.meeting_history import create_demo_meeting_history
+from postloan.demo.portfolio_setup import set_demo_net_capital
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
 from postloan.risk.actions import run_screening
@@ -72,6 +73,8 @@ class Command(BaseCommand):
         if not LoanAssessment.objects.filter(as_of=as_of).exists():
             run_screening(as_of, acting_user=None)
         self.stdout.write("已完成风险预警筛查与贷后工作计划")
+        if set_demo_net_capital(folder, as_of):
+            self.stdout.write("已设定演示银行资本净额并完成组合风险监测")
 
         rows = create_demo_logins()
         if create_demo_committee() is not None:

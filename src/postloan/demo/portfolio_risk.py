@@ -1,0 +1,100 @@
+"""The demo bank's 集团 table, one group that breaches the single-group limit, and one retail
+cohort that goes bad (组合风险: concentration and 个贷批量监管).
+
+* `groups`: one row per group the stories formed (its first member the core company).
+* 集中度: the first quiet group (not a `group_npl` story) borrows more — its members' new
+  working-capital loans bring its exposure to about 2.5% of the bank's loans — and its core
+  company names one more corporate as 子公司 (related_parties), which joins the group's exposure.
+  The demo's net capital (`stories.json` → `portfolio_risk.net_capital_fen`, about 12% of the
+  loans, as a city commercial bank's) is set by `postloan demo` as a recorded limits version;
+  against it that group is above the 15% ceiling.
+* 个贷: of the consumer loans originated in the quarter 7–9 months before the as-of date, one
+  in eight stops paying from its second instalment: that cohort's 30+ curve rises above the
+  earlier cohorts' at the same months on book.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from postloan.demo.loans import new_loan, set_facility_limit
+from postloan.demo.state import DemoBank, add_months
+
+GROUP_SHARE = 0.025  # the breaching group's exposure, of the bank's loans
+CAPITAL_SHARE = 0.12  # the demo's net capital, of the bank's loans
+BAD_SHARE = 8  # one loan in eight of the bad cohort
+
+
+def _quarter(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3
+
+
+def _live_principal(bank: DemoBank) -> int:
+    return sum(x.principal_fen for x in bank.loans if x.maturity > bank.as_of or x.unpaid_from)
+
+
+def build_portfolio_risk(bank: DemoBank) -> None:
+    """After the stories, before the flows are written."""
+    groups: dict[str, list] = {}
+    for c in bank.corporates:
+        if c.group_id:
+            groups.setdefault(c.group_id, []).append(c)
+    troubled = set(bank.stories.get("group_npl", {}).get("group_ids", {}))
+    total = _live_principal(bank)
+    quiet = [g for g in sorted(groups) if g not in troubled]
+    if quiet:
+        gid = quiet[0]
+        members = groups[gid]
+        free = next(
+            (c for c in bank.free_corporates if not c.group_id and not c.stories and c.facility_id),
+            None,
+        )
+        if free is not None:
+            bank.add(
+                "related_parties",
+                (members[0].customer_id, free.name, "subsidiary", free.customer_id, ""),
+            )
+        have = sum(x.principal_fen for m in members for x in bank.loans_by_customer.get(m.idx, []))
+        extra = max(0, int(total * GROUP_SHARE) - have)
+        for m in members:
+            if not m.facility_id:
+                continue
+            principal = (extra // len(members)) // 1_000_000 * 1_000_000
+            if principal <= 0:
+                continue
+            new_loan(bank, m, m.facility_id, "working_capital", principal, term=12)
+            limit = sum(x.principal_fen for x in bank.loans_by_customer[m.idx]) * 12 // 10
+            set_facility_limit(bank, m.facility_id, limit // 1_000_000 * 1_000_000)
+        bank.story(
+            "concentration_group", members[0], group_ids={gid: [m.customer_id for m in members]}
+        )
+    for gid, members in sorted(groups.items()):
+        core = members[0]
+        bank.add("groups", (gid, f"{core.name[:4]}集团", core.customer_id, core.controller))
+
+    bad_quarter = _quarter(add_months(bank.as_of, -8))
+    cohort = [
+        x
+        for x in bank.loans
+        if x.product == "personal_consumption"
+        and x.customer.type == "retail"
+        and _quarter(x.start) == bad_quarter
+        and x.unpaid_from is None
+        and not x.customer.stories
+        and x.maturity > bank.as_of
+        and x.n_inst > 3
+    ]
+    for i, loan in enumerate(cohort):
+        if i % BAD_SHARE == 0:
+            loan.unpaid_from = loan.due_date(1)
+            bank.story("vintage_bad", loan.customer, loan)
+    year, q = bad_quarter
+    capital = int(_live_principal(bank) * CAPITAL_SHARE) // 100_000_000 * 100_000_000
+    bank.story(
+        "portfolio_risk",
+        settings={
+            "net_capital_fen": capital,
+            "bad_cohort": f"{year}Q{q + 1}",
+            "breaching_group": quiet[0] if quiet else "",
+        },
+    )
