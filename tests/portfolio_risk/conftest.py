@@ -65,3 +65,4 @@ def group_bank(bank):
 
 
 from tests.demo.conftest import s_bank, xs_bank  # noqa: E402,F401 - the demo banks as files
+from tests.meetings.conftest import committee_bank, run  # noqa: E402,F401 - the committee

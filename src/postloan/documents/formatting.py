@@ -96,6 +96,50 @@ def _concentration_tables(c) -> list[dict]:
     ]
 
 
+def retail_section(review) -> dict:
+    """The meeting's 零售客户批量审议 material: roll rates and vintages by product."""
+    worse = [(line.label, b) for line in review.lines for b in line.worse]
+    lines = [
+        f"截至{day(review.as_of)}，本机构个人贷款{review.loans}笔（近36个月在账）。"
+        "迁徙率为上月末至本月末借据笔数占比；账龄分析按发放季度分批次、金额口径。"
+    ]
+    if worse:
+        lines.append(
+            "账龄曲线劣于此前批次的："
+            + "；".join(
+                f"{label}{b.cohort}批次账龄{b.mob}个月逾期30天以上占比{pct(b.rate)}"
+                f"（此前批次平均{pct(b.baseline)}）"
+                for label, b in worse
+            )
+            + "。"
+        )
+    else:
+        lines.append("各产品最新批次的账龄曲线均未劣于此前批次。")
+    return {
+        "key": "retail_batch",
+        "title": "个贷批量监管（账龄分析与迁徙率）",
+        "lines": lines,
+        "tables": [
+            {
+                "caption": "表 个贷迁徙率与账龄（按产品）",
+                "headers": ["产品", "借据笔数", "迁徙月份", "M0→M1", "M1→M2", "M2→M3+", "劣化批次"],
+                "rows": [
+                    [
+                        line.label,
+                        line.loans,
+                        f"{line.month:%Y-%m}" if line.month else EMPTY,
+                        pct(line.m0_m1),
+                        pct(line.m1_m2),
+                        pct(line.m2_m3),
+                        "、".join(b.cohort for b in line.worse) or "无",
+                    ]
+                    for line in review.lines
+                ],
+            }
+        ],
+    }
+
+
 def quality_sections(report) -> list[dict]:
     """The report as sections: {"key", "title", "lines": [...], "tables": [{caption, headers,
     rows}]}. Numbering follows the order a risk department presents it."""
