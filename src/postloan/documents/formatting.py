@@ -43,8 +43,8 @@ def _concentration_lines(c) -> list[str]:
     tail = f"超限指标：{'、'.join(breached)}。" if breached else "各项集中度指标均未超限。"
     return [
         head,
-        f"行业集中度HHI {c.industry_hhi if c.industry_hhi is not None else EMPTY}，"
-        f"地区集中度HHI {c.region_hhi if c.region_hhi is not None else EMPTY}。{tail}",
+        f"行业集中度赫芬达尔指数 {c.industry_hhi if c.industry_hhi is not None else EMPTY}，"
+        f"地区集中度赫芬达尔指数 {c.region_hhi if c.region_hhi is not None else EMPTY}。{tail}",
     ]
 
 

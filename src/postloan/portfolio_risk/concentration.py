@@ -11,7 +11,7 @@ Indicators
 - 单一集团客户授信集中度: the largest group's exposure ÷ net capital;
 - 最大十家客户贷款集中度: the ten largest customers' balances ÷ net capital;
 - 行业占比 (GB/T 4754 门类, corporate loans) and 地区占比 (prefecture, the region code's first 4
-  digits, all loans): each segment's share of the balance, and their HHI = Σ share².
+  digits, all loans): each segment's share of the balance, and their 赫芬达尔指数 = Σ share².
 Without a net capital (a setting with no default) the three ratios are None: 未设定资本净额.
 """
 
@@ -137,14 +137,14 @@ class Concentration:
                 self.industries[0].share if self.industries else None,
                 lim.industry_share_max,
             ),
-            ("industry_hhi", "行业集中度（HHI）", self.industry_hhi, lim.industry_hhi_max),
+            ("industry_hhi", "行业集中度（赫芬达尔指数）", self.industry_hhi, lim.industry_hhi_max),
             (
                 "region_share",
                 "最大单一地区贷款占比",
                 self.regions[0].share if self.regions else None,
                 lim.region_share_max,
             ),
-            ("region_hhi", "地区集中度（HHI）", self.region_hhi, lim.region_hhi_max),
+            ("region_hhi", "地区集中度（赫芬达尔指数）", self.region_hhi, lim.region_hhi_max),
         ]
         return [
             {
@@ -376,7 +376,7 @@ def breaches(c: Concentration) -> list[Breach]:
                     f"{word}集中度",
                     value,
                     limit,
-                    f"{word}集中度HHI {value}，超过上限 {limit}",
+                    f"{word}集中度赫芬达尔指数 {value}，超过上限 {limit}",
                 )
             )
     return found
