@@ -3,11 +3,11 @@ cohort that goes bad (组合风险: concentration and 个贷批量监管).
 
 * `groups`: one row per group the stories formed (its first member the core company).
 * 集中度: the first quiet group (not a `group_npl` story) borrows more — its members' new
-  working-capital loans bring its exposure to about 2.5% of the bank's loans — and its core
+  working-capital loans bring its exposure to 1.9 times the largest customer's — and its core
   company names one more corporate as 子公司 (related_parties), which joins the group's exposure.
-  The demo's net capital (`stories.json` → `portfolio_risk.net_capital_fen`, about 12% of the
-  loans, as a city commercial bank's) is set by `postloan demo` as a recorded limits version;
-  against it that group is above the 15% ceiling.
+  The demo's net capital (`stories.json` → `portfolio_risk.settings.net_capital_fen`: the
+  largest customer is 8.5% of it) is set by `postloan demo` as a recorded limits version;
+  against it that group is above the 15% ceiling, the largest customer below 10%.
 * 个贷: of the consumer loans originated in the quarter 7–9 months before the as-of date, one
   in eight stops paying from its second instalment: that cohort's 30+ curve rises above the
   earlier cohorts' at the same months on book.
@@ -20,8 +20,8 @@ from datetime import date
 from postloan.demo.loans import new_loan, set_facility_limit
 from postloan.demo.state import DemoBank, add_months
 
-GROUP_SHARE = 0.025  # the breaching group's exposure, of the bank's loans
-CAPITAL_SHARE = 0.12  # the demo's net capital, of the bank's loans
+SINGLE_OF_CAPITAL = 0.085  # the largest customer, of the demo's net capital (below 10%)
+GROUP_OF_LARGEST = 1.9  # the breaching group's exposure, of the largest customer's (≈ 16%)
 BAD_SHARE = 8  # one loan in eight of the bad cohort
 
 
@@ -29,8 +29,12 @@ def _quarter(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3
 
 
-def _live_principal(bank: DemoBank) -> int:
-    return sum(x.principal_fen for x in bank.loans if x.maturity > bank.as_of or x.unpaid_from)
+def _live(bank: DemoBank, loans) -> int:
+    return sum(x.principal_fen for x in loans if x.maturity > bank.as_of or x.unpaid_from)
+
+
+def _largest_customer(bank: DemoBank) -> int:
+    return max((_live(bank, loans) for loans in bank.loans_by_customer.values()), default=0)
 
 
 def build_portfolio_risk(bank: DemoBank) -> None:
@@ -40,7 +44,7 @@ def build_portfolio_risk(bank: DemoBank) -> None:
         if c.group_id:
             groups.setdefault(c.group_id, []).append(c)
     troubled = set(bank.stories.get("group_npl", {}).get("group_ids", {}))
-    total = _live_principal(bank)
+    largest = _largest_customer(bank)
     quiet = [g for g in sorted(groups) if g not in troubled]
     if quiet:
         gid = quiet[0]
@@ -54,8 +58,8 @@ def build_portfolio_risk(bank: DemoBank) -> None:
                 "related_parties",
                 (members[0].customer_id, free.name, "subsidiary", free.customer_id, ""),
             )
-        have = sum(x.principal_fen for m in members for x in bank.loans_by_customer.get(m.idx, []))
-        extra = max(0, int(total * GROUP_SHARE) - have)
+        have = sum(_live(bank, bank.loans_by_customer.get(m.idx, [])) for m in members)
+        extra = max(0, int(largest * GROUP_OF_LARGEST) - have)
         for m in members:
             if not m.facility_id:
                 continue
@@ -89,7 +93,7 @@ def build_portfolio_risk(bank: DemoBank) -> None:
             loan.unpaid_from = loan.due_date(1)
             bank.story("vintage_bad", loan.customer, loan)
     year, q = bad_quarter
-    capital = int(_live_principal(bank) * CAPITAL_SHARE) // 100_000_000 * 100_000_000
+    capital = int(_largest_customer(bank) / SINGLE_OF_CAPITAL) // 100_000_000 * 100_000_000
     bank.story(
         "portfolio_risk",
         settings={
