@@ -311,6 +311,18 @@ TABLES: tuple[Table, ...] = (
         key=("customer_id", "related_name", "relation"),
     ),
     Table(
+        "groups",
+        "集团",
+        (
+            C("group_id", "集团编号", required=True),
+            C("name", "集团名称", required=True),
+            C("core_customer_id", "核心企业客户编号", references="customers.customer_id"),
+            C("controller", "集团实际控制人"),
+        ),
+        key=("group_id",),
+        history=True,
+    ),
+    Table(
         "facilities",
         "授信",
         (

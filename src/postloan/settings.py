@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "postloan.ingest",
     "postloan.demo",
     "postloan.risk",
+    "postloan.portfolio_risk",
     "postloan.worklist",
     "postloan.meetings",
     "postloan.units",

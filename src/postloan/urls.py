@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/", include("postloan.meetings.urls")),
     path("reports/", include("postloan.reports.urls")),
     path("units/", include("postloan.units.urls")),
+    path("portfolio-risk/", include("postloan.portfolio_risk.urls")),
     path("documents/", include("postloan.documents.urls")),
     path("api/", include("postloan.api.urls")),
     path("", include("postloan.ops.urls")),  # /health/ and /ops/…

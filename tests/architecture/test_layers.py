@@ -27,6 +27,7 @@ LAYERS = (
     ("meetings",),
     ("worklist",),
     ("forecast",),  # the default-probability model: reads risk's figures, raises EW-MODEL
+    ("portfolio_risk",),  # concentration, group exposure, retail vintages: portfolio signals
     ("risk",),
     ("ingest",),
     ("analytics",),  # the analytical copy's files and generations (risk and ingest drive it)

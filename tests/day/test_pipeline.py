@@ -17,7 +17,7 @@ from postloan.risk.models import LoanAssessment, ScreeningRun
 from postloan.worklist.models import Inspection
 from tests.risk.results import AS_OF
 
-ORDER = ["screening", "worklist", "verification", "units", "accountability", "caches"]
+ORDER = ["screening", "worklist", "verification", "units", "accountability", "portfolio", "caches"]
 
 
 def steps(job):
@@ -32,6 +32,7 @@ def follow(monkeypatch, calls):
         ("run_verification", "verification"),
         ("run_unit_monitoring", "units"),
         ("detect_findings", "accountability"),
+        ("run_monitoring", "portfolio"),
     ):
         real = getattr(pipeline, name)
 
@@ -86,6 +87,7 @@ def test_a_failed_step_marks_the_day_failed_and_the_others_are_recorded(bank, mo
         ("verification", "succeeded"),
         ("units", "succeeded"),
         ("accountability", "succeeded"),
+        ("portfolio", "succeeded"),
         ("caches", "succeeded"),
     ]
     assert job.day_steps.get(step="worklist").message == "出错：计划表被锁定"
@@ -109,6 +111,7 @@ def test_a_failed_screening_skips_the_steps_that_need_it(bank, monkeypatch):
         ("verification", "succeeded"),
         ("units", "skipped"),
         ("accountability", "skipped"),
+        ("portfolio", "skipped"),
         ("caches", "succeeded"),
     ]
     assert job.day_steps.get(step="worklist").message == "风险预警筛查未成功，本步骤未执行"

@@ -122,7 +122,9 @@ def test_it_lays_out_every_word_and_excel_document_for_a4(signed_meeting, login)
     for name, pdf in paper.office_many_to_pdf(files).items():
         paper.assert_fits_paper(pdf, name)
     quality = _documents(bank)["quality"]
-    assert len(Document(io.BytesIO(quality)).inline_shapes) == 4  # the four charts
+    assert (
+        len(Document(io.BytesIO(quality)).inline_shapes) == 5
+    )  # four charts, regions (no groups in this bank)
     pdfs = paper.office_many_to_pdf({"quality": (quality, ".docx")})
     sizes = _sizes(pdfs["quality"])
     assert PORTRAIT in sizes and LANDSCAPE in sizes

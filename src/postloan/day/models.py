@@ -14,6 +14,7 @@ class Step(models.TextChoices):
     VERIFICATION = "verification", gettext_lazy("例会决议核实")
     UNITS = "units", gettext_lazy("机构风险指标监测")
     ACCOUNTABILITY = "accountability", gettext_lazy("问责比对")
+    PORTFOLIO = "portfolio", gettext_lazy("组合风险监测")
     CACHES = "caches", gettext_lazy("页面数据缓存")
 
 

@@ -9,7 +9,9 @@ seconds and outcome:
     3 verification     meetings: re-check open resolutions against the new data
     3a units           units: each unit's indicators against the limits (停复牌)   (needs 1)
     4 accountability   reports: compare the minutes with the new data (问责)      (needs 1)
-    5 caches           web: the cached figures of the pages are stale now
+    5 portfolio        portfolio_risk: concentration and retail vintages → portfolio signals
+                                                                                  (needs 1)
+    6 caches           web: the cached figures of the pages are stale now
 
 A step that fails is recorded with its reason and marks the day's job failed; the steps that
 do not need it still run, the ones that do are recorded as 未执行. Any step can be run again
@@ -38,6 +40,7 @@ from postloan.meetings.actions.follow_up import run_verification
 from postloan.meetings.choices import ResolutionStatus
 from postloan.ops.jobs import running, set_progress
 from postloan.ops.models import JobProgress
+from postloan.portfolio_risk.actions import run_monitoring
 from postloan.reports.actions import detect_findings
 from postloan.risk.actions.screening import run_screening
 from postloan.risk.choices import RunSource
@@ -108,6 +111,10 @@ def _accountability(day: Today) -> str:
     return f"新增问责线索 {detect_findings(day.as_of, acting_user=day.acting_user)} 条"
 
 
+def _portfolio(day: Today) -> str:
+    return run_monitoring(day.as_of)
+
+
 def _caches(day: Today) -> str:
     cache.note_change()
     return "页面缓存的数据版本已更新"
@@ -126,6 +133,7 @@ STEPS: tuple[DayStepSpec, ...] = (
     DayStepSpec(Step.VERIFICATION, _verification),
     DayStepSpec(Step.UNITS, _units, needs=Step.SCREENING),
     DayStepSpec(Step.ACCOUNTABILITY, _accountability, needs=Step.SCREENING),
+    DayStepSpec(Step.PORTFOLIO, _portfolio, needs=Step.SCREENING),
     DayStepSpec(Step.CACHES, _caches),
 )
 BY_NAME = {spec.step.value: spec for spec in STEPS}

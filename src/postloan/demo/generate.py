@@ -20,6 +20,7 @@ from postloan.demo import (
     stories,
     writer,
 )
+from postloan.demo.portfolio_risk import build_portfolio_risk
 from postloan.demo.scales import get_scale
 from postloan.demo.state import DemoBank
 
@@ -45,6 +46,7 @@ def generate_bank(
     customers.build_related_parties(bank)
     loans.build_loans(bank)
     stories.apply_stories(bank)
+    build_portfolio_risk(bank)
     security.build_security(bank)
     security.build_disbursements(bank)
     reports.build_financials(bank)

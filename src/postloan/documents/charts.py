@@ -1,4 +1,4 @@
-"""The quality report's four charts drawn on the server (matplotlib, Noto CJK), for paper: SVG for
+"""The quality report's charts drawn on the server (matplotlib, Noto CJK), for paper: SVG for
 the PDF (WeasyPrint) and PNG for Word (python-docx). Drawn from `QualityReport.chart_data()` — the
 same figures the web page's ECharts read — with the page's colours. No browser needed.
 
@@ -196,5 +196,14 @@ def quality_charts(report, kind: str = SVG) -> list[Chart]:
     i = d["industries"]
     charts.append(
         _bars(plt, kind, "industries", "前五大行业（余额）", i["labels"], i["balance"], "万元")
+    )
+    g = d["groups"]
+    if g["labels"]:
+        charts.append(
+            _bars(plt, kind, "groups", "前十大集团客户（余额）", g["labels"], g["balance"], "万元")
+        )
+    r = d["regions"]
+    charts.append(
+        _bars(plt, kind, "regions", "地区分布（余额）", r["labels"], r["balance"], "万元")
     )
     return charts

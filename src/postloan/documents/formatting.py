@@ -21,6 +21,125 @@ def _stock_rows(rows):
 STOCK_HEADERS = ["项目", "笔数", "余额（万元）", "占比", "不良余额（万元）", "不良率"]
 
 
+def _ratio(v) -> str:
+    return pct(v) if v is not None else EMPTY
+
+
+def _concentration_lines(c) -> list[str]:
+    if c is None:
+        return []
+    if not c.capital_set:
+        head = "未设定资本净额：单一客户、单一集团客户、最大十家客户集中度未计算（在“组合限额”中设定）。"
+    else:
+        g = c.largest_group
+        head = (
+            f"资本净额{wan(c.limits.net_capital)}万元。单一客户贷款集中度"
+            f"{_ratio(c.largest_customer and c.largest_customer.of_capital)}，"
+            f"单一集团客户授信集中度{_ratio(g and g.of_capital)}"
+            f"{f'（{g.label}）' if g else ''}，"
+            f"最大十家客户贷款集中度{_ratio(c.top10_of_capital)}。"
+        )
+    breached = [i["label"] for i in c.indicators() if i["breached"]]
+    tail = f"超限指标：{'、'.join(breached)}。" if breached else "各项集中度指标均未超限。"
+    return [
+        head,
+        f"行业集中度赫芬达尔指数 {c.industry_hhi if c.industry_hhi is not None else EMPTY}，"
+        f"地区集中度赫芬达尔指数 {c.region_hhi if c.region_hhi is not None else EMPTY}。{tail}",
+    ]
+
+
+def _concentration_tables(c) -> list[dict]:
+    if c is None:
+        return []
+    indicators = [
+        [
+            i["label"],
+            "未设定资本净额" if i["value"] is None and i["needs_capital"] else _ratio(i["value"]),
+            _ratio(i["limit"]),
+            "—" if i["breached"] is None else ("超限" if i["breached"] else "未超限"),
+        ]
+        for i in c.indicators()
+    ]
+    return [
+        {
+            "caption": "表10-1 集中度指标与限额",
+            "headers": ["指标", "数值", "限额", "状态"],
+            "rows": indicators,
+        },
+        {
+            "caption": "表10-2 前十大集团客户（含成员）",
+            "headers": [
+                "集团",
+                "成员户数",
+                "余额（万元）",
+                "占贷款余额",
+                "占资本净额",
+                "不良余额（万元）",
+            ],
+            "rows": [
+                [
+                    g.label,
+                    g.members,
+                    wan(g.balance),
+                    pct(g.share),
+                    _ratio(g.of_capital),
+                    wan(g.npl_balance),
+                ]
+                for g in c.groups[:10]
+            ],
+        },
+        {
+            "caption": "表10-3 地区分布",
+            "headers": ["地区", "户数", "余额（万元）", "占比"],
+            "rows": [[r.label, r.members, wan(r.balance), pct(r.share)] for r in c.regions[:10]],
+        },
+    ]
+
+
+def retail_section(review) -> dict:
+    """The meeting's 零售客户批量审议 material: roll rates and vintages by product."""
+    worse = [(line.label, b) for line in review.lines for b in line.worse]
+    lines = [
+        f"截至{day(review.as_of)}，本机构个人贷款{review.loans}笔（近36个月在账）。"
+        "迁徙率为上月末至本月末借据笔数占比；账龄分析按发放季度分批次、金额口径。"
+    ]
+    if worse:
+        lines.append(
+            "账龄曲线劣于此前批次的："
+            + "；".join(
+                f"{label}{b.cohort}批次账龄{b.mob}个月逾期30天以上占比{pct(b.rate)}"
+                f"（此前批次平均{pct(b.baseline)}）"
+                for label, b in worse
+            )
+            + "。"
+        )
+    else:
+        lines.append("各产品最新批次的账龄曲线均未劣于此前批次。")
+    return {
+        "key": "retail_batch",
+        "title": "个贷批量监管（账龄分析与迁徙率）",
+        "lines": lines,
+        "tables": [
+            {
+                "caption": "表 个贷迁徙率与账龄（按产品）",
+                "headers": ["产品", "借据笔数", "迁徙月份", "M0→M1", "M1→M2", "M2→M3+", "劣化批次"],
+                "rows": [
+                    [
+                        line.label,
+                        line.loans,
+                        f"{line.month:%Y-%m}" if line.month else EMPTY,
+                        pct(line.m0_m1),
+                        pct(line.m1_m2),
+                        pct(line.m2_m3),
+                        "、".join(b.cohort for b in line.worse) or "无",
+                    ]
+                    for line in review.lines
+                ],
+            }
+        ],
+    }
+
+
 def quality_sections(report) -> list[dict]:
     """The report as sections: {"key", "title", "lines": [...], "tables": [{caption, headers,
     rows}]}. Numbering follows the order a risk department presents it."""
@@ -162,7 +281,9 @@ def quality_sections(report) -> list[dict]:
                     "headers": STOCK_HEADERS,
                     "rows": _stock_rows(report.top_industries),
                 },
+                *_concentration_tables(report.concentration),
             ],
+            "lines": _concentration_lines(report.concentration),
         }
     )
     levels = ["黄色", "橙色", "红色"]

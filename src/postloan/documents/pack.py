@@ -19,6 +19,7 @@ from postloan.documents.choices import PackStatus
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf_with_pages
 from postloan.meetings.access import visible_items
+from postloan.portfolio_risk.review import retail_review
 from postloan.reports import meeting_record
 from postloan.reports.attachments import customer_attachments
 from postloan.reports.quality import quality_report
@@ -57,7 +58,12 @@ def pack_context(job: PackJob, progress=None) -> dict:
             }
         )
     signed = meeting_record.signed_record(meeting)
+    retail = []
+    if any(item.batch for item in items):
+        progress(82, "零售客户批量审议材料")
+        retail = [fmt.retail_section(retail_review(as_of, meeting.branch.path))]
     return {
+        "retail_sections": retail,
         "meeting": meeting,
         "record_sha256": signed.sha256 if signed else "",
         "as_of": as_of,

@@ -244,6 +244,41 @@ def check_references(stage: Stage) -> None:
         _insert_issues(stage, ERROR, t, contract.table(t).column(code).label, select)
 
 
+def check_group_members(stage: Stage) -> None:
+    """A group (集团) must have a known member: a customer carrying its `group_id`, in this
+    batch's customers or — unless the batch's row for that customer says otherwise — in the
+    database. A group whose members are unknown cannot be one exposure."""
+    if not stage.usable("groups") or not stage.has_column("groups", "group_id"):
+        return
+    ids = [
+        r[0]
+        for r in stage.con.execute(
+            f"SELECT DISTINCT group_id FROM {typed_view('groups')} WHERE group_id IS NOT NULL"
+        ).fetchall()
+    ]
+    batch_members = "SELECT CAST(NULL AS VARCHAR) AS g WHERE false"
+    batch_customers: set[str] = set()
+    if stage.usable("customers"):
+        rows = stage.con.execute(f"SELECT customer_id FROM {typed_view('customers')}").fetchall()
+        batch_customers = {r[0] for r in rows}
+        if stage.has_column("customers", "group_id"):
+            batch_members = f"SELECT group_id AS g FROM {typed_view('customers')}"
+    found = dbread.rows_for_keys("customers", "group_id", ["customer_id"], ids) if ids else []
+    known = sorted({g for g, customer in found if customer not in batch_customers})
+    stage.con.register("db_group_members", pa.table({"g": pa.array(known, pa.string())}))
+    select = (
+        f"SELECT v._row, v.group_id AS value,"
+        f" '集团 ' || v.group_id || ' 没有已知成员（客户表中没有集团编号为该值的客户）' AS reason"
+        f" FROM {typed_view('groups')} v"
+        f" ANTI JOIN ({batch_members} UNION ALL SELECT g FROM db_group_members) m"
+        f" ON m.g = v.group_id WHERE v.group_id IS NOT NULL"
+    )
+    _insert_issues(
+        stage, ERROR, "groups", contract.table("groups").column("group_id").label, select
+    )
+    stage.con.unregister("db_group_members")
+
+
 def validate(stage: Stage) -> None:
     """Fill `issues` with every problem of the staged batch."""
     for t in contract.LOAD_ORDER:
@@ -256,3 +291,4 @@ def validate(stage: Stage) -> None:
         check_duplicates(stage, t)
     check_contradictions(stage)
     check_references(stage)
+    check_group_members(stage)

@@ -90,6 +90,7 @@ class RiskEventAdmin(AuditedAdmin):
 
 
 for model, fields, raw in (
+    (m.CustomerGroup, ("group_id", "name", "core_customer", "controller"), ("core_customer",)),
     (
         m.RelatedParty,
         ("customer", "related_name", "relation", "related_customer", "related_account"),

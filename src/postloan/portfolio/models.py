@@ -110,6 +110,33 @@ class RelatedParty(models.Model):
         return f"{self.related_name}（{self.get_relation_display()}）"
 
 
+class CustomerGroup(models.Model):
+    """A group (集团): its members are the customers whose ``group_id`` names it."""
+
+    group_id = models.CharField(gettext_lazy("集团编号"), max_length=40, primary_key=True)
+    name = models.CharField(gettext_lazy("集团名称"), max_length=200)
+    core_customer = models.ForeignKey(
+        Customer,
+        verbose_name=gettext_lazy("核心企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    controller = models.CharField(
+        gettext_lazy("集团实际控制人"), max_length=64, blank=True, default="", db_default=""
+    )
+
+    class Meta:
+        db_table = "groups"
+        verbose_name = gettext_lazy("集团")
+        verbose_name_plural = gettext_lazy("集团")
+        ordering = ["group_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Facility(models.Model):
     facility_id = models.CharField(gettext_lazy("授信编号"), max_length=40, primary_key=True)
     customer = models.ForeignKey(

@@ -41,6 +41,8 @@ from postloan.meetings import exits
 from postloan.meetings.models import ExitEntry, Meeting, Resolution
 from postloan.portfolio.choices import CLASS_LABELS, CustomerType, Product
 from postloan.portfolio.models import Loan
+from postloan.portfolio_risk.concentration import Concentration, concentration
+from postloan.portfolio_risk.limits import current_limits
 from postloan.reports.industries import section_label
 from postloan.reports.scope import Scope
 from postloan.risk import choices as rch
@@ -146,6 +148,7 @@ class QualityReport:
     exits: dict = field(default_factory=dict)  # d2: 潜在风险客户退出名单 (meetings.exits)
     effective_exits: list[dict] = field(default_factory=list)  # 预见性有效退出 per unit, year
     unit_lines: list[str] = field(default_factory=list)  # d2: lower units' 停复牌 (units)
+    concentration: Concentration | None = None  # groups, indicators against net capital, HHI
 
     @property
     def as_of(self) -> dt.date:
@@ -188,7 +191,21 @@ class QualityReport:
                 "labels": [r.label for r in self.top_industries],
                 "balance": [wan(r.balance) for r in self.top_industries],
             },
+            "groups": {
+                "labels": [g.label for g in self._groups()],
+                "balance": [wan(g.balance) for g in self._groups()],
+            },
+            "regions": {
+                "labels": [r.label for r in self._regions()],
+                "balance": [wan(r.balance) for r in self._regions()],
+            },
         }
+
+    def _groups(self):
+        return self.concentration.groups[:TOP_CUSTOMERS] if self.concentration else []
+
+    def _regions(self):
+        return self.concentration.regions[:TOP_CUSTOMERS] if self.concentration else []
 
 
 # --- the dates ---------------------------------------------------------------------------
@@ -540,6 +557,7 @@ def quality_report(scope: Scope, since: dt.date | None = None) -> QualityReport:
         report.top_customers = top_customers(at, report.total)
         report.top_industries = [r for r in report.segments["industry"] if r.key][:TOP_INDUSTRIES]
         report.trend = npl_trend(assessments, screened_on)
+        report.concentration = concentration(at, screened_on, current_limits())
         report.class_changes = classification_changes(scope, at, period_start)
         if cmp_date is not None:
             report.migration = migration_matrix(assessments, cmp_date, screened_on)

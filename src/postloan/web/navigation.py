@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from postloan.ops.access import can_read_audit, can_see_jobs
+from postloan.portfolio_risk.access import can_see_portfolio
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,14 @@ NAVIGATION = (
         ("reports",),
     ),
     NavItem("units", _("停复牌"), "units:index", "⏸", ("units",)),
+    NavItem(
+        "portfolio_risk",
+        _("组合风险"),
+        "portfolio_risk:concentration",
+        "◔",
+        ("portfolio_risk",),
+        allowed=can_see_portfolio,
+    ),
     NavItem("import", _("数据导入"), "ingest:list", "⇪", ("ingest",)),
     NavItem("jobs", _("后台作业"), "ops:jobs", "⟳", ("ops:jobs",), allowed=can_see_jobs),
     NavItem("audit", _("审计记录"), "ops:audit", "☰", ("ops:audit",), allowed=can_read_audit),

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from postloan.core.errors import DomainError, button
+from postloan.documents import formatting as fmt
 from postloan.meetings import actions
 from postloan.meetings import choices as ch
 from postloan.meetings.access import (
@@ -30,6 +31,7 @@ from postloan.meetings.tasks import execution_report_text
 from postloan.org.models import Staff
 from postloan.org.visibility import staff_of
 from postloan.portfolio.visibility import get_customer_for_user
+from postloan.portfolio_risk.review import retail_review
 
 
 def _people(meeting):
@@ -48,6 +50,15 @@ def _people(meeting):
         if m.role in (ch.MemberRole.CHAIR, ch.MemberRole.VICE_CHAIR)
     ]
     return sorted(people.items()), chairs
+
+
+def _retail_sections(meeting, items, as_of) -> list[dict]:
+    """The 个贷批量监管 figures beside the retail batch (批量审议), for the unit's retail loans."""
+    if not any(i.batch and not i.dropped for i in items):
+        return []
+    if as_of is None:
+        return []
+    return [fmt.retail_section(retail_review(as_of, meeting.branch.path))]
 
 
 @login_required
@@ -93,6 +104,7 @@ def meeting_detail(request, pk):
         "signed_header": meeting_record.signed_header(meeting),
         "live_changes": meeting_record.live_changes(meeting, record_part(request.user, meeting)),
         "batch_pending": [i for i in items if i.batch and not i.dropped and i.outcome == "pending"],
+        "retail_sections": _retail_sections(meeting, items, meeting_record.as_of_for(meeting)),
         "missing": missing,
         "validity": committee_validity(meeting.branch),
         "quorum": quorum(meeting) if meeting.status != ch.MeetingStatus.PLANNED else None,

@@ -25,6 +25,9 @@ from postloan.portfolio.models import (
     Transaction,
 )
 from postloan.portfolio.visibility import visible_customers
+from postloan.portfolio_risk.concentration import GroupView, group_view
+from postloan.risk.models import LoanAssessment
+from postloan.risk.screenings import latest_screening
 from postloan.web.queries.dpd import days_past_due
 
 MONTHS_SHOWN = 15
@@ -86,6 +89,8 @@ class Customer360:
     financials: list
     credit_reports: list
     events: list
+    group: GroupView | None = None  # the group's exposure on the screening date, its members
+    visible_ids: set = field(default_factory=set)  # the group's members this user may open
 
     @property
     def active_loans(self) -> list[LoanRow]:
@@ -184,7 +189,22 @@ def customer_360(user, customer: Customer, as_of: dt.date | None) -> Customer360
         events=list(
             RiskEvent.objects.filter(customer=customer).order_by("-event_date")[:EVENTS_SHOWN]
         ),
+        **_group(user, customer, as_of),
     )
+
+
+def _group(user, customer: Customer, as_of: dt.date | None) -> dict:
+    """集团: the whole group's exposure (the bank's, not only what this user sees) with each
+    member's balance and worst class; links only to the members the user may open."""
+    screened = latest_screening(as_of)
+    if screened is None:
+        return {}
+    view = group_view(customer.customer_id, LoanAssessment.objects.filter(as_of=screened))
+    if view is None:
+        return {}
+    ids = [m["customer_id"] for m in view.members]
+    visible_ids = set(visible_customers(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return {"group": view, "visible_ids": visible_ids}
 
 
 def instalment_state(inst: RepaymentInstalment, as_of: dt.date | None) -> str:

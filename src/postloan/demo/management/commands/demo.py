@@ -27,6 +27,7 @@ from postloan.demo.guard import check_demo_allowed, mark_demo_database
 from postloan.demo.logins import create_demo_logins
 from postloan.demo.meeting_history import create_demo_meeting_history
 from postloan.demo.model_setup import prepare_demo_model
+from postloan.demo.portfolio_setup import set_demo_net_capital
 from postloan.forecast.models import ModelVersion
 from postloan.ingest.models import ImportBatch
 from postloan.ingest.service import run_import
@@ -81,6 +82,8 @@ class Command(BaseCommand):
                 f"违约概率模型 v{model['version'].pk}：{model['version'].chosen_reason}"
                 f"（模型说明 /risk/model/）"
             )
+        if set_demo_net_capital(folder, as_of):
+            self.stdout.write("已设定演示银行资本净额并完成组合风险监测")
 
         rows = create_demo_logins()
         if create_demo_committee() is not None:

@@ -33,6 +33,8 @@
     },
     buckets: function (d) { return bars(d.buckets.labels, [{ name: "余额", type: "bar", data: d.buckets.balance.map(num), barMaxWidth: 28 }], "万元"); },
     industries: function (d) { return bars(d.industries.labels, [{ name: "余额", type: "bar", data: d.industries.balance.map(num), barMaxWidth: 28 }], "万元"); },
+    groups: function (d) { return bars(d.groups.labels, [{ name: "余额", type: "bar", data: d.groups.balance.map(num), barMaxWidth: 28 }], "万元"); },
+    regions: function (d) { return bars(d.regions.labels, [{ name: "余额", type: "bar", data: d.regions.balance.map(num), barMaxWidth: 28 }], "万元"); },
     kpi_units: function (d) { return kpi(d.units); },
     kpi_people: function (d) { return kpi(d.people); }
   };
