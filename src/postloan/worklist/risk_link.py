@@ -37,8 +37,9 @@ def has_field(model_cls, name: str) -> bool:
     return True
 
 
-def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
-    """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran."""
+def latest_dpd_by_loan(as_of: dt.date, only=None) -> dict[str, int] | None:
+    """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran.
+    `only`: the loans of these customers alone (read in bounded `IN` lists)."""
     Assessment = assessment_model()
     if Assessment is None:
         return None
@@ -46,7 +47,13 @@ def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
     latest = latest_screening(as_of)
     if latest is None:
         return None
-    return dict(qs.filter(as_of=latest).values_list("loan_id", "dpd"))
+    rows = qs.filter(as_of=latest).values_list("loan_id", "dpd")
+    if only is None:
+        return dict(rows)
+    ids, out = sorted(only), {}
+    for start in range(0, len(ids), 5_000):
+        out.update(rows.filter(customer_id__in=ids[start : start + 5_000]))
+    return out
 
 
 def signal_owner_filter(user) -> dict:

@@ -22,7 +22,7 @@ from postloan.core.bulk import update_rows
 from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
-from postloan.risk.actions import result_tables
+from postloan.risk.actions import changes, result_tables
 from postloan.risk.current import refresh_decided_classes
 from postloan.risk.engine.screen import screen
 from postloan.risk.models import (
@@ -98,7 +98,7 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
             run.status = ch.RunStatus.SUCCEEDED
             run.finished_at = timezone.now()
             run.counts = counts
-            run.save(update_fields=["status", "finished_at", "counts"])
+            run.save(update_fields=["status", "finished_at", "counts", "changed_customers"])
             record(
                 actor=acting_user,
                 action="risk.run_screening",
@@ -207,6 +207,8 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
         counts.update(result_tables.replace_assessments(duck, result, as_of, run and run.pk))
         # what people decided up to the date, on the rows that lack it (`risk.current`)
         refresh_decided_classes(LoanAssessment.objects.filter(as_of=as_of))
+        if run is not None:  # what the worklist's next plan re-plans (`changes`)
+            run.changed_customers = changes.changed_customers(duck, as_of)
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
         counts.update(result_tables.replace_risk_views(duck, result, as_of))
