@@ -60,7 +60,7 @@ def scoped_then_full(as_of: dt.date):
     """(scoped summary, state after it, full summary, state after it) from the same state."""
     try:
         with transaction.atomic():
-            scoped = plan_worklist(as_of)
+            scoped = plan_worklist(as_of, scoped=True)
             scoped_state = worklist_state()
             raise Rollback
     except Rollback:
@@ -109,7 +109,7 @@ def planned_bank(tmp_path, settings):
     Customer.objects.filter(
         pk=Customer.objects.filter(loans__status="active").order_by("-pk").values("pk")[:1]
     ).update(manager=None)
-    first = plan_worklist(AS_OF)
+    first = plan_worklist(AS_OF, scoped=True)
     assert first.scope.full  # the first plan has nothing to compare with
     return extract
 
@@ -188,9 +188,19 @@ def test_the_next_date_re_plans_the_changed_and_equals_a_full_re_plan(planned_ba
 
 
 def test_plan_all_and_a_settings_change_re_plan_everyone(planned_bank, settings):
-    assert plan_worklist(AS_OF).scope.customers == frozenset()  # nothing changed since
-    assert plan_worklist(AS_OF, full=True).scope.full
+    assert plan_worklist(AS_OF, scoped=True).scope.customers == frozenset()  # nothing changed
+    assert plan_worklist(AS_OF, scoped=True, full=True).scope.full
+    assert plan_worklist(AS_OF).scope.full  # a direct call plans everyone
     settings.WORKLIST_HORIZON_DAYS = 60
-    summary = plan_worklist(AS_OF)
+    summary = plan_worklist(AS_OF, scoped=True)
     assert summary.scope.full
     assert "参数" in summary.scope.reason
+
+
+def test_a_scoped_re_plan_is_a_full_one_every_week(planned_bank, settings):
+    day = AS_OF
+    for _ in range(6):
+        day += dt.timedelta(days=1)
+        assert not plan_worklist(day, scoped=True).scope.full
+    summary = plan_worklist(day + dt.timedelta(days=1), scoped=True)
+    assert summary.scope.full and "定期" in summary.scope.reason

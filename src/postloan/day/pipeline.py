@@ -64,7 +64,8 @@ def _screening(day: Today) -> str:
 
 
 def _worklist(day: Today) -> str:
-    summary = plan_worklist(day.as_of, acting_user=day.acting_user)
+    # only the customers whose inputs changed since the last plan (`worklist.scope`)
+    summary = plan_worklist(day.as_of, acting_user=day.acting_user, scoped=True)
     return _counted(summary.counts)  # labelled in Chinese by the planner
 
 

@@ -588,21 +588,24 @@ def plan_worklist(
     *,
     acting_user=None,
     dpd_by_loan: dict[str, int] | None = None,
+    scoped: bool = False,
     full: bool = False,
 ) -> PlanSummary:
     """Generate every dated task of post-loan work as of the business date `as_of`.
 
     Run it after each screening (the risk app may pass the DPD it just computed) or with
     `postloan worklist plan --as-of DATE [--all]`. Idempotent: running twice adds nothing.
-    Only the customers whose inputs changed since the last plan are re-planned
-    (`worklist.scope`), unless `full` or the scope says a full re-plan is due; the result is
-    the same either way.
+    `scoped` (the business day after each screening, the command without `--all`): only the
+    customers whose inputs changed since the last plan are re-planned (`worklist.scope`),
+    unless the scope says a full re-plan is due; the result is the same either way for inputs
+    changed by imports, screenings and audited actions. Otherwise (`full`, or a direct call)
+    every customer is planned — what a change made outside those paths needs.
     """
     summary = PlanSummary(as_of)
     cal = _calendar(as_of)
     seconds = []
     with transaction.atomic():
-        scope = summary.scope = replan_scope(as_of, full=full)
+        scope = summary.scope = replan_scope(as_of, full=full or not scoped)
         only = scope.customers
         steps = (
             ("inspections", lambda: plan_inspections(as_of, cal, summary, only)),

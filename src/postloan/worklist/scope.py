@@ -20,7 +20,9 @@ they change only through
 A full re-plan is made when there is no usable last plan (the first one), when the plan's
 settings or the working-day calendar changed, when the date goes back, when a screening or a
 batch could not list its customers (a first load, too many), when a person changed something
-the mapping does not know (e.g. the calendar), or when asked (`postloan worklist plan --all`).
+the mapping does not know (e.g. the calendar), every `WORKLIST_FULL_REPLAN_DAYS` (7) days —
+so a change made outside those paths (a direct database edit) is caught within a week — and
+when asked (`postloan worklist plan --all`, or `plan_worklist` called without `scoped`).
 """
 
 from __future__ import annotations
@@ -100,10 +102,12 @@ def replan_scope(as_of: dt.date, *, full: bool = False) -> Scope:
     marks = current_marks(as_of)
 
     def everyone(reason: str, previous=None) -> Scope:
+        marks["full_on"] = as_of.isoformat()
         return Scope(None, reason, previous, marks)
 
     if full:
-        return everyone("按要求全量重排")
+        marks["full_on"] = as_of.isoformat()
+        return everyone("全量重排")
     last = AuditEvent.objects.filter(action="worklist.plan").order_by("-id").first()
     before = (last.after or {}).get("marks") if last is not None else None
     if not before:
@@ -116,6 +120,11 @@ def replan_scope(as_of: dt.date, *, full: bool = False) -> Scope:
         return everyone("计划参数或工作日历已变更", previous)
     if as_of < previous:
         return everyone("业务日期早于上次计划", previous)
+    full_on = before.get("full_on")
+    every = int(setting("WORKLIST_FULL_REPLAN_DAYS"))
+    if not full_on or (as_of - dt.date.fromisoformat(full_on)).days >= every:
+        return everyone(f"定期全量重排（每 {every} 天一次，核对人工变更）", previous)
+    marks["full_on"] = full_on
     changed: set[str] = set()
     runs = ScreeningRun.objects.filter(
         status=rch.RunStatus.SUCCEEDED, id__gt=before.get("run_id", 0)

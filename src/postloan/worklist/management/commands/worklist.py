@@ -34,7 +34,7 @@ class Command(BaseCommand):
             as_of = current_business_date()
             if as_of is None:
                 raise CommandError("尚无业务日期：请先导入数据或用 --as-of 指定")
-        summary = plan_worklist(as_of, full=options["full"])
+        summary = plan_worklist(as_of, scoped=not options["full"])
         scope = summary.scope
         extent = "全部客户" if scope.full else f"{len(scope.customers):,} 户输入有变化的客户"
         self.stdout.write(f"贷后工作计划（业务日期 {as_of:%Y-%m-%d}，{extent}：{scope.reason}）：")
