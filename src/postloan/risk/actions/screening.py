@@ -54,11 +54,15 @@ def signal_due_days() -> dict[str, int]:
     return {**DEFAULT_SIGNAL_DUE_DAYS, **getattr(settings, "POSTLOAN_SIGNAL_DUE_DAYS", {})}
 
 
-def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> ScreeningRun:
+def run_screening(
+    as_of: dt.date, acting_user=None, source: str = "cli", result: Any = None
+) -> ScreeningRun:
     """Screen the portfolio as of `as_of` and replace that date's results.
 
     The run row is written first (status 运行中); the results are persisted in ONE
     transaction, so a failed or killed screening leaves the previous results intact.
+    `result`: the engine's result computed elsewhere — the partition workers' shares merged
+    (`risk.partition`, the coordinator of `postloan screen --partitions N`) — persisted as is.
     """
     run = ScreeningRun.objects.create(
         as_of=as_of,
@@ -77,22 +81,8 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
 
     heart = Heartbeat(run, status=ch.RunStatus.RUNNING).start()  # recover-jobs: ops.heartbeat
     try:
-        thresholds = current_thresholds()
-        con = build_snapshot(as_of, thresholds)
-        lap("snapshot")
-        try:
-            add_workflow_inputs(con)
-            result = screen(con, as_of, thresholds)
-            lap("engine")
-            if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
-                from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
-
-                whatif.keep(con, run, thresholds, result)
-                lap("whatif")
-        finally:
-            close = getattr(con, "close", None)
-            if close is not None:
-                close()
+        if result is None:
+            result = _screen_here(run, as_of, lap)
         with transaction.atomic():
             counts = persist_result(result, as_of, run=run)
             run.status = ch.RunStatus.SUCCEEDED
@@ -124,6 +114,26 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
         "，".join(f"{phase} {s:.1f} 秒" for phase, s in seconds.items()),
     )
     return run
+
+
+def _screen_here(run: ScreeningRun, as_of: dt.date, lap) -> Any:
+    thresholds = current_thresholds()
+    con = build_snapshot(as_of, thresholds)
+    lap("snapshot")
+    try:
+        add_workflow_inputs(con)
+        result = screen(con, as_of, thresholds)
+        lap("engine")
+        if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
+            from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
+
+            whatif.keep(con, run, thresholds, result)
+            lap("whatif")
+    finally:
+        close = getattr(con, "close", None)
+        if close is not None:
+            close()
+    return result
 
 
 # --- the workflow's own inputs to the engine ----------------------------------------------------
