@@ -1,7 +1,10 @@
 """An Excel sheet of N flows (`transactions`, 9 columns) read into the importer's raw table, side
-by side: openpyxl (the reader before issue 18 part 6), calamine (now), and the same rows as CSV.
+by side: the bulk reader (fastexcel into Arrow, whole columns converted: now), the cell-by-cell
+reader (calamine + `cell_text`, before; still used for sheets the bulk reader declines), with
+`--openpyxl` also openpyxl (before calamine), and the same rows as CSV.
 
-Usage: .venv/bin/python benchmarks/bench_xlsx.py [--rows 200000] [--repeat 1] [--json FILE]
+Usage: .venv/bin/python benchmarks/bench_xlsx.py [--rows 200000] [--repeat 1] [--openpyxl]
+       [--json FILE]
 
 Each reader runs `postloan.ingest.readers.load_xlsx` / `load_csv` on the same file into a fresh
 in-memory DuckDB; "openpyxl" swaps only the row source back to openpyxl's read-only
@@ -85,15 +88,17 @@ def run(reader: str, xlsx: Path, csv: Path, workdir: Path) -> dict:
     src = readers.Source(
         table="transactions", path=csv if fmt == "csv" else xlsx, fmt=fmt, sheet=None
     )
-    original = readers._calamine_rows
+    original, bulk = readers._calamine_rows, readers._load_xlsx_bulk
     if reader == "openpyxl":
         readers._calamine_rows = _openpyxl_rows
+    if reader in ("openpyxl", "cells"):
+        readers._load_xlsx_bulk = lambda *args: None
     try:
         started = time.perf_counter()
         loaded = readers.load(con, src, workdir)
         seconds = time.perf_counter() - started
     finally:
-        readers._calamine_rows = original
+        readers._calamine_rows, readers._load_xlsx_bulk = original, bulk
     assert not loaded.errors, [str(e) for e in loaded.errors]
     table = loaded.raw_table
     rows, digest = con.execute(
@@ -109,6 +114,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--openpyxl", action="store_true", help="also the openpyxl reader (slow)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "postloan.settings")
     os.environ.setdefault("POSTLOAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-xlsx-var-"))
@@ -126,11 +132,12 @@ def main() -> None:
         )
         results = []
         for _ in range(args.repeat):
-            for reader in ("openpyxl", "calamine", "csv"):
+            extra = ("openpyxl",) if args.openpyxl else ()
+            for reader in (*extra, "cells", "bulk", "csv"):
                 results.append(run(reader, xlsx, csv, folder))
                 print(f"  {reader:9} {results[-1]['seconds']:7.2f} s  {results[-1]['rows']:,} rows")
         sums = {r["checksum"] for r in results}
-        print("same rows and text from all three:", len(sums) == 1)
+        print("same rows and text from every reader:", len(sums) == 1)
     if args.json:
         args.json.write_text(json.dumps({"rows": args.rows, "results": results}, indent=2))
     sys.exit(0 if len(sums) == 1 else 1)

@@ -58,10 +58,15 @@ class Today:
     acting_user: object = None
     source: str = RunSource.CLI
     batch_id: int | None = None
+    # the engine's result computed by partition workers and merged (`day.jobs`): persisted by
+    # the screening step instead of screening here
+    screening_result: object = None
 
 
 def _screening(day: Today) -> str:
-    run = run_screening(day.as_of, acting_user=day.acting_user, source=day.source)
+    run = run_screening(
+        day.as_of, acting_user=day.acting_user, source=day.source, result=day.screening_result
+    )
     counts = run.counts
     return (
         f"筛查运行 #{run.pk}：借据 {counts.get('loans', 0):,} 笔，"
@@ -70,7 +75,8 @@ def _screening(day: Today) -> str:
 
 
 def _worklist(day: Today) -> str:
-    summary = plan_worklist(day.as_of, acting_user=day.acting_user)
+    # only the customers whose inputs changed since the last plan (`worklist.scope`)
+    summary = plan_worklist(day.as_of, acting_user=day.acting_user, scoped=True)
     return _counted(summary.counts)  # labelled in Chinese by the planner
 
 

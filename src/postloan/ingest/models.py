@@ -59,6 +59,11 @@ class ImportBatch(models.Model):
     worker = models.CharField(gettext_lazy("导入进程"), max_length=120, blank=True, default="")
     heartbeat_at = models.DateTimeField(gettext_lazy("最近心跳"), null=True, blank=True)
     interrupted = models.BooleanField(gettext_lazy("已中断"), default=False)
+    # The customers whose rows this batch carries (`ingest.touched`); null = not listed (a
+    # first load, or more than `touched.MAX_LISTED`): the worklist then re-plans in full.
+    customers_touched = models.JSONField(
+        gettext_lazy("涉及的客户"), null=True, blank=True, default=None
+    )
 
     class Meta:
         verbose_name = gettext_lazy("导入批次")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 
 from postloan import contract
@@ -42,6 +43,9 @@ class WorkbookCheck:
     """What `check_workbook` found in an .xlsx that passed its limits."""
 
     has_formulas: bool = False
+    # every sheet's first cell with a value is in row 1 (its header row): the bulk reader's
+    # row numbers are then the sheet's (`_load_xlsx_bulk`)
+    starts_at_row_1: bool = True
 
 
 @dataclass
@@ -457,6 +461,12 @@ def cell_text(value) -> str | None:
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# the first cell holding a value (<v> or an inline string) and its row number
+_FIRST_VALUE = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:\w+:)?(?:v|is)[\s>]'
+)
+_DEDUPED = re.compile(r"^(.*)_(\d+)$")
+BULK_DTYPES = {"string", "float", "int", "boolean", "datetime", "date", "null"}
 
 
 def _column_number(letters: bytes) -> int:
@@ -481,6 +491,9 @@ def check_workbook(path: Path) -> WorkbookCheck:
             with archive.open(m) as fh:
                 head = fh.read(64 * 1024)
                 dim = _DIMENSION.search(head)
+                first = _FIRST_VALUE.search(head)
+                if first is None or first.group(1) != b"1":
+                    found.starts_at_row_1 = False
                 if dim and dim.group(3):
                     rows = int(dim.group(4)) - int(dim.group(2)) + 1
                     cols = _column_number(dim.group(3)) - _column_number(dim.group(1)) + 1
@@ -493,7 +506,10 @@ def check_workbook(path: Path) -> WorkbookCheck:
                 tail = b""
                 chunk = head
                 while chunk and not found.has_formulas:
-                    found.has_formulas = bool(_FORMULA.search(tail + chunk))
+                    window = tail + chunk
+                    # the regex only where a formula tag can be: most chunks have no "<f"
+                    if b"<f" in window or b":f" in window:
+                        found.has_formulas = bool(_FORMULA.search(window))
                     tail = chunk[-16:]
                     chunk = fh.read(archives.CHUNK)
     return found
@@ -558,7 +574,142 @@ def _uncomputed(src: Source, number: int, row, formulas, positions) -> list[File
 def load_xlsx(con: duckdb.DuckDBPyConnection, src: Source, workdir: Path) -> LoadedFile:
     raw = f"raw_{src.table}"
     result = LoadedFile(src, raw, [], [], 0, ident("_row"))
-    has_formulas = (src.workbook or check_workbook(src.path)).has_formulas
+    checked = src.workbook or check_workbook(src.path)
+    if not checked.has_formulas and checked.starts_at_row_1:
+        bulk = _load_xlsx_bulk(con, src, result)
+        if bulk is not None:
+            return bulk
+    return _load_xlsx_cells(con, src, result, checked.has_formulas)
+
+
+class _NotBulk(Exception):
+    """The sheet needs the cell-by-cell reader (a column of mixed types, a duplicated or
+    numbered header, a time-of-day column): the bulk reader gives up, nothing written."""
+
+
+def _load_xlsx_bulk(con: duckdb.DuckDBPyConnection, src: Source, result: LoadedFile):
+    """The sheet read into Arrow by fastexcel (calamine's parser, no Python object per cell),
+    each column converted as a whole to the text `cell_text` gives for its cells; the blank
+    rows dropped and every row numbered as in the sheet — the raw table the cell-by-cell
+    reader makes, for the same validation. Returns None (nothing written) when the sheet is
+    not one it can read exactly as that reader does (`_NotBulk`)."""
+    import fastexcel  # deferred: only .xlsx needs it
+
+    raw = result.raw_table
+    try:
+        reader = fastexcel.read_excel(str(src.path))
+        sheet = reader.load_sheet(
+            src.sheet if src.sheet else 0, header_row=0, dtype_coercion="strict"
+        )
+        columns = sheet.available_columns()
+        names = [c.name for c in columns]
+        given = {c.name for c in columns if c.column_name_from != "generated"}
+        if any((m := _DEDUPED.match(n)) is not None and m.group(1) in given for n in given) or any(
+            c.dtype not in BULK_DTYPES for c in columns
+        ):
+            raise _NotBulk
+        table = sheet.to_arrow()
+    except (_NotBulk, fastexcel.FastExcelError, ValueError, TypeError):
+        return None
+    if table.num_rows == 0 and not given:
+        return None  # an empty sheet: the cell reader says so in its words
+    headers = [n if n in given else "" for n in names]
+    mapping, ignored, duplicates = map_headers(src.table, [h for h in headers if h])
+    result.ignored_columns = ignored
+    result.errors = _header_errors(src, src.table, mapping, duplicates)
+    if result.errors:
+        return result
+    width, height = sheet.width, table.num_rows
+    max_cells = settings.POSTLOAN_XLSX_MAX_CELLS
+    if width * (height + 1) > max_cells:
+        number = max_cells // max(width, 1) + 1  # the row at which the cell reader stops
+        result.errors.append(
+            FileError(
+                src.display,
+                "",
+                f"工作表超过 {max_cells:,} 个单元格的上限（读到第 {number:,} 行）；"
+                "请删除多余的行列或分成几个文件",
+                row=number,
+            )
+        )
+        return result
+    positions = [(i, mapping[h]) for i, h in enumerate(headers) if h in mapping]
+    codes = [code for _, code in positions]
+    arrays = [pa.array(range(2, height + 2), pa.int64())]
+    for i, _ in positions:
+        arrays.append(_text_column(table.column(i), columns[i].dtype))
+    con.register(
+        "xlsx_sheet", pa.Table.from_arrays(arrays, names=["_row", *[f"c{j}" for j in codes]])
+    )
+    try:
+        blank = " AND ".join(f"coalesce(trim({ident('c' + c)}), '') = ''" for c in codes)
+        cols = ", ".join(f"{ident('c' + c)} AS {ident(c)}" for c in codes)
+        con.execute(
+            f"CREATE TABLE {ident(raw)} AS SELECT _row, {cols} FROM xlsx_sheet "
+            f"WHERE NOT ({blank or 'false'}) ORDER BY _row"
+        )
+    finally:
+        con.unregister("xlsx_sheet")
+    result.rows = con.execute(f"SELECT count(*) FROM {ident(raw)}").fetchall()[0][0]
+    result.columns = codes
+    return result
+
+
+def _text_column(column: pa.ChunkedArray, dtype: str) -> pa.Array:
+    """A sheet's column as the text `cell_text` gives each cell: strings as they are (an empty
+    one null) without leaving Arrow; numbers, booleans and dates per value (one column)."""
+    if dtype == "string":
+        text = pc.cast(column, pa.string())
+        blanked = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        return blanked.combine_chunks() if isinstance(blanked, pa.ChunkedArray) else blanked
+    if dtype == "null":
+        return pa.nulls(len(column), pa.string())
+    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if dtype == "boolean":
+        return pc.if_else(values, "true", "false")
+    if dtype == "int":
+        return pc.cast(values, pa.string())
+    if dtype == "float":
+        values = pc.cast(values, pa.float64())
+        whole = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0**62))
+        as_int = pc.cast(pc.if_else(whole, values, 0.0), pa.int64())
+        text = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+        # Arrow's shortest text is Python's repr but for exponents (tiny, huge, inf, nan):
+        # those few values go through `cell_text` itself
+        magnitude = pc.abs(values)
+        odd = pc.and_(
+            pc.invert(whole),
+            pc.or_(pc.less(magnitude, 1e-4), pc.greater_equal(magnitude, 1e15)),
+        )
+        return _per_value(text, values, odd)
+    if dtype in ("datetime", "date"):
+        day = pc.cast(values, pa.date32())
+        text = pc.strftime(day, "%Y-%m-%d")
+        if dtype == "date":
+            return text
+        midnight = pc.equal(pc.cast(day, values.type), values)
+        return _per_value(text, values, pc.invert(midnight))
+    return pa.array([cell_text(v) for v in values.to_pylist()], pa.string())
+
+
+def _per_value(text: pa.Array, values: pa.Array, mask: pa.Array) -> pa.Array:
+    """`text`, with the rows `mask` selects (and nulls stay null) written by `cell_text`."""
+    mask = pc.fill_null(mask, False)
+    if pc.any(mask).as_py():
+        rows = pc.indices_nonzero(mask).to_pylist()
+        listed = text.to_pylist()
+        for i in rows:
+            listed[i] = cell_text(values[i].as_py())
+        text = pa.array(listed, pa.string())
+    return text
+
+
+def _load_xlsx_cells(
+    con: duckdb.DuckDBPyConnection, src: Source, result: LoadedFile, has_formulas: bool
+) -> LoadedFile:
+    """The cell-by-cell reader: calamine's rows through `cell_text` (and openpyxl for the
+    formulas of a workbook that has any)."""
+    raw = result.raw_table
     # The values come from calamine; only a workbook with formulas is also read by openpyxl,
     # for the formulas themselves (calamine gives their saved results only).
     fwb = _open_workbook(src.path, data_only=False) if has_formulas else None

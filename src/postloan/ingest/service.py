@@ -42,6 +42,7 @@ from postloan.ingest import (
     readers,
     report,
     side,
+    touched,
     validate,
 )
 from postloan.ingest.indexes import table_is_empty
@@ -307,7 +308,9 @@ def _run(path: Path, batch: ImportBatch, as_of, actor, progress) -> ImportResult
                 with _side_files(stage, writes), transaction.atomic():
                     lap("prepare")  # history tables known, side-file exports started
                     copy_was_empty = all(table_is_empty(t) for t in analytics_store.COPIED)
+                    first_load = table_is_empty("customers")
                     _load(stage, batch, files, writes, actor)
+                    batch.customers_touched = touched.customers(stage, first_load=first_load)
                     set_business_date(
                         batch.as_of, acting_user=actor, reason=f"数据导入批次{batch.pk}"
                     )

@@ -44,6 +44,7 @@ from postloan.meetings.whatif import bench_whatif
 from postloan.ops.loadtest import run_load
 from postloan.portfolio.models import Customer, Loan
 from postloan.risk.actions.screening import run_screening
+from postloan.worklist.planning import plan_worklist
 
 AS_OF = "2026-10-31"
 # Phases other parts of the product own: f(folder: Path, as_of: date) -> dict with "seconds".
@@ -126,6 +127,7 @@ def phase_child(phase: str, folder: str, as_of: str) -> None:
     elif phase == "screen":
         run = run_screening(dt.date.fromisoformat(as_of))
         out.update(seconds=round(time.perf_counter() - t0, 2), counts=run.counts)
+        out["plan"] = _plan(dt.date.fromisoformat(as_of))
 
         t1 = time.perf_counter()
         create_demo_logins()
@@ -140,11 +142,30 @@ def phase_child(phase: str, folder: str, as_of: str) -> None:
             day += dt.timedelta(days=1)
         run = run_screening(day)
         out.update(seconds=round(time.perf_counter() - t0, 2), as_of=day, counts=run.counts)
+        out["plan"] = _plan(day)
     elif phase in BENCH_HOOKS:
+        if phase == "delta":  # the import's own seconds: its screening is the next-date figure
+            import_completed.receivers = []
+            import_completed.sender_receivers_cache.clear()
         out.update(bench_hook(phase)(Path(folder), dt.date.fromisoformat(as_of)) or {})
         out.setdefault("seconds", round(time.perf_counter() - t0, 2))
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print("BENCH-JSON " + json.dumps(out, ensure_ascii=False, default=str))
+
+
+def _plan(day: dt.date) -> dict:
+    """The worklist's re-plan after the screening, as the business day runs it (scoped: only
+    the customers whose inputs changed, `worklist.scope`), with its seconds."""
+    t0 = time.perf_counter()
+    summary = plan_worklist(day, scoped=True)
+    scope = summary.scope
+    return {
+        "seconds": round(time.perf_counter() - t0, 2),
+        "full": scope.full,
+        "customers": None if scope.full else len(scope.customers),
+        "reason": scope.reason,
+        "read": summary.read,
+    }
 
 
 def bench_hook(phase: str):
@@ -203,7 +224,7 @@ def columnar_scan(folder: Path, work: Path) -> dict:
 
 
 def _child(phase: str, folder: Path, env: dict, log) -> dict:
-    cmd = [sys.executable, "-m", "postloan.ops.bench", phase, str(folder), AS_OF]
+    cmd = [sys.executable, "-m", "postloan.ops.bench_child", phase, str(folder), AS_OF]
     seconds, stdout = _timed(cmd, env, log)
     line = next(x for x in stdout.splitlines() if x.startswith("BENCH-JSON "))
     data = json.loads(line[len("BENCH-JSON ") :])
@@ -355,6 +376,20 @@ def ratios(report: dict) -> dict:
     }
 
 
+def _plans(scr: dict, report: dict) -> str:
+    """The worklist's plan after each screening (seconds, and how many customers a scoped
+    re-plan looked at)."""
+    shown = []
+    for phase in (scr, report.get("rescreen") or {}, report.get("next_date") or {}):
+        plan = phase.get("plan") or {}
+        if not plan:
+            shown.append("-")
+            continue
+        extent = "全量" if plan.get("full") else f"{plan.get('customers', 0):,} 户"
+        shown.append(f"{plan.get('seconds')}（{extent}）")
+    return " / ".join(shown)
+
+
 def _hooked(report: dict, phase: str):
     """A hooked phase's seconds, or 未测 when this build lacks it (or it was not run)."""
     value = (report.get(phase) or {}).get("seconds")
@@ -378,6 +413,7 @@ def table(report: dict) -> str:
         ("筛查峰值内存（MB）", scr["peak_rss_mb"]),
         ("同日重新筛查（秒）", (report.get("rescreen") or {}).get("seconds", "-")),
         ("次日筛查（秒）", (report.get("next_date") or {}).get("seconds", "-")),
+        ("首次计划 / 同日重排 / 次日重排（秒）", _plans(scr, report)),
         ("日增量导入（秒）", _hooked(report, "delta")),
         ("阈值影响预览（秒）", _hooked(report, "whatif")),
         (

@@ -85,6 +85,12 @@ class ScreeningRun(models.Model):
     worker = models.CharField(gettext_lazy("筛查进程"), max_length=120, blank=True, default="")
     heartbeat_at = models.DateTimeField(gettext_lazy("最近心跳"), null=True, blank=True)
     interrupted = models.BooleanField(gettext_lazy("已中断"), default=False)
+    # The customers whose screening results differ from the previous screened state (the
+    # date's own stored rows on a re-screening, the previous date's on a new one); null = not
+    # known or too many to list: the worklist's next plan is then a full re-plan.
+    changed_customers = models.JSONField(
+        gettext_lazy("结果有变化的客户"), null=True, blank=True, default=None
+    )
 
     class Meta:
         db_table = "risk_screening_runs"

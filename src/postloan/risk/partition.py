@@ -251,9 +251,12 @@ def own_rows(con, result) -> dict[str, pa.Table]:
     return out
 
 
-def screen_partition(as_of: dt.date, k: int, n: int, units: list[list[str]] | None = None):
+def screen_partition(
+    as_of: dt.date, k: int, n: int, units: list[list[str]] | None = None, connection=None
+):
     """Worker k of n: its own snapshot and DuckDB, the engine on its customers and their linked
-    ones; returns (its share of the result, the snapshot's sizes)."""
+    ones; returns (its share of the result, the snapshot's sizes). `connection`: the database
+    the snapshot is read from (a read replica, `risk.replica.read_connection`)."""
     from postloan.risk.actions.screening import add_workflow_inputs
     from postloan.risk.engine.screen import screen
     from postloan.risk.snapshot import build_snapshot
@@ -261,7 +264,7 @@ def screen_partition(as_of: dt.date, k: int, n: int, units: list[list[str]] | No
 
     units = units if units is not None else unit_partitions(n)
     thresholds = current_thresholds()
-    con = build_snapshot(as_of, thresholds)
+    con = build_snapshot(as_of, thresholds, connection=connection)
     try:
         sizes = restrict(con, units[k], first=k == 0)
         add_workflow_inputs(con)
@@ -318,18 +321,36 @@ def merge_results(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
 # --- the simulation: n workers as n processes ------------------------------------------------
 
 
-def _worker_main(as_of: str, k: int, n: int, out: str) -> None:
-    import django
-
-    django.setup()
+def write_share(as_of: dt.date, k: int, n: int, out: Path, connection=None) -> dict:
+    """Worker k of n screened, its share written under `out/part-k` (Parquet per result table,
+    and `report.json`: seconds and snapshot sizes); returns the report. `out` must be a folder
+    every worker and the coordinator see (one machine, or a shared mount)."""
     started = time.perf_counter()
-    share, sizes = screen_partition(dt.date.fromisoformat(as_of), k, n)
+    share, sizes = screen_partition(as_of, k, n, connection=connection)
     folder = Path(out) / f"part-{k}"
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in share.items():
         pq.write_table(table, folder / f"{name}.parquet")
     report = {"partition": k, "seconds": round(time.perf_counter() - started, 2), "sizes": sizes}
     (folder / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return report
+
+
+def read_shares(out: Path, n: int) -> tuple[list[dict[str, pa.Table]], list[dict]]:
+    """The n workers' shares and reports as `write_share` left them."""
+    parts, reports = [], []
+    for k in range(n):
+        folder = Path(out) / f"part-{k}"
+        parts.append({name: pq.read_table(folder / f"{name}.parquet") for name in RESULT_TABLES})
+        reports.append(json.loads((folder / "report.json").read_text(encoding="utf-8")))
+    return parts, reports
+
+
+def _worker_main(as_of: str, k: int, n: int, out: str) -> None:
+    import django
+
+    django.setup()
+    write_share(dt.date.fromisoformat(as_of), k, n, Path(out))
 
 
 def run_workers(as_of: dt.date, n: int, out: Path) -> dict:
@@ -357,12 +378,7 @@ def run_workers(as_of: dt.date, n: int, out: Path) -> dict:
     if any(codes):
         raise RuntimeError(f"分区筛查进程失败：退出码 {codes}")
     workers_s = time.perf_counter() - started
-    parts = []
-    reports = []
-    for k in range(n):
-        folder = out / f"part-{k}"
-        parts.append({name: pq.read_table(folder / f"{name}.parquet") for name in RESULT_TABLES})
-        reports.append(json.loads((folder / "report.json").read_text(encoding="utf-8")))
+    parts, reports = read_shares(out, n)
     t0 = time.perf_counter()
     merged = merge_results(parts)
     return {

@@ -23,6 +23,8 @@ DEFAULTS = {
     "WORKLIST_ADHOC_WORKING_DAYS": 5,
     # Calendar: how far ahead tasks are created.
     "WORKLIST_HORIZON_DAYS": 45,
+    # a scoped re-plan (only the customers whose inputs changed) is a full one this often
+    "WORKLIST_FULL_REPLAN_DAYS": 7,
     "WORKLIST_NOTICE_LONG_MONTHS": 1,
     "WORKLIST_NOTICE_SHORT_DAYS": 7,
     "WORKLIST_FUNDS_CHECK_WORKING_DAYS": 3,

@@ -17,12 +17,19 @@ def approves_classifications(user) -> bool:
     return is_risk_head(user)
 
 
-def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
-    """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran."""
+def latest_dpd_by_loan(as_of: dt.date, only=None) -> dict[str, int] | None:
+    """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran.
+    `only`: the loans of these customers alone (read in bounded `IN` lists)."""
     latest = latest_screening(as_of)
     if latest is None:
         return None
-    return dict(LoanAssessment.objects.filter(as_of=latest).values_list("loan_id", "dpd"))
+    rows = LoanAssessment.objects.filter(as_of=latest).values_list("loan_id", "dpd")
+    if only is None:
+        return dict(rows)
+    ids, out = sorted(only), {}
+    for start in range(0, len(ids), 5_000):
+        out.update(rows.filter(customer_id__in=ids[start : start + 5_000]))
+    return out
 
 
 def signal_owner_filter(user) -> dict:

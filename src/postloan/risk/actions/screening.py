@@ -22,7 +22,7 @@ from postloan.core.bulk import update_rows
 from postloan.ops.heartbeat import Heartbeat, beat
 from postloan.portfolio.models import Customer
 from postloan.risk import choices as ch
-from postloan.risk.actions import result_tables
+from postloan.risk.actions import changes, result_tables
 from postloan.risk.catalogue import MODEL_RULE_ID
 from postloan.risk.current import refresh_decided_classes
 from postloan.risk.engine.screen import screen
@@ -55,11 +55,15 @@ def signal_due_days() -> dict[str, int]:
     return {**DEFAULT_SIGNAL_DUE_DAYS, **getattr(settings, "POSTLOAN_SIGNAL_DUE_DAYS", {})}
 
 
-def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> ScreeningRun:
+def run_screening(
+    as_of: dt.date, acting_user=None, source: str = "cli", result: Any = None
+) -> ScreeningRun:
     """Screen the portfolio as of `as_of` and replace that date's results.
 
     The run row is written first (status 运行中); the results are persisted in ONE
     transaction, so a failed or killed screening leaves the previous results intact.
+    `result`: the engine's result computed elsewhere — the partition workers' shares merged
+    (`risk.partition`, the coordinator of `postloan screen --partitions N`) — persisted as is.
     """
     run = ScreeningRun.objects.create(
         as_of=as_of,
@@ -78,28 +82,14 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
 
     heart = Heartbeat(run, status=ch.RunStatus.RUNNING).start()  # recover-jobs: ops.heartbeat
     try:
-        thresholds = current_thresholds()
-        con = build_snapshot(as_of, thresholds)
-        lap("snapshot")
-        try:
-            add_workflow_inputs(con)
-            result = screen(con, as_of, thresholds)
-            lap("engine")
-            if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
-                from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
-
-                whatif.keep(con, run, thresholds, result)
-                lap("whatif")
-        finally:
-            close = getattr(con, "close", None)
-            if close is not None:
-                close()
+        if result is None:
+            result = _screen_here(run, as_of, lap)
         with transaction.atomic():
             counts = persist_result(result, as_of, run=run)
             run.status = ch.RunStatus.SUCCEEDED
             run.finished_at = timezone.now()
             run.counts = counts
-            run.save(update_fields=["status", "finished_at", "counts"])
+            run.save(update_fields=["status", "finished_at", "counts", "changed_customers"])
             record(
                 actor=acting_user,
                 action="risk.run_screening",
@@ -125,6 +115,26 @@ def run_screening(as_of: dt.date, acting_user=None, source: str = "cli") -> Scre
         "，".join(f"{phase} {s:.1f} 秒" for phase, s in seconds.items()),
     )
     return run
+
+
+def _screen_here(run: ScreeningRun, as_of: dt.date, lap) -> Any:
+    thresholds = current_thresholds()
+    con = build_snapshot(as_of, thresholds)
+    lap("snapshot")
+    try:
+        add_workflow_inputs(con)
+        result = screen(con, as_of, thresholds)
+        lap("engine")
+        if getattr(settings, "POSTLOAN_WHATIF_KEEP", True):
+            from postloan.risk import whatif  # 预警阈值影响预览 reads this run's engine state
+
+            whatif.keep(con, run, thresholds, result)
+            lap("whatif")
+    finally:
+        close = getattr(con, "close", None)
+        if close is not None:
+            close()
+    return result
 
 
 # --- the workflow's own inputs to the engine ----------------------------------------------------
@@ -208,6 +218,8 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
         counts.update(result_tables.replace_assessments(duck, result, as_of, run and run.pk))
         # what people decided up to the date, on the rows that lack it (`risk.current`)
         refresh_decided_classes(LoanAssessment.objects.filter(as_of=as_of))
+        if run is not None:  # what the worklist's next plan re-plans (`changes`)
+            run.changed_customers = changes.changed_customers(duck, as_of)
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
         counts.update(result_tables.replace_risk_views(duck, result, as_of))

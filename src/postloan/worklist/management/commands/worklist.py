@@ -1,4 +1,5 @@
-"""`postloan worklist plan --as-of DATE`: generate post-loan work as of a business date."""
+"""`postloan worklist plan --as-of DATE [--all]`: generate post-loan work as of a business date
+(only the customers whose inputs changed since the last plan, or everyone with `--all`)."""
 
 import datetime as dt
 
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         plan = sub.add_parser("plan", help="生成贷后工作计划")
         plan.add_argument("--as-of", dest="as_of", help="业务日期 YYYY-MM-DD（默认为当前业务日期）")
+        plan.add_argument(
+            "--all", dest="full", action="store_true", help="全量重排（不限于输入有变化的客户）"
+        )
 
     def handle(self, *args, **options):
         if options["subcommand"] != "plan":
@@ -30,8 +34,10 @@ class Command(BaseCommand):
             as_of = current_business_date()
             if as_of is None:
                 raise CommandError("尚无业务日期：请先导入数据或用 --as-of 指定")
-        summary = plan_worklist(as_of)
-        self.stdout.write(f"贷后工作计划（业务日期 {as_of:%Y-%m-%d}）：")
+        summary = plan_worklist(as_of, scoped=not options["full"])
+        scope = summary.scope
+        extent = "全部客户" if scope.full else f"{len(scope.customers):,} 户输入有变化的客户"
+        self.stdout.write(f"贷后工作计划（业务日期 {as_of:%Y-%m-%d}，{extent}：{scope.reason}）：")
         for key, n in summary.counts.items():
             self.stdout.write(f"  {key}：{n}")
         for note in summary.notes:
