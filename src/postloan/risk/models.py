@@ -730,3 +730,51 @@ class EventRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.released_on:%Y-%m-%d}"
+
+
+class SalesReturnMonth(models.Model):
+    """销售资金归行率 of one customer and month as the screening of `as_of` computed it
+    (`risk/engine/figures.py`, EW-RETURN-RATIO's figure): the one copy every reader uses.
+
+    Written by the screening's persist step (only rows whose content changed); read through
+    `risk.queries.sales_return`. A month without a row had neither proceeds nor revenue."""
+
+    class Source(models.TextChoices):
+        INVOICE = "invoice", "纳税开票"
+        STATEMENT = "statement", "财务报表折算"
+
+    as_of = models.DateField(gettext_lazy("业务日期"))
+    customer = models.ForeignKey(  # indexed by the unique (as_of, customer, month)
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    month = models.DateField(gettext_lazy("月份"))
+    proceeds = MoneyField(gettext_lazy("本行销售回笼"), default=0)
+    invoiced = MoneyField(gettext_lazy("开票金额"), null=True, blank=True)
+    statement = MoneyField(gettext_lazy("财务报表月均营业收入"), null=True, blank=True)
+    revenue = MoneyField(gettext_lazy("销售收入"), null=True, blank=True)
+    source = models.CharField(
+        gettext_lazy("销售收入来源"), max_length=16, choices=Source.choices, blank=True
+    )
+    content_hash = models.CharField(
+        gettext_lazy("内容摘要"), max_length=32, blank=True, default="", editable=False
+    )
+
+    class Meta:
+        db_table = "sales_return_months"
+        verbose_name = gettext_lazy("销售资金归行率")
+        verbose_name_plural = gettext_lazy("销售资金归行率")
+        ordering = ["as_of", "customer", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "customer", "month"],
+                name="sales_return_one_per_customer_month",
+                violation_error_message="同一业务日期同一客户同一月份只能有一条归行率",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}（{self.as_of:%Y-%m-%d}）"

@@ -16,7 +16,11 @@ from postloan.risk import choices as ch
 from postloan.risk import current
 from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
 from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
+from postloan.risk.sales_return import ReturnMonth, ratio_over
+from postloan.risk.sales_return import return_months as sales_return  # the published read
 from postloan.risk.screenings import latest_screening as latest_screening  # the published read
+
+__all__ = ["ReturnMonth", "dpd_by_loan", "latest_screening", "ratio_over", "sales_return"]
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
@@ -25,6 +29,19 @@ NPL = sorted(ch.NON_PERFORMING)
 # extract's class, never better than that date's floor. Every figure below reads these two.
 EFFECTIVE_CLASS = current.current_class_expression()
 EFFECTIVE_NPL = current.non_performing_q()
+
+
+def dpd_by_loan(as_of: dt.date, loans=None) -> dict[str, int] | None:
+    """{loan_id: 逾期天数} as the latest screening on or before `as_of` computed it (the one DPD,
+    persisted on `LoanAssessment`); `loans` narrows it to some loan ids. None before the first
+    screening."""
+    screened = latest_screening(as_of)
+    if screened is None:
+        return None
+    rows = LoanAssessment.objects.filter(as_of=screened)
+    if loans is not None:
+        rows = rows.filter(loan_id__in=list(loans))
+    return dict(rows.values_list("loan_id", "dpd"))
 
 
 def latest_as_of(assessments) -> dt.date | None:

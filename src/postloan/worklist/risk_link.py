@@ -8,9 +8,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from postloan.risk import queries
 from postloan.risk.access import is_risk_head
 from postloan.risk.models import LoanAssessment, Signal
-from postloan.risk.screenings import latest_screening
 
 OPEN_SIGNAL_STATUSES = ("issued", "handling", "feedback", "confirmed")
 
@@ -39,14 +39,7 @@ def has_field(model_cls, name: str) -> bool:
 
 def latest_dpd_by_loan(as_of: dt.date) -> dict[str, int] | None:
     """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran."""
-    Assessment = assessment_model()
-    if Assessment is None:
-        return None
-    qs = Assessment.objects.filter(as_of__lte=as_of)
-    latest = latest_screening(as_of)
-    if latest is None:
-        return None
-    return dict(qs.filter(as_of=latest).values_list("loan_id", "dpd"))
+    return queries.dpd_by_loan(as_of)
 
 
 def signal_owner_filter(user) -> dict:

@@ -1,5 +1,7 @@
-"""The screening's two big result tables written set-based: a loan's classification suggestion
-(`LoanAssessment`, 800 k rows at scale L) and a customer's risk view (`CustomerRiskView`, 550 k).
+"""The screening's big result tables written set-based: a loan's classification suggestion
+(`LoanAssessment`, 800 k rows at scale L), a customer's risk view (`CustomerRiskView`, 550 k)
+and the figures the engine persists for other readers (`SalesReturnMonth`: 销售资金归行率 per
+customer and month; DPD is the suggestion's own column).
 
 The rows are shaped in DuckDB from the engine's Arrow tables — money as the fen the database
 stores, the floors and signal counts as JSON text — and reach the database through
@@ -28,12 +30,18 @@ from django.db import connection
 from postloan.core.bulk import delete_where, insert_from_duckdb
 from postloan.portfolio.models import Loan
 from postloan.risk import choices as ch
-from postloan.risk.models import ClassificationDecision, CustomerRiskView, LoanAssessment
+from postloan.risk.models import (
+    ClassificationDecision,
+    CustomerRiskView,
+    LoanAssessment,
+    SalesReturnMonth,
+)
 
 STAGE = "screening_stage_assessments"
 PREVIOUS = "screening_previous_assessments"
 REWRITE = "screening_rewrite_ids"  # ids of the stored rows that change or vanish
 VIEW_REWRITE = "screening_rewrite_view_ids"
+FIGURE_REWRITE = "screening_rewrite_figure_ids"
 STAGED = (  # the suggestion's own columns, as staged
     ("loan_id", "varchar(40)"),
     ("customer_id", "varchar(40)"),
@@ -385,3 +393,66 @@ def replace_risk_views(duck, result: Any, as_of: dt.date) -> dict[str, int]:
         "views_written": written,
         "views_unchanged": views.num_rows - written,
     }
+
+
+# --- figures for other readers ------------------------------------------------------------------
+
+
+def replace_return_months(duck, result: Any, as_of: dt.date) -> dict[str, int]:
+    """Replace the 销售资金归行率 rows of `as_of` with the engine's (`eng_return_month`), writing
+    only the rows whose content differs from the stored one; call inside a transaction."""
+    months = arrow(result, "return_months")
+    if months is None or months.num_rows == 0:
+        delete_where(SalesReturnMonth.objects.filter(as_of=as_of))
+        return {"return_months": 0, "return_months_written": 0}
+    duck.register("res_return_months", months)
+    select = f"""
+        SELECT customer_id, DATE '{as_of.isoformat()}' AS as_of, CAST(month AS DATE) AS month,
+               CAST(proceeds_fen AS BIGINT) AS proceeds, CAST(invoiced_fen AS BIGINT) AS invoiced,
+               CAST(statement_fen AS BIGINT) AS statement, CAST(revenue_fen AS BIGINT) AS revenue,
+               coalesce(source, '') AS source,
+               customer_id || '|' || strftime(CAST(month AS DATE), '%Y-%m-%d') AS key
+        FROM res_return_months
+    """
+    names = ["customer", "as_of", "month", "proceeds", "invoiced", "statement", "revenue", "source"]
+    shaped = ["customer_id", *names[1:]]
+    duck.execute(f"CREATE OR REPLACE TEMP TABLE res_figures AS {with_content_hash(select, shaped)}")
+    meta = SalesReturnMonth._meta
+    month = meta.get_field("month").column
+    key = (
+        f"customer_id || '|' || CAST({month} AS VARCHAR)"
+        if connection.vendor != "postgresql"
+        else f"customer_id || '|' || to_char({month}, 'YYYY-MM-DD')"
+    )
+    stored_hashes(
+        duck,
+        "stored_figures",
+        f"SELECT id, {key}, content_hash, 1 FROM {meta.db_table} WHERE as_of = %s",
+        [as_of],
+    )
+    duck.execute(
+        "CREATE OR REPLACE TEMP TABLE diff_figures AS SELECT r.*, s.id FROM res_figures r "
+        "LEFT JOIN stored_figures s ON s.key = r.key "
+        "WHERE s.id IS NULL OR s.content_hash IS DISTINCT FROM r.content_hash"
+    )
+    write_ids(
+        duck,
+        "SELECT id FROM diff_figures WHERE id IS NOT NULL UNION ALL "
+        "SELECT s.id FROM stored_figures s ANTI JOIN res_figures r ON r.key = s.key",
+        FIGURE_REWRITE,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {meta.db_table} WHERE id IN (SELECT id FROM {FIGURE_REWRITE})")
+        cursor.execute(f"DROP TABLE {FIGURE_REWRITE}")
+    columns = [meta.get_field(name).column for name in names] + ["content_hash"]
+    listed = ", ".join([*shaped, "content_hash"])
+    written = insert_from_duckdb(
+        duck,
+        f"SELECT id, {listed} FROM diff_figures WHERE id IS NOT NULL",
+        meta.db_table,
+        ["id", *columns],
+    )
+    written += insert_from_duckdb(
+        duck, f"SELECT {listed} FROM diff_figures WHERE id IS NULL", meta.db_table, columns
+    )
+    return {"return_months": months.num_rows, "return_months_written": written}

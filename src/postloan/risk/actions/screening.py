@@ -31,6 +31,7 @@ from postloan.risk.models import (
     GroupReviewTask,
     LoanAssessment,
     NotEvaluated,
+    SalesReturnMonth,
     ScreeningRun,
     Signal,
     SignalStep,
@@ -44,7 +45,8 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 LEVELS = tuple(ch.SignalLevel.values)
 RESULT_TABLES = tuple(
-    m._meta.db_table for m in (LoanAssessment, CustomerRiskView, Signal, NotEvaluated, DataIssue)
+    m._meta.db_table
+    for m in (LoanAssessment, CustomerRiskView, Signal, NotEvaluated, DataIssue, SalesReturnMonth)
 )
 FAMILIES = tuple(ch.SignalFamily.values)
 DEFAULT_SIGNAL_DUE_DAYS = {"red": 3, "orange": 5, "yellow": 10}
@@ -210,6 +212,7 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
         counts.update(result_tables.replace_risk_views(duck, result, as_of))
+        counts.update(result_tables.replace_return_months(duck, result, as_of))
     finally:
         duck.close()
     counts["review_tasks"] = _open_review_tasks(result, as_of)

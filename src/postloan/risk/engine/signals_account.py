@@ -41,38 +41,22 @@ def sales_proceeds_return_ratio_low(ctx: Ctx) -> str:
     """Non-retail borrowers with accounts here. Ratio of month M = sales proceeds received
     (inflows categorised ``sales_proceeds``) ÷ revenue of M; revenue is the month's invoiced
     amount (增票+普票, excluding tax) or, without invoices, the latest statement's revenue per
-    month (annual / 12, quarterly / 3). Fires when the ratio is below ``return_ratio_min`` or
-    at least ``return_ratio_drop_points`` below the trailing 6 months' pooled ratio."""
+    month (annual / 12, quarterly / 3) — the engine's one figure, ``eng_return_month``
+    (`figures.py`), which the screening persists for every other reader. Fires when the
+    ratio is below ``return_ratio_min`` or at least ``return_ratio_drop_points`` below the
+    trailing 6 months' pooled ratio."""
     M, th = ctx.last_complete_month, ctx.th
     return f"""
-        WITH pop AS (
-            SELECT b.customer_id FROM eng_borrowers b
-            SEMI JOIN in_accounts a ON a.customer_id = b.customer_id
-            WHERE NOT b.retail
-        ), inv AS (
-            SELECT customer_id, month, sum(amount) AS revenue FROM in_tax_invoices
-            GROUP BY customer_id, month
-        ), fin_rev AS (
-            SELECT customer_id, revenue // CASE period_type WHEN 'annual' THEN 12
-                                          WHEN 'quarterly' THEN 3 ELSE 1 END AS revenue
-            FROM eng_fin WHERE rn = 1 AND revenue > 0
-        ), proceeds AS (
-            SELECT customer_id, month, sum(amount_fen) AS proceeds FROM eng_cust_month
-            WHERE direction = 'in' AND category = 'sales_proceeds' GROUP BY ALL
-        ), grid AS (
-            SELECT p.customer_id, m.month, coalesce(i.revenue, f.revenue) AS revenue,
-                   coalesce(s.proceeds, 0) AS proceeds
-            FROM pop p CROSS JOIN {_months(ctx, 6)} m
-            LEFT JOIN inv i ON i.customer_id = p.customer_id AND i.month = m.month
-            LEFT JOIN fin_rev f ON f.customer_id = p.customer_id
-            LEFT JOIN proceeds s ON s.customer_id = p.customer_id AND s.month = m.month
-        ), ratios AS (
+        WITH ratios AS (
             SELECT customer_id,
-                   max(revenue) FILTER (WHERE month = {M}) AS rev_m,
-                   max(proceeds) FILTER (WHERE month = {M}) AS proc_m,
-                   sum(revenue) FILTER (WHERE month < {M}) AS rev_t,
-                   sum(proceeds) FILTER (WHERE month < {M} AND revenue IS NOT NULL) AS proc_t
-            FROM grid GROUP BY customer_id
+                   max(revenue_fen) FILTER (WHERE month = {M}) AS rev_m,
+                   coalesce(max(proceeds_fen) FILTER (WHERE month = {M}), 0) AS proc_m,
+                   sum(revenue_fen) FILTER (WHERE month < {M}) AS rev_t,
+                   sum(proceeds_fen) FILTER (WHERE month < {M} AND revenue_fen IS NOT NULL)
+                       AS proc_t
+            FROM eng_return_month
+            WHERE NOT retail AND month >= CAST({M} - INTERVAL 6 MONTH AS DATE) AND month <= {M}
+            GROUP BY customer_id
         ), judged AS (
             SELECT *, CAST(proc_m AS DECIMAL(38, 10)) / rev_m AS ratio_m,
                    CASE WHEN rev_t > 0 THEN CAST(proc_t AS DECIMAL(38, 10)) / rev_t END AS ratio_t
