@@ -154,9 +154,9 @@ def snapshot_fields() -> frozenset[str]:
     import inspect
 
     from postloan.risk import snapshot
-    from postloan.risk.engine import basis, windows
+    from postloan.risk.engine import basis, figures, windows
 
-    modules = [snapshot, windows, basis]
+    modules = [snapshot, windows, basis, figures]  # figures: the trail EW-FUND-USE reads
     try:
         from postloan.risk import snapshot_io
 

@@ -40,6 +40,7 @@ class ScreeningResult:
     data_issues: pa.Table
     # the figures persisted for other readers (`figures.py`)
     return_months: pa.Table = field(default_factory=pa.table, compare=False)
+    fund_use_trail: pa.Table = field(default_factory=pa.table, compare=False)
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -52,6 +53,7 @@ class ScreeningResult:
             "review_tasks": self.review_tasks,
             "data_issues": self.data_issues,
             "return_months": self.return_months,
+            "fund_use_trail": self.fund_use_trail,
         }
 
 
@@ -70,6 +72,7 @@ def screen(con, as_of: date, thresholds: Thresholds | None = None) -> ScreeningR
     ctx = Ctx(con=con, as_of=as_of, th=thresholds or Thresholds())
     basis.prepare(ctx)
     figures.return_months(ctx)
+    figures.fund_use_trail(ctx)
     dpd.loan_dpd(ctx)
     prepare_restructuring(ctx)
     ctx.run(NOT_EVALUATED_DDL)
@@ -125,6 +128,11 @@ def screen(con, as_of: date, thresholds: Thresholds | None = None) -> ScreeningR
             con,
             f"SELECT {', '.join(figures.RETURN_MONTH_COLUMNS)} FROM eng_return_month "
             "ORDER BY customer_id, month",
+        ),
+        fund_use_trail=_arrow(
+            con,
+            f"SELECT {', '.join(figures.FUND_USE_TRAIL_COLUMNS)} FROM eng_fund_use_trail "
+            "ORDER BY loan_id, pay_date, payee_name, row_kind DESC, txn_date, txn_id",
         ),
     )
 
