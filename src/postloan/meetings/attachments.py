@@ -5,8 +5,9 @@ when the meeting is scheduled), the 附件 page (`reports`), its Excel and the m
 because scheduling a meeting — a meetings action — stores them, and a room reads only below.)
 
 - 附件1 授信资金使用情况表（信贷资金用后跟踪表）: every disbursement — payee, amount, date, declared
-  and approved purpose — and where the money went, from the worklist's fund-use trail
-  (`postloan.worklist.fund_use.trail_for_loan`, the same findings as EW-FUND-USE).
+  and approved purpose — and where the money went: the screening engine's persisted fund-use
+  trail as the worklist's page shows it (`worklist.fund_use.trail_for_loan`; EW-FUND-USE's
+  findings are its flagged rows).
 - 附件2 授信客户资金动态表: per month, the customer's accounts here: 销售回笼款流入 (category
   sales_proceeds, in), 采购流出 (purchase, out), other inflows and outflows, net flow.
 - 附件3 销售收入归行对照表: per month, sales revenue — the invoiced amount (增票 + 普票), else the
@@ -53,7 +54,7 @@ def _month(value) -> dt.date:
     return value.replace(day=1)
 
 
-def fund_use(customer) -> Table:
+def fund_use(customer, as_of: dt.date | None = None) -> Table:
     table = Table(
         "fund_use",
         "附件1 授信资金使用情况表（信贷资金用后跟踪表）",
@@ -73,7 +74,7 @@ def fund_use(customer) -> Table:
     methods = {"entrusted": "受托支付", "self": "自主支付"}
     loans = Loan.objects.filter(customer=customer, disbursements__isnull=False).distinct()
     for loan in loans.order_by("start_date", "loan_id"):
-        trail = trail_for_loan(loan)
+        trail = trail_for_loan(loan, as_of)
         for t in trail.trails:
             went = "；".join(
                 f"{f.date:%m-%d} {f.counterparty or '（未记对方户名）'} {yuan_text(f.amount)}"
@@ -256,7 +257,7 @@ def customer_attachments(customer, as_of: dt.date) -> list[Table]:
     flows = monthly_flows(customer, as_of)
     invoices = monthly_invoices(customer, as_of)
     return [
-        fund_use(customer),
+        fund_use(customer, as_of),
         fund_dynamics(customer, as_of, flows),
         revenue_return(customer, as_of),
         invoice_summary(customer, as_of, invoices),

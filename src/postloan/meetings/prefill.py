@@ -38,7 +38,7 @@ def attachments(customer, as_of: dt.date) -> dict:
     meeting pack render too), each value through the one formatter."""
     flows = tables.monthly_flows(customer, as_of)
     invoices = tables.monthly_invoices(customer, as_of)
-    fund_use = tables.fund_use(customer)
+    fund_use = tables.fund_use(customer, as_of)
     dynamics = tables.fund_dynamics(customer, as_of, flows)
     returns = tables.revenue_return(customer, as_of)
     months = tables.return_rows(customer, as_of)

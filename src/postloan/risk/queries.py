@@ -15,12 +15,19 @@ from postloan.org.visibility import staff_of
 from postloan.risk import choices as ch
 from postloan.risk import current
 from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
-from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
+from postloan.risk.models import ClassificationDecision, FundUseTrailRow, LoanAssessment, Signal
 from postloan.risk.sales_return import ReturnMonth, ratio_over
 from postloan.risk.sales_return import return_months as sales_return  # the published read
 from postloan.risk.screenings import latest_screening as latest_screening  # the published read
 
-__all__ = ["ReturnMonth", "dpd_by_loan", "latest_screening", "ratio_over", "sales_return"]
+__all__ = [
+    "ReturnMonth",
+    "dpd_by_loan",
+    "fund_use_trail",
+    "latest_screening",
+    "ratio_over",
+    "sales_return",
+]
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
@@ -42,6 +49,24 @@ def dpd_by_loan(as_of: dt.date, loans=None) -> dict[str, int] | None:
     if loans is not None:
         rows = rows.filter(loan_id__in=list(loans))
     return dict(rows.values_list("loan_id", "dpd"))
+
+
+def fund_use_trail(loan_id: str, as_of: dt.date) -> dict[tuple, list[FundUseTrailRow]]:
+    """The engine's fund-use trail of a loan: (pay_date, payee_name) → its rows (the payment
+    first, then the flows by date), each disbursement as the latest screening on or before
+    `as_of` that followed it computed it (a screening follows the disbursements of its last
+    `fund_use_lookback_days`; the window after one closes within them, so its last trail is
+    final). One query; a disbursement no screening followed has no entry."""
+    rows = FundUseTrailRow.objects.filter(loan_id=loan_id, as_of__lte=as_of).order_by(
+        "pay_date", "payee_name", "-as_of", "-row_kind", "txn_date", "txn_id"
+    )
+    out: dict[tuple, list[FundUseTrailRow]] = {}
+    latest: dict[tuple, dt.date] = {}
+    for row in rows:
+        key = (row.pay_date, row.payee_name)
+        if latest.setdefault(key, row.as_of) == row.as_of:
+            out.setdefault(key, []).append(row)
+    return out
 
 
 def latest_as_of(assessments) -> dt.date | None:
