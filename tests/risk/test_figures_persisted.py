@@ -75,7 +75,7 @@ def test_the_screening_persists_the_engine_s_figures_and_rewrites_only_changes(b
     assert run.counts["return_months"] == len(engine_months)
 
     engine_trail = {
-        (r["loan_id"], r["row_kind"], r["txn_id"] or "", ",".join(r["flags"]))
+        (r["loan_id"], r["row_kind"], r["txn_id"] or "", r["flags"])
         for r in result.fund_use_trail.to_pylist()
     }
     trail = {

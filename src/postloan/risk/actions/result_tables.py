@@ -436,7 +436,7 @@ def replace_fund_use_trails(duck, result: Any, as_of: dt.date) -> dict[str, int]
                coalesce(counterparty_name, '') AS counterparty_name,
                coalesce(counterparty_account, '') AS counterparty_account,
                coalesce(account_id, '') AS account_id, coalesce(category, '') AS category,
-               coalesce(summary, '') AS summary, array_to_string(flags, ',') AS flags,
+               coalesce(summary, '') AS summary, coalesce(flags, '') AS flags,
                concat_ws('|', loan_id, strftime(CAST(pay_date AS DATE), '%Y-%m-%d'), payee_name,
                          coalesce(CAST(txn_id AS VARCHAR), '')) AS key
         FROM res_figure

@@ -20,7 +20,8 @@ and no revenue). EW-RETURN-RATIO judges from this table; the screening persists 
 row per transaction of the borrower's accounts within ``fund_use_window_days`` after it (up to
 the as-of date) that the trail shows: an outflow not to the borrower's own accounts that is
 not routine (salary, tax, loan repayments) or carries a finding, and money coming back from an
-entrusted payee. ``flags`` lists the findings (EW-FUND-USE's kinds):
+entrusted payee. ``flags`` lists the findings (EW-FUND-USE's kinds; in the result the list is
+one comma-joined text, as persisted):
 
     payment  payee_is_borrower  an entrusted payment whose payee is the borrower itself
              payee_related      the payee is a related party (name or account)

@@ -131,7 +131,8 @@ def screen(con, as_of: date, thresholds: Thresholds | None = None) -> ScreeningR
         ),
         fund_use_trail=_arrow(
             con,
-            f"SELECT {', '.join(figures.FUND_USE_TRAIL_COLUMNS)} FROM eng_fund_use_trail "
+            f"SELECT {', '.join(figures.FUND_USE_TRAIL_COLUMNS[:-1])}, "
+            "array_to_string(flags, ',') AS flags FROM eng_fund_use_trail "
             "ORDER BY loan_id, pay_date, payee_name, row_kind DESC, txn_date, txn_id",
         ),
     )
