@@ -14,7 +14,7 @@ from PIL import Image
 from postloan.documents.models import PackJob
 from postloan.documents.pack import build_meeting_pack
 from postloan.documents.pdf import html_to_pdf
-from postloan.reports.attachments import fund_use
+from postloan.meetings.attachments import fund_use
 from tests.documents import paper
 from tests.documents.test_word_documents import _documents
 

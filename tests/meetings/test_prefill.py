@@ -10,6 +10,7 @@ from postloan.portfolio.models import (
     RiskEvent,
     TaxInvoice,
 )
+from postloan.risk.actions.screening import run_screening
 from postloan.risk.models import Signal
 
 AS_OF = dt.date(2026, 10, 31)
@@ -24,6 +25,7 @@ def test_it_prefills_the_thirteen_items_from_the_data(bank):
         count=12,
         amount=Decimal("1000000"),
     )
+    run_screening(AS_OF)  # the 归行率 is the screening's, persisted
     col = Collateral.objects.create(
         collateral_id="COL1",
         type="real_estate",

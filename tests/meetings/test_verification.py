@@ -17,7 +17,7 @@ from postloan.portfolio.models import (
     TaxInvoice,
     Transaction,
 )
-from postloan.risk.actions import correct_classification
+from postloan.risk.actions import correct_classification, run_screening
 from postloan.risk.models import LoanAssessment
 
 DEADLINE = dt.date(2026, 12, 31)
@@ -128,6 +128,7 @@ def test_it_verifies_each_type_against_the_data(committee_bank, run):
     assert early["reclassify"] == "verified"
     assert early["stop_new_credit"] == "open"  # watched until the deadline
     assert early["tighten_monitoring"] == "open"
+    run_screening(AFTER)  # the business day: the 归行率 the check reads is the screening's
     verify(AFTER)
     late = _statuses(res)
     assert late["stop_new_credit"] == "verified"
@@ -153,6 +154,7 @@ def test_it_fails_resolutions_the_data_contradicts(committee_bank, run):
     )
     verify(BEFORE)
     assert _statuses(res)["stop_new_credit"] == "failed"
+    run_screening(AFTER)  # the business day: the 归行率 the check reads is the screening's
     verify(AFTER)
     got = _statuses(res)
     assert got["reduce_exposure"] == "failed"  # still 4,000,000 after 2026-12-31

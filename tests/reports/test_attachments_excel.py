@@ -7,6 +7,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from postloan.portfolio.models import Disbursement, TaxInvoice
+from postloan.risk.actions import run_screening
 from tests.reports.conftest import AS_OF
 
 SHEETS = ["附件1 资金使用情况", "附件2 资金动态", "附件3 销售收入归行", "纳税发票汇总"]
@@ -38,6 +39,7 @@ def _data(bank):
 
 def test_it_writes_the_four_tables_with_headers_formats_and_values(bank, login):
     _data(bank)
+    run_screening(AS_OF)  # 附件1's trail and 附件3's 归行率 are the screening's
     client = login(bank.users["am_zhang"])
     response = client.get(f"/documents/attachments/C001.xlsx?as_of={AS_OF}")
     assert response.status_code == 200

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from postloan.demo.generate import generate_bank
 from postloan.documents import excel
 from postloan.ingest.service import run_import
+from postloan.meetings.attachments import customer_attachments, month_starts
 from postloan.org.models import Branch
 from postloan.portfolio.choices import NON_PERFORMING
 from postloan.portfolio.models import Customer, Loan, Transaction
-from postloan.reports.attachments import customer_attachments, month_starts
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import scope_for
 from postloan.risk.actions.screening import run_screening

@@ -12,10 +12,18 @@ from postloan.portfolio.models import (
     RelatedParty,
     Transaction,
 )
-from postloan.worklist.fund_use import trail_for_loan
+from postloan.risk.actions.screening import run_screening
+from postloan.worklist import fund_use
+from tests.factories import AS_OF
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+
+
+def trail_for_loan(loan):
+    """The page's trail after the business day's screening (the trail is the engine's)."""
+    run_screening(AS_OF)
+    return fund_use.trail_for_loan(loan)
 
 
 def txn(txn_id, day, direction, amount, name, account="", category="other", summary=""):
@@ -197,7 +205,72 @@ def test_it_shows_the_trail_page_only_to_who_may_see_the_loan(loan, login, bank)
         payment_method="self",
     )
     txn("X4", D(2026, 9, 12), "out", "200000", "杭州东方置业有限公司")
+    run_screening(AS_OF)
     page = login(bank.users["am_zhang"]).get("/work/fund-use/L010/")
     assert page.status_code == 200
     assert "流向房地产" in page.content.decode()
     assert login(bank.users["am_wang"]).get("/work/fund-use/L010/").status_code == 404
+
+
+def test_the_page_s_trail_is_the_engine_s_finding_by_finding(loan):
+    """Every flagged row of the page is one of EW-FUND-USE's findings and the other way round:
+    same counterparty, amount and date (the page reads the engine's persisted trail)."""
+    from postloan.risk.models import FundUseTrailRow, Signal
+
+    Disbursement.objects.create(
+        loan=loan,
+        pay_date=D(2026, 9, 1),
+        amount=Decimal("1000000"),
+        payee_name="杭州甲制造有限公司",
+        payment_method="self",
+    )
+    txn("X2", D(2026, 9, 5), "out", "600000", "宁波丙原料有限公司", category="purchase")
+    txn("X3", D(2026, 9, 9), "out", "400000", "私人账户", account="6222000011")
+    txn("X4", D(2026, 9, 12), "out", "200000", "杭州东方置业有限公司")
+    txn("X5", D(2026, 9, 20), "out", "50000", "员工工资", category="salary")
+    trail = trail_for_loan(loan)
+    page = {
+        (f.date.isoformat(), f.counterparty, int(f.amount * 100))
+        for t in trail.trails
+        for f in t.flows
+        if f.flags
+    }
+    signal = Signal.objects.get(rule_id="EW-FUND-USE", loan_id=loan.loan_id)
+    engine = {(f["date"], f["counterparty"], f["amount_fen"]) for f in signal.evidence["findings"]}
+    assert (
+        page
+        == engine
+        == {
+            ("2026-09-05", "宁波丙原料有限公司", 60_000_000),  # 与申报收款人不一致
+            ("2026-09-09", "私人账户", 40_000_000),  # 流向关联方
+            ("2026-09-12", "杭州东方置业有限公司", 20_000_000),  # 流向房地产
+        }
+    )
+    # the routine salary is not on the trail, the payment row is
+    rows = FundUseTrailRow.objects.filter(loan=loan, as_of=AS_OF)
+    assert sorted(rows.values_list("row_kind", "txn_id")) == [
+        ("flow", "X2"),
+        ("flow", "X3"),
+        ("flow", "X4"),
+        ("payment", ""),
+    ]
+
+
+def test_a_disbursement_no_screening_followed_is_said_unverified(loan):
+    Disbursement.objects.create(
+        loan=loan,
+        pay_date=D(2026, 5, 4),  # 180 days before the business date: past the 90-day lookback
+        amount=Decimal("1000000"),
+        payee_name="杭州东方置业有限公司",
+        payment_method="self",
+    )
+    txn("X1", D(2026, 5, 10), "out", "300000", "宁波丙原料有限公司", category="purchase")
+    (t,) = trail_for_loan(loan).trails
+    assert not t.verified and not t.flows
+    assert any("未经风险预警筛查跟踪" in n for n in t.notes)
+    # screened while it was recent, its trail stays the one that screening left
+    run_screening(D(2026, 6, 30))
+    (t,) = fund_use.trail_for_loan(loan).trails
+    assert t.verified
+    assert t.flag_labels == ["流向房地产"]
+    assert [f.counterparty for f in t.flows] == ["宁波丙原料有限公司"]

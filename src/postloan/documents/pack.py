@@ -19,9 +19,9 @@ from postloan.documents.choices import PackStatus
 from postloan.documents.models import PackJob
 from postloan.documents.pdf import html_to_pdf_with_pages
 from postloan.meetings.access import visible_items
+from postloan.meetings.attachments import customer_attachments
 from postloan.portfolio_risk.review import retail_review
 from postloan.reports import meeting_record
-from postloan.reports.attachments import customer_attachments
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import scope_for
 

@@ -21,9 +21,9 @@ from postloan.meetings.access import (
     require_whole_record,
     visible_items,
 )
+from postloan.meetings.attachments import customer_attachments
 from postloan.portfolio.visibility import get_customer_for_user
 from postloan.reports import meeting_record
-from postloan.reports.attachments import customer_attachments
 from postloan.reports.quality import quality_report
 from postloan.reports.scope import parse_date, scope_for
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+from postloan.core import formats
 from postloan.core.codetables import industry_label
 from postloan.meetings import choices as ch
 from postloan.meetings.models import CommitteeMember
@@ -241,7 +242,7 @@ def quorum(meeting) -> tuple[bool, str]:
     enough = total > 0 and len(present) > rules.quorum_ratio * total
     text = f"应到委员{total}人，实到{len(present)}人"
     if not enough:
-        return False, f"{text}，未超过{rules.quorum_ratio * 100:.0f}%，未达到法定人数"
+        return False, f"{text}，未超过{formats.pct(rules.quorum_ratio, 0)}，未达到法定人数"
     if rules.presider_must_be_chair:
         role = members.get(meeting.presiding_id)
         if meeting.presiding_id not in present or role not in (

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
@@ -24,7 +25,7 @@ class UnitOversight:
 
     @property
     def execution_rate(self):
-        return (self.executed / self.due) if self.due else None
+        return (Decimal(self.executed) / self.due) if self.due else None
 
 
 def _months(until: dt.date, count: int) -> list[dt.date]:

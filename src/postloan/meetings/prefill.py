@@ -1,8 +1,10 @@
 """The data behind an account manager's report: the 13 items pre-filled and 附件1–3 + invoices.
 
-Everything is read from the portfolio (flows, invoices, statements, credit reports, events,
-guarantees, collateral values) and the risk app's signals. Amounts are strings of yuan so the
-snapshot stored with the report is exact JSON.
+附件1–3 and the invoices are `meetings.attachments`' tables (the only source; its 归行率 the
+screening's persisted figure, its fund-use trail the worklist's), turned into strings here;
+the other items read the portfolio (statements, credit reports, events, guarantees, collateral
+values) and the risk app's signals. Amounts are strings of yuan through the one formatter
+(`core.formats`, ROUND_HALF_UP) so the snapshot stored with the report is exact JSON.
 """
 
 import datetime as dt
@@ -10,21 +12,20 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.db.models.functions import TruncMonth
 
 from postloan.core import formats
 from postloan.forecast.scoring import latest_score
+from postloan.meetings import attachments as tables
 from postloan.portfolio.choices import CLASS_LABELS
-from postloan.portfolio.models import Disbursement, Guarantee, RiskEvent, TaxInvoice, Transaction
+from postloan.portfolio.models import Guarantee, RiskEvent, TaxInvoice
 from postloan.risk.current import loans_with_current_class
 from postloan.risk.models import Signal
-from postloan.risk.sales_return import ratio_over, return_months
 from postloan.worklist.covenants import covenant_statuses
 from postloan.worklist.credit_files import missing_by_customer
 from postloan.worklist.models import Inspection
 
 ZERO = Decimal("0")
-MONTHS = 12
+INVOICE_TYPES = dict(TaxInvoice._meta.get_field("invoice_type").flatchoices)
 
 
 def _yuan(value) -> str:
@@ -35,88 +36,17 @@ def _wan(value) -> str:
     return formats.wan_text(value or ZERO)
 
 
-def _month_start(day: dt.date, back: int) -> dt.date:
-    year, month = day.year, day.month - back
-    while month <= 0:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 1)
-
-
 def attachments(customer, as_of: dt.date) -> dict:
-    since = _month_start(as_of, MONTHS - 1)
-    disb = [
-        {
-            "loan_id": d.loan_id,
-            "pay_date": d.pay_date.isoformat(),
-            "amount": _yuan(d.amount),
-            "payee": d.payee_name,
-            "declared_purpose": d.declared_purpose,
-            "approved_purpose": d.loan.purpose,
-        }
-        for d in Disbursement.objects.filter(loan__customer=customer)
-        .select_related("loan")
-        .order_by("-pay_date")[:50]
-    ]
-    flows = (
-        Transaction.objects.filter(
-            account__customer=customer, txn_date__gte=since, txn_date__lte=as_of
-        )
-        .annotate(m=TruncMonth("txn_date"))
-        .values("m", "direction", "category")
-        .annotate(total=Sum("amount"))
-    )
-    by_month: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in flows:
-        month = row["m"].strftime("%Y-%m")
-        if row["direction"] == "in" and row["category"] == "sales_proceeds":
-            key = "sales_in"
-        elif row["direction"] == "out" and row["category"] == "purchase":
-            key = "purchase_out"
-        else:
-            key = f"other_{row['direction']}"
-        by_month[month][key] += row["total"]
-    invoices: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    invoice_rows = []
-    for inv in TaxInvoice.objects.filter(
-        customer=customer, month__gte=since, month__lte=as_of
-    ).order_by("month", "invoice_type"):
-        month = inv.month.strftime("%Y-%m")
-        invoices[month] += inv.amount
-        invoice_rows.append(
-            {
-                "month": month,
-                "type": inv.get_invoice_type_display(),
-                "count": inv.count,
-                "amount": _yuan(inv.amount),
-            }
-        )
-    months = sorted(set(by_month) | set(invoices))
-    fund_table = [
-        {
-            "month": m,
-            "sales_in": _yuan(by_month[m]["sales_in"]),
-            "purchase_out": _yuan(by_month[m]["purchase_out"]),
-            "other_in": _yuan(by_month[m]["other_in"]),
-            "other_out": _yuan(by_month[m]["other_out"]),
-        }
-        for m in months
-    ]
-    # 归行率: the one figure (`risk.sales_return`, EW-RETURN-RATIO's); like with like in total.
-    shown = return_months([customer.pk], since, as_of)[customer.pk]  # the 12 months, as 附件3
-    return_table = [
-        {
-            "month": f"{r.month:%Y-%m}",
-            "revenue": _yuan(r.revenue),
-            "received": _yuan(r.proceeds),
-            "ratio": f"{r.ratio * 100:.1f}%" if r.ratio is not None else "—",
-        }
-        for r in shown
-    ]
-    total_ratio = ratio_over(shown)
-    total_rev = sum((r.revenue for r in shown if r.revenue is not None), ZERO)
-    total_in = sum((r.proceeds for r in shown if r.revenue is not None), ZERO)
-    conditions = covenant_statuses(as_of, [customer.pk])
+    """附件1–3 and the invoices of the report, as strings for its JSON snapshot: the tables of
+    `meetings.attachments` (the one source of 附件1–3, which the pages, the Excel and the
+    meeting pack render too), each value through the one formatter."""
+    flows = tables.monthly_flows(customer, as_of)
+    invoices = tables.monthly_invoices(customer, as_of)
+    fund_use = tables.fund_use(customer, as_of)
+    dynamics = tables.fund_dynamics(customer, as_of, flows)
+    returns = tables.revenue_return(customer, as_of)
+    months = tables.return_rows(customer, as_of)
+    with_revenue = [m for m in months if m.revenue is not None]
     return {
         "covenants": [
             {
@@ -126,20 +56,61 @@ def attachments(customer, as_of: dt.date) -> dict:
                 "state": st.state_label,
                 "detail": st.detail,
             }
-            for st in conditions
+            for st in covenant_statuses(as_of, [customer.pk])
         ],
         "credit_files_missing": missing_by_customer([customer.pk]).get(customer.pk, []),
-        "fund_use": disb,
-        "fund_flows": fund_table,
-        "return_ratio": return_table,
-        "return_ratio_total": f"{total_ratio * 100:.1f}%" if total_ratio is not None else "—",
-        "invoices": invoice_rows,
+        "fund_use": [
+            {
+                "loan_id": r[0],
+                "pay_date": formats.day(r[1]),
+                "amount": _yuan(r[2]),
+                "payee": r[3],
+                "declared_purpose": r[5],
+                "approved_purpose": r[6],
+                "went": r[7],
+                "flags": r[8],
+            }
+            for r in fund_use.rows
+        ],
+        "fund_flows": [
+            {
+                "month": f"{r[0]:%Y-%m}",
+                "sales_in": _yuan(r[1]),
+                "purchase_out": _yuan(r[2]),
+                "other_in": _yuan(r[3]),
+                "other_out": _yuan(r[4]),
+            }
+            for r in dynamics.rows
+        ],
+        "return_ratio": [
+            {
+                "month": f"{r[0]:%Y-%m}",
+                "revenue": _yuan(r[1]),
+                "received": _yuan(r[2]),
+                "ratio": formats.pct(r[3], 1),
+            }
+            for r in returns.rows
+        ],
+        "return_ratio_total": formats.pct(returns.total[3], 1),
+        "invoices": [
+            {
+                "month": f"{month:%Y-%m}",
+                "type": INVOICE_TYPES.get(kind, kind),
+                "count": r["n"],
+                "amount": _yuan(r["amount"]),
+            }
+            for month, types in invoices.items()
+            for kind, r in sorted(types.items())
+        ],
         "totals": {
-            "sales_in": _yuan(total_in),
-            "sales_in_all": _yuan(sum((by_month[m]["sales_in"] for m in months), ZERO)),
-            "revenue": _yuan(total_rev),
-            "invoiced": _yuan(sum(invoices.values(), ZERO)),
+            "sales_in": _yuan(sum((m.proceeds for m in with_revenue), ZERO)),
+            "sales_in_all": _yuan(sum((f["sales_in"] for f in flows.values()), ZERO)),
+            "revenue": _yuan(sum((m.revenue for m in with_revenue), ZERO)),
+            "invoiced": _yuan(
+                sum((r["amount"] or ZERO for t in invoices.values() for r in t.values()), ZERO)
+            ),
         },
+        "has_flows": any(any(f.values()) for f in flows.values()),
     }
 
 
@@ -214,8 +185,8 @@ def _collateral_text(customer) -> str:
         trend = "，".join(f"{v.value_date:%Y-%m}市值{_wan(v.market_value)}" for v in values[-4:])
         change = ""
         if values and c.appraised_value:
-            pct = (values[-1].market_value - c.appraised_value) / c.appraised_value * 100
-            change = f"，较评估价变动{pct:+.1f}%"
+            moved = (values[-1].market_value - c.appraised_value) / c.appraised_value
+            change = f"，较评估价变动{'+' if moved >= 0 else ''}{formats.pct(moved, 1)}"
         parts.append(
             f"{c.description or c.collateral_id}：评估价{_wan(c.appraised_value)}"
             f"（{c.appraisal_date:%Y-%m-%d}）{('；' + trend) if trend else ''}{change}"
@@ -294,7 +265,8 @@ def prefill(customer, as_of: dt.date) -> dict[str, str]:
         "fund_flows": "；".join(
             f"{r['month']}销售回笼{r['sales_in']}元、采购支付{r['purchase_out']}元" for r in flows
         )
-        or "系统中无账户流水。",
+        if att["has_flows"]
+        else "系统中无账户流水。",
         "return_ratio": (
             f"近12个月（有销售收入数据的月份）销售资金归行率{att['return_ratio_total']}"
             f"（本行回笼{att['totals']['sales_in']}元／销售收入{att['totals']['revenue']}元）。"

@@ -2,7 +2,8 @@
 
 One pass reads, for all resolutions in force, the facts their types need (`LOADERS`: balances,
 latest new loan and disbursement, guarantees, litigation events, current loan classes, the
-monthly 归行率 of `risk.sales_return`; a few grouped queries for all customers), then asks each
+monthly 归行率 the screening persisted, read through `risk.queries.sales_return`; a few
+grouped queries for all customers), then asks each
 resolution's type (`resolution_kinds`, one module per type, each with its rule) for a verdict.
 Past the deadline without proof: failed where the data disproves it, else overdue.
 """
@@ -30,7 +31,8 @@ from postloan.portfolio.models import (
     RiskEvent,
 )
 from postloan.risk.current import loans_with_current_class
-from postloan.risk.sales_return import ratio_over, return_months
+from postloan.risk.queries import ratio_over
+from postloan.risk.queries import sales_return as return_months
 
 ZERO = Decimal("0")
 CHECKED = (S.OPEN, S.OVERDUE, S.CLAIMED)

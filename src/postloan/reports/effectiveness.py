@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 
 from postloan.contract import CLASS_ORDER
 from postloan.core.business_date import current_business_date
+from postloan.core.formats import round_half_up
 from postloan.core.models import AuditEvent
 from postloan.meetings import choices as mch
 from postloan.risk.current import with_current_class
@@ -43,7 +44,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def ratio(num, den) -> Decimal | None:
     if not den:
         return None
-    return (Decimal(num) / Decimal(den) * 100).quantize(Decimal("0.1"))
+    return round_half_up(Decimal(num) / Decimal(den) * 100, 1)
 
 
 @dataclass

@@ -78,7 +78,7 @@ OVERDUE_BUCKETS = (
 def ratio(part, whole) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part or 0) / Decimal(whole)).quantize(Decimal("0.0001"))
+    return round_half_up(Decimal(part or 0) / Decimal(whole), 4)
 
 
 def _money(value) -> Decimal:

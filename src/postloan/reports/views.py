@@ -12,13 +12,13 @@ from postloan.core.errors import DomainError, flash
 from postloan.documents import formatting as fmt
 from postloan.documents import list_export
 from postloan.meetings.access import get_meeting, require_whole_record, visible_meetings
+from postloan.meetings.attachments import customer_attachments
 from postloan.org.roles import has_role
 from postloan.org.visibility import visible, visible_branches
 from postloan.portfolio.visibility import get_customer_for_user, visible_customers
 from postloan.reports import actions, exports
 from postloan.reports.accountability import findings_by_person, window_days
 from postloan.reports.actions import RISK_ROLE
-from postloan.reports.attachments import customer_attachments
 from postloan.reports.diligence import diligence
 from postloan.reports.effectiveness import meeting_effect, meeting_list
 from postloan.reports.kpis import KPIS, complaint_days, kpi_board

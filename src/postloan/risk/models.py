@@ -736,3 +736,111 @@ class EventRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.released_on:%Y-%m-%d}"
+
+
+class SalesReturnMonth(models.Model):
+    """销售资金归行率 of one customer and month as the screening of `as_of` computed it
+    (`risk/engine/figures.py`, EW-RETURN-RATIO's figure): the one copy every reader uses.
+
+    Written by the screening's persist step (only rows whose content changed); read through
+    `risk.queries.sales_return`. A month without a row had neither proceeds nor revenue."""
+
+    class Source(models.TextChoices):
+        INVOICE = "invoice", "纳税开票"
+        STATEMENT = "statement", "财务报表折算"
+
+    as_of = models.DateField(gettext_lazy("业务日期"))
+    customer = models.ForeignKey(  # indexed by the unique (as_of, customer, month)
+        "portfolio.Customer",
+        verbose_name=gettext_lazy("客户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    month = models.DateField(gettext_lazy("月份"))
+    proceeds = MoneyField(gettext_lazy("本行销售回笼"), default=0)
+    invoiced = MoneyField(gettext_lazy("开票金额"), null=True, blank=True)
+    statement = MoneyField(gettext_lazy("财务报表月均营业收入"), null=True, blank=True)
+    revenue = MoneyField(gettext_lazy("销售收入"), null=True, blank=True)
+    source = models.CharField(
+        gettext_lazy("销售收入来源"), max_length=16, choices=Source.choices, blank=True
+    )
+    content_hash = models.CharField(
+        gettext_lazy("内容摘要"), max_length=32, blank=True, default="", editable=False
+    )
+
+    class Meta:
+        db_table = "sales_return_months"
+        verbose_name = gettext_lazy("销售资金归行率")
+        verbose_name_plural = gettext_lazy("销售资金归行率")
+        ordering = ["as_of", "customer", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "customer", "month"],
+                name="sales_return_one_per_customer_month",
+                violation_error_message="同一业务日期同一客户同一月份只能有一条归行率",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}（{self.as_of:%Y-%m-%d}）"
+
+
+class FundUseTrailRow(models.Model):
+    """One row of a loan's fund-use trail as the screening of `as_of` computed it
+    (`risk/engine/figures.py`, ``eng_fund_use_trail``; EW-FUND-USE is its flagged rows): a
+    disbursement of the last `fund_use_lookback_days` (`row_kind` payment) or a transaction of
+    the borrower's accounts in the window after it (flow), with the engine's findings.
+
+    Written by the screening's persist step (only rows whose content changed); read through
+    `risk.queries.fund_use_trail` by the 资金账户监管 page and 附件1."""
+
+    as_of = models.DateField(gettext_lazy("业务日期"))
+    loan = models.ForeignKey(  # indexed by the unique (loan, as_of, …)
+        "portfolio.Loan",
+        verbose_name=gettext_lazy("借据"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    customer_id = models.CharField(gettext_lazy("客户编号"), max_length=40)
+    pay_date = models.DateField(gettext_lazy("支付日期"))
+    payee_name = models.CharField(gettext_lazy("收款人"), max_length=200)
+    payee_account = models.CharField(gettext_lazy("收款账号"), max_length=64, blank=True)
+    amount = MoneyField(gettext_lazy("支付金额"), default=0)
+    method = models.CharField(gettext_lazy("支付方式"), max_length=16, blank=True)
+    declared_purpose = models.CharField(gettext_lazy("申报用途"), max_length=200, blank=True)
+    row_kind = models.CharField(gettext_lazy("行类型"), max_length=8)  # payment / flow
+    txn_id = models.CharField(gettext_lazy("流水号"), max_length=64, blank=True)
+    txn_date = models.DateField(gettext_lazy("交易日期"), null=True, blank=True)
+    direction = models.CharField(gettext_lazy("收支方向"), max_length=4, blank=True)
+    txn_amount = MoneyField(gettext_lazy("交易金额"), null=True, blank=True)
+    counterparty_name = models.CharField(gettext_lazy("对方户名"), max_length=200, blank=True)
+    counterparty_account = models.CharField(gettext_lazy("对方账号"), max_length=64, blank=True)
+    account_id = models.CharField(gettext_lazy("本方账号"), max_length=64, blank=True)
+    category = models.CharField(gettext_lazy("交易类别"), max_length=32, blank=True)
+    summary = models.CharField(gettext_lazy("摘要"), max_length=200, blank=True)
+    flags = models.CharField(gettext_lazy("发现"), max_length=200, blank=True)  # comma-joined
+    content_hash = models.CharField(
+        gettext_lazy("内容摘要"), max_length=32, blank=True, default="", editable=False
+    )
+
+    class Meta:
+        db_table = "fund_use_trails"
+        verbose_name = gettext_lazy("资金用途跟踪")
+        verbose_name_plural = gettext_lazy("资金用途跟踪")
+        ordering = ["loan", "as_of", "pay_date", "-row_kind", "txn_date", "txn_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "as_of", "pay_date", "payee_name", "txn_id"],
+                name="fund_use_trail_one_row_per_flow",
+                violation_error_message="同一业务日期同一笔支付的同一流水只能有一条跟踪记录",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.pay_date:%Y-%m-%d} {self.txn_id or '支付'}"
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]

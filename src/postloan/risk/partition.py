@@ -43,6 +43,8 @@ RESULT_TABLES = (
     "risk_view",
     "review_tasks",
     "data_issues",
+    "return_months",
+    "fund_use_trail",
 )
 # The columns by which a snapshot row belongs to a customer (directly, or through a loan,
 # facility, account, collateral or event of one), in the order they are tried.

@@ -15,8 +15,19 @@ from postloan.org.visibility import staff_of
 from postloan.risk import choices as ch
 from postloan.risk import current
 from postloan.risk.access import is_risk_department, is_risk_head, manages_customer
-from postloan.risk.models import ClassificationDecision, LoanAssessment, Signal
+from postloan.risk.models import ClassificationDecision, FundUseTrailRow, LoanAssessment, Signal
+from postloan.risk.sales_return import ReturnMonth, ratio_over
+from postloan.risk.sales_return import return_months as sales_return  # the published read
 from postloan.risk.screenings import latest_screening as latest_screening  # the published read
+
+__all__ = [
+    "ReturnMonth",
+    "dpd_by_loan",
+    "fund_use_trail",
+    "latest_screening",
+    "ratio_over",
+    "sales_return",
+]
 
 CLASSES = list(ch.LoanClass.values)
 NPL = sorted(ch.NON_PERFORMING)
@@ -25,6 +36,43 @@ NPL = sorted(ch.NON_PERFORMING)
 # extract's class, never better than that date's floor. Every figure below reads these two.
 EFFECTIVE_CLASS = current.current_class_expression()
 EFFECTIVE_NPL = current.non_performing_q()
+
+
+def dpd_by_loan(as_of: dt.date, loans=None, customers=None) -> dict[str, int] | None:
+    """{loan_id: 逾期天数} as the latest screening on or before `as_of` computed it (the one DPD,
+    persisted on `LoanAssessment`); `loans` narrows it to some loan ids, `customers` to the
+    loans of some customers (read in bounded `IN` lists). None before the first screening."""
+    screened = latest_screening(as_of)
+    if screened is None:
+        return None
+    rows = LoanAssessment.objects.filter(as_of=screened)
+    if loans is not None:
+        rows = rows.filter(loan_id__in=list(loans))
+    if customers is None:
+        return dict(rows.values_list("loan_id", "dpd"))
+    ids, out = sorted(customers), {}
+    for start in range(0, len(ids), 5_000):
+        chunk = rows.filter(customer_id__in=ids[start : start + 5_000])
+        out.update(chunk.values_list("loan_id", "dpd"))
+    return out
+
+
+def fund_use_trail(loan_id: str, as_of: dt.date) -> dict[tuple, list[FundUseTrailRow]]:
+    """The engine's fund-use trail of a loan: (pay_date, payee_name) → its rows (the payment
+    first, then the flows by date), each disbursement as the latest screening on or before
+    `as_of` that followed it computed it (a screening follows the disbursements of its last
+    `fund_use_lookback_days`; the window after one closes within them, so its last trail is
+    final). One query; a disbursement no screening followed has no entry."""
+    rows = FundUseTrailRow.objects.filter(loan_id=loan_id, as_of__lte=as_of).order_by(
+        "pay_date", "payee_name", "-as_of", "-row_kind", "txn_date", "txn_id"
+    )
+    out: dict[tuple, list[FundUseTrailRow]] = {}
+    latest: dict[tuple, dt.date] = {}
+    for row in rows:
+        key = (row.pay_date, row.payee_name)
+        if latest.setdefault(key, row.as_of) == row.as_of:
+            out.setdefault(key, []).append(row)
+    return out
 
 
 def latest_as_of(assessments) -> dt.date | None:

@@ -1,6 +1,7 @@
-"""销售资金归行率 per customer and month: the figure EW-RETURN-RATIO judges, for every reader.
+"""销售资金归行率 per customer and month, as every reader sees it: the screening's own figure.
 
-One definition (early-warning.md), the engine's (`risk/engine/signals_account.py`):
+One computation, the engine's (`risk/engine/figures.py`, ``eng_return_month``, the table
+EW-RETURN-RATIO judges from; early-warning.md):
 
     proceeds = the month's inflows categorised ``sales_proceeds`` on the customer's accounts here
     revenue  = the month's invoiced amount (增票 + 普票), or — without invoices that month — the
@@ -11,9 +12,12 @@ One definition (early-warning.md), the engine's (`risk/engine/signals_account.py
 and over several months (a trailing window, 附件3's total, a resolution's since-decision check)
 like with like: the proceeds of the months that have a revenue ÷ their revenue.
 
-The screening computes it in DuckDB for every borrower; the 13-item report, 附件3, the check of
-a `tighten_monitoring` resolution and the pages read it here, a few grouped queries for any set
-of customers. `tests/meetings/test_return_ratio_agrees.py` holds the two equal month by month.
+The screening persists it (`SalesReturnMonth`, written by `result_tables.replace_return_months`)
+for the 13 months ending with its date; the 13-item report, 附件3, the check of a
+`tighten_monitoring` resolution and the pages read those rows here (one query for any set of
+customers), from the latest screening on or before the date they ask for. Nothing here
+recomputes the figure: before any screening there is none. `tests/meetings/
+test_return_ratio_agrees.py` holds every reader equal to the signal's evidence.
 """
 
 import datetime as dt
@@ -21,14 +25,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
-
-from postloan.portfolio.models import FinancialStatement, TaxInvoice, Transaction
+from postloan.risk.models import SalesReturnMonth
+from postloan.risk.screenings import latest_screening
 
 ZERO = Decimal("0")
-STATEMENT_MONTHS = {"annual": 12, "quarterly": 3}  # else (月报) 1, as the engine
-STATEMENT_ORDER = {"annual": 0, "quarterly": 1}  # the engine's tie-break on one period end
 
 
 @dataclass(frozen=True)
@@ -59,70 +59,22 @@ def ratio_over(months) -> Decimal | None:
     return sum((m.proceeds for m in with_revenue), ZERO) / revenue if revenue > 0 else None
 
 
-def _month(value) -> dt.date:
-    return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
-
-
-def statement_revenue(customer_ids, as_of: dt.date) -> dict[str, Decimal]:
-    """customer → the latest statement's revenue per month (only a positive revenue counts)."""
-    latest: dict[str, tuple] = {}
-    rows = FinancialStatement.objects.filter(customer_id__in=customer_ids, period_end__lte=as_of)
-    for cid, period_end, period_type, revenue in rows.values_list(
-        "customer_id", "period_end", "period_type", "revenue"
-    ):
-        key = (period_end, -STATEMENT_ORDER.get(period_type, 2))
-        if cid not in latest or key > latest[cid][0]:
-            latest[cid] = (key, period_type, revenue)
-    out = {}
-    for cid, (_, period_type, revenue) in latest.items():
-        if revenue is not None and revenue > 0:
-            fen = int(revenue * 100) // STATEMENT_MONTHS.get(period_type, 1)
-            out[cid] = Decimal(fen) / 100
-    return out
-
-
 def return_months(customer_ids, first: dt.date, as_of: dt.date) -> dict[str, list[ReturnMonth]]:
-    """customer → one `ReturnMonth` per calendar month from `first`'s to `as_of`'s (flows up to
-    `as_of`), in order. Three grouped queries for all the customers."""
+    """customer → one `ReturnMonth` per calendar month from `first`'s to `as_of`'s, in order, as
+    the latest screening on or before `as_of` persisted them (one query for all the customers;
+    a month the screening holds no row for had neither proceeds nor revenue)."""
     ids = list(customer_ids)
     first = first.replace(day=1)
-    proceeds: dict[str, dict] = defaultdict(dict)
-    for cid, month, total in (
-        Transaction.objects.filter(
-            account__customer_id__in=ids,
-            direction="in",
-            category="sales_proceeds",
-            txn_date__gte=first,
-            txn_date__lte=as_of,
-        )
-        .annotate(m=TruncMonth("txn_date"))
-        .values("account__customer_id", "m")
-        .annotate(t=Sum("amount"))
-        .values_list("account__customer_id", "m", "t")
-    ):
-        proceeds[cid][_month(month)] = total
-    invoiced: dict[str, dict] = defaultdict(dict)
-    for cid, month, total in (
-        TaxInvoice.objects.filter(customer_id__in=ids, month__gte=first, month__lte=as_of)
-        .values("customer_id", "month")
-        .annotate(t=Sum("amount"))
-        .values_list("customer_id", "month", "t")
-    ):
-        invoiced[cid][_month(month)] = total or ZERO
-    statement = statement_revenue(ids, as_of)
+    screened = latest_screening(as_of)
+    stored: dict[str, dict] = defaultdict(dict)
+    if screened is not None:
+        rows = SalesReturnMonth.objects.filter(
+            as_of=screened, customer_id__in=ids, month__gte=first, month__lte=as_of
+        ).values_list("customer_id", "month", "proceeds", "invoiced", "statement")
+        for cid, month, proceeds, invoiced, statement in rows:
+            stored[cid][month] = ReturnMonth(month, proceeds, invoiced, statement)
     months = _months(first, as_of)
-    return {
-        cid: [
-            ReturnMonth(
-                month=m,
-                proceeds=proceeds[cid].get(m, ZERO),
-                invoiced=invoiced[cid].get(m),
-                statement=statement.get(cid),
-            )
-            for m in months
-        ]
-        for cid in ids
-    }
+    return {cid: [stored[cid].get(m) or ReturnMonth(month=m) for m in months] for cid in ids}
 
 
 def _months(first: dt.date, as_of: dt.date) -> list[dt.date]:

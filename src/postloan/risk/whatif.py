@@ -154,9 +154,15 @@ def snapshot_fields() -> frozenset[str]:
     import inspect
 
     from postloan.risk import snapshot, snapshot_io
-    from postloan.risk.engine import basis, windows
+    from postloan.risk.engine import basis, figures, windows
 
-    modules = [snapshot, windows, basis, snapshot_io]
+    modules = [
+        snapshot,
+        windows,
+        basis,
+        figures,
+        snapshot_io,
+    ]  # figures: the trail EW-FUND-USE reads
     found: set[str] = set()
     for module in modules:
         found |= set(re.findall(r"\bth\.(\w+)", inspect.getsource(module)))

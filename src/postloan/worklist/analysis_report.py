@@ -117,7 +117,7 @@ def prefill(customer, as_of: dt.date) -> dict:
             "revenue": _money(s.revenue),
             "net_profit": _money(s.net_profit),
             "debt_ratio": _pct(s.debt_ratio),
-            "current_ratio": "" if s.current_ratio is None else f"{s.current_ratio:.2f}",
+            "current_ratio": "" if s.current_ratio is None else formats.ratio(s.current_ratio),
         }
         for s in statements
     ]

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from postloan.core.formats import yuan_text
+from postloan.core.formats import pct, round_half_up, yuan_text
 from postloan.portfolio.models import Collateral, CollateralValue, Guarantee, Loan
 from postloan.worklist import risk_link
 from postloan.worklist.policy import setting
@@ -157,9 +157,9 @@ def _loan_to_value(c, exposure, value, ceiling, problems: list, notes: list) -> 
     if not value:
         notes.append("押品价值为0，无法计算抵押率")
         return None
-    ltv = (exposure / value).quantize(Decimal("0.0001"))
+    ltv = round_half_up(exposure / value, 4)
     if ceiling is not None and ltv > ceiling:
-        problems.append(f"抵押率{ltv:.1%}超过{c.get_type_display()}上限{ceiling:.0%}")
+        problems.append(f"抵押率{pct(ltv, 1)}超过{c.get_type_display()}上限{pct(ceiling, 0)}")
     elif ceiling is None:
         notes.append(f"{c.get_type_display()}未设抵押率上限")
     return ltv

@@ -1,20 +1,23 @@
 """资金账户监管 (附件1): where a loan's money went within N days of each disbursement.
 
-The same findings as the screening engine's EW-FUND-USE (risk/engine/signals_account.py),
-for one loan, with the rows behind them, and with the thresholds in force:
+The trail is the screening engine's (`risk/engine/figures.py`, ``eng_fund_use_trail``; the
+findings of EW-FUND-USE are its flagged rows), persisted by the screening and read here through
+`risk.queries.fund_use_trail` — this page, 附件1 and the signal cannot disagree. The findings:
 - the payee of an entrusted payment (受托支付) is the borrower itself (name or own account);
 - a payee, or an outflow of the borrower's accounts within the window (not to its own
-  accounts), is a related party (name or account, incl. a related customer's accounts) —
-  流向关联方 — or carries a real-estate / securities / futures keyword;
+  accounts, not to a declared payee), is a related party (name or account, incl. a related
+  customer's accounts) — 流向关联方 — or carries a real-estate / securities / futures keyword;
 - money comes back from the entrusted payee within the window (受托支付后资金回流);
 - for self payment (自主支付), an outflow of at least `fund_use_payee_differs_share` of the
   disbursement to a counterparty other than the loan's declared payees (与申报收款人不一致;
   salary, tax and loan repayments excepted).
-One deliberate difference: a 个人住房贷款 (mortgage) paying a developer is its agreed purpose,
-so the real-estate keyword is not held against a mortgage's payee (the engine does; reported).
-The page shows every disbursement (not only the last 90 days the signal looks at).
-One page reads five small sets (disbursements, accounts, transactions in the window, related
-parties, related customers' accounts): no query per row.
+A 个人住房贷款 (mortgage) paying a developer is its agreed purpose: the real-estate keyword is
+not held against a mortgage's payee — by the engine too (the "deliberate difference" this page
+once had is the engine's rule now). The page lists every disbursement; the screening follows
+those of its last `fund_use_lookback_days` and each keeps the trail of the last screening that
+followed it; one no screening followed says so. What is shown here and not computed by the
+engine is presentation only: the keyword's class (房地产 or 证券/期货, by the name) and the
+coverage notes (no account, no flows in the window).
 """
 
 import datetime as dt
@@ -23,7 +26,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
 
-from postloan.portfolio.models import Account, Disbursement, RelatedParty, Transaction
+from postloan.core.business_date import current_business_date
+from postloan.portfolio.models import Account, Disbursement, Transaction
+from postloan.risk import queries
 from postloan.risk.thresholds import current_thresholds
 
 FLAG_LABELS = {
@@ -34,29 +39,30 @@ FLAG_LABELS = {
     "payee_mismatch": gettext_lazy("与申报收款人不一致"),
     "returned": gettext_lazy("受托支付后资金回流"),
 }
-ROUTINE_CATEGORIES = {"salary", "tax", "loan_repayment"}
+# the engine's finding kinds (EW-FUND-USE evidence) → this page's flags
+ENGINE_FLAGS = {
+    "payee_is_borrower": "borrower",
+    "payee_related": "related",
+    "outflow_related": "related",
+    "flow_back": "returned",
+    "payee_differs": "payee_mismatch",
+}
+RESTRICTED = {"payee_restricted", "outflow_restricted"}  # 房地产 or 证券/期货, by the name
 SECURITIES_MARKS = ("证券", "期货", "基金", "股票")
 
 
-@dataclass(frozen=True)
-class FundUseRules:
-    window_days: int
-    real_estate: tuple[str, ...]
-    securities: tuple[str, ...]
-    payee_differs_share: Decimal
-
-
-def fund_use_rules() -> FundUseRules:
-    """The thresholds in force for EW-FUND-USE, so this page and the signal agree."""
-    th = current_thresholds()
-    words = tuple(w for w in th.fund_use_keywords if w)
-    securities = tuple(w for w in words if any(m in w for m in SECURITIES_MARKS))
-    return FundUseRules(
-        int(th.fund_use_window_days),
-        tuple(w for w in words if w not in securities),
-        securities,
-        Decimal(str(th.fund_use_payee_differs_share)),
-    )
+def page_flags(kinds, name: str) -> list[str]:
+    """The engine's finding kinds of one row as this page's flags, in order, once each."""
+    out = []
+    for kind in kinds:
+        if kind in RESTRICTED:
+            flag = "securities" if any(m in (name or "") for m in SECURITIES_MARKS) else None
+            flag = flag or "real_estate"
+        else:
+            flag = ENGINE_FLAGS.get(kind)
+        if flag and flag not in out:
+            out.append(flag)
+    return out
 
 
 @dataclass
@@ -85,7 +91,7 @@ class DisbursementTrail:
     flags: list[str] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    verified: bool = True  # False: no account transactions to follow the money with
+    verified: bool = True  # False: no account transactions (or no screening) to follow it by
 
     @property
     def flag_labels(self) -> list[str]:
@@ -104,122 +110,66 @@ class FundUseTrail:
         return any(t.flag_labels for t in self.trails)
 
 
-class Counterparties:
-    """Who is who for one borrower: itself, its related parties, keyword classes."""
-
-    def __init__(self, customer, own_accounts, related_names, related_accounts, rules):
-        self.borrower = customer.name
-        self.own_accounts = set(own_accounts)
-        self.related_names = {n for n in related_names if n}
-        self.related_accounts = {a for a in related_accounts if a}
-        self.rules = rules
-
-    def is_own(self, account: str) -> bool:
-        return bool(account) and account in self.own_accounts
-
-    def flags(self, name: str, account: str = "", *, mortgage: bool = False) -> list[str]:
-        name = name or ""
-        out = []
-        if name in self.related_names or (account and account in self.related_accounts):
-            out.append("related")
-        if not mortgage and any(k in name for k in self.rules.real_estate):
-            out.append("real_estate")
-        if any(k in name for k in self.rules.securities):
-            out.append("securities")
-        return out
-
-
-def trail_for_loan(loan) -> FundUseTrail:
-    rules = fund_use_rules()
-    customer = loan.customer
+def trail_for_loan(loan, as_of: dt.date | None = None) -> FundUseTrail:
+    """The loan's trail as the screenings up to `as_of` (default: the business date) left it:
+    four small reads (disbursements, accounts, the dates with flows, the engine's rows)."""
+    as_of = as_of or current_business_date() or dt.date.max  # no business date: the latest
+    th = current_thresholds()
+    window = dt.timedelta(days=int(th.fund_use_window_days))
     disbursements = list(Disbursement.objects.filter(loan=loan).order_by("pay_date", "id"))
     notes: list[str] = []
     if not disbursements:
         notes.append("无贷款资金支付记录（disbursements），无法追踪资金流向")
         return FundUseTrail(loan, [], notes)
-    accounts = set(Account.objects.filter(customer=customer).values_list("account_id", flat=True))
-    related = list(
-        RelatedParty.objects.filter(customer=customer).values_list(
-            "related_name", "related_account", "related_customer_id", "related_customer__name"
-        )
+    accounts = list(
+        Account.objects.filter(customer_id=loan.customer_id).values_list("account_id", flat=True)
     )
-    related_customers = [r[2] for r in related if r[2]]
-    related_accounts = [r[1] for r in related] + list(
-        Account.objects.filter(customer_id__in=related_customers).values_list(
-            "account_id", flat=True
-        )
-    )
-    parties = Counterparties(
-        customer,
-        accounts,
-        [r[0] for r in related] + [r[3] for r in related],
-        related_accounts,
-        rules,
-    )
-    start = disbursements[0].pay_date
-    end = disbursements[-1].pay_date + dt.timedelta(days=rules.window_days)
-    txns = list(
+    start, end = disbursements[0].pay_date, disbursements[-1].pay_date + window
+    flow_days = set(
         Transaction.objects.filter(account_id__in=accounts, txn_date__gte=start, txn_date__lte=end)
-        .order_by("txn_date", "txn_id")
-        .values_list(
-            "txn_date",
-            "direction",
-            "amount",
-            "counterparty_name",
-            "counterparty_account",
-            "summary",
-            "category",
-            "account_id",
-        )
+        .values_list("txn_date", flat=True)
+        .distinct()
     )
     if not accounts:
         notes.append("客户在本行无账户，无法核实资金去向及回流")
-    elif not txns:
+    elif not flow_days:
         notes.append(f"客户账户在{start:%Y-%m-%d}至{end:%Y-%m-%d}无流水，无法核实资金去向")
     if loan.product == "mortgage":
         notes.append("个人住房贷款支付给房地产开发企业属约定用途，不视为流向房地产")
-    payees = {d.payee_name for d in disbursements}
-    trails = [_trail(loan, d, rules, parties, txns, payees) for d in disbursements]
+    engine = queries.fund_use_trail(loan.loan_id, as_of)
+    trails = []
+    for d in disbursements:
+        method = d.payment_method or loan.payment_method or ""
+        trail = DisbursementTrail(
+            d.pay_date, d.amount, d.payee_name, method, d.declared_purpose, d.pay_date + window
+        )
+        trails.append(trail)
+        if not method:
+            trail.notes.append("支付方式未填写，无法判断受托/自主支付")
+        if not any(d.pay_date <= day <= trail.window_end for day in flow_days):
+            trail.notes.append("无账户流水，未能核实资金去向及回流")
+            trail.verified = False
+        rows = engine.get((d.pay_date, d.payee_name))
+        if rows is None:
+            trail.notes.append(
+                f"该笔支付未经风险预警筛查跟踪（筛查跟踪支付后{th.fund_use_lookback_days}天内的"
+                "支付），系统未核实其资金去向"
+            )
+            trail.verified = False
+            continue
+        for row in rows:
+            if row.row_kind == "payment":
+                trail.flags = page_flags(row.flag_list, row.payee_name)
+                continue
+            trail.flows.append(
+                Flow(
+                    row.txn_date,
+                    row.direction,
+                    row.txn_amount,
+                    row.counterparty_name,
+                    row.account_id,
+                    row.summary,
+                    page_flags(row.flag_list, row.counterparty_name),
+                )
+            )
     return FundUseTrail(loan, trails, notes)
-
-
-def _trail(
-    loan, d, rules: FundUseRules, parties: Counterparties, txns, payees
-) -> DisbursementTrail:
-    window_end = d.pay_date + dt.timedelta(days=rules.window_days)
-    method = d.payment_method or loan.payment_method or ""
-    trail = DisbursementTrail(
-        d.pay_date, d.amount, d.payee_name, method, d.declared_purpose, window_end
-    )
-    entrusted = method == "entrusted"
-    mortgage = loan.product == "mortgage"
-    if entrusted and (d.payee_name == parties.borrower or parties.is_own(d.payee_account)):
-        trail.flags.append("borrower")
-    trail.flags.extend(parties.flags(d.payee_name, d.payee_account, mortgage=mortgage))
-    if not method:
-        trail.notes.append("支付方式未填写，无法判断受托/自主支付")
-    if not txns:
-        trail.notes.append("无账户流水，未能核实资金去向及回流")
-        trail.verified = False
-        return trail
-    share = d.amount * rules.payee_differs_share
-    for date, direction, amount, name, account, summary, category, acct in txns:
-        if not d.pay_date <= date <= window_end:
-            continue
-        if direction == "in":
-            if entrusted and (name == d.payee_name or (account and account == d.payee_account)):
-                trail.flows.append(Flow(date, direction, amount, name, acct, summary, ["returned"]))
-            continue
-        if parties.is_own(account):
-            continue
-        flags = parties.flags(name, account)
-        if (
-            method == "self"
-            and amount >= share
-            and (category or "other") not in ROUTINE_CATEGORIES
-            and (name or "") not in payees
-        ):
-            flags.append("payee_mismatch")
-        if flags or (category or "other") not in ROUTINE_CATEGORIES:
-            trail.flows.append(Flow(date, direction, amount, name, acct, summary, flags))
-    return trail

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from postloan.core import bulk
 from postloan.core.audit import record
+from postloan.core.formats import round_half_up
 from postloan.core.models import AuditEvent
 from postloan.core.workdays import WorkdayCalendar
 from postloan.org.models import Branch, StaffCertificate, certified_q
@@ -388,7 +389,7 @@ def plan_calendar(
             continue
         if loan["product"] == "bank_acceptance":
             ratio = loan["deposit_ratio"] or Decimal("0")
-            exposure = (loan["balance"] * (Decimal("1") - ratio)).quantize(Decimal("0.01"))
+            exposure = round_half_up(loan["balance"] * (Decimal("1") - ratio))
             add(
                 TaskKind.BILL_FUNDS,
                 loan,
@@ -447,7 +448,7 @@ def interest_for_quarter(loan: dict, interest_day: dt.date) -> Decimal | None:
         return None
     since = max(sch.previous_interest_date(interest_day), loan["start_date"])
     days = (interest_day - since).days
-    return (loan["balance"] * rate * days / Decimal(360)).quantize(Decimal("0.01"))
+    return round_half_up(loan["balance"] * rate * days / Decimal(360))
 
 
 def plan_unassigned(as_of: dt.date, summary: PlanSummary, only: Only = None) -> None:

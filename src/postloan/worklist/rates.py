@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db import connection
 
 from postloan.core.fields import from_fen
+from postloan.core.formats import round_half_up
 from postloan.org.models import Branch, Staff
 from postloan.portfolio.models import Loan
 
@@ -57,13 +58,13 @@ class RateRow:
     def collection_rate(self) -> Decimal | None:
         if not self.overdue_at_start:
             return None
-        return (self.collected / self.overdue_at_start).quantize(Decimal("0.0001"))
+        return round_half_up(self.collected / self.overdue_at_start, 4)
 
     @property
     def recovery_rate(self) -> Decimal | None:
         if not self.due:
             return None
-        return (self.recovered / self.due).quantize(Decimal("0.0001"))
+        return round_half_up(self.recovered / self.due, 4)
 
 
 def sums_by(key: str, start: dt.date, end: dt.date, customer_ids) -> dict:

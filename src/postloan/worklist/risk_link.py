@@ -7,9 +7,9 @@ persisted as `LoanAssessment`). Until a screening ran, there is simply no DPD.
 import datetime as dt
 
 from postloan.risk import choices as ch
+from postloan.risk import queries
 from postloan.risk.access import is_risk_head
-from postloan.risk.models import LoanAssessment, Signal
-from postloan.risk.screenings import latest_screening
+from postloan.risk.models import Signal
 
 
 def approves_classifications(user) -> bool:
@@ -19,17 +19,8 @@ def approves_classifications(user) -> bool:
 
 def latest_dpd_by_loan(as_of: dt.date, only=None) -> dict[str, int] | None:
     """{loan_id: dpd} from the latest screening on or before `as_of`; None if none ran.
-    `only`: the loans of these customers alone (read in bounded `IN` lists)."""
-    latest = latest_screening(as_of)
-    if latest is None:
-        return None
-    rows = LoanAssessment.objects.filter(as_of=latest).values_list("loan_id", "dpd")
-    if only is None:
-        return dict(rows)
-    ids, out = sorted(only), {}
-    for start in range(0, len(ids), 5_000):
-        out.update(rows.filter(customer_id__in=ids[start : start + 5_000]))
-    return out
+    `only`: the loans of these customers alone."""
+    return queries.dpd_by_loan(as_of, customers=only)
 
 
 def signal_owner_filter(user) -> dict:

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy
 
-from postloan.core.formats import punctuation
+from postloan.core.formats import punctuation, round_half_up
 from postloan.meetings.errors import MeetingError
 
 ZERO = Decimal("0")
@@ -171,7 +171,7 @@ def money(value, label) -> str | None:
         raise MeetingError(f"{label}格式不正确") from exc
     if amount < 0:
         raise MeetingError(f"{label}不能为负数")
-    return str(amount.quantize(Decimal("0.01")))
+    return str(round_half_up(amount, 2))
 
 
 def date(value, label) -> str | None:
@@ -197,7 +197,7 @@ def ratio(value, label) -> str | None:
         share = share / 100
     if not 0 < share <= 1:
         raise MeetingError(f"{label}应在0到100%之间")
-    return str(share.quantize(Decimal("0.0001")))
+    return str(round_half_up(share, 4))
 
 
 def facts_of(code: str) -> tuple[str, ...]:

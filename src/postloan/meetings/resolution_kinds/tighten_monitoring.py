@@ -50,9 +50,9 @@ class TightenMonitoring(ResolutionKind):
             return super().judge(case)
         got = case.facts.return_ratio_since(case.customer_id, res.decided_on)
         minimum = Decimal(p["min_return_ratio"])
-        shown = f"{got * 100:.1f}%" if got is not None else "无法计算（无开票数据）"
+        shown = pct(got, 1) if got is not None else "无法计算（无开票数据）"
         if case.as_of >= res.deadline and got is not None:
             if got >= minimum:
-                return VERIFIED, f"决议以来销售资金归行率{shown}，达到{minimum * 100:.1f}%"
-            return FAILED, f"决议以来销售资金归行率{shown}，低于{minimum * 100:.1f}%"
+                return VERIFIED, f"决议以来销售资金归行率{shown}，达到{pct(minimum, 1)}"
+            return FAILED, f"决议以来销售资金归行率{shown}，低于{pct(minimum, 1)}"
         return UNPROVEN, f"决议以来销售资金归行率{shown}"

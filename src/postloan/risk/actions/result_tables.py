@@ -1,5 +1,7 @@
-"""The screening's two big result tables written set-based: a loan's classification suggestion
-(`LoanAssessment`, 800 k rows at scale L) and a customer's risk view (`CustomerRiskView`, 550 k).
+"""The screening's big result tables written set-based: a loan's classification suggestion
+(`LoanAssessment`, 800 k rows at scale L), a customer's risk view (`CustomerRiskView`, 550 k)
+and the figures the engine persists for other readers (`SalesReturnMonth`: 销售资金归行率 per
+customer and month; DPD is the suggestion's own column).
 
 The rows are shaped in DuckDB from the engine's Arrow tables — money as the fen the database
 stores, the floors and signal counts as JSON text — and reach the database through
@@ -28,12 +30,20 @@ from django.db import connection
 from postloan.core.bulk import delete_where, insert_from_duckdb
 from postloan.portfolio.models import Loan
 from postloan.risk import choices as ch
-from postloan.risk.models import ClassificationDecision, CustomerRiskView, LoanAssessment
+from postloan.risk.models import (
+    ClassificationDecision,
+    CustomerRiskView,
+    FundUseTrailRow,
+    LoanAssessment,
+    SalesReturnMonth,
+)
 
 STAGE = "screening_stage_assessments"
 PREVIOUS = "screening_previous_assessments"
 REWRITE = "screening_rewrite_ids"  # ids of the stored rows that change or vanish
 VIEW_REWRITE = "screening_rewrite_view_ids"
+FIGURE_REWRITE = "screening_rewrite_figure_ids"
+DATE_KEYS = {"month", "pay_date"}  # key columns stored as dates
 STAGED = (  # the suggestion's own columns, as staged
     ("loan_id", "varchar(40)"),
     ("customer_id", "varchar(40)"),
@@ -385,3 +395,122 @@ def replace_risk_views(duck, result: Any, as_of: dt.date) -> dict[str, int]:
         "views_written": written,
         "views_unchanged": views.num_rows - written,
     }
+
+
+# --- figures for other readers ------------------------------------------------------------------
+
+
+def replace_return_months(duck, result: Any, as_of: dt.date) -> dict[str, int]:
+    """Replace the 销售资金归行率 rows of `as_of` with the engine's (`eng_return_month`)."""
+    select = f"""
+        SELECT customer_id, DATE '{as_of.isoformat()}' AS as_of, CAST(month AS DATE) AS month,
+               CAST(proceeds_fen AS BIGINT) AS proceeds, CAST(invoiced_fen AS BIGINT) AS invoiced,
+               CAST(statement_fen AS BIGINT) AS statement, CAST(revenue_fen AS BIGINT) AS revenue,
+               coalesce(source, '') AS source,
+               customer_id || '|' || strftime(CAST(month AS DATE), '%Y-%m-%d') AS key
+        FROM res_figure
+    """
+    names = ["customer", "as_of", "month", "proceeds", "invoiced", "statement", "revenue", "source"]
+    written, rows = _replace_figure(
+        duck,
+        arrow(result, "return_months"),
+        SalesReturnMonth,
+        as_of,
+        select,
+        names,
+        ["customer_id", "month"],
+    )
+    return {"return_months": rows, "return_months_written": written}
+
+
+def replace_fund_use_trails(duck, result: Any, as_of: dt.date) -> dict[str, int]:
+    """Replace the fund-use trail rows of `as_of` with the engine's (`eng_fund_use_trail`)."""
+    select = f"""
+        SELECT loan_id, DATE '{as_of.isoformat()}' AS as_of, customer_id,
+               CAST(pay_date AS DATE) AS pay_date, payee_name,
+               coalesce(payee_account, '') AS payee_account,
+               CAST(amount_fen AS BIGINT) AS amount, coalesce(method, '') AS method,
+               coalesce(declared_purpose, '') AS declared_purpose, row_kind,
+               coalesce(CAST(txn_id AS VARCHAR), '') AS txn_id, CAST(txn_date AS DATE) AS txn_date,
+               coalesce(direction, '') AS direction, CAST(txn_amount_fen AS BIGINT) AS txn_amount,
+               coalesce(counterparty_name, '') AS counterparty_name,
+               coalesce(counterparty_account, '') AS counterparty_account,
+               coalesce(account_id, '') AS account_id, coalesce(category, '') AS category,
+               coalesce(summary, '') AS summary, coalesce(flags, '') AS flags,
+               concat_ws('|', loan_id, strftime(CAST(pay_date AS DATE), '%Y-%m-%d'), payee_name,
+                         coalesce(CAST(txn_id AS VARCHAR), '')) AS key
+        FROM res_figure
+    """
+    names = [
+        "loan", "as_of", "customer_id", "pay_date", "payee_name", "payee_account", "amount",
+        "method", "declared_purpose", "row_kind", "txn_id", "txn_date", "direction",
+        "txn_amount", "counterparty_name", "counterparty_account", "account_id", "category",
+        "summary", "flags",
+    ]  # fmt: skip
+    written, rows = _replace_figure(
+        duck,
+        arrow(result, "fund_use_trail"),
+        FundUseTrailRow,
+        as_of,
+        select,
+        names,
+        ["loan_id", "pay_date", "payee_name", "txn_id"],
+    )
+    return {"fund_use_trail": rows, "fund_use_trail_written": written}
+
+
+def _replace_figure(duck, table, model, as_of, select: str, names, key_columns) -> tuple[int, int]:
+    """Make `model`'s rows of `as_of` the engine table's (shaped by `select` over `res_figure`,
+    its columns named as the database's, and `key`: the stored `key_columns` joined by |),
+    writing only the rows whose content hash differs from the
+    stored one (a changed row keeps its id); returns (rows written, rows of the date)."""
+    if table is None or table.num_rows == 0:
+        delete_where(model.objects.filter(as_of=as_of))
+        return 0, 0
+    duck.register("res_figure", table)
+    meta = model._meta
+    shaped = [meta.get_field(n).column for n in names]
+    duck.execute(f"CREATE OR REPLACE TEMP TABLE res_figures AS {with_content_hash(select, shaped)}")
+    duck.unregister("res_figure")
+    key = " || '|' || ".join(
+        _date_text(c) if c in DATE_KEYS else f"coalesce({c}, '')" for c in key_columns
+    )
+    stored_hashes(
+        duck,
+        "stored_figures",
+        f"SELECT id, {key}, content_hash, 1 FROM {meta.db_table} WHERE as_of = %s",
+        [as_of],
+    )
+    duck.execute(
+        "CREATE OR REPLACE TEMP TABLE diff_figures AS SELECT r.*, s.id FROM res_figures r "
+        "LEFT JOIN stored_figures s ON s.key = r.key "
+        "WHERE s.id IS NULL OR s.content_hash IS DISTINCT FROM r.content_hash"
+    )
+    write_ids(
+        duck,
+        "SELECT id FROM diff_figures WHERE id IS NOT NULL UNION ALL "
+        "SELECT s.id FROM stored_figures s ANTI JOIN res_figures r ON r.key = s.key",
+        FIGURE_REWRITE,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {meta.db_table} WHERE id IN (SELECT id FROM {FIGURE_REWRITE})")
+        cursor.execute(f"DROP TABLE {FIGURE_REWRITE}")
+    columns = [*shaped, "content_hash"]
+    listed = ", ".join(columns)
+    written = insert_from_duckdb(
+        duck,
+        f"SELECT id, {listed} FROM diff_figures WHERE id IS NOT NULL",
+        meta.db_table,
+        ["id", *columns],
+    )
+    written += insert_from_duckdb(
+        duck, f"SELECT {listed} FROM diff_figures WHERE id IS NULL", meta.db_table, columns
+    )
+    return written, table.num_rows
+
+
+def _date_text(column: str) -> str:
+    """A stored date column as YYYY-MM-DD text, as DuckDB's strftime writes it."""
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    return f"CAST({column} AS VARCHAR)"

@@ -29,9 +29,11 @@ from postloan.risk.engine.screen import screen
 from postloan.risk.models import (
     CustomerRiskView,
     DataIssue,
+    FundUseTrailRow,
     GroupReviewTask,
     LoanAssessment,
     NotEvaluated,
+    SalesReturnMonth,
     ScreeningRun,
     Signal,
     SignalStep,
@@ -45,7 +47,9 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 LEVELS = tuple(ch.SignalLevel.values)
 RESULT_TABLES = tuple(
-    m._meta.db_table for m in (LoanAssessment, CustomerRiskView, Signal, NotEvaluated, DataIssue)
+    m._meta.db_table
+    for m in (LoanAssessment, CustomerRiskView, Signal, NotEvaluated, DataIssue)
+    + (SalesReturnMonth, FundUseTrailRow)
 )
 FAMILIES = tuple(ch.SignalFamily.values)
 DEFAULT_SIGNAL_DUE_DAYS = {"red": 3, "orange": 5, "yellow": 10}
@@ -223,6 +227,8 @@ def persist_result(result: Any, as_of: dt.date, run: ScreeningRun | None = None)
         counts["not_evaluated"] = _replace_not_evaluated(result, as_of)
         counts["data_issues"] = _replace_data_issues(result, as_of)
         counts.update(result_tables.replace_risk_views(duck, result, as_of))
+        counts.update(result_tables.replace_return_months(duck, result, as_of))
+        counts.update(result_tables.replace_fund_use_trails(duck, result, as_of))
     finally:
         duck.close()
     counts["review_tasks"] = _open_review_tasks(result, as_of)

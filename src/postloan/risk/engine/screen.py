@@ -7,12 +7,20 @@ returns Arrow tables, sorted by their keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
 
-from postloan.risk.engine import basis, classification, coverage, dpd, group_review, risk_view
+from postloan.risk.engine import (
+    basis,
+    classification,
+    coverage,
+    dpd,
+    figures,
+    group_review,
+    risk_view,
+)
 from postloan.risk.engine.context import Ctx, text
 from postloan.risk.engine.registry import FAMILY_ZH, Rule, reason_prefix, rules
 from postloan.risk.engine.restructuring import prepare_restructuring
@@ -30,6 +38,9 @@ class ScreeningResult:
     risk_view: pa.Table
     review_tasks: pa.Table
     data_issues: pa.Table
+    # the figures persisted for other readers (`figures.py`)
+    return_months: pa.Table = field(default_factory=pa.table, compare=False)
+    fund_use_trail: pa.Table = field(default_factory=pa.table, compare=False)
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -41,6 +52,8 @@ class ScreeningResult:
             "risk_view": self.risk_view,
             "review_tasks": self.review_tasks,
             "data_issues": self.data_issues,
+            "return_months": self.return_months,
+            "fund_use_trail": self.fund_use_trail,
         }
 
 
@@ -58,6 +71,8 @@ CREATE OR REPLACE TEMP TABLE eng_not_evaluated (
 def screen(con, as_of: date, thresholds: Thresholds | None = None) -> ScreeningResult:
     ctx = Ctx(con=con, as_of=as_of, th=thresholds or Thresholds())
     basis.prepare(ctx)
+    figures.return_months(ctx)
+    figures.fund_use_trail(ctx)
     dpd.loan_dpd(ctx)
     prepare_restructuring(ctx)
     ctx.run(NOT_EVALUATED_DDL)
@@ -109,6 +124,17 @@ def screen(con, as_of: date, thresholds: Thresholds | None = None) -> ScreeningR
         risk_view=_arrow(con, "SELECT * FROM eng_risk_view ORDER BY rank"),
         review_tasks=_arrow(con, "SELECT * FROM eng_review_tasks"),
         data_issues=_arrow(con, "SELECT * FROM eng_data_issues"),
+        return_months=_arrow(
+            con,
+            f"SELECT {', '.join(figures.RETURN_MONTH_COLUMNS)} FROM eng_return_month "
+            "ORDER BY customer_id, month",
+        ),
+        fund_use_trail=_arrow(
+            con,
+            f"SELECT {', '.join(figures.FUND_USE_TRAIL_COLUMNS[:-1])}, "
+            "array_to_string(flags, ',') AS flags FROM eng_fund_use_trail "
+            "ORDER BY loan_id, pay_date, payee_name, row_kind DESC, txn_date, txn_id",
+        ),
     )
 
 

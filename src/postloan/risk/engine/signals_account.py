@@ -7,27 +7,11 @@ calendar month fully elapsed on the as-of date (M) and the months before it.
 
 from __future__ import annotations
 
-from postloan.risk.engine.context import Ctx, num, text
+from postloan.risk.engine.context import Ctx, num
+from postloan.risk.engine.figures import RELATED
 from postloan.risk.engine.registry import rule
 
-RELATED = """
-    rel AS (
-        SELECT r.customer_id, r.related_name AS name, r.related_account AS account
-        FROM in_related_parties r
-        UNION ALL
-        SELECT r.customer_id, NULL, a.account_id FROM in_related_parties r
-        JOIN in_accounts a ON a.customer_id = r.related_customer_id
-        UNION ALL
-        SELECT r.customer_id, c.name, NULL FROM in_related_parties r
-        JOIN in_customers c ON c.customer_id = r.related_customer_id
-    )
-"""
 ORG_SUFFIX = "公司|厂|店|行|社|中心|局|院|所|部|处|会|校|站|场|馆|集团|合作"
-
-
-def _keywords(ctx: Ctx) -> str:
-    words = [w for w in ctx.th.fund_use_keywords if w]
-    return text("|".join(words)) if words else "'(?!)'"
 
 
 def _months(ctx: Ctx, back: int) -> str:
@@ -41,38 +25,22 @@ def sales_proceeds_return_ratio_low(ctx: Ctx) -> str:
     """Non-retail borrowers with accounts here. Ratio of month M = sales proceeds received
     (inflows categorised ``sales_proceeds``) ÷ revenue of M; revenue is the month's invoiced
     amount (增票+普票, excluding tax) or, without invoices, the latest statement's revenue per
-    month (annual / 12, quarterly / 3). Fires when the ratio is below ``return_ratio_min`` or
-    at least ``return_ratio_drop_points`` below the trailing 6 months' pooled ratio."""
+    month (annual / 12, quarterly / 3) — the engine's one figure, ``eng_return_month``
+    (`figures.py`), which the screening persists for every other reader. Fires when the
+    ratio is below ``return_ratio_min`` or at least ``return_ratio_drop_points`` below the
+    trailing 6 months' pooled ratio."""
     M, th = ctx.last_complete_month, ctx.th
     return f"""
-        WITH pop AS (
-            SELECT b.customer_id FROM eng_borrowers b
-            SEMI JOIN in_accounts a ON a.customer_id = b.customer_id
-            WHERE NOT b.retail
-        ), inv AS (
-            SELECT customer_id, month, sum(amount) AS revenue FROM in_tax_invoices
-            GROUP BY customer_id, month
-        ), fin_rev AS (
-            SELECT customer_id, revenue // CASE period_type WHEN 'annual' THEN 12
-                                          WHEN 'quarterly' THEN 3 ELSE 1 END AS revenue
-            FROM eng_fin WHERE rn = 1 AND revenue > 0
-        ), proceeds AS (
-            SELECT customer_id, month, sum(amount_fen) AS proceeds FROM eng_cust_month
-            WHERE direction = 'in' AND category = 'sales_proceeds' GROUP BY ALL
-        ), grid AS (
-            SELECT p.customer_id, m.month, coalesce(i.revenue, f.revenue) AS revenue,
-                   coalesce(s.proceeds, 0) AS proceeds
-            FROM pop p CROSS JOIN {_months(ctx, 6)} m
-            LEFT JOIN inv i ON i.customer_id = p.customer_id AND i.month = m.month
-            LEFT JOIN fin_rev f ON f.customer_id = p.customer_id
-            LEFT JOIN proceeds s ON s.customer_id = p.customer_id AND s.month = m.month
-        ), ratios AS (
+        WITH ratios AS (
             SELECT customer_id,
-                   max(revenue) FILTER (WHERE month = {M}) AS rev_m,
-                   max(proceeds) FILTER (WHERE month = {M}) AS proc_m,
-                   sum(revenue) FILTER (WHERE month < {M}) AS rev_t,
-                   sum(proceeds) FILTER (WHERE month < {M} AND revenue IS NOT NULL) AS proc_t
-            FROM grid GROUP BY customer_id
+                   max(revenue_fen) FILTER (WHERE month = {M}) AS rev_m,
+                   coalesce(max(proceeds_fen) FILTER (WHERE month = {M}), 0) AS proc_m,
+                   sum(revenue_fen) FILTER (WHERE month < {M}) AS rev_t,
+                   sum(proceeds_fen) FILTER (WHERE month < {M} AND revenue_fen IS NOT NULL)
+                       AS proc_t
+            FROM eng_return_month
+            WHERE NOT retail AND month >= CAST({M} - INTERVAL 6 MONTH AS DATE) AND month <= {M}
+            GROUP BY customer_id
         ), judged AS (
             SELECT *, CAST(proc_m AS DECIMAL(38, 10)) / rev_m AS ratio_m,
                    CASE WHEN rev_t > 0 THEN CAST(proc_t AS DECIMAL(38, 10)) / rev_t END AS ratio_t
@@ -143,82 +111,26 @@ def loan_funds_flowing_back_or_diverted(ctx: Ctx) -> str:
     (e) for self-payment, an outflow of at least ``fund_use_payee_differs_share`` of the
     disbursement to a payee other than the declared ones. An outflow to a declared payee is
     the payment itself (its payee is judged by (a)–(c)), not a diversion; a 个人住房贷款
-    (mortgage) paid to the seller of the home is its agreed purpose: not held against (c)."""
-    th, D = ctx.th, ctx.D
-    window = int(th.fund_use_window_days)
-    kw = _keywords(ctx)
-    return f"""
-        WITH {RELATED},
-        disb AS (
-            SELECT d.loan_id, b.customer_id, b.customer_name, b.product, d.pay_date, d.amount,
-                   d.payee_name, d.payee_account,
-                   coalesce(d.payment_method, b.payment_method) AS method
-            FROM in_disbursements d JOIN eng_book b USING (loan_id)
-            WHERE d.pay_date <= {D} AND d.pay_date >= {ctx.days_before(th.fund_use_lookback_days)}
-        ), own AS (SELECT customer_id, account_id FROM in_accounts),
-        txn AS (
-            SELECT t.*, a.customer_id FROM in_txn_detail t JOIN in_accounts a USING (account_id)
-            WHERE t.txn_date <= {D}
-        ), after AS (
-            SELECT d.*, t.txn_id, t.txn_date, t.direction, t.amount AS txn_amount,
-                   t.counterparty_name, t.counterparty_account, t.category
-            FROM disb d JOIN txn t ON t.customer_id = d.customer_id
-             AND t.txn_date >= d.pay_date
-             AND t.txn_date <= CAST(d.pay_date + INTERVAL {window} DAY AS DATE)
-        ), findings AS (
-            SELECT loan_id, customer_id, 'payee_is_borrower' AS kind, payee_name AS counterparty,
-                   amount AS amount_fen, pay_date AS on_date
-            FROM disb WHERE method = 'entrusted' AND (payee_name = customer_name
-                OR payee_account IN (SELECT account_id FROM own
-                                     WHERE own.customer_id = disb.customer_id))
-            UNION ALL
-            SELECT loan_id, customer_id, 'payee_related', payee_name, amount, pay_date FROM disb
-            WHERE EXISTS (SELECT 1 FROM rel WHERE rel.customer_id = disb.customer_id
-                          AND (rel.name = disb.payee_name OR rel.account = disb.payee_account))
-            UNION ALL
-            SELECT loan_id, customer_id, 'payee_restricted', payee_name, amount, pay_date
-            FROM disb WHERE regexp_matches(coalesce(payee_name, ''), {kw})
-              AND product IS DISTINCT FROM 'mortgage'
-            UNION ALL
-            SELECT loan_id, customer_id,
-                   CASE WHEN regexp_matches(coalesce(counterparty_name, ''), {kw})
-                        THEN 'outflow_restricted' ELSE 'outflow_related' END,
-                   counterparty_name, txn_amount, txn_date
-            FROM after
-            WHERE direction = 'out'
-              AND coalesce(counterparty_account, '') NOT IN
-                  (SELECT account_id FROM own WHERE own.customer_id = after.customer_id)
-              AND coalesce(counterparty_name, '') NOT IN
-                  (SELECT d2.payee_name FROM in_disbursements d2
-                   WHERE d2.loan_id = after.loan_id AND d2.payee_name IS NOT NULL)
-              AND (regexp_matches(coalesce(counterparty_name, ''), {kw})
-                   OR EXISTS (SELECT 1 FROM rel WHERE rel.customer_id = after.customer_id
-                              AND (rel.name = after.counterparty_name
-                                   OR rel.account = after.counterparty_account)))
-            UNION ALL
-            SELECT loan_id, customer_id, 'flow_back', counterparty_name, txn_amount, txn_date
-            FROM after
-            WHERE direction = 'in' AND method = 'entrusted'
-              AND (counterparty_name = payee_name OR counterparty_account = payee_account)
-            UNION ALL
-            SELECT a.loan_id, a.customer_id, 'payee_differs', a.counterparty_name, a.txn_amount,
-                   a.txn_date
-            FROM after a
-            WHERE a.direction = 'out' AND a.method = 'self'
-              AND a.txn_amount >= a.amount * {num(th.fund_use_payee_differs_share)}
-              AND coalesce(a.category, 'other') NOT IN ('loan_repayment', 'tax', 'salary')
-              AND coalesce(a.counterparty_account, '') NOT IN
-                  (SELECT account_id FROM own WHERE own.customer_id = a.customer_id)
-              AND coalesce(a.counterparty_name, '') NOT IN
-                  (SELECT d2.payee_name FROM in_disbursements d2 WHERE d2.loan_id = a.loan_id)
+    (mortgage) paid to the seller of the home is its agreed purpose: not held against (c).
+    The findings are the flags of the engine's one fund-use trail (``eng_fund_use_trail``,
+    `figures.py`), which the screening persists for the worklist's page and 附件1."""
+    return """
+        WITH findings AS (
+            SELECT loan_id, customer_id, unnest(flags) AS kind,
+                   CASE WHEN row_kind = 'payment' THEN payee_name
+                        ELSE counterparty_name END AS counterparty,
+                   CASE WHEN row_kind = 'payment' THEN amount_fen
+                        ELSE txn_amount_fen END AS amount_fen,
+                   CASE WHEN row_kind = 'payment' THEN pay_date ELSE txn_date END AS on_date
+            FROM eng_fund_use_trail WHERE len(flags) > 0
         ), distinct_findings AS (
             SELECT DISTINCT * FROM findings
         )
         SELECT customer_id, loan_id, 'red' AS level,
-               CAST(to_json({{'findings': list({{'kind': kind, 'counterparty': counterparty,
-                     'amount_fen': amount_fen, 'date': on_date}}
-                     ORDER BY on_date, kind, counterparty)}}) AS VARCHAR) AS evidence,
-               string_agg(format('{{}} {{}}：{{}} {{}} 元', on_date,
+               CAST(to_json({'findings': list({'kind': kind, 'counterparty': counterparty,
+                     'amount_fen': amount_fen, 'date': on_date}
+                     ORDER BY on_date, kind, counterparty)}) AS VARCHAR) AS evidence,
+               string_agg(format('{} {}：{} {} 元', on_date,
                    CASE kind WHEN 'payee_is_borrower' THEN '受托支付收款人为借款人本身'
                              WHEN 'payee_related' THEN '收款人为关联方'
                              WHEN 'payee_restricted' THEN '收款人涉及房地产/证券/期货'

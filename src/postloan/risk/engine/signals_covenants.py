@@ -7,8 +7,8 @@ its wording, threshold and actual value. Tested as of the business date D:
 
 - ``debt_ratio_max`` / ``current_ratio_min``: the latest statement (``eng_fin`` rn = 1);
 - ``sales_return_min``: 销售资金归行率 over the test period (the last complete month for
-  ``monthly``, 3 for ``quarterly``/``once``, 12 for ``annual``), like with like as
-  ``risk/sales_return.py``: proceeds of the months with a revenue ÷ their revenue;
+  ``monthly``, 3 for ``quarterly``/``once``, 12 for ``annual``) from the engine's one figure
+  ``eng_return_month`` (``figures.py``): proceeds of the months with a revenue ÷ their revenue;
 - ``collateral_registered_by``: after ``due_date``, a collateral securing the loan (or the
   facility, or any of the customer's loans for a customer-wide condition) not ``registered``;
 - ``funds_purpose``: an open ``fund_misuse`` event, or a disbursement (paid by D) whose 申报用途
@@ -52,27 +52,16 @@ def covenant_tests(ctx: Ctx) -> str:
                         CAST(total_liabilities AS DECIMAL(38, 10)) / total_assets END AS debt_ratio,
                    CASE WHEN current_liabilities > 0 AND current_assets IS NOT NULL THEN
                         CAST(current_assets AS DECIMAL(38, 10)) / current_liabilities END
-                       AS current_ratio,
-                   CASE WHEN revenue > 0 THEN revenue // CASE period_type WHEN 'annual' THEN 12
-                        WHEN 'quarterly' THEN 3 ELSE 1 END END AS month_revenue
+                       AS current_ratio
             FROM eng_fin WHERE rn = 1
-        ), inv AS (
-            SELECT customer_id, month, sum(amount) AS revenue FROM in_tax_invoices
-            GROUP BY customer_id, month
-        ), proceeds AS (
-            SELECT customer_id, month, sum(amount_fen) AS proceeds FROM eng_cust_month
-            WHERE direction = 'in' AND category = 'sales_proceeds' GROUP BY ALL
         ), sales AS (
             SELECT c.covenant_id, c.customer_id,
                    CASE c.frequency WHEN 'monthly' THEN 1 WHEN 'annual' THEN 12 ELSE 3 END AS n
             FROM cov c WHERE c.type = 'sales_return_min'
-        ), sales_grid AS (
-            SELECT s.covenant_id, m.month, coalesce(i.revenue, f.month_revenue) AS revenue,
-                   coalesce(p.proceeds, 0) AS proceeds
+        ), sales_grid AS (  -- the engine's one 归行率 figure per month (risk/engine/figures.py)
+            SELECT s.covenant_id, m.month, r.revenue, coalesce(r.proceeds, 0) AS proceeds
             FROM sales s CROSS JOIN {_months_sql(ctx)} m
-            LEFT JOIN inv i ON i.customer_id = s.customer_id AND i.month = m.month
-            LEFT JOIN fin f ON f.customer_id = s.customer_id
-            LEFT JOIN proceeds p ON p.customer_id = s.customer_id AND p.month = m.month
+            LEFT JOIN eng_return_month r ON r.customer_id = s.customer_id AND r.month = m.month
             WHERE m.month > CAST({M} - INTERVAL (s.n) MONTH AS DATE)
         ), sales_ratio AS (
             SELECT covenant_id, sum(revenue) AS revenue,

@@ -1,13 +1,18 @@
-"""The quantitative attachments of a customer's meeting report (工作规则 第四条), as tables.
+"""The quantitative attachments of a customer's meeting report (工作规则 第四条), as tables:
+the only source of 附件1–3. The pre-filled report (`meetings.prefill`, stored with the report
+when the meeting is scheduled), the 附件 page (`reports`), its Excel and the meeting pack
+(`documents`) all render these tables. (They live in the meetings room, not in `reports`,
+because scheduling a meeting — a meetings action — stores them, and a room reads only below.)
 
 - 附件1 授信资金使用情况表（信贷资金用后跟踪表）: every disbursement — payee, amount, date, declared
-  and approved purpose — and where the money went, from the worklist's fund-use trail
-  (`postloan.worklist.fund_use.trail_for_loan`, the same findings as EW-FUND-USE).
+  and approved purpose — and where the money went: the screening engine's persisted fund-use
+  trail as the worklist's page shows it (`worklist.fund_use.trail_for_loan`; EW-FUND-USE's
+  findings are its flagged rows).
 - 附件2 授信客户资金动态表: per month, the customer's accounts here: 销售回笼款流入 (category
   sales_proceeds, in), 采购流出 (purchase, out), other inflows and outflows, net flow.
 - 附件3 销售收入归行对照表: per month, sales revenue — the invoiced amount (增票 + 普票), else the
   latest statement's revenue per month — against sales proceeds received here; 归行率 = proceeds
-  ÷ revenue: the one figure of `postloan.risk.sales_return`, EW-RETURN-RATIO's.
+  ÷ revenue: the screening's persisted figure (`risk.queries.sales_return`), EW-RETURN-RATIO's.
 - 客户纳税发票汇总表: per month, 增票 and 普票: count, amount, tax.
 The window is the 12 calendar months ending with the as-of month. Each function reads a few
 aggregate queries for one customer; none loops over rows with queries.
@@ -23,7 +28,7 @@ from django.db.models.functions import TruncMonth
 from postloan.core.formats import yuan_text
 from postloan.core.tables import DATE, INT, MONEY, MONTH, PERCENT, TEXT, Column, Table
 from postloan.portfolio.models import Loan, TaxInvoice, Transaction
-from postloan.risk.sales_return import ratio_over, return_months
+from postloan.risk.queries import latest_screening, ratio_over, sales_return
 from postloan.worklist.fund_use import trail_for_loan
 
 ZERO = Decimal("0")
@@ -49,7 +54,7 @@ def _month(value) -> dt.date:
     return value.replace(day=1)
 
 
-def fund_use(customer) -> Table:
+def fund_use(customer, as_of: dt.date | None = None) -> Table:
     table = Table(
         "fund_use",
         "附件1 授信资金使用情况表（信贷资金用后跟踪表）",
@@ -69,7 +74,7 @@ def fund_use(customer) -> Table:
     methods = {"entrusted": "受托支付", "self": "自主支付"}
     loans = Loan.objects.filter(customer=customer, disbursements__isnull=False).distinct()
     for loan in loans.order_by("start_date", "loan_id"):
-        trail = trail_for_loan(loan)
+        trail = trail_for_loan(loan, as_of)
         for t in trail.trails:
             went = "；".join(
                 f"{f.date:%m-%d} {f.counterparty or '（未记对方户名）'} {yuan_text(f.amount)}"
@@ -161,10 +166,16 @@ def monthly_invoices(customer, as_of: dt.date) -> dict[dt.date, dict]:
     return out
 
 
+def return_rows(customer, as_of: dt.date) -> list:
+    """The 12 months of 附件3 as the screening persisted them (`risk.queries.sales_return`)."""
+    return sales_return([customer.pk], month_starts(as_of)[0], as_of)[customer.pk]
+
+
 def revenue_return(customer, as_of: dt.date) -> Table:
-    """附件3 from the one 归行率 (`risk.sales_return`): per month the revenue (invoiced, else the
-    latest statement's per month), the proceeds here and their ratio; the total like with like."""
-    months = return_months([customer.pk], month_starts(as_of)[0], as_of)[customer.pk]
+    """附件3 from the one 归行率 (the screening's, persisted): per month the revenue (invoiced,
+    else the latest statement's per month), the proceeds here and their ratio; the total like
+    with like."""
+    months = return_rows(customer, as_of)
     table = Table(
         "revenue_return",
         "附件3 销售收入归行对照表",
@@ -184,6 +195,8 @@ def revenue_return(customer, as_of: dt.date) -> Table:
         sum((m.proceeds for m in months), ZERO),
         ratio_over(months),
     ]
+    if latest_screening(as_of) is None:
+        table.notes.append("尚未运行风险预警筛查，归行率暂无数据。")
     table.notes.append(
         "销售收入取客户纳税开票金额（增票＋普票）；当月无开票数据的，按最近一期财务报表营业收入折算"
         "（年报÷12、季报÷3）；归行率＝本行销售回笼÷销售收入，与预警规则EW-RETURN-RATIO同一口径；"
@@ -244,7 +257,7 @@ def customer_attachments(customer, as_of: dt.date) -> list[Table]:
     flows = monthly_flows(customer, as_of)
     invoices = monthly_invoices(customer, as_of)
     return [
-        fund_use(customer),
+        fund_use(customer, as_of),
         fund_dynamics(customer, as_of, flows),
         revenue_return(customer, as_of),
         invoice_summary(customer, as_of, invoices),
