@@ -33,13 +33,16 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.postloan-installed
-extras=""
-[[ $want_test == 1 ]] && extras="[test]"
-want="$(sha256sum pyproject.toml | cut -c1-16)$extras"
+# Exactly the locked versions (hashes checked), then the project itself without resolving again:
+# a newer release on the registry never changes what runs (tests/ops/test_delivery_kit.py).
+lock=requirements.lock
+[[ $want_test == 1 ]] && lock=requirements-test.lock
+want="$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16) $lock"
 if [[ ! -f $stamp ]] || ! grep -qxF -- "$want" "$stamp"; then
-  echo "==> 安装 Python 依赖 / installing Python packages"
+  echo "==> 安装 Python 依赖 / installing Python packages ($lock)"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".${extras}"
+  .venv/bin/python -m pip install -q -r "$lock"
+  .venv/bin/python -m pip install -q --no-deps -e .
   echo "$want" > "$stamp"
 fi
 echo "==> 编译界面文字目录 / compiling the zh_Hans message catalogue"

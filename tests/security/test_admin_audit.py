@@ -21,13 +21,18 @@ from django.test import RequestFactory
 from postloan.accounts.models import AccountSecurity
 from postloan.core.admin_audit import AuditedAdmin
 from postloan.core.models import AuditEvent, BusinessDate
+from postloan.org.models import Staff
 from postloan.portfolio.models import Loan
 from tests.factories import PASSWORD
 
 REGISTRY = sorted(admin.site._registry.items(), key=lambda pair: pair[0]._meta.label)
 _serial = itertools.count(1)
 # Rows a generic filler cannot guess (a check constraint across fields).
-EXTRA = {"portfolio.Guarantee": {"loan": lambda: Loan.objects.first()}}
+EXTRA = {
+    "portfolio.Guarantee": {"loan": lambda: Loan.objects.first()},
+    # a letter names its holder (person or unit): the database refuses one with neither
+    "org.ResponsibilityLetter": {"staff": lambda: Staff.objects.first()},
+}
 
 
 def _label(pair) -> str:

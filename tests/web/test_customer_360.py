@@ -101,7 +101,7 @@ def test_it_uses_a_fixed_number_of_queries_whatever_the_data_size(bank, login):
     more_loans("C001", 12)
     large = _queries(client, "/customers/C001/")
     assert small == large
-    assert large <= 25
+    assert large <= 30  # 审批条件, 信贷档案, the group and the model score: a query or two each
 
 
 def test_it_shows_the_loan_page_with_schedule(screened_bank, login):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+from django.utils.translation import gettext_lazy
 
 from postloan.forecast import history
 
@@ -53,7 +54,10 @@ NUMERIC = {
     "log_exposure": ("ln(greatest(exposure_fen, 100) / 100.0)", "敞口（对数）"),
     "retail": ("CAST(segment = 'retail' AS DOUBLE)", "零售客户"),
 }
-CATEGORICAL = {"product": "产品", "industry": "行业"}  # target-encoded on the training window
+CATEGORICAL = {
+    "product": gettext_lazy("产品"),
+    "industry": gettext_lazy("行业"),
+}  # target-encoded on the training window
 FEATURES = [*NUMERIC, *(f"{c}_rate" for c in CATEGORICAL)]
 # raw figures the factor texts quote
 RAW = (

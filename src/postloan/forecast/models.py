@@ -13,8 +13,8 @@ class ModelVersion(models.Model):
     """
 
     class Status(models.TextChoices):
-        FITTED = "fitted", "已拟合"
-        RETIRED = "retired", "已停用"
+        FITTED = "fitted", gettext_lazy("已拟合")
+        RETIRED = "retired", gettext_lazy("已停用")
 
     created_at = models.DateTimeField(gettext_lazy("拟合时间"), auto_now_add=True)
     created_by = models.ForeignKey(

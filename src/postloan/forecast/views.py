@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.functions import Abs
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from postloan.forecast import history, scoring
@@ -19,7 +19,11 @@ from postloan.portfolio.models import Customer
 from postloan.portfolio.visibility import visible_customers
 from postloan.risk.access import is_risk_department
 
-NAMES = {"lr": "逻辑回归（L2 正则）", "hgb": "梯度提升树", "rule": "规则风险分（现行）"}
+NAMES = {
+    "lr": gettext_lazy("逻辑回归（L2 正则）"),
+    "hgb": gettext_lazy("梯度提升树"),
+    "rule": gettext_lazy("规则风险分（现行）"),
+}
 METRICS = (
     ("auc", "AUC", "{:.3f}"),
     ("ks", "KS", "{:.3f}"),
@@ -36,7 +40,7 @@ def _rows(version: ModelVersion) -> list[dict]:
         rows.append(
             {
                 "key": key,
-                "name": NAMES[key],
+                "name": str(NAMES[key]),
                 "chosen": key == version.chosen,
                 "values": [fmt.format(m[k]) if k in m else "—" for k, _, fmt in METRICS],
             }
@@ -96,7 +100,10 @@ def model_page(request):
             rank_changes=_rank_changes(version, request.user),
             chart_data={
                 "series": [
-                    {"name": NAMES[k], "points": version.metrics.get(k, {}).get("calibration", [])}
+                    {
+                        "name": str(NAMES[k]),
+                        "points": version.metrics.get(k, {}).get("calibration", []),
+                    }
                     for k in ("lr", "hgb", "rule")
                 ]
             },

@@ -156,15 +156,15 @@ AGENDA_SECTIONS = (
 class ExitSource(models.TextChoices):
     """How a customer came onto the 潜在风险客户退出名单 (d2)."""
 
-    RESOLUTION = "resolution", "例会决议"
-    RISK_DECISION = "risk_decision", "风险部门决定"
+    RESOLUTION = "resolution", gettext_lazy("例会决议")
+    RISK_DECISION = "risk_decision", gettext_lazy("风险部门决定")
 
 
 class ExitStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "退出中"
-    OVERDUE = "overdue", "逾期未退出"
-    EXITED = "exited", "已退出"
-    CANCELLED = "cancelled", "已撤销"
+    IN_PROGRESS = "in_progress", gettext_lazy("退出中")
+    OVERDUE = "overdue", gettext_lazy("逾期未退出")
+    EXITED = "exited", gettext_lazy("已退出")
+    CANCELLED = "cancelled", gettext_lazy("已撤销")
 
 
 OPEN_EXIT = (ExitStatus.IN_PROGRESS, ExitStatus.OVERDUE)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr, Upper
 
-from postloan.core.codetables import region_name
+from postloan.core.codetables import industry_name, region_name
 from postloan.portfolio.choices import CLASS_LABELS
 from postloan.portfolio.models import Customer, CustomerGroup, RelatedParty
 from postloan.portfolio_risk.limits import Limits
@@ -34,28 +34,6 @@ from postloan.risk.current import current_class_expression, non_performing_q
 ZERO = Decimal("0")
 TOP = 10
 GROUP_LINKS = ("subsidiary", "affiliate")
-INDUSTRY_SECTIONS = {
-    "A": "农、林、牧、渔业",
-    "B": "采矿业",
-    "C": "制造业",
-    "D": "电力、热力、燃气及水生产和供应业",
-    "E": "建筑业",
-    "F": "批发和零售业",
-    "G": "交通运输、仓储和邮政业",
-    "H": "住宿和餐饮业",
-    "I": "信息传输、软件和信息技术服务业",
-    "J": "金融业",
-    "K": "房地产业",
-    "L": "租赁和商务服务业",
-    "M": "科学研究和技术服务业",
-    "N": "水利、环境和公共设施管理业",
-    "O": "居民服务、修理和其他服务业",
-    "P": "教育",
-    "Q": "卫生和社会工作",
-    "R": "文化、体育和娱乐业",
-    "S": "公共管理、社会保障和社会组织",
-    "T": "国际组织",
-}
 
 
 def _q4(value: Decimal | None) -> Decimal | None:
@@ -248,7 +226,8 @@ def _segments(qs, column: str, labeller, total: Decimal) -> list[Exposure]:
 
 
 def _industry_label(code: str) -> str:
-    return f"{code} {INDUSTRY_SECTIONS[code]}" if code in INDUSTRY_SECTIONS else "未填写"
+    name = industry_name(code) if code else None  # the GB/T 4754 门类 (core/data)
+    return f"{code} {name}" if name else "未填写"
 
 
 def _region_label(code: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 from postloan.analytics import store
 from postloan.risk import copy
@@ -37,11 +38,11 @@ from postloan.risk.snapshot_io import bounded_duckdb, load_all
 MONTHS = 36
 BUCKETS = ("M0", "M1", "M2", "M3+")
 BUCKET_LABELS = {
-    "M0": "M0 未逾期",
-    "M1": "M1 逾期1–30天",
-    "M2": "M2 逾期31–60天",
-    "M3+": "M3+ 逾期61天以上",
-    "closed": "结清",
+    "M0": gettext_lazy("M0 未逾期"),
+    "M1": gettext_lazy("M1 逾期1–30天"),
+    "M2": gettext_lazy("M2 逾期31–60天"),
+    "M3+": gettext_lazy("M3+ 逾期61天以上"),
+    "closed": gettext_lazy("结清"),
 }
 TO_STATES = (*BUCKETS, "closed")
 
@@ -100,7 +101,7 @@ class RollMatrix:
             n = sum(self.counts.get((a, b), 0) for b in TO_STATES)
             yield {
                 "from": a,
-                "label": BUCKET_LABELS[a],
+                "label": str(BUCKET_LABELS[a]),
                 "loans": n,
                 "cells": [
                     (self.counts.get((a, b), 0), _rate(self.counts.get((a, b), 0), n))

@@ -99,7 +99,7 @@ def retail_page(request):
             "branches": branches,
             "branch": branch,
             "month": f"{roll.month:%Y-%m}" if roll else "",
-            "states": [retail.BUCKET_LABELS[s] for s in retail.TO_STATES],
+            "states": [str(retail.BUCKET_LABELS[s]) for s in retail.TO_STATES],
             "chart_data": batch.chart_data() if batch else {},
             "query": request.GET.urlencode(),
         },
@@ -133,7 +133,7 @@ def retail_export(request):
             for c in (batch.cohorts if batch else [])
         ],
     )
-    states = [retail.BUCKET_LABELS[s] for s in retail.TO_STATES]
+    states = [str(retail.BUCKET_LABELS[s]) for s in retail.TO_STATES]
     roll_rows = []
     for r in batch.rolls if batch else []:
         for row in r.rows():

@@ -746,8 +746,8 @@ class SalesReturnMonth(models.Model):
     `risk.queries.sales_return`. A month without a row had neither proceeds nor revenue."""
 
     class Source(models.TextChoices):
-        INVOICE = "invoice", "纳税开票"
-        STATEMENT = "statement", "财务报表折算"
+        INVOICE = "invoice", gettext_lazy("纳税开票")
+        STATEMENT = "statement", gettext_lazy("财务报表折算")
 
     as_of = models.DateField(gettext_lazy("业务日期"))
     customer = models.ForeignKey(  # indexed by the unique (as_of, customer, month)

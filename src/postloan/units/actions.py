@@ -10,10 +10,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from postloan.core.audit import record
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.core.errors import DomainError
 from postloan.org.models import Branch
 from postloan.units import choices as ch
@@ -25,7 +24,7 @@ from postloan.units.models import RectificationTask, Suspension, UnitAlert, Unit
 
 
 def _today() -> dt.date:
-    return current_business_date() or timezone.localdate()
+    return business_today()
 
 
 # ── the day's monitoring ─────────────────────────────────────────────────────────────────

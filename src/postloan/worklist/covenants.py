@@ -79,7 +79,7 @@ class CovenantStatus:
 
     @property
     def state_label(self) -> str:
-        return CovenantState(self.state).label
+        return str(CovenantState(self.state).label)
 
     @property
     def text(self) -> str:

@@ -59,7 +59,8 @@ def covenant_tests(ctx: Ctx) -> str:
                    CASE c.frequency WHEN 'monthly' THEN 1 WHEN 'annual' THEN 12 ELSE 3 END AS n
             FROM cov c WHERE c.type = 'sales_return_min'
         ), sales_grid AS (  -- the engine's one 归行率 figure per month (risk/engine/figures.py)
-            SELECT s.covenant_id, m.month, r.revenue, coalesce(r.proceeds, 0) AS proceeds
+            SELECT s.covenant_id, m.month, r.revenue_fen AS revenue,
+                   coalesce(r.proceeds_fen, 0) AS proceeds
             FROM sales s CROSS JOIN {_months_sql(ctx)} m
             LEFT JOIN eng_return_month r ON r.customer_id = s.customer_id AND r.month = m.month
             WHERE m.month > CAST({M} - INTERVAL (s.n) MONTH AS DATE)
