@@ -19,6 +19,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from postloan import contract  # noqa: E402 - after the path
 
 
+def _vocabulary():
+    """risk/engine/vocabulary.py alone (its package imports DuckDB, which this script lacks)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "src/postloan/risk/engine/vocabulary.py"
+    spec = importlib.util.spec_from_file_location("vocabulary", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def words() -> dict[str, list[str]]:
     """{msgid: [reference, …]} in the contract's order."""
     out: dict[str, list[str]] = {}
@@ -33,6 +44,10 @@ def words() -> dict[str, list[str]]:
             add(col.label, f"contract.py:{table.name}.{col.code}")
             for code, label in col.choices:
                 add(label, f"contract.py:{table.name}.{col.code}={code}")
+    # the engine's vocabulary (pure Python too): risk.choices gives its labels to gettext
+    for name in ("CLASSES", "LEVELS", "RULE_FAMILIES", "SIGNAL_FAMILIES"):
+        for code, label in getattr(_vocabulary(), name):
+            add(label, f"risk/engine/vocabulary.py:{name}={code}")
     return out
 
 

@@ -23,7 +23,10 @@ IN_FORCE = (SuspensionStatus.SUSPENDED, SuspensionStatus.RESUME_PROPOSED)
 OPEN_SUSPENSION = (SuspensionStatus.PROPOSED, *IN_FORCE)
 
 ALL_PRODUCTS = "all"
-PRODUCT_LINES = [(ALL_PRODUCTS, gettext_lazy("全部产品")), *contract.PRODUCTS]
+PRODUCT_LINES = [
+    (ALL_PRODUCTS, gettext_lazy("全部产品")),
+    *((code, gettext_lazy(label)) for code, label in contract.PRODUCTS),
+]
 
 
 INDICATOR_LABELS = (

@@ -4,11 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from postloan.core.business_date import current_business_date
+from postloan.core.business_date import business_today
 from postloan.core.errors import DomainError, button
 from postloan.org.models import Branch
 from postloan.org.visibility import staff_of, visible_branches
@@ -21,7 +20,7 @@ from postloan.units.oversight import unit_oversight
 
 
 def _as_of():
-    return current_business_date() or timezone.localdate()
+    return business_today()
 
 
 def _upper(request) -> Branch:

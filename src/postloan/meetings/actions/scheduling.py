@@ -1,5 +1,7 @@
 import datetime as dt
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -32,6 +34,11 @@ from postloan.portfolio.models import Customer
 OPEN_STATUSES = (ch.MeetingStatus.PLANNED, ch.MeetingStatus.NOTICED)
 
 
+def _plain(data):
+    """The stored JSON as text: a label marked for translation is written as its words."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
 def _create_item(meeting, customer, reasons, batch, rank, credit, as_of) -> AgendaItem:
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -43,7 +50,9 @@ def _create_item(meeting, customer, reasons, batch, rank, credit, as_of) -> Agen
     )
     if not batch:
         CustomerReport.objects.create(
-            item=item, prefill=prefill(customer, as_of), attachments=attachments(customer, as_of)
+            item=item,
+            prefill=_plain(prefill(customer, as_of)),
+            attachments=_plain(attachments(customer, as_of)),
         )
     return item
 
