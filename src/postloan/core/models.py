@@ -88,3 +88,28 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+
+class SettingsVersion(models.Model):
+    """One saved version of a page of settings (预警阈值, 机构指标限值, 组合限额): who, when, why.
+
+    Each subclass declares its `values` field (with its own label) and its Meta (table, names)."""
+
+    version = models.PositiveIntegerField(gettext_lazy("版本"), unique=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now_add=True)
+    reason = models.TextField(gettext_lazy("修改原因"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"第{self.version}版"

@@ -7,34 +7,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from postloan.core.models import SettingsVersion
+
 USER = settings.AUTH_USER_MODEL
 
 
-class LimitVersion(models.Model):
+class LimitVersion(SettingsVersion):
     """One version of every portfolio limit; the current one is the latest (as the early-warning
     thresholds). The bank's net capital (资本净额) is one of them and has no default."""
 
-    version = models.PositiveIntegerField(gettext_lazy("版本"), unique=True)
     values = models.JSONField(gettext_lazy("限额"))
-    changed_by = models.ForeignKey(
-        USER,
-        verbose_name=gettext_lazy("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now_add=True)
-    reason = models.TextField(gettext_lazy("修改原因"))
 
-    class Meta:
+    class Meta(SettingsVersion.Meta):
         db_table = "portfolio_limit_versions"
         verbose_name = gettext_lazy("组合限额版本")
         verbose_name_plural = gettext_lazy("组合限额版本")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"第{self.version}版"
 
     @classmethod
     def current(cls) -> "LimitVersion | None":

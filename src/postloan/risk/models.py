@@ -17,35 +17,21 @@ from django.utils.translation import gettext_lazy
 
 from postloan.core import evidence
 from postloan.core.fields import MoneyField
+from postloan.core.models import SettingsVersion
 from postloan.risk import choices as ch
 
 USER = settings.AUTH_USER_MODEL
 
 
-class ThresholdVersion(models.Model):
+class ThresholdVersion(SettingsVersion):
     """One version of every early-warning threshold; the current one is the latest."""
 
-    version = models.PositiveIntegerField(gettext_lazy("版本"), unique=True)
     values = models.JSONField(gettext_lazy("阈值"))
-    changed_by = models.ForeignKey(
-        USER,
-        verbose_name=gettext_lazy("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now_add=True)
-    reason = models.TextField(gettext_lazy("修改原因"))
 
-    class Meta:
+    class Meta(SettingsVersion.Meta):
         db_table = "risk_threshold_versions"
         verbose_name = gettext_lazy("预警阈值版本")
         verbose_name_plural = gettext_lazy("预警阈值版本")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"第{self.version}版"
 
     @classmethod
     def current(cls) -> "ThresholdVersion | None":

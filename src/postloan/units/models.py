@@ -9,36 +9,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from postloan.core.models import SettingsVersion
 from postloan.units import choices as ch
 
 USER = settings.AUTH_USER_MODEL
 
 
-class LimitVersion(models.Model):
+class LimitVersion(SettingsVersion):
     """One version of every indicator limit; the current one is the latest (like the
     early-warning thresholds: who, when and why are kept)."""
 
-    version = models.PositiveIntegerField(gettext_lazy("版本"), unique=True)
     values = models.JSONField(gettext_lazy("限值"))
-    changed_by = models.ForeignKey(
-        USER,
-        verbose_name=gettext_lazy("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(gettext_lazy("修改时间"), auto_now_add=True)
-    reason = models.TextField(gettext_lazy("修改原因"))
 
-    class Meta:
+    class Meta(SettingsVersion.Meta):
         db_table = "unit_limit_versions"
         verbose_name = gettext_lazy("机构风险指标限值版本")
         verbose_name_plural = gettext_lazy("机构风险指标限值版本")
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"第{self.version}版"
 
 
 class UnitIndicator(models.Model):
